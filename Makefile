@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine with Python 3.11 and pip: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: install migrate run test test-integration lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) -m infra.migrate
+
+run: migrate
+	STACK_STARTED_AT=$$(date +%s.%N) $(VENV)/bin/honcho -f infra/Procfile -d $(CURDIR) start
+
+test: install
+	$(PY) -m pytest
+
+test-integration: install
+	$(PY) -m pytest -m integration
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf var

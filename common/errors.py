@@ -1,0 +1,75 @@
+"""Domain error base shared by the services (pure Python, no framework imports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An expected business condition; the API turns it into a 4xx/503 envelope, never a 500."""
+
+    status = 400
+    code = "domain_error"
+
+    def __init__(
+        self, message_vi: str, message_en: str | None = None, *, errors: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message_en or message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en or message_vi
+        self.errors = errors or {}
+
+
+class NotFound(DomainError):
+    """The resource does not exist (or is outside the caller's scope)."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request conflicts with current state (duplicate natural key, version mismatch)."""
+
+    status = 409
+    code = "conflict"
+
+
+class PreconditionFailed(Conflict):
+    """If-Match did not match the current ETag: someone else changed it first."""
+
+    status = 412
+    code = "precondition_failed"
+
+
+class InvalidTransition(Conflict):
+    """The requested step is not allowed from the current state."""
+
+    code = "invalid_transition"
+
+
+class ValidationFailed(DomainError):
+    """Input is well-formed but breaks a business rule; errors name each field."""
+
+    status = 422
+    code = "validation_failed"
+
+
+class QuotaExceeded(Conflict):
+    """A configured quota would be exceeded."""
+
+    code = "quota_exceeded"
+
+
+class DependencyUnavailable(DomainError):
+    """A backing component (database, broker, Temporal, object store) cannot be reached."""
+
+    status = 503
+    code = "dependency_unavailable"
+
+    def __init__(self, dependency: str, detail: str = "") -> None:
+        super().__init__(
+            f"Dịch vụ phụ trợ '{dependency}' tạm thời không truy cập được, vui lòng thử lại sau.",
+            f"Dependency '{dependency}' is unavailable, please retry later.",
+            errors={"dependency": dependency, "detail": detail[:300]},
+        )
+        self.dependency = dependency

@@ -1,0 +1,59 @@
+"""Settings shared by every process: addresses of the embedded stack, overridable by environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Embedded-stack defaults: one machine, no set-up (see infra/embedded.env and README).
+DEFAULT_BROKER_URL = "sqla+sqlite:///var/broker.db"
+DEFAULT_S3_ACCESS_KEY = "learning-society-dev"
+DEFAULT_S3_SECRET_KEY = "learning-society-dev-secret-key"
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    """Addresses every process needs; built once in each entrypoint and passed down."""
+
+    broker_url: str = DEFAULT_BROKER_URL
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = DEFAULT_S3_ACCESS_KEY
+    s3_secret_key: str = DEFAULT_S3_SECRET_KEY
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    evidence_bucket: str = "evidence"
+    evaluation_url: str = "http://127.0.0.1:8001"
+    awards_url: str = "http://127.0.0.1:8002"
+    notifications_url: str = "http://127.0.0.1:8003"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> CommonSettings:
+        """Read the environment (the only place besides service configs that does)."""
+        e = os.environ if env is None else env
+        d = cls()
+        return cls(
+            broker_url=e.get("BROKER_URL", d.broker_url),
+            temporal_address=e.get("TEMPORAL_ADDRESS", d.temporal_address),
+            temporal_namespace=e.get("TEMPORAL_NAMESPACE", d.temporal_namespace),
+            s3_endpoint=e.get("S3_ENDPOINT", d.s3_endpoint),
+            s3_access_key=e.get("S3_ACCESS_KEY", d.s3_access_key),
+            s3_secret_key=e.get("S3_SECRET_KEY", d.s3_secret_key),
+            s3_secure=e.get("S3_SECURE", "false").lower() in ("1", "true", "yes"),
+            s3_region=e.get("S3_REGION", d.s3_region),
+            evidence_bucket=e.get("EVIDENCE_BUCKET", d.evidence_bucket),
+            evaluation_url=e.get("EVALUATION_URL", d.evaluation_url),
+            awards_url=e.get("AWARDS_URL", d.awards_url),
+            notifications_url=e.get("NOTIFICATIONS_URL", d.notifications_url),
+        )
+
+    def __repr__(self) -> str:  # secrets are never logged
+        return f"CommonSettings(broker={self.broker_url.split('@')[-1]}, temporal={self.temporal_address})"
+
+
+def database_url(service: str, env: Mapping[str, str] | None = None) -> str:
+    """The database URL of one service: <SERVICE>_DATABASE_URL, else a SQLite file under var/."""
+    e = os.environ if env is None else env
+    return e.get(f"{service.upper()}_DATABASE_URL", f"sqlite:///var/{service}.db")

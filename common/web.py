@@ -1,0 +1,99 @@
+"""Flask plumbing shared by the services: base schema, error envelope, health blueprint (entrypoint layer)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, current_app, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import HTTPException
+
+from common.errors import DomainError
+from common.health import Check, run_checks
+
+logger = logging.getLogger(__name__)
+
+
+class Schema(ma.Schema):
+    """Project base schema: unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+def wants_english() -> bool:
+    """Vietnamese first; English when the client asks for it."""
+    best = request.accept_languages.best_match(["vi", "en"], default="vi") if request else "vi"
+    return best == "en"
+
+
+def envelope(status: int, code: str, message: str, errors: dict[str, Any] | None = None) -> Any:
+    """The one error envelope: {code, status, message, errors}."""
+    body: dict[str, Any] = {"code": code, "status": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def make_api(app: Flask, title: str) -> Api:
+    """Configure flask-smorest (OpenAPI at /openapi.json) and the error handlers."""
+    app.config.setdefault("API_TITLE", title)
+    app.config.setdefault("API_VERSION", "1.0")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api = Api(app)
+    _register_error_handlers(app)
+    return api
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError) -> Any:
+        if exc.status >= 500:
+            logger.warning("dependency unavailable: %s", exc.errors)
+        return envelope(
+            exc.status, exc.code, exc.message_en if wants_english() else exc.message_vi, exc.errors
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        data = getattr(exc, "data", {}) or {}
+        errors = data.get("messages")
+        status = exc.code or 500
+        if status == 400 and (errors is None or errors == {"json": ["Invalid JSON body."]}):
+            # A malformed body is a validation error of the body, like a wrong type.
+            status, errors = 422, {"json": ["Invalid JSON body."]}
+        code = "validation_error" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
+        message = data.get("message") or exc.description or exc.name
+        if status == 422:
+            message = "Dữ liệu không hợp lệ." if not wants_english() else "Invalid input."
+        return envelope(status, code, message, errors)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return envelope(500, "internal_error", "Lỗi hệ thống." if not wants_english() else "Internal error.")
+
+
+def health_blueprint(checks_factory: Any) -> Blueprint:
+    """GET /health: 200 when every dependency answers, 503 naming the ones that do not."""
+    blp = Blueprint("health", __name__, description="Service health")
+
+    @blp.route("/health")
+    class Health(MethodView):
+        @blp.response(200)
+        @blp.alt_response(503, description="A dependency is unavailable")
+        def get(self) -> Any:
+            """Check every dependency of this service."""
+            checks: dict[str, Check] = checks_factory(current_app)
+            results = run_checks(checks)
+            ok = all(v == "ok" for v in results.values())
+            status = 200 if ok else 503
+            return {"status": "ok" if ok else "unavailable", "checks": results}, status
+
+    return blp

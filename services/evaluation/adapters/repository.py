@@ -1,0 +1,73 @@
+"""Evaluation repositories over one database connection (adapter layer)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from services.evaluation.adapters import tables as t
+from services.evaluation.domain.model import Case, Evidence
+
+
+class CaseRepository:
+    """Cases in the read model."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, case_id: str) -> Case | None:
+        """One case by id."""
+        row = self._conn.execute(sa.select(t.cases).where(t.cases.c.id == case_id)).mappings().first()
+        return Case(**row) if row else None
+
+    def add(self, case: Case) -> bool:
+        """Insert a case; False when it is already there (an activity retried)."""
+        exists = self._conn.execute(sa.select(t.cases.c.id).where(t.cases.c.id == case.id)).first()
+        if exists:
+            return False
+        self._conn.execute(t.cases.insert().values(**asdict(case)))
+        return True
+
+    def update_status(self, case: Case, status: str, now: object) -> Case:
+        """Change the status, bumping the version (optimistic concurrency)."""
+        result = self._conn.execute(
+            t.cases.update()
+            .where(t.cases.c.id == case.id, t.cases.c.version == case.version)
+            .values(status=status, version=case.version + 1, updated_at=now)
+        )
+        if result.rowcount != 1:
+            from services.evaluation.domain.errors import PreconditionFailed
+
+            raise PreconditionFailed(
+                "Hồ sơ vừa được người khác cập nhật.", "The case was changed by someone else."
+            )
+        updated = self.get(case.id)
+        assert updated is not None
+        return updated
+
+
+class EvidenceRepository:
+    """Evidence metadata (the bytes are in object storage)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, item: Evidence) -> None:
+        """Insert one evidence row."""
+        self._conn.execute(t.evidence.insert().values(**asdict(item)))
+
+    def get(self, evidence_id: str) -> Evidence | None:
+        """One evidence row by id."""
+        row = (
+            self._conn.execute(sa.select(t.evidence).where(t.evidence.c.id == evidence_id)).mappings().first()
+        )
+        return Evidence(**row) if row else None
+
+    def list_for_case(self, case_id: str) -> list[Evidence]:
+        """Every evidence row of a case, oldest first."""
+        rows = self._conn.execute(
+            sa.select(t.evidence).where(t.evidence.c.case_id == case_id).order_by(t.evidence.c.created_at)
+        ).mappings()
+        return [Evidence(**r) for r in rows]

@@ -1,0 +1,23 @@
+"""Evaluation unit of work: its repositories on one transaction (adapter layer)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine
+
+from common.unit_of_work import SqlUnitOfWorkBase
+from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
+
+
+class SqlUnitOfWork(SqlUnitOfWorkBase):
+    """The evaluation service's transaction boundary."""
+
+    cases: CaseRepository
+    evidence: EvidenceRepository
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, t.outbox)
+
+    def _bind(self, conn: Connection) -> None:
+        self.cases = CaseRepository(conn)
+        self.evidence = EvidenceRepository(conn)

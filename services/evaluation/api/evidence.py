@@ -1,0 +1,82 @@
+"""HTTP API: evidence files of a case (evaluation service, entrypoint layer)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from common.errors import ValidationFailed
+from services.evaluation.api.container import actor, container
+from services.evaluation.api.schemas import (
+    EvidenceFileSchema,
+    EvidenceSchema,
+    EvidenceUploadSchema,
+    EvidenceVerifySchema,
+)
+from services.evaluation.service import evidence
+
+blp = Blueprint("evidence", __name__, description="Evidence files (minh chứng)")
+
+
+def _with_url(item: Any) -> dict[str, Any]:
+    c = container()
+    url = evidence.download_url(c.storage, item, ttl_seconds=c.settings.presign_expiry_seconds)
+    return {**asdict(item), "download_url": url}
+
+
+@blp.route("/cases/<case_id>/evidence")
+class CaseEvidence(MethodView):
+    @blp.arguments(EvidenceUploadSchema, location="form")
+    @blp.arguments(EvidenceFileSchema, location="files")
+    @blp.response(201, EvidenceSchema)
+    def post(self, form: dict[str, Any], files: dict[str, Any], case_id: str) -> Any:
+        """Upload one evidence file (multipart field `file`), streamed to object storage."""
+        upload = files["file"]
+        if not hasattr(upload, "stream"):
+            raise ValidationFailed(
+                "Thiếu tệp.", "A file is required.", errors={"file": ["A file is required."]}
+            )
+        c = container()
+        item = evidence.upload_evidence(
+            c.uow(),
+            c.storage,
+            request=evidence.UploadRequest(
+                case_id=case_id,
+                indicator_code=form.get("indicator_code"),
+                file_name=upload.filename or "",
+                stream=upload.stream,
+                uploaded_by=actor(),
+            ),
+            max_bytes=c.settings.max_upload_bytes,
+        )
+        return _with_url(item)
+
+    @blp.response(200, EvidenceSchema(many=True))
+    def get(self, case_id: str) -> Any:
+        """List the evidence of a case."""
+        return [_with_url(i) for i in evidence.list_evidence(container().uow(), case_id=case_id)]
+
+
+@blp.route("/evidence/<evidence_id>")
+class EvidenceById(MethodView):
+    @blp.response(200, EvidenceSchema)
+    def get(self, evidence_id: str) -> Any:
+        """One evidence file's metadata with a short-lived download URL."""
+        return _with_url(evidence.get_evidence_or_raise(container().uow(), evidence_id=evidence_id))
+
+
+@blp.route("/evidence/<evidence_id>/verify")
+class EvidenceVerify(MethodView):
+    @blp.response(200, EvidenceVerifySchema)
+    def get(self, evidence_id: str) -> Any:
+        """Re-read the stored file and check it against its recorded sha256."""
+        c = container()
+        item = evidence.get_evidence_or_raise(c.uow(), evidence_id=evidence_id)
+        return {
+            "evidence_id": item.id,
+            "sha256": item.sha256,
+            "intact": evidence.verify_evidence(c.storage, item),
+        }

@@ -1,0 +1,79 @@
+"""Evaluation service HTTP composition root: create_app(settings) -> Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+
+from common.db import make_engine
+from common.health import Check, broker_check, database_check
+from common.storage import ObjectStorage
+from common.temporal_gateway import TemporalGateway
+from common.web import health_blueprint, make_api
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.api import cases, evidence
+from services.evaluation.config import Settings
+
+MODULES = (cases, evidence)
+
+
+@dataclass
+class Container:
+    """Concrete adapters for one process, built once."""
+
+    settings: Settings
+    engine: Engine
+    storage: ObjectStorage
+    gateway: TemporalGateway
+    uow: Callable[[], SqlUnitOfWork]
+
+
+def build_storage(settings: Settings) -> ObjectStorage:
+    """The evidence bucket on the configured S3 server."""
+    c = settings.common
+    return ObjectStorage(
+        c.s3_endpoint,
+        c.s3_access_key,
+        c.s3_secret_key,
+        c.evidence_bucket,
+        secure=c.s3_secure,
+        region=c.s3_region,
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    """Wire the adapters (no I/O happens here: connections open on first use)."""
+    engine = make_engine(settings.database_url)
+    return Container(
+        settings=settings,
+        engine=engine,
+        storage=build_storage(settings),
+        gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
+        uow=lambda: SqlUnitOfWork(engine),
+    )
+
+
+def _checks(app: Flask) -> dict[str, Check]:
+    c: Container = app.extensions["evaluation"]
+    return {
+        "database": database_check(c.engine),
+        "broker": broker_check(c.settings.common.broker_url),
+        "temporal": c.gateway.check,
+        "object_store": c.storage.check,
+    }
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app; with no settings, read them from the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask("evaluation")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1024 * 1024
+    app.extensions["evaluation"] = build_container(settings)
+    api = make_api(app, "Đánh giá công nhận — evaluation service")
+    api.register_blueprint(health_blueprint(_checks))
+    for module in MODULES:
+        api.register_blueprint(module.blp)
+    return app

@@ -1,0 +1,32 @@
+"""Evaluation service settings (composition-root input)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from common.settings import CommonSettings, database_url
+
+SERVICE = "evaluation"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the evaluation service's processes need, built once per process."""
+
+    database_url: str = "sqlite:///var/evaluation.db"
+    common: CommonSettings = field(default_factory=CommonSettings)
+    max_upload_bytes: int = 25 * 1024 * 1024
+    presign_expiry_seconds: int = 300
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the environment once, in an entrypoint."""
+        e = os.environ if env is None else env
+        return cls(
+            database_url=database_url(SERVICE, e),
+            common=CommonSettings.from_env(e),
+            max_upload_bytes=int(e.get("EVIDENCE_MAX_BYTES", str(cls.max_upload_bytes))),
+            presign_expiry_seconds=int(e.get("EVIDENCE_URL_TTL_SECONDS", str(cls.presign_expiry_seconds))),
+        )

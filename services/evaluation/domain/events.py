@@ -1,0 +1,15 @@
+"""Evaluation domain events: routing keys (past tense) and builders (pure Python)."""
+
+from __future__ import annotations
+
+from common.events import Event
+
+SOURCE = "evaluation"
+CASE_OPENED = "case.opened"
+CASE_WITHDRAWN = "case.withdrawn"
+EVIDENCE_UPLOADED = "evidence.uploaded"
+
+
+def case_event(event_type: str, **payload: object) -> Event:
+    """An event about a case, from this service."""
+    return Event(type=event_type, payload=dict(payload), source=SOURCE)

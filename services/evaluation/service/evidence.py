@@ -1,0 +1,158 @@
+"""Use cases: upload evidence to object storage with its digest, list, download, verify (service layer)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
+
+import filetype
+
+from common.storage import ObjectTooLarge
+from services.evaluation.domain import events
+from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
+from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
+from services.evaluation.domain.model import Evidence
+from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.ports import Storage, UnitOfWork
+
+logger = logging.getLogger(__name__)
+SNIFF_BYTES = 8192
+
+
+class _Prefixed(io.RawIOBase):
+    """The sniffed head followed by the rest of the stream, read lazily."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+        if self._head:
+            if n < 0 or n >= len(self._head):
+                out, self._head = self._head, b""
+                more = self._rest.read(-1 if n < 0 else n - len(out))
+                return out + (more or b"")
+            out, self._head = self._head[:n], self._head[n:]
+            return out
+        return self._rest.read(n) or b""
+
+
+def _sniff(head: bytes) -> str:
+    kind = filetype.guess(head)
+    if kind is None:
+        raise EvidenceRejected(
+            "Không nhận diện được loại tệp; chỉ nhận PDF, ảnh và tài liệu văn phòng.",
+            "Unrecognised file type; only PDF, images and office documents are accepted.",
+        )
+    if kind.mime not in ALLOWED_TYPES:
+        raise EvidenceRejected(
+            f"Loại tệp {kind.mime} không được chấp nhận làm minh chứng.",
+            f"File type {kind.mime} is not accepted as evidence.",
+        )
+    return str(kind.mime)
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """One uploaded file as the API hands it over."""
+
+    case_id: str
+    indicator_code: str | None
+    file_name: str
+    stream: BinaryIO
+    uploaded_by: str
+
+
+def upload_evidence(uow: UnitOfWork, storage: Storage, *, request: UploadRequest, max_bytes: int) -> Evidence:
+    """Check the case and the file, stream it to storage, then record it; nothing half-written on failure."""
+    name = sanitize_file_name(request.file_name)
+    if name is None:
+        raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
+    with uow:
+        get_case_or_raise(uow, case_id=request.case_id)
+    head = request.stream.read(SNIFF_BYTES)
+    if not head:
+        raise EvidenceRejected("Tệp rỗng.", "The file is empty.")
+    content_type = _sniff(head)
+    evidence_id = str(uuid.uuid4())
+    key = f"cases/{request.case_id}/{evidence_id}"
+    try:
+        stored = storage.put_stream(
+            key,
+            _Prefixed(head, request.stream),
+            content_type=content_type,
+            max_bytes=max_bytes,  # type: ignore[arg-type]
+        )
+    except ObjectTooLarge as exc:
+        raise EvidenceRejected(
+            f"Tệp vượt quá giới hạn {exc.max_bytes // (1024 * 1024)} MB.",
+            f"The file exceeds the {exc.max_bytes // (1024 * 1024)} MB limit.",
+        ) from exc
+    item = Evidence(
+        id=evidence_id,
+        case_id=request.case_id,
+        indicator_code=request.indicator_code,
+        file_name=name,
+        content_type=content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        object_key=key,
+        uploaded_by=request.uploaded_by,
+        created_at=datetime.now(UTC),
+    )
+    try:
+        with uow:
+            uow.evidence.add(item)
+            uow.publish(
+                events.case_event(
+                    events.EVIDENCE_UPLOADED, case_id=item.case_id, evidence_id=item.id, sha256=item.sha256
+                )
+            )
+            uow.commit()
+    except Exception:
+        # The row did not commit: remove the object so storage holds nothing the database does not know.
+        try:
+            storage.remove(key)
+        except Exception:
+            logger.exception("orphan evidence object %s left after a failed write", key)
+        raise
+    return item
+
+
+def get_evidence_or_raise(uow: UnitOfWork, *, evidence_id: str) -> Evidence:
+    """One evidence row, or EvidenceNotFound."""
+    with uow:
+        item = uow.evidence.get(evidence_id)
+    if item is None:
+        raise EvidenceNotFound(evidence_id)
+    return item
+
+
+def list_evidence(uow: UnitOfWork, *, case_id: str) -> list[Evidence]:
+    """The evidence of one case."""
+    with uow:
+        get_case_or_raise(uow, case_id=case_id)
+        return uow.evidence.list_for_case(case_id)
+
+
+def download_url(storage: Storage, item: Evidence, *, ttl_seconds: int) -> str:
+    """A short-lived presigned URL for the file."""
+    return storage.presigned_get(
+        item.object_key, expires=timedelta(seconds=ttl_seconds), filename=item.file_name
+    )
+
+
+def verify_evidence(storage: Storage, item: Evidence) -> bool:
+    """Re-read the stored bytes and compare their sha256 with the recorded one."""
+    digest = hashlib.sha256()
+    for chunk in storage.iter_object(item.object_key):
+        digest.update(chunk)
+    return digest.hexdigest() == item.sha256

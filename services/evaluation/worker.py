@@ -1,0 +1,63 @@
+"""Evaluation worker process: its Temporal activities and its outbox relay (entrypoint)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from common.db import make_engine
+from common.outbox import OutboxRelay
+from common.startup import wait_for, wait_for_async
+from services.evaluation.activities import EvaluationActivities
+from services.evaluation.adapters import tables
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.app import build_storage
+from services.evaluation.config import Settings
+from workflows import ids
+
+logger = logging.getLogger(__name__)
+
+
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, task_queue: str) -> Worker:
+    """The activity worker of this service (tests pass their own task queue)."""
+    engine = make_engine(settings.database_url)
+    acts = EvaluationActivities(lambda: SqlUnitOfWork(engine))
+    return Worker(client, task_queue=task_queue, activities=acts.all(), activity_executor=executor)
+
+
+def start_relay(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """Run the outbox relay in a thread of this process."""
+    relay = OutboxRelay(make_engine(settings.database_url), tables.outbox, settings.common.broker_url)
+    thread = threading.Thread(target=relay.run_forever, args=(stop,), name="outbox-relay", daemon=True)
+    thread.start()
+    return thread
+
+
+async def main() -> None:
+    """Serve activities and relay events until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    wait_for("object store", build_storage(settings).ensure_bucket)
+    stop = threading.Event()
+    start_relay(settings, stop)
+    client = await wait_for_async(
+        "temporal",
+        lambda: Client.connect(
+            settings.common.temporal_address, namespace=settings.common.temporal_namespace
+        ),
+    )
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        logger.info("evaluation worker on queue %s", ids.EVALUATION_TASK_QUEUE)
+        try:
+            await build_worker(client, settings, executor, ids.EVALUATION_TASK_QUEUE).run()
+        finally:
+            stop.set()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

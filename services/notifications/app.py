@@ -1,0 +1,51 @@
+"""Notifications service HTTP composition root: create_app(settings) -> Flask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+
+from common.db import make_engine
+from common.health import Check, broker_check, database_check
+from common.temporal_gateway import TemporalGateway
+from common.web import health_blueprint, make_api
+from services.notifications.api import inbox
+from services.notifications.config import Settings
+
+MODULES = (inbox,)
+
+
+@dataclass
+class Container:
+    """Concrete adapters for one process."""
+
+    settings: Settings
+    engine: Engine
+    gateway: TemporalGateway
+
+
+def _checks(app: Flask) -> dict[str, Check]:
+    c: Container = app.extensions["notifications"]
+    return {
+        "database": database_check(c.engine),
+        "broker": broker_check(c.settings.common.broker_url),
+        "temporal": c.gateway.check,
+    }
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app; with no settings, read them from the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask("notifications")
+    app.extensions["notifications"] = Container(
+        settings=settings,
+        engine=make_engine(settings.database_url),
+        gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
+    )
+    api = make_api(app, "Thông báo — notifications service")
+    api.register_blueprint(health_blueprint(_checks))
+    for module in MODULES:
+        api.register_blueprint(module.blp)
+    return app

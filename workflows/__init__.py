@@ -1,0 +1,1 @@
+"""Temporal workflows: the processes that orchestrate the services."""

@@ -1,0 +1,17 @@
+"""Named retry policies and timeouts for activity calls (imported by workflows)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+
+# Database writes through a service: retried for a long time, because an outage of the service's
+# database must delay a case, never fail it.
+DATABASE_WRITE = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=["ValidationFailed", "NotFound", "InvalidTransition"],
+)
+DATABASE_WRITE_TIMEOUT = timedelta(seconds=30)
