@@ -64,6 +64,10 @@ class OutboxRelay:
             if db.dialect.name == "postgresql":
                 # Two relays never send the same row; each skips what the other holds.
                 query = query.with_for_update(skip_locked=True)
+            elif db.dialect.name == "sqlite":
+                # SQLite has no row locks: take the database's write lock before reading, so a second
+                # relay waits for this batch to be marked instead of reading the same rows.
+                db.execute(t.update().where(t.c.seq == -1).values(published_at=None))
             rows = db.execute(query).all()
             if not rows:
                 return 0

@@ -22,7 +22,6 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
-        ordered = True
 
 
 def wants_english() -> bool:

