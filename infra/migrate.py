@@ -28,7 +28,7 @@ def upgrade(service: str, url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(service, url), "head")
+    command.upgrade(alembic_config(service, url), "heads")
 
 
 def main() -> None:

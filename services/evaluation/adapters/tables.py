@@ -42,4 +42,96 @@ evidence = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+admin_units = sa.Table(
+    "admin_units",
+    metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("parent_code", sa.String(40), sa.ForeignKey("admin_units.code"), nullable=True),
+    sa.Column("path", sa.String(200), nullable=False, unique=True),
+    sa.Index("ix_admin_units_parent", "parent_code"),
+)
+
+# Subjects (natural keys unique: a re-import changes nothing).
+households = sa.Table(
+    "households",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("commune_code", sa.String(10), sa.ForeignKey("admin_units.code"), nullable=False),
+    sa.Column("household_code", sa.String(40), nullable=False),
+    sa.Column("village_code", sa.String(40), sa.ForeignKey("admin_units.code"), nullable=False),
+    sa.Column("head_name", sa.String(200), nullable=False),
+    sa.Column("address", sa.String(300), nullable=False),
+    sa.UniqueConstraint("commune_code", "household_code", name="uq_households_natural_key"),
+    sa.Index("ix_households_village", "village_code"),
+)
+
+citizens = sa.Table(
+    "citizens",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    # The national ID, or "<commune>/<household>/<local code>" for a member without one.
+    sa.Column("citizen_key", sa.String(80), nullable=False, unique=True),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("birth_year", sa.Integer, nullable=False),
+    sa.Column("gender", sa.String(10), nullable=False),
+    sa.Column("citizen_group", sa.String(20), nullable=False),
+    sa.Column("household_id", sa.String(36), sa.ForeignKey("households.id"), nullable=True),
+    sa.Column("relation", sa.String(20), nullable=True),
+    sa.Index("ix_citizens_household", "household_id"),
+)
+
+clans = sa.Table(
+    "clans",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("commune_code", sa.String(10), sa.ForeignKey("admin_units.code"), nullable=False),
+    sa.Column("clan_code", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.UniqueConstraint("commune_code", "clan_code", name="uq_clans_natural_key"),
+)
+
+clan_households = sa.Table(
+    "clan_households",
+    metadata,
+    sa.Column("clan_id", sa.String(36), sa.ForeignKey("clans.id"), primary_key=True),
+    sa.Column("household_id", sa.String(36), sa.ForeignKey("households.id"), primary_key=True),
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("commune_code", sa.String(10), sa.ForeignKey("admin_units.code"), nullable=False),
+    sa.Column("unit_code", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.UniqueConstraint("commune_code", "unit_code", name="uq_units_natural_key"),
+)
+
+unit_members = sa.Table(
+    "unit_members",
+    metadata,
+    sa.Column("unit_id", sa.String(36), sa.ForeignKey("units.id"), primary_key=True),
+    sa.Column("citizen_key", sa.String(80), primary_key=True),
+    sa.Column("full_name", sa.String(200), nullable=False),
+)
+
+# Plan documents, every version kept; one active version per plan code.
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("code", sa.String(80), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name_vi", sa.String(400), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("uploaded_by", sa.String(120), nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+    sa.Column("activated_at", UTCDateTime, nullable=True),
+)
+
 outbox = outbox_table(metadata)

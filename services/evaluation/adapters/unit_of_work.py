@@ -6,6 +6,7 @@ from sqlalchemy import Connection, Engine
 
 from common.unit_of_work import SqlUnitOfWorkBase
 from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.admin_unit_repository import AdminUnitRepository
 from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
 
 
@@ -14,6 +15,7 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
 
     cases: CaseRepository
     evidence: EvidenceRepository
+    admin_units: AdminUnitRepository
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, t.outbox)
@@ -21,3 +23,4 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
     def _bind(self, conn: Connection) -> None:
         self.cases = CaseRepository(conn)
         self.evidence = EvidenceRepository(conn)
+        self.admin_units = AdminUnitRepository(conn)

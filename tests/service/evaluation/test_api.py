@@ -55,9 +55,16 @@ def count_rows(settings: Settings) -> Callable[[sa.Table], int]:
 
 @pytest.fixture
 def existing_case(settings: Settings) -> str:
-    inp = c.CaseOpenedInput(case_id="case-1", workflow_id="recognition/2026/learning_family/HH-1", run_id="r1",
-                            year=2026, title="learning_family", subject_id="HH-1", admin_unit_code="26734",
-                            opened_by="test")
+    inp = c.CaseOpenedInput(
+        case_id="case-1",
+        workflow_id="recognition/2026/learning_family/HH-1",
+        run_id="r1",
+        year=2026,
+        title="learning_family",
+        subject_id="HH-1",
+        admin_unit_code="26734",
+        opened_by="test",
+    )
     cases.record_case_opened(SqlUnitOfWork(make_engine(settings.database_url)), inp=inp)
     return inp.case_id
 
@@ -78,7 +85,13 @@ def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("year", 2019), ("year", 2031), ("title", "learning_village"), ("subject_id", ""), ("admin_unit_code", "HN")],
+    [
+        ("year", 2019),
+        ("year", 2031),
+        ("title", "learning_village"),
+        ("subject_id", ""),
+        ("admin_unit_code", "HN"),
+    ],
 )
 def test_out_of_range_values_are_refused(api: FlaskClient, field: str, value: object) -> None:
     r = api.post("/cases", json={**VALID, field: value})
@@ -115,8 +128,11 @@ def test_opening_a_case_with_temporal_down_is_503_and_writes_nothing(api: FlaskC
 
 
 def _upload(api: FlaskClient, case_id: str, content: bytes, name: str = "minh chứng.pdf"):
-    return api.post(f"/cases/{case_id}/evidence", data={"file": (io.BytesIO(content), name)},
-                    content_type="multipart/form-data")
+    return api.post(
+        f"/cases/{case_id}/evidence",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_evidence_for_an_unknown_case_is_404(api: FlaskClient) -> None:
@@ -127,7 +143,11 @@ def test_evidence_for_an_unknown_case_is_404(api: FlaskClient) -> None:
     ("content", "name", "reason"),
     [
         (b"", "empty.pdf", "empty"),
-        (b"\x7fELF\x02\x01\x01" + b"\0" * 64, "bao-cao.pdf", "not accepted"),  # an executable dressed as a PDF
+        (
+            b"\x7fELF\x02\x01\x01" + b"\0" * 64,
+            "bao-cao.pdf",
+            "not accepted",
+        ),  # an executable dressed as a PDF
         (b"MZ\x90\x00" + b"\0" * 64, "anh.jpg", "not accepted"),  # a Windows program
         (b"just some text", "ghi-chu.pdf", "Unrecognised"),
         (b"%PDF-1.4\n", "../..", "file name"),
@@ -138,23 +158,34 @@ def test_evidence_for_an_unknown_case_is_404(api: FlaskClient) -> None:
 def test_bad_evidence_is_refused_with_a_reason_and_nothing_stored(
     api: FlaskClient, existing_case: str, count_rows, content: bytes, name: str, reason: str
 ) -> None:
-    r = _upload(api, existing_case, content, name) if reason != "limit" else _upload(api, existing_case, content)
+    r = (
+        _upload(api, existing_case, content, name)
+        if reason != "limit"
+        else _upload(api, existing_case, content)
+    )
     assert r.status_code in (413, 422), r.get_json()
     if r.status_code == 422:
         assert "file" in r.get_json()["errors"]
-        en = api.post(f"/cases/{existing_case}/evidence", data={"file": (io.BytesIO(content), name)},
-                      content_type="multipart/form-data", headers={"Accept-Language": "en"})
+        en = api.post(
+            f"/cases/{existing_case}/evidence",
+            data={"file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data",
+            headers={"Accept-Language": "en"},
+        )
         assert reason.lower() in en.get_json()["message"].lower()
     assert count_rows(t.evidence) == 0
 
 
 def test_a_request_without_a_file_names_the_field(api: FlaskClient, existing_case: str) -> None:
-    r = api.post(f"/cases/{existing_case}/evidence", data={"indicator_code": "TC1"},
-                 content_type="multipart/form-data")
+    r = api.post(
+        f"/cases/{existing_case}/evidence", data={"indicator_code": "TC1"}, content_type="multipart/form-data"
+    )
     assert r.status_code == 422 and "file" in r.get_json()["errors"]["files"]
 
 
-def test_evidence_with_storage_down_is_503_and_writes_nothing(api: FlaskClient, existing_case: str, count_rows) -> None:
+def test_evidence_with_storage_down_is_503_and_writes_nothing(
+    api: FlaskClient, existing_case: str, count_rows
+) -> None:
     r = _upload(api, existing_case, b"%PDF-1.4\n%abc\n")
     assert r.status_code == 503 and r.get_json()["errors"]["dependency"] == "object_store"
     assert count_rows(t.evidence) == 0
