@@ -18,6 +18,7 @@ install: $(STAMP)
 migrate: install
 	$(PY) -m infra.migrate
 	$(PY) -m services.evaluation.cli sync-admin-units
+	$(PY) -m services.evaluation.cli sync-plans
 
 run: migrate
 	STACK_STARTED_AT=$$(date +%s.%N) $(VENV)/bin/honcho -f infra/Procfile -d $(CURDIR) start

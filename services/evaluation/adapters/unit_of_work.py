@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Engine
 from common.unit_of_work import SqlUnitOfWorkBase
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.admin_unit_repository import AdminUnitRepository
+from services.evaluation.adapters.plan_repository import PlanRepository
 from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
 
 
@@ -16,6 +17,7 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
     cases: CaseRepository
     evidence: EvidenceRepository
     admin_units: AdminUnitRepository
+    plans: PlanRepository
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, t.outbox)
@@ -24,3 +26,4 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
         self.cases = CaseRepository(conn)
         self.evidence = EvidenceRepository(conn)
         self.admin_units = AdminUnitRepository(conn)
+        self.plans = PlanRepository(conn)

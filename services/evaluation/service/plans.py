@@ -1,0 +1,96 @@
+"""Use cases: plans as versioned data — upload (validated), activate, read (service layer)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from common.errors import Conflict, InvalidTransition, NotFound
+from services.evaluation.adapters.plan_repository import StoredPlan
+from services.evaluation.documents.plans import dump_plan, load_plan, plan_to_yaml
+from services.evaluation.domain.plans import Plan
+
+
+def upload_plan(uow: Any, *, document: str, uploaded_by: str) -> tuple[StoredPlan, bool]:
+    """Validate and store a plan version; the same document again changes nothing (returns created=False).
+
+    A different document under an existing (code, version) is a Conflict: versions are never edited.
+    """
+    plan = load_plan(document)  # raises PlanInvalid listing every problem (422)
+    canonical = plan_to_yaml(plan)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    with uow:
+        existing = uow.plans.get(plan.code, plan.version)
+        if existing is not None:
+            if existing.sha256 == digest:
+                return existing, False
+            raise Conflict(
+                f"Kế hoạch {plan.code} phiên bản {plan.version} đã có với nội dung khác; hãy tăng số phiên bản.",
+                f"Plan {plan.code} version {plan.version} exists with other content; raise the version.",
+                errors={"version": [str(plan.version)]},
+            )
+        stored = StoredPlan(
+            code=plan.code,
+            version=plan.version,
+            name_vi=plan.name_vi,
+            document=canonical,
+            sha256=digest,
+            status="validated",
+            uploaded_by=uploaded_by,
+            uploaded_at=datetime.now(UTC),
+            activated_at=None,
+        )
+        uow.plans.add(stored)
+        uow.commit()
+    return stored, True
+
+
+def activate_plan(uow: Any, *, code: str, version: int) -> StoredPlan:
+    """Make a stored version the plan's active one (the previous one is kept, superseded)."""
+    with uow:
+        stored = _get_or_raise(uow, code, version)
+        if stored.status == "active":
+            return stored
+        if stored.status == "superseded" and (active := uow.plans.active(code)) and active.version > version:
+            raise InvalidTransition(
+                "Không thể kích hoạt lại phiên bản cũ hơn phiên bản đang dùng.",
+                "An older version cannot replace a newer active one; upload a new version instead.",
+            )
+        uow.plans.activate(code, version, datetime.now(UTC))
+        uow.commit()
+        return uow.plans.get(code, version)
+
+
+def get_plan_version(uow: Any, *, code: str, version: int | None = None) -> tuple[StoredPlan, Plan]:
+    """One version (the active one when no version is given), parsed."""
+    with uow:
+        if version is None:
+            stored = uow.plans.active(code)
+            if stored is None:
+                raise NotFound(
+                    f"Kế hoạch {code} chưa có phiên bản hiệu lực.", f"Plan {code} has no active version."
+                )
+        else:
+            stored = _get_or_raise(uow, code, version)
+    return stored, load_plan(stored.document)
+
+
+def list_plans(uow: Any) -> list[StoredPlan]:
+    """Every stored plan version."""
+    with uow:
+        return uow.plans.list()
+
+
+def plan_as_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON-friendly data."""
+    return dump_plan(plan)
+
+
+def _get_or_raise(uow: Any, code: str, version: int) -> StoredPlan:
+    stored = uow.plans.get(code, version)
+    if stored is None:
+        raise NotFound(
+            f"Không tìm thấy kế hoạch {code} phiên bản {version}.", f"Plan {code} v{version} not found."
+        )
+    return stored
