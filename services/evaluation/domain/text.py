@@ -35,7 +35,8 @@ _INITIALS = (
 _FINALS = ("ch", "nh", "ng", "c", "k", "m", "n", "p", "t", "")
 _STOP_FINALS = frozenset(("ch", "c", "k", "p", "t"))
 # Vowel groups by the finals they allow: a glide-final group (ai, ao, ...) or an open diphthong (ia, ua,
-# ưa) takes no consonant; iê, uô, ươ, ă, â (and oo, oă, uâ) need one; nh/ch follow only a, ê, i, y, oa, uê, uy.
+# ưa) takes no consonant; iê, uô, ươ, ă, â (and oo, oă, uâ) need one; nh/ch follow only a, ê, i, y,
+# oa, uê, uy.
 _OPEN_NUCLEI = frozenset(
     "ai ao au âu ay ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu iêu oai oao oay oeo uây uôi ươi ươu uya uyu yêu "
     "uơ uơi".split()
@@ -128,7 +129,9 @@ def _vni_encode(letter: str) -> str:
     base, *marks = unicodedata.normalize("NFD", letter)
     tone = next((m for m in marks if m in _TONE_MARKS), None)
     if "\u031b" in marks:  # horn: ơ/ư are single bytes, followed by a plain tone byte
-        return _VNI_SINGLE[unicodedata.normalize("NFC", base + "\u031b")] + (_VNI_TONES[tone][0] if tone else "")
+        return _VNI_SINGLE[unicodedata.normalize("NFC", base + "\u031b")] + (
+            _VNI_TONES[tone][0] if tone else ""
+        )
     if "\u0302" in marks:
         return base + (_VNI_TONES[tone][1] if tone else "â")
     if "\u0306" in marks:
@@ -162,6 +165,7 @@ def _utf8_decode(s: str, *, vietnamese_only: bool = False) -> str:
     """Undo UTF-8-read-as-cp1252 runs that decode to a letter (a Vietnamese one if asked)."""
 
     def fix(m: re.Match[str]) -> str:
+        """One run: its letter if it decodes to one, else the run unchanged."""
         try:
             ch = bytes(_BYTE_OF[c] for c in m.group()).decode("utf-8")
         except UnicodeDecodeError:
@@ -252,7 +256,9 @@ def _legacy_finding(text: str) -> MojibakeFinding | None:
     """Judge the whole text: the legacy decoding that turns the most broken words into syllables."""
     # Only words made of Windows-1252 characters can be a legacy encoding misread.
     words = [
-        w for w in _TOKEN_SPLIT.split(text) if not w.isascii() and all(c in _BYTE_OF or c.isascii() for c in w)
+        w
+        for w in _TOKEN_SPLIT.split(text)
+        if not w.isascii() and all(c in _BYTE_OF or c.isascii() for c in w)
     ]
     bad = [w for w in words if _is_bad(w)]
     if not bad:

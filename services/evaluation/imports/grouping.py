@@ -1,0 +1,164 @@
+"""Grouping of multi-row records (households, clans, units) in bounded memory (imports, pure Python).
+
+Memory strategy: the rows of one household (clan, unit) must be contiguous, so only the open group is
+buffered and it is emitted as soon as a row with another code arrives. A code that comes back after
+its group was closed is reported ("not_contiguous": sort the sheet by the code column) rather than
+buffering the whole file. Besides the open group, the assembler keeps one dict entry per code seen
+(for that check) and, for households, one per national ID (file-wide duplicates): a few MB for the
+largest commune. A group is also capped at `MAX_MEMBERS[kind]` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from services.evaluation.imports.columns import COLUMNS
+from services.evaluation.imports.records import (
+    CitizenRecord,
+    ClanRecord,
+    HouseholdRecord,
+    ImportKind,
+    Record,
+    UnitMemberRecord,
+    UnitRecord,
+)
+from services.evaluation.imports.report import ReportEntry, make_entry
+from services.evaluation.imports.validation import GroupRow, Member
+
+CODE_FIELD = {"households": "household_code", "clans": "clan_code", "units": "unit_code"}
+MEMBER_FIELD = {"households": "citizen_code", "clans": "household_code", "units": "citizen_code"}
+REQUIRED_HEAD = {"households": ("village_code", "head_name"), "clans": ("name",), "units": ("name", "kind")}
+MAX_MEMBERS = {"households": 100, "clans": 5_000, "units": 20_000}
+
+
+@dataclass
+class _Group:
+    key: tuple[str, str]
+    first_row: int
+    head: dict[str, str | None]
+    members: list[Member] = field(default_factory=list)
+    member_rows: dict[str, int] = field(default_factory=dict)
+    failed: bool = False
+    too_large: bool = False
+
+
+class GroupAssembler:
+    """Feed validated rows of one grouped kind in file order; get records and report entries back."""
+
+    def __init__(self, kind: ImportKind) -> None:
+        self.kind = kind
+        self.code_field = CODE_FIELD[kind]
+        self.member_field = MEMBER_FIELD[kind]
+        self.labels = {c.field: c.label_vi for c in COLUMNS[kind]}
+        self.open: _Group | None = None
+        self.seen: dict[tuple[str, str], int] = {}  # group key -> first row
+        self.file_members: dict[str, int] = {}  # file-wide member key (national ID) -> row
+
+    def _entry(self, code: str, row: int, field_name: str, value: object, detail: object = "") -> ReportEntry:
+        label = self.labels.get(field_name, field_name)
+        return make_entry(code, row, field_name, label=label, value=value, detail=detail)
+
+    def feed(self, item: GroupRow) -> Iterator[Record | ReportEntry]:
+        """Take one row; yields its entries and the previous group's record when this row closes it."""
+        yield from item.entries
+        if item.key is None:
+            return  # no usable code: the row cannot join any group (its problem is already reported)
+        if self.open is None or self.open.key != item.key:
+            yield from self.finish()
+            self.open = _Group(item.key, item.row, dict(item.head))
+            if item.key in self.seen:
+                self.open.failed = True
+                code = item.key[1]
+                yield self._entry("not_contiguous", item.row, self.code_field, code, self.seen[item.key])
+                return  # the whole block is refused; its members are not checked against the first block
+            self.seen[item.key] = item.row
+            yield from self._check_first_row(item)
+        else:
+            yield from self._check_repeat_row(item)
+        if item.entries:
+            self.open.failed = True
+        yield from self._add_members(self.open, item)
+
+    def _check_first_row(self, item: GroupRow) -> Iterator[ReportEntry]:
+        assert self.open is not None
+        for name in REQUIRED_HEAD[self.kind]:
+            if item.head.get(name) is None and name not in item.bad_fields:
+                self.open.failed = True
+                yield self._entry("missing_value", item.row, name, "")
+
+    def _check_repeat_row(self, item: GroupRow) -> Iterator[ReportEntry]:
+        """Group columns may be blank on later rows (merged cells); if written they must agree."""
+        assert self.open is not None
+        for name, value in item.head.items():
+            first = self.open.head.get(name)
+            if first is None:
+                self.open.head[name] = value  # blank on the first row (reported if required): inherit
+            elif value is not None and value.casefold() != first.casefold():
+                self.open.failed = True
+                yield self._entry("inconsistent_group", item.row, name, value, first)
+
+    def _add_members(self, group: _Group, item: GroupRow) -> Iterator[ReportEntry]:
+        for member in item.members:
+            if len(group.members) >= MAX_MEMBERS[self.kind]:
+                group.failed = True
+                if not group.too_large:
+                    group.too_large = True
+                    limit = MAX_MEMBERS[self.kind]
+                    yield self._entry("group_too_large", item.row, self.code_field, group.key[1], limit)
+                return
+            earlier = group.member_rows.get(member.key)
+            if earlier is None and member.file_key is not None:
+                earlier = self.file_members.get(member.file_key)
+            if earlier is not None:
+                group.failed = True
+                yield self._entry("duplicate_key", member.row, self.member_field, member.key, earlier)
+                continue
+            group.member_rows[member.key] = member.row
+            if member.file_key is not None:
+                self.file_members[member.file_key] = member.row
+            group.members.append(member)
+
+    def finish(self) -> Iterator[Record | ReportEntry]:
+        """Close the open group: its group-level entries, then its record if it has no problem."""
+        group, self.open = self.open, None
+        if group is None:
+            return
+        entries = list(self._household_entries(group)) if self.kind == "households" else []
+        yield from entries
+        if not group.failed and not entries:
+            yield _build(self.kind, group)
+
+    def _household_entries(self, group: _Group) -> Iterator[ReportEntry]:
+        """Exactly one member is the head, and the household's head name is that member's name."""
+        heads = [
+            m for m in group.members if isinstance(m.value, CitizenRecord) and m.value.relation == "head"
+        ]
+        code = group.key[1]
+        if not heads and not group.failed:
+            yield self._entry("no_head", group.first_row, "relation", code)
+        if len(heads) > 1:
+            rows = ", ".join(str(m.row) for m in heads)
+            yield self._entry("several_heads", heads[1].row, "relation", code, rows)
+        head_name = group.head.get("head_name")
+        if len(heads) == 1 and head_name is not None:
+            citizen = heads[0].value
+            assert isinstance(citizen, CitizenRecord)
+            if citizen.full_name.casefold() != head_name.casefold():
+                yield self._entry(
+                    "head_name_mismatch", group.first_row, "head_name", head_name, citizen.full_name
+                )
+
+
+def _build(kind: ImportKind, group: _Group) -> Record:
+    commune, code = group.key
+    head = group.head
+    values = [m.value for m in group.members]
+    if kind == "households":
+        citizens = tuple(v for v in values if isinstance(v, CitizenRecord))
+        village, head_name = head["village_code"] or "", head["head_name"] or ""
+        return HouseholdRecord(commune, village, code, head_name, head.get("address") or "", citizens)
+    if kind == "clans":
+        return ClanRecord(commune, code, head["name"] or "", tuple(v for v in values if isinstance(v, str)))
+    members = tuple(v for v in values if isinstance(v, UnitMemberRecord))
+    return UnitRecord(commune, code, head["name"] or "", head["kind"] or "agency", members)  # type: ignore[arg-type]
