@@ -14,10 +14,10 @@ from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-from services.evaluation.api import admin_units, cases, evidence, plans
+from services.evaluation.api import admin_units, cases, evidence, imports, plans, subjects
 from services.evaluation.config import Settings
 
-MODULES = (admin_units, cases, evidence, plans)
+MODULES = (admin_units, cases, evidence, imports, plans, subjects)
 
 
 @dataclass

@@ -134,4 +134,18 @@ plans = sa.Table(
     sa.Column("activated_at", UTCDateTime, nullable=True),
 )
 
+# One row per import attempt: what was read, what was refused, what was written.
+import_runs = sa.Table(
+    "import_runs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # imported | rejected
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("report", sa.Text, nullable=False),  # JSON: counts, entries (bounded), written
+    sa.Column("created_by", sa.String(120), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
 outbox = outbox_table(metadata)

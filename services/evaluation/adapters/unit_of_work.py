@@ -7,8 +7,11 @@ from sqlalchemy import Connection, Engine
 from common.unit_of_work import SqlUnitOfWorkBase
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.admin_unit_repository import AdminUnitRepository
+from services.evaluation.adapters.import_run_repository import ImportRunRepository
 from services.evaluation.adapters.plan_repository import PlanRepository
 from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
+from services.evaluation.adapters.subject_repository import SubjectRepository
+from services.evaluation.adapters.subject_writer import SubjectWriter
 
 
 class SqlUnitOfWork(SqlUnitOfWorkBase):
@@ -18,6 +21,9 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
     evidence: EvidenceRepository
     admin_units: AdminUnitRepository
     plans: PlanRepository
+    subjects: SubjectRepository
+    subject_writer: SubjectWriter
+    import_runs: ImportRunRepository
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, t.outbox)
@@ -27,3 +33,6 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
         self.evidence = EvidenceRepository(conn)
         self.admin_units = AdminUnitRepository(conn)
         self.plans = PlanRepository(conn)
+        self.subjects = SubjectRepository(conn)
+        self.subject_writer = SubjectWriter(conn)
+        self.import_runs = ImportRunRepository(conn)

@@ -1,0 +1,146 @@
+"""Subjects read side: households, citizens, clans, units, paged and filtered by admin unit (adapter layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from services.evaluation.adapters import tables as t
+
+SUBJECT_KINDS = ("household", "citizen", "clan", "unit")
+
+
+def _household_query() -> sa.Select[Any]:
+    h = t.households
+    members = sa.select(sa.func.count()).where(t.citizens.c.household_id == h.c.id).scalar_subquery()
+    return sa.select(
+        h.c.id,
+        sa.literal("household").label("kind"),
+        h.c.household_code.label("code"),
+        h.c.head_name.label("name"),
+        h.c.commune_code,
+        h.c.village_code,
+        members.label("member_count"),
+    )
+
+
+def _clan_query() -> sa.Select[Any]:
+    c = t.clans
+    members = sa.select(sa.func.count()).where(t.clan_households.c.clan_id == c.c.id).scalar_subquery()
+    return sa.select(
+        c.c.id,
+        sa.literal("clan").label("kind"),
+        c.c.clan_code.label("code"),
+        c.c.name,
+        c.c.commune_code,
+        sa.null().label("village_code"),
+        members.label("member_count"),
+    )
+
+
+def _unit_query() -> sa.Select[Any]:
+    u = t.units
+    members = sa.select(sa.func.count()).where(t.unit_members.c.unit_id == u.c.id).scalar_subquery()
+    return sa.select(
+        u.c.id,
+        sa.literal("unit").label("kind"),
+        u.c.unit_code.label("code"),
+        u.c.name,
+        u.c.commune_code,
+        sa.null().label("village_code"),
+        members.label("member_count"),
+    )
+
+
+def _citizen_query() -> sa.Select[Any]:
+    c, h = t.citizens, t.households
+    return sa.select(
+        c.c.id,
+        sa.literal("citizen").label("kind"),
+        c.c.citizen_key.label("code"),
+        c.c.full_name.label("name"),
+        h.c.commune_code,
+        h.c.village_code,
+        sa.literal(0).label("member_count"),
+    ).join(h, c.c.household_id == h.c.id)
+
+
+_QUERIES = {
+    "household": _household_query,
+    "clan": _clan_query,
+    "unit": _unit_query,
+    "citizen": _citizen_query,
+}
+
+
+class SubjectRepository:
+    """Read subjects for listings."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def page(
+        self,
+        *,
+        kind: str,
+        commune_codes: list[str] | None,
+        village_code: str | None,
+        name_contains: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of one kind of subject, with the total."""
+        q = _QUERIES[kind]().subquery()
+        query = sa.select(q)
+        if commune_codes is not None:
+            query = query.where(q.c.commune_code.in_(commune_codes))
+        if village_code:
+            query = query.where(q.c.village_code == village_code)
+        if name_contains:
+            query = query.where(q.c.name.ilike(f"%{name_contains}%"))
+        total = self._conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        rows = self._conn.execute(
+            query.order_by(q.c.commune_code, q.c.code).limit(limit).offset(offset)
+        ).mappings()
+        return [dict(r) for r in rows], int(total)
+
+    def household_members(self, household_id: str) -> list[dict[str, Any]]:
+        """The members of one household."""
+        c = t.citizens
+        q = (
+            sa.select(
+                c.c.id,
+                c.c.citizen_key,
+                c.c.full_name,
+                c.c.birth_year,
+                c.c.gender,
+                c.c.citizen_group,
+                c.c.relation,
+            )
+            .where(c.c.household_id == household_id)
+            .order_by(c.c.citizen_key)
+        )
+        return [dict(r) for r in self._conn.execute(q).mappings()]
+
+    def get(self, kind: str, subject_id: str) -> dict[str, Any] | None:
+        """One subject by id."""
+        q = _QUERIES[kind]().subquery()
+        row = self._conn.execute(sa.select(q).where(q.c.id == subject_id)).mappings().first()
+        return dict(row) if row else None
+
+    def communes_within(self, path: str) -> list[str]:
+        """Codes of the communes in an admin subtree (a commune or village scope gives its commune)."""
+        au = t.admin_units
+        rows = self._conn.execute(
+            sa.select(au.c.code).where(
+                au.c.level == "commune",
+                sa.or_(
+                    au.c.path == path,
+                    au.c.path.startswith(path + "/"),
+                    sa.literal(path).startswith(au.c.path + "/"),
+                ),
+            )
+        )
+        return [r.code for r in rows]

@@ -1,0 +1,68 @@
+"""HTTP API: subjects — households, citizens, clans, units (evaluation service, entrypoint layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from common.web import Schema
+from services.evaluation.adapters.subject_repository import SUBJECT_KINDS
+from services.evaluation.api.container import container
+from services.evaluation.service import subjects
+
+blp = Blueprint("subjects", __name__, url_prefix="/subjects", description="Subjects of recognition")
+
+
+class SubjectQueryArgsSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
+    within = fields.String(validate=validate.Length(max=40))
+    village = fields.String(validate=validate.Length(max=40))
+    q = fields.String(validate=validate.Length(min=1, max=100))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class MemberSchema(Schema):
+    id = fields.String()
+    citizen_key = fields.String()
+    full_name = fields.String()
+    birth_year = fields.Integer()
+    gender = fields.String()
+    citizen_group = fields.String()
+    relation = fields.String(allow_none=True)
+
+
+class SubjectSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    code = fields.String()
+    name = fields.String()
+    commune_code = fields.String()
+    village_code = fields.String(allow_none=True)
+    member_count = fields.Integer()
+    members = fields.List(fields.Nested(MemberSchema))
+
+
+class SubjectPageSchema(Schema):
+    items = fields.List(fields.Nested(SubjectSchema))
+    total = fields.Integer()
+
+
+@blp.route("")
+class Subjects(MethodView):
+    @blp.arguments(SubjectQueryArgsSchema, location="query")
+    @blp.response(200, SubjectPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Subjects of one kind, paged, filtered by admin unit, village and name."""
+        return subjects.list_subjects(container().uow(), **args)
+
+
+@blp.route("/<any(household,citizen,clan,unit):kind>/<subject_id>")
+class SubjectById(MethodView):
+    @blp.response(200, SubjectSchema)
+    def get(self, kind: str, subject_id: str) -> Any:
+        """One subject (a household with its members)."""
+        return subjects.get_subject_or_raise(container().uow(), kind=kind, subject_id=subject_id)
