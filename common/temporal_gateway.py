@@ -86,6 +86,27 @@ class TemporalGateway:
 
         return self._call(_start())
 
+    def execute_update(
+        self, workflow_id: str, update: str, arg: Any, *, result_type: type | None = None
+    ) -> Any:
+        """Send an Update and wait for its result; a refusal raises WorkflowUpdateFailedError."""
+
+        async def _update() -> Any:
+            client = await self._get_client()
+            handle = client.get_workflow_handle(workflow_id)
+            return await handle.execute_update(update, arg, result_type=result_type)
+
+        return self._call(_update())
+
+    def query(self, workflow_id: str, query: str, *, result_type: type | None = None) -> Any:
+        """Ask a workflow a query."""
+
+        async def _query() -> Any:
+            client = await self._get_client()
+            return await client.get_workflow_handle(workflow_id).query(query, result_type=result_type)
+
+        return self._call(_query())
+
     def check(self) -> None:
         """Raise DependencyUnavailable unless the frontend answers its health check."""
 

@@ -50,6 +50,12 @@ class SqlUnitOfWorkBase(abc.ABC):
         if isinstance(exc, sa.exc.OperationalError):
             raise DependencyUnavailable("database", str(exc)) from exc
 
+    def has_event(self, event_id: str) -> bool:
+        """Whether an event with this id was already written (deterministic ids make retries no-ops)."""
+        assert self._conn is not None
+        found = self._conn.execute(sa.select(self._outbox.c.seq).where(self._outbox.c.event_id == event_id))
+        return found.first() is not None
+
     def publish(self, event: Event) -> None:
         """Collect an event; it is written to the outbox only if the transaction commits."""
         self._events.append(event)

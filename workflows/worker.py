@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 from common.settings import CommonSettings
 from common.startup import wait_for_async
 from workflows import ids
+from workflows.alarms import plan_alarms
 from workflows.recognition.workflows import RecognitionCaseWorkflow
 
 WORKFLOWS = [RecognitionCaseWorkflow]
@@ -18,7 +19,8 @@ WORKFLOWS = [RecognitionCaseWorkflow]
 
 def build_worker(client: Client, task_queue: str = ids.WORKFLOW_TASK_QUEUE) -> Worker:
     """A worker serving every workflow (tests pass their own task queue)."""
-    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS)
+    # plan_alarms is a local activity of the workflows (pure date arithmetic).
+    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=[plan_alarms])
 
 
 async def main() -> None:

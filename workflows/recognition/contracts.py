@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WORKFLOW_NAME = "RecognitionCase"
 
 # Activities served by the evaluation service's worker on EVALUATION_TASK_QUEUE.
 RECORD_CASE_OPENED = "record_case_opened"
-RECORD_CASE_WITHDRAWN = "record_case_withdrawn"
+RECORD_CASE_WITHDRAWN = "record_case_withdrawn"  # kept for histories recorded before record_case_step
+GET_CASE_SCHEDULE = "get_case_schedule"
+RECORD_CASE_STEP = "record_case_step"
+RECORD_CASE_ALARM = "record_case_alarm"
+# Local activity of the workflow worker: pure date arithmetic (working days need the holiday calendar).
+PLAN_ALARMS = "plan_alarms"
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class CaseInput:
     subject_id: str
     admin_unit_code: str
     opened_by: str
+    plan_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,115 @@ class CaseOpenedInput:
     subject_id: str
     admin_unit_code: str
     opened_by: str
+    plan_code: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One step of the plan's escalation chain."""
+
+    role: str
+    level: str
+    after_days: int
+    working_days: bool
+    action: str
+
+
+@dataclass(frozen=True)
+class CaseSchedule:
+    """The deadlines a case lives by, read from its plan (never hard-coded)."""
+
+    plan_code: str
+    plan_version: int
+    criteria_set_key: str
+    self_assessment_closes: str  # ISO datetime, end of the last day, Asia/Ho_Chi_Minh
+    review_days: dict[str, int]  # level -> days
+    review_working_days: dict[str, bool]
+    reminder_lead_days: int
+    reminder_working_days: bool
+    escalation: list[EscalationStep] = field(default_factory=list)
+    days_off: list[str] = field(default_factory=list)  # ISO dates the plan adds
+
+
+@dataclass(frozen=True)
+class AlarmsInput:
+    """Local activity input: when to remind and escalate for one phase."""
+
+    deadline: str  # ISO datetime, when the phase has a fixed deadline
+    start: str  # ISO datetime the phase began (used when limit_days is set)
+    limit_days: int | None
+    limit_working_days: bool
+    reminder_lead_days: int
+    reminder_working_days: bool
+    escalation: list[EscalationStep]
+    days_off: list[str]
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One timer: a reminder before the deadline, the deadline itself, or an escalation step after it."""
+
+    at: str  # ISO datetime
+    kind: str  # reminder | overdue | escalated
+    step: int = -1  # index into the escalation chain, for kind == escalated
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """A human step sent as an Update: who acts (role checked by the service), on whose behalf, and why."""
+
+    action: str
+    actor: str
+    role: str
+    expected_version: int
+    on_behalf_of: str | None = None
+    reason: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+    indicator_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseStepInput:
+    """Activity input: record a step in the read model, the audit trail and the outbox, once."""
+
+    case_id: str
+    workflow_id: str
+    run_id: str
+    step: StepInput
+    from_status: str
+    to_status: str
+    version: int  # the case's version after this step
+    returned_to: str | None = None
+    due_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step did."""
+
+    status: str
+    version: int
+    due_at: str | None
+
+
+@dataclass(frozen=True)
+class CaseAlarmInput:
+    """Activity input: record a reminder, an overdue deadline or an escalation step."""
+
+    case_id: str
+    workflow_id: str
+    status: str
+    kind: str
+    due_at: str
+    step: int = -1
+    role: str | None = None
+    level: str | None = None
+    action: str | None = None
 
 
 @dataclass(frozen=True)
 class WithdrawInput:
-    """A withdrawal by the subject or staff, with the reason."""
+    """A withdrawal by the subject or staff, with the reason (kept for recorded histories)."""
 
     actor: str
     reason: str
@@ -52,6 +162,17 @@ class CaseWithdrawnInput:
     case_id: str
     actor: str
     reason: str
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """The answer of the `status` query."""
+
+    status: str
+    version: int
+    due_at: str | None
+    escalation_step: int
+    returned_to: str | None
 
 
 @dataclass(frozen=True)

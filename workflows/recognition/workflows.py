@@ -1,8 +1,15 @@
-"""Recognition case workflow: opens the case in the evaluation read model and owns its state."""
+"""Recognition case workflow: self-assessment -> village review -> commune review -> awaiting decision.
+
+The workflow owns the case's state and its deadlines; every human step is an Update validated against
+the lifecycle table before it reaches history, and every change is written to the evaluation service's
+read model by an activity on that service's task queue.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -10,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from workflows import ids, retry
     from workflows.recognition import contracts as c
+    from workflows.recognition import lifecycle as lc
 
 
 @dataclass
@@ -17,65 +25,207 @@ class CaseState:
     """All workflow state in one place."""
 
     status: str = "opening"
-    withdrawn_by: str | None = None
+    version: int = 0
+    phase_seq: int = 0  # bumped on every state change: the deadline watcher restarts on it
+    returned_to: str | None = None  # the review level that asked for more evidence
+    due_at: str | None = None
+    escalation_step: int = -1
+    schedule: c.CaseSchedule | None = None
+
+
+def _act_options() -> dict:
+    return {
+        "task_queue": ids.EVALUATION_TASK_QUEUE,
+        "start_to_close_timeout": retry.DATABASE_WRITE_TIMEOUT,
+        "retry_policy": retry.DATABASE_WRITE,
+    }
 
 
 @workflow.defn(name=c.WORKFLOW_NAME)
 class RecognitionCaseWorkflow:
-    """One case per (year, title, subject); later steps arrive as Updates."""
+    """One case per (year, title, subject)."""
 
     @workflow.init
     def __init__(self, inp: c.CaseInput) -> None:
         self._inp = inp
         self._state = CaseState()
+        self._lock = asyncio.Lock()  # one step at a time: handlers await activities
 
     @workflow.run
     async def run(self, inp: c.CaseInput) -> c.CaseResult:
         info = workflow.info()
-        await workflow.execute_activity(
-            c.RECORD_CASE_OPENED,
-            c.CaseOpenedInput(
-                case_id=inp.case_id,
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-                year=inp.year,
-                title=inp.title,
-                subject_id=inp.subject_id,
-                admin_unit_code=inp.admin_unit_code,
-                opened_by=inp.opened_by,
-            ),
-            task_queue=ids.EVALUATION_TASK_QUEUE,
-            start_to_close_timeout=retry.DATABASE_WRITE_TIMEOUT,
-            retry_policy=retry.DATABASE_WRITE,
+        opened = c.CaseOpenedInput(
+            case_id=inp.case_id,
+            workflow_id=info.workflow_id,
+            run_id=info.run_id,
+            year=inp.year,
+            title=inp.title,
+            subject_id=inp.subject_id,
+            admin_unit_code=inp.admin_unit_code,
+            opened_by=inp.opened_by,
+            plan_code=inp.plan_code,
         )
-        if self._state.status == "opening":
-            self._state.status = "draft"
-        await workflow.wait_condition(lambda: self._state.status == "withdrawn")
+        await workflow.execute_activity(c.RECORD_CASE_OPENED, opened, **_act_options())
+        self._state.schedule = await workflow.execute_activity(
+            c.GET_CASE_SCHEDULE, inp, result_type=c.CaseSchedule, **_act_options()
+        )
+        async with self._lock:
+            self._state.status, self._state.version = lc.DRAFT, 1
+            self._state.phase_seq += 1
+        while self._state.status not in lc.TERMINAL:
+            await self._watch_phase()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return c.CaseResult(case_id=inp.case_id, status=self._state.status)
 
-    @workflow.update
-    async def withdraw(self, inp: c.WithdrawInput) -> str:
-        """Withdraw the case; the reason is kept in the audit trail."""
-        await workflow.execute_activity(
-            c.RECORD_CASE_WITHDRAWN,
-            c.CaseWithdrawnInput(case_id=self._inp.case_id, actor=inp.actor, reason=inp.reason),
-            task_queue=ids.EVALUATION_TASK_QUEUE,
-            start_to_close_timeout=retry.DATABASE_WRITE_TIMEOUT,
-            retry_policy=retry.DATABASE_WRITE,
-        )
-        self._state.status = "withdrawn"
-        self._state.withdrawn_by = inp.actor
-        return self._state.status
+    # --- human steps ---------------------------------------------------------------------------
 
-    @withdraw.validator
-    def _check_withdraw(self, inp: c.WithdrawInput) -> None:
-        if self._state.status == "withdrawn":
-            raise ApplicationError("Hồ sơ đã được rút.", type="InvalidTransition", non_retryable=True)
-        if not inp.reason.strip():
-            raise ApplicationError("Cần ghi lý do rút hồ sơ.", type="ValidationFailed", non_retryable=True)
+    @workflow.update
+    async def act(self, step: c.StepInput) -> c.StepResult:
+        """Take one step of the lifecycle (submit, review, request evidence, withdraw, ...)."""
+        async with self._lock:
+            self._check(step)  # again: another step may have run while this one waited for the lock
+            s = self._state
+            to_status = lc.next_status(step.action, s.status, s.returned_to)
+            returned_to = s.status if step.action == "request_evidence" else s.returned_to
+            if step.action == "provide_evidence":
+                returned_to = None
+            info = workflow.info()
+            await workflow.execute_activity(
+                c.RECORD_CASE_STEP,
+                c.CaseStepInput(
+                    case_id=self._inp.case_id,
+                    workflow_id=info.workflow_id,
+                    run_id=info.run_id,
+                    step=step,
+                    from_status=s.status,
+                    to_status=to_status,
+                    version=s.version + 1,
+                    returned_to=returned_to,
+                ),
+                **_act_options(),
+            )
+            changed = to_status != s.status
+            s.status, s.version, s.returned_to = to_status, s.version + 1, returned_to
+            if changed:
+                s.phase_seq += 1
+                s.escalation_step, s.due_at = -1, None
+            return c.StepResult(status=s.status, version=s.version, due_at=s.due_at)
+
+    @act.validator
+    def _validate_act(self, step: c.StepInput) -> None:
+        self._check(step)
+
+    def _check(self, step: c.StepInput) -> None:
+        s = self._state
+        if s.status == "opening":
+            raise ApplicationError(
+                "Hồ sơ đang được mở, vui lòng thử lại.", type="NotReady", non_retryable=True
+            )
+        if step.expected_version != s.version:
+            raise ApplicationError(
+                f"Hồ sơ đã thay đổi (phiên bản {s.version}, yêu cầu dựa trên {step.expected_version}).",
+                type="VersionConflict",
+                non_retryable=True,
+            )
+        reason = lc.refusal(step.action, s.status, step.role, s.returned_to)
+        if reason:
+            raise ApplicationError(reason, type="InvalidTransition", non_retryable=True)
+        if step.action in ("adjust_score", "request_evidence", "withdraw") and not step.reason.strip():
+            raise ApplicationError("Cần ghi rõ lý do.", type="ValidationFailed", non_retryable=True)
+        if step.action == "adjust_score" and (
+            not step.indicator_code or step.indicator_code not in step.scores
+        ):
+            raise ApplicationError(
+                "Cần chỉ tiêu và điểm điều chỉnh.", type="ValidationFailed", non_retryable=True
+            )
+        if step.action == "submit" and not step.scores:
+            raise ApplicationError("Chưa có điểm tự đánh giá.", type="ValidationFailed", non_retryable=True)
 
     @workflow.query
-    def status(self) -> str:
+    def status(self) -> c.CaseStatus:
         """The case's current state."""
-        return self._state.status
+        s = self._state
+        return c.CaseStatus(
+            status=s.status,
+            version=s.version,
+            due_at=s.due_at,
+            escalation_step=s.escalation_step,
+            returned_to=s.returned_to,
+        )
+
+    # --- deadlines -----------------------------------------------------------------------------
+
+    async def _watch_phase(self) -> None:
+        """Sleep until each alarm of the current phase; stop as soon as the phase changes."""
+        seq = self._state.phase_seq
+        alarms = await self._alarms()
+        deadline = next((a.at for a in alarms if a.kind == "overdue"), None)
+        self._state.due_at = deadline
+        for alarm in alarms:
+            delay = datetime.fromisoformat(alarm.at) - workflow.now()
+            if delay > timedelta(0):
+                try:
+                    await workflow.wait_condition(lambda: self._state.phase_seq != seq, timeout=delay)
+                    return
+                except TimeoutError:
+                    pass
+            async with self._lock:
+                if self._state.phase_seq != seq:
+                    return
+                await self._fire(alarm, deadline or alarm.at)
+        await workflow.wait_condition(lambda: self._state.phase_seq != seq)
+
+    async def _alarms(self) -> list[c.Alarm]:
+        sched, s = self._state.schedule, self._state
+        assert sched is not None
+        level = lc.LEVEL_OF.get(s.status) or lc.LEVEL_OF.get(s.returned_to or "")
+        if s.status == lc.DRAFT:
+            limit, working, deadline = None, False, sched.self_assessment_closes
+        elif s.status in (lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW, lc.EVIDENCE_REQUESTED) and level:
+            # A household asked for evidence has as long as the asking level has to review.
+            limit, working, deadline = (
+                sched.review_days.get(level),
+                sched.review_working_days.get(level, True),
+                "",
+            )
+        else:
+            return []  # awaiting the yearly round's decision: its deadlines are the round's
+        if limit is None and not deadline:
+            return []
+        return await workflow.execute_local_activity(
+            c.PLAN_ALARMS,
+            c.AlarmsInput(
+                deadline=deadline,
+                start=workflow.now().isoformat(),
+                limit_days=limit,
+                limit_working_days=working,
+                reminder_lead_days=sched.reminder_lead_days,
+                reminder_working_days=sched.reminder_working_days,
+                escalation=sched.escalation,
+                days_off=sched.days_off,
+            ),
+            result_type=list[c.Alarm],
+            start_to_close_timeout=timedelta(seconds=10),
+        )
+
+    async def _fire(self, alarm: c.Alarm, due_at: str) -> None:
+        sched = self._state.schedule
+        assert sched is not None
+        step = sched.escalation[alarm.step] if alarm.kind == "escalated" else None
+        await workflow.execute_activity(
+            c.RECORD_CASE_ALARM,
+            c.CaseAlarmInput(
+                case_id=self._inp.case_id,
+                workflow_id=workflow.info().workflow_id,
+                status=self._state.status,
+                kind=alarm.kind,
+                due_at=due_at,
+                step=alarm.step,
+                role=step.role if step else None,
+                level=step.level if step else None,
+                action=step.action if step else None,
+            ),
+            **_act_options(),
+        )
+        if step is not None:
+            self._state.escalation_step = alarm.step

@@ -148,4 +148,37 @@ import_runs = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+# Lifecycle columns of a case live in their own table so the read model of the workflow's state grows
+# without rewriting `cases` (one row per case, written by the workflow's activities).
+case_progress = sa.Table(
+    "case_progress",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("plan_code", sa.String(80), nullable=True),
+    sa.Column("plan_version", sa.Integer, nullable=True),
+    sa.Column("criteria_set_key", sa.String(80), nullable=True),
+    sa.Column("waiting_on_role", sa.String(40), nullable=True),
+    sa.Column("returned_to", sa.String(40), nullable=True),
+    sa.Column("due_at", UTCDateTime, nullable=True),
+    sa.Column("overdue", sa.Boolean, nullable=False, default=False),
+    sa.Column("escalation_step", sa.Integer, nullable=False, default=-1),
+    sa.Column("escalated_to_role", sa.String(40), nullable=True),
+    sa.Column("assignee", sa.String(120), nullable=True),
+    sa.Column("village_code", sa.String(40), nullable=True),
+    sa.Index("ix_case_progress_waiting", "waiting_on_role", "due_at"),
+)
+
+# The scores of a case per indicator and level: self-assessment, then each review level's adjustment.
+case_scores = sa.Table(
+    "case_scores",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("indicator_code", sa.String(60), primary_key=True),
+    sa.Column("self_score", sa.Float, nullable=True),
+    sa.Column("village_score", sa.Float, nullable=True),
+    sa.Column("commune_score", sa.Float, nullable=True),
+    sa.Column("updated_by", sa.String(120), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 outbox = outbox_table(metadata)

@@ -9,6 +9,7 @@ from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.admin_unit_repository import AdminUnitRepository
 from services.evaluation.adapters.import_run_repository import ImportRunRepository
 from services.evaluation.adapters.plan_repository import PlanRepository
+from services.evaluation.adapters.progress_repository import ProgressRepository
 from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
 from services.evaluation.adapters.subject_repository import SubjectRepository
 from services.evaluation.adapters.subject_writer import SubjectWriter
@@ -24,6 +25,7 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
     subjects: SubjectRepository
     subject_writer: SubjectWriter
     import_runs: ImportRunRepository
+    progress: ProgressRepository
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, t.outbox)
@@ -36,3 +38,4 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
         self.subjects = SubjectRepository(conn)
         self.subject_writer = SubjectWriter(conn)
         self.import_runs = ImportRunRepository(conn)
+        self.progress = ProgressRepository(conn)

@@ -94,3 +94,46 @@ def _get_or_raise(uow: Any, code: str, version: int) -> StoredPlan:
             f"Không tìm thấy kế hoạch {code} phiên bản {version}.", f"Plan {code} v{version} not found."
         )
     return stored
+
+
+def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None) -> Plan:
+    """The active plan a case in this admin unit is judged under.
+
+    With `plan_code`, that plan's active version. Without, the active plan whose locality (or one of its
+    parents) is the unit or its nearest ancestor; two plans equally near are ambiguous and must be named.
+    """
+    from common.errors import ValidationFailed
+
+    if plan_code:
+        return get_plan_version(uow, code=plan_code)[1]
+    with uow:
+        unit = uow.admin_units.get(admin_unit_code)
+        if unit is None:
+            raise ValidationFailed(
+                "Không có đơn vị hành chính này.",
+                "Unknown administrative unit.",
+                errors={"admin_unit_code": [admin_unit_code]},
+            )
+        active = [load_plan(p.document) for p in uow.plans.list() if p.status == "active"]
+    ancestors = unit.path.split("/")
+    ranked: dict[int, list[Plan]] = {}
+    for plan in active:
+        codes = [plan.locality.code, *(p.code for p in plan.locality.parents)]
+        depth = max((ancestors.index(code) for code in codes if code in ancestors), default=-1)
+        if depth >= 0:
+            ranked.setdefault(depth, []).append(plan)
+    if not ranked:
+        raise ValidationFailed(
+            "Chưa có kế hoạch nào áp dụng cho đơn vị này.",
+            "No active plan covers this unit.",
+            errors={"admin_unit_code": [admin_unit_code]},
+        )
+    nearest = ranked[max(ranked)]
+    if len(nearest) > 1:
+        names = sorted(p.code for p in nearest)
+        raise ValidationFailed(
+            "Có nhiều kế hoạch áp dụng; hãy chọn một.",
+            "Several plans cover this unit; name one.",
+            errors={"plan_code": names},
+        )
+    return nearest[0]

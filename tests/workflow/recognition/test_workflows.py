@@ -1,81 +1,235 @@
-"""RecognitionCase on the time-skipping server with mock activities registered under their real names."""
+"""RecognitionCase on the time-skipping server, with mock evaluation activities registered under their
+real names and the real alarm planner: every step, the more-evidence loop, withdrawal, refusals before
+history, and every deadline's reminder, overdue notice and escalation step."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio import activity
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.conftest import new_task_queue
+from tests.conftest import assert_eventually, new_task_queue
 from workflows import ids
 from workflows.recognition import contracts as c
+from workflows.recognition import lifecycle as lc
 from workflows.recognition.workflows import RecognitionCaseWorkflow
+from workflows.worker import build_worker
+
+CHAIN = [
+    c.EscalationStep(
+        role="village_officer", level="village", after_days=0, working_days=False, action="remind"
+    ),
+    c.EscalationStep(
+        role="commune_association_officer",
+        level="commune",
+        after_days=3,
+        working_days=False,
+        action="escalate",
+    ),
+    c.EscalationStep(
+        role="commune_chairman", level="commune", after_days=5, working_days=False, action="escalate"
+    ),
+]
 
 
-class Recorder:
-    """Mock activities: record what the workflow asked of the evaluation service."""
+@dataclass
+class Evaluation:
+    """Mock evaluation activities: they record what the workflow asked."""
 
-    def __init__(self) -> None:
-        self.opened: list[c.CaseOpenedInput] = []
-        self.withdrawn: list[c.CaseWithdrawnInput] = []
+    closes_in: timedelta = timedelta(days=10)
+    steps: list[c.CaseStepInput] = field(default_factory=list)
+    alarms: list[c.CaseAlarmInput] = field(default_factory=list)
+    opened: list[c.CaseOpenedInput] = field(default_factory=list)
 
     @activity.defn(name=c.RECORD_CASE_OPENED)
     async def record_case_opened(self, inp: c.CaseOpenedInput) -> bool:
         self.opened.append(inp)
         return True
 
-    @activity.defn(name=c.RECORD_CASE_WITHDRAWN)
-    async def record_case_withdrawn(self, inp: c.CaseWithdrawnInput) -> bool:
-        self.withdrawn.append(inp)
+    @activity.defn(name=c.GET_CASE_SCHEDULE)
+    async def get_case_schedule(self, inp: c.CaseInput) -> c.CaseSchedule:
+        closes = (activity.info().current_attempt_scheduled_time or datetime.now(UTC)) + self.closes_in
+        return c.CaseSchedule(
+            plan_code="van-hoa-2023",
+            plan_version=1,
+            criteria_set_key="gia-dinh-hoc-tap@2023.1",
+            self_assessment_closes=closes.isoformat(),
+            review_days={"village": 7, "commune": 10},
+            review_working_days={"village": False, "commune": False},
+            reminder_lead_days=2,
+            reminder_working_days=False,
+            escalation=CHAIN,
+        )
+
+    @activity.defn(name=c.RECORD_CASE_STEP)
+    async def record_case_step(self, inp: c.CaseStepInput) -> bool:
+        self.steps.append(inp)
         return True
 
+    @activity.defn(name=c.RECORD_CASE_ALARM)
+    async def record_case_alarm(self, inp: c.CaseAlarmInput) -> bool:
+        self.alarms.append(inp)
+        return True
 
-def _input() -> c.CaseInput:
-    return c.CaseInput(case_id=str(uuid.uuid4()), year=2026, title="learning_family",
-                       subject_id=f"HH-{uuid.uuid4().hex[:6]}", admin_unit_code="26734", opened_by="tester")
+    def all(self) -> list:
+        return [
+            self.record_case_opened,
+            self.get_case_schedule,
+            self.record_case_step,
+            self.record_case_alarm,
+        ]
 
 
-async def test_a_case_is_recorded_opened_then_withdrawn_with_its_reason(client: Client) -> None:
-    rec = Recorder()
+@pytest.fixture
+async def started(
+    temporal_env: WorkflowEnvironment,
+) -> AsyncIterator[tuple[WorkflowHandle, Evaluation, WorkflowEnvironment]]:
+    ev = Evaluation()
+    client: Client = temporal_env.client
     wf_queue = new_task_queue()
-    inp = _input()
-    # Activities are served on the evaluation queue of this test server, as the service's worker would.
-    async with Worker(client, task_queue=wf_queue, workflows=[RecognitionCaseWorkflow]), Worker(
-        client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=[rec.record_case_opened, rec.record_case_withdrawn]
-    ):
-        wf_id = ids.recognition_workflow_id(inp.year, inp.title, inp.subject_id)
-        handle = await client.start_workflow(RecognitionCaseWorkflow.run, inp, id=wf_id, task_queue=wf_queue)
-        with pytest.raises(WorkflowUpdateFailedError) as refused:
-            await handle.execute_update(RecognitionCaseWorkflow.withdraw, c.WithdrawInput(actor="hh", reason=" "))
-        assert "lý do" in str(refused.value.cause)
-        status = await handle.execute_update(
-            RecognitionCaseWorkflow.withdraw, c.WithdrawInput(actor="hh", reason="Gia đình chuyển đi nơi khác")
+    eval_queue_worker = Worker(client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=ev.all())
+    async with build_worker(client, wf_queue), eval_queue_worker:
+        inp = c.CaseInput(
+            case_id=str(uuid.uuid4()),
+            year=2026,
+            title="learning_family",
+            subject_id=f"HH-{uuid.uuid4().hex[:6]}",
+            admin_unit_code="15664",
+            opened_by="t",
         )
-        assert status == "withdrawn"
-        result = await handle.result()
-    assert result == c.CaseResult(case_id=inp.case_id, status="withdrawn")
-    assert [o.workflow_id for o in rec.opened] == [wf_id]
-    assert rec.withdrawn == [c.CaseWithdrawnInput(case_id=inp.case_id, actor="hh", reason="Gia đình chuyển đi nơi khác")]
-
-
-async def test_a_second_withdrawal_is_refused_and_recorded_once(client: Client) -> None:
-    rec = Recorder()
-    wf_queue = new_task_queue()
-    inp = _input()
-    async with Worker(client, task_queue=wf_queue, workflows=[RecognitionCaseWorkflow]), Worker(
-        client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=[rec.record_case_opened, rec.record_case_withdrawn]
-    ):
         handle = await client.start_workflow(
-            RecognitionCaseWorkflow.run, inp, id=f"test/{uuid.uuid4()}", task_queue=wf_queue
+            RecognitionCaseWorkflow.run,
+            inp,
+            id=ids.recognition_workflow_id(2026, inp.title, inp.subject_id),
+            task_queue=wf_queue,
         )
-        await handle.execute_update(RecognitionCaseWorkflow.withdraw, c.WithdrawInput(actor="a", reason="r"))
-        assert await handle.query(RecognitionCaseWorkflow.status) == "withdrawn"
-        await handle.result()
-        # The case has closed: a late second withdrawal is refused by the server or the validator.
-        with pytest.raises((WorkflowUpdateFailedError, RPCError)):
-            await handle.execute_update(RecognitionCaseWorkflow.withdraw, c.WithdrawInput(actor="b", reason="r"))
-    assert len(rec.withdrawn) == 1
+
+        async def ready() -> None:
+            assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
+
+        await assert_eventually(ready)
+        yield handle, ev, temporal_env
+        with contextlib.suppress(RPCError):  # a withdrawn case has completed already
+            await handle.terminate("test over")
+
+
+async def _act(handle: WorkflowHandle, action: str, role: str, version: int, **kw) -> c.StepResult:
+    return await handle.execute_update(
+        RecognitionCaseWorkflow.act,
+        c.StepInput(action=action, actor=f"{role}-1", role=role, expected_version=version, **kw),
+    )
+
+
+async def test_a_case_goes_through_every_step_with_the_more_evidence_loop(started) -> None:
+    handle, ev, _ = started
+    r = await _act(handle, "save_draft", lc.HOUSEHOLD, 1, scores={"1.1": 10})
+    assert (r.status, r.version) == (lc.DRAFT, 2)
+    r = await _act(handle, "submit", lc.VILLAGE, 2, scores={"1.1": 10}, on_behalf_of="HH-1")
+    assert r.status == lc.VILLAGE_REVIEW
+    r = await _act(
+        handle, "adjust_score", lc.VILLAGE, 3, scores={"1.1": 8}, indicator_code="1.1", reason="Thiếu giấy"
+    )
+    r = await _act(handle, "pass_review", lc.VILLAGE, 4)
+    assert r.status == lc.COMMUNE_REVIEW
+    r = await _act(handle, "request_evidence", lc.COMMUNE, 5, reason="Cần bản sao giấy khen")
+    assert r.status == lc.EVIDENCE_REQUESTED
+    r = await _act(handle, "provide_evidence", lc.HOUSEHOLD, 6)
+    assert r.status == lc.COMMUNE_REVIEW  # back to the level that asked
+    r = await _act(handle, "pass_review", lc.COMMUNE, 7)
+    assert (r.status, r.version) == (lc.AWAITING_DECISION, 8)
+    assert [(s.step.action, s.from_status, s.to_status, s.version) for s in ev.steps] == [
+        ("save_draft", lc.DRAFT, lc.DRAFT, 2),
+        ("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 3),
+        ("adjust_score", lc.VILLAGE_REVIEW, lc.VILLAGE_REVIEW, 4),
+        ("pass_review", lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW, 5),
+        ("request_evidence", lc.COMMUNE_REVIEW, lc.EVIDENCE_REQUESTED, 6),
+        ("provide_evidence", lc.EVIDENCE_REQUESTED, lc.COMMUNE_REVIEW, 7),
+        ("pass_review", lc.COMMUNE_REVIEW, lc.AWAITING_DECISION, 8),
+    ]
+    assert ev.steps[1].step.on_behalf_of == "HH-1"
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "version", "kw", "kind"),
+    [
+        ("submit", lc.HOUSEHOLD, 0, {"scores": {"a": 1}}, "VersionConflict"),
+        ("pass_review", lc.VILLAGE, 1, {}, "InvalidTransition"),  # nothing submitted yet
+        ("submit", "auditor", 1, {"scores": {"a": 1}}, "InvalidTransition"),  # wrong role
+        ("submit", lc.HOUSEHOLD, 1, {}, "ValidationFailed"),  # no self-assessment
+        ("withdraw", lc.HOUSEHOLD, 1, {"reason": "  "}, "ValidationFailed"),
+        ("fly", lc.HOUSEHOLD, 1, {}, "InvalidTransition"),
+    ],
+)
+async def test_impossible_steps_are_refused_before_history(started, action, role, version, kw, kind) -> None:
+    handle, ev, _ = started
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await _act(handle, action, role, version, **kw)
+    assert refused.value.cause.type == kind
+    assert ev.steps == []
+    history = [e async for e in handle.fetch_history_events()]
+    assert not any(e.HasField("workflow_execution_update_accepted_event_attributes") for e in history)
+
+
+async def test_a_village_officer_cannot_review_at_the_commune_level(started) -> None:
+    handle, _, _ = started
+    await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
+    await _act(handle, "pass_review", lc.VILLAGE, 2)
+    with pytest.raises(WorkflowUpdateFailedError):
+        await _act(handle, "pass_review", lc.VILLAGE, 3)
+
+
+async def test_withdrawal_ends_the_case_with_its_reason(started) -> None:
+    handle, ev, _ = started
+    r = await _act(handle, "withdraw", lc.HOUSEHOLD, 1, reason="Gia đình chuyển đi nơi khác")
+    assert r.status == lc.WITHDRAWN
+    assert (await handle.result()).status == lc.WITHDRAWN
+    assert ev.steps[-1].step.reason == "Gia đình chuyển đi nơi khác"
+
+
+async def test_a_missed_self_assessment_reminds_then_escalates_along_the_chain(started) -> None:
+    handle, ev, env = started
+    await env.sleep(timedelta(days=9))
+    assert [a.kind for a in ev.alarms] == ["reminder"]
+    await env.sleep(timedelta(days=7))  # 6 days past the deadline: every step of the chain has fired
+    assert [(a.kind, a.step) for a in ev.alarms] == [
+        ("reminder", -1),
+        ("overdue", -1),
+        ("escalated", 0),
+        ("escalated", 1),
+        ("escalated", 2),
+    ]
+    assert [a.role for a in ev.alarms if a.kind == "escalated"] == [s.role for s in CHAIN]
+    assert all(a.status == lc.DRAFT for a in ev.alarms)
+    status = await handle.query(RecognitionCaseWorkflow.status)
+    assert status.escalation_step == 2 and status.due_at == ev.alarms[1].due_at
+
+
+async def test_acting_stops_the_old_deadline_and_starts_the_review_deadline(started) -> None:
+    handle, ev, env = started
+    await env.sleep(timedelta(days=11))  # overdue and first escalation
+    fired = len(ev.alarms)
+    await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
+    await env.sleep(timedelta(days=4))
+    assert len(ev.alarms) == fired  # the self-assessment chain stopped
+    await env.sleep(timedelta(days=4))  # village review limit: 7 days
+    village = [a for a in ev.alarms[fired:]]
+    assert [a.kind for a in village][:2] == ["reminder", "overdue"]
+    assert all(a.status == lc.VILLAGE_REVIEW for a in village)
+
+
+async def test_evidence_requested_has_the_asking_levels_time_limit(started) -> None:
+    handle, ev, env = started
+    await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
+    await _act(handle, "request_evidence", lc.VILLAGE, 2, reason="Thiếu minh chứng")
+    await env.sleep(timedelta(days=8))
+    overdue = [a for a in ev.alarms if a.kind == "overdue"]
+    assert [a.status for a in overdue] == [lc.EVIDENCE_REQUESTED]

@@ -1,0 +1,52 @@
+"""Case progress and scores repository (adapter layer)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from services.evaluation.adapters import tables as t
+
+cp, cs = t.case_progress, t.case_scores
+
+
+class ProgressRepository:
+    """The lifecycle read model of cases: who the case waits on, deadlines, escalation, scores."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, case_id: str) -> dict[str, Any] | None:
+        """The progress row of a case."""
+        row = self._conn.execute(sa.select(cp).where(cp.c.case_id == case_id)).mappings().first()
+        return dict(row) if row else None
+
+    def upsert(self, case_id: str, **values: Any) -> None:
+        """Create or update the progress row."""
+        if self.get(case_id) is None:
+            defaults = {"overdue": False, "escalation_step": -1}
+            self._conn.execute(cp.insert().values(case_id=case_id, **{**defaults, **values}))
+        elif values:
+            self._conn.execute(cp.update().where(cp.c.case_id == case_id).values(**values))
+
+    def scores(self, case_id: str) -> list[dict[str, Any]]:
+        """Every indicator's scores of a case."""
+        q = sa.select(cs).where(cs.c.case_id == case_id).order_by(cs.c.indicator_code)
+        return [dict(r) for r in self._conn.execute(q).mappings()]
+
+    def set_scores(
+        self, case_id: str, column: str, scores: dict[str, float], actor: str, now: datetime
+    ) -> None:
+        """Write one level's scores (self, village or commune) for the given indicators."""
+        existing = {r["indicator_code"] for r in self.scores(case_id)}
+        for code, value in scores.items():
+            values = {column: value, "updated_by": actor, "updated_at": now}
+            if code in existing:
+                self._conn.execute(
+                    cs.update().where(cs.c.case_id == case_id, cs.c.indicator_code == code).values(**values)
+                )
+            else:
+                self._conn.execute(cs.insert().values(case_id=case_id, indicator_code=code, **values))

@@ -1,0 +1,184 @@
+"""Use cases run by the recognition workflow's activities: the case's schedule from its plan, each step
+of its lifecycle and each alarm, written once to the read model and the outbox (service layer)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from common.events import Event
+from common.workdays import END_OF_DAY, VIETNAM_TZ
+from services.evaluation.documents.criteria import get_criteria_set
+from services.evaluation.domain.errors import ValidationFailed
+from services.evaluation.domain.plan_calendar import year_calendar
+from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
+from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.plans import resolve_plan
+from workflows.recognition import contracts as c
+from workflows.recognition import lifecycle as lc
+
+_EVENT_NS = uuid.UUID("8c9b7d1e-4f3a-4e55-b3c2-6a1f0e9d2c41")
+_SCORE_COLUMN = {lc.VILLAGE_REVIEW: "village_score", lc.COMMUNE_REVIEW: "commune_score"}
+_EVENT_OF = {
+    "save_draft": "case.draft_saved",
+    "submit": "case.submitted",
+    "adjust_score": "case.score_adjusted",
+    "request_evidence": "case.evidence_requested",
+    "provide_evidence": "case.evidence_provided",
+    "pass_review": "case.review_passed",
+    "withdraw": "case.withdrawn",
+}
+
+
+def _event_id(*parts: object) -> str:
+    """Deterministic event ids: a retried activity finds its event already written."""
+    return str(uuid.uuid5(_EVENT_NS, "/".join(str(p) for p in parts)))
+
+
+def case_schedule(uow: Any, *, inp: c.CaseInput) -> c.CaseSchedule:
+    """The deadlines of a case from its plan: self-assessment close, review limits, reminders, escalation."""
+    plan = resolve_plan(uow, admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
+    scope = plan.title(inp.title)
+    if scope is None:
+        raise ValidationFailed(
+            f"Kế hoạch {plan.code} không xét danh hiệu này.",
+            f"Plan {plan.code} does not recognise {inp.title}.",
+            errors={"title": [inp.title]},
+        )
+    cal = year_calendar(plan, inp.year)
+    closes = datetime.combine(cal.self_assessment_closes, END_OF_DAY, VIETNAM_TZ)
+    criteria = get_criteria_set(scope.criteria.code, scope.criteria.version)
+    schedule = c.CaseSchedule(
+        plan_code=plan.code,
+        plan_version=plan.version,
+        criteria_set_key=criteria.key,
+        self_assessment_closes=closes.isoformat(),
+        review_days={r.level: r.days for r in plan.calendar.review_limits},
+        review_working_days={r.level: r.working_days for r in plan.calendar.review_limits},
+        reminder_lead_days=plan.calendar.reminder_lead.days,
+        reminder_working_days=plan.calendar.reminder_lead.working_days,
+        escalation=[
+            c.EscalationStep(
+                role=s.role,
+                level=s.level,
+                after_days=s.after_days,
+                working_days=s.working_days,
+                action=s.action,
+            )
+            for s in plan.escalation
+        ],
+        days_off=[d.isoformat() for d in plan.calendar.days_off],
+    )
+    with uow:
+        uow.progress.upsert(
+            inp.case_id,
+            plan_code=plan.code,
+            plan_version=plan.version,
+            criteria_set_key=criteria.key,
+            waiting_on_role=lc.WAITING_ON[lc.DRAFT],
+            due_at=closes,
+        )
+        uow.commit()
+    return schedule
+
+
+def _check_scores(criteria_key: str | None, scores: dict[str, float], *, partial: bool) -> None:
+    if not criteria_key:
+        return
+    code, _, version = criteria_key.partition("@")
+    problems = validate_scores(get_criteria_set(code, version), scores, partial=partial)
+    if problems:
+        raise ValidationFailed(
+            "Điểm không hợp lệ.", "Invalid scores.", errors=problems_as_field_errors(problems)
+        )
+
+
+def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
+    """Apply one lifecycle step to the read model once (a retried activity changes nothing)."""
+    step, now = inp.step, datetime.now(UTC)
+    with uow:
+        case = get_case_or_raise(uow, case_id=inp.case_id)
+        if case.version >= inp.version:
+            return False
+        progress = uow.progress.get(case.id) or {}
+        if step.action in ("save_draft", "submit"):
+            _check_scores(progress.get("criteria_set_key"), step.scores, partial=step.action == "save_draft")
+            uow.progress.set_scores(case.id, "self_score", step.scores, step.actor, now)
+        elif step.action == "adjust_score":
+            _check_scores(progress.get("criteria_set_key"), step.scores, partial=True)
+            uow.progress.set_scores(case.id, _SCORE_COLUMN[inp.from_status], step.scores, step.actor, now)
+        uow.cases.update_status(case, inp.to_status, now)
+        changes: dict[str, Any] = {
+            "waiting_on_role": lc.WAITING_ON.get(inp.to_status),
+            "returned_to": inp.returned_to,
+        }
+        if inp.to_status != inp.from_status:
+            changes.update(
+                overdue=False, escalation_step=-1, escalated_to_role=None, assignee=None, due_at=None
+            )
+        uow.progress.upsert(case.id, **changes)
+        uow.publish(
+            Event(
+                id=_event_id(inp.workflow_id, inp.version),
+                type=_EVENT_OF[step.action],
+                source="evaluation",
+                payload={
+                    "case_id": case.id,
+                    "workflow_id": inp.workflow_id,
+                    "run_id": inp.run_id,
+                    "admin_unit_code": case.admin_unit_code,
+                    "from": inp.from_status,
+                    "to": inp.to_status,
+                    "actor": step.actor,
+                    "role": step.role,
+                    "on_behalf_of": step.on_behalf_of,
+                    "reason": step.reason,
+                    "scores": step.scores,
+                    "version": inp.version,
+                },
+            )
+        )
+        uow.commit()
+        return True
+
+
+def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
+    """Record a reminder, a missed deadline or an escalation step once, as an event for notifications."""
+    event_id = _event_id(inp.workflow_id, inp.status, inp.kind, inp.step, inp.due_at)
+    with uow:
+        if uow.has_event(event_id):
+            return False
+        case = get_case_or_raise(uow, case_id=inp.case_id)
+        changes: dict[str, Any] = {"due_at": datetime.fromisoformat(inp.due_at)}
+        if inp.kind in ("overdue", "escalated"):
+            changes["overdue"] = True
+        if inp.kind == "escalated":
+            changes.update(escalation_step=inp.step, escalated_to_role=inp.role)
+        uow.progress.upsert(case.id, **changes)
+        event_type = {
+            "reminder": "case.reminder_due",
+            "overdue": "case.overdue",
+            "escalated": "case.escalated",
+        }
+        uow.publish(
+            Event(
+                id=event_id,
+                type=event_type[inp.kind],
+                source="evaluation",
+                payload={
+                    "case_id": case.id,
+                    "workflow_id": inp.workflow_id,
+                    "admin_unit_code": case.admin_unit_code,
+                    "status": inp.status,
+                    "due_at": inp.due_at,
+                    "step": inp.step,
+                    "role": inp.role,
+                    "level": inp.level,
+                    "action": inp.action,
+                    "waiting_on_role": lc.WAITING_ON.get(inp.status),
+                },
+            )
+        )
+        uow.commit()
+        return True

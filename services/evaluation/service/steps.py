@@ -1,0 +1,101 @@
+"""Use case: a person takes a step on a case (submit, review, request evidence, ...) — validated here,
+enforced by the case's workflow, refused with a clear reason (service layer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from common.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed
+from services.evaluation.documents.criteria import get_criteria_set
+from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
+from services.evaluation.service.cases import get_case_or_raise
+from workflows.recognition import contracts as c
+from workflows.recognition import lifecycle as lc
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, in which role, and for whom (staff entering a household's paper form)."""
+
+    username: str
+    role: str
+    on_behalf_of: str | None = None
+
+
+def _validate_scores_now(uow: Any, case_id: str, action: str, scores: dict[str, float]) -> None:
+    """Check scores against the case's criteria set before bothering the workflow (422 per indicator)."""
+    if action not in ("save_draft", "submit", "adjust_score") or not scores:
+        return
+    with uow:
+        progress = uow.progress.get(case_id) or {}
+    key = progress.get("criteria_set_key")
+    if not key:
+        return
+    code, _, version = key.partition("@")
+    problems = validate_scores(get_criteria_set(code, version), scores, partial=action != "submit")
+    if problems:
+        raise ValidationFailed(
+            "Điểm không hợp lệ.", "Invalid scores.", errors=problems_as_field_errors(problems)
+        )
+
+
+def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
+    cause = err.cause
+    if isinstance(cause, ActivityError) and cause.cause is not None:
+        cause = cause.cause
+    kind = cause.type if isinstance(cause, ApplicationError) else None
+    message = str(cause.message if isinstance(cause, ApplicationError) else err)
+    details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+    if kind == "VersionConflict":
+        return PreconditionFailed(message, "The case changed since you read it; reload and try again.")
+    if kind == "InvalidTransition":
+        return InvalidTransition(message, "This step is not allowed now or not for your role.")
+    if kind in ("ValidationFailed", "InvalidScores", "InvalidFacts", "UnknownGroup"):
+        return ValidationFailed(
+            message, "Invalid input.", errors=details if isinstance(details, dict) else None
+        )
+    if kind == "NotReady":
+        return Conflict(message, "The case is still being opened; retry in a moment.")
+    return Conflict(message, "The step was refused.")
+
+
+def take_step(
+    uow: Any,
+    gateway: Any,
+    *,
+    case_id: str,
+    actor: Actor,
+    action: str,
+    expected_version: int,
+    reason: str = "",
+    scores: dict[str, float] | None = None,
+    indicator_code: str | None = None,
+) -> c.StepResult:
+    """Send one step to the case's workflow; refusals become 409/412/422 with the workflow's reason."""
+    if action not in lc.STEPS:
+        raise ValidationFailed("Thao tác không hợp lệ.", "Unknown action.", errors={"action": [action]})
+    with uow:
+        case = get_case_or_raise(uow, case_id=case_id)
+    if case.version != expected_version:  # cheap early answer; the workflow is the real arbiter
+        raise PreconditionFailed(
+            "Hồ sơ vừa được người khác cập nhật.", "The case was changed by someone else."
+        )
+    _validate_scores_now(uow, case_id, action, scores or {})
+    step = c.StepInput(
+        action=action,
+        actor=actor.username,
+        role=actor.role,
+        expected_version=expected_version,
+        on_behalf_of=actor.on_behalf_of,
+        reason=reason,
+        scores=scores or {},
+        indicator_code=indicator_code,
+    )
+    try:
+        return gateway.execute_update(case.workflow_id, "act", step, result_type=c.StepResult)
+    except WorkflowUpdateFailedError as err:
+        raise _domain_error(err) from err
