@@ -1,0 +1,162 @@
+"""The activities' use cases on a real SQLite database: a case's schedule from its plan, each step and
+alarm written once (retries change nothing), scores checked against the criteria set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from common.db import make_engine
+from common.errors import ValidationFailed
+from infra.migrate import upgrade
+from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.official_units import official_units
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.documents.plans import PLANS_DIR
+from services.evaluation.service import case_steps, cases, plans
+from services.evaluation.service.admin_units import sync_official_units
+from workflows.recognition import contracts as c
+from workflows.recognition import lifecycle as lc
+
+COMMUNE = "15664"  # in Thanh Hóa (38): both the Triệu Sơn and the Vạn Hòa plans cover it
+SCORES = {code: 9 for code in ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "4.1", "4.2")}
+
+
+@pytest.fixture
+def uow(tmp_path: Path) -> SqlUnitOfWork:
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    upgrade("evaluation", url)
+    engine = make_engine(url)
+    sync_official_units(SqlUnitOfWork(engine), units=official_units())
+    for name in ("van-hoa-2023.yaml", "trieu-son-2023.yaml", "ho-chi-minh-city-2023.yaml"):
+        stored, _ = plans.upload_plan(
+            SqlUnitOfWork(engine), document=(PLANS_DIR / name).read_text(), uploaded_by="t"
+        )
+        plans.activate_plan(SqlUnitOfWork(engine), code=stored.code, version=stored.version)
+    return SqlUnitOfWork(engine)
+
+
+def _open(uow: SqlUnitOfWork, plan_code: str | None = "van-hoa-2023", unit: str = COMMUNE) -> c.CaseInput:
+    inp = c.CaseInput(
+        case_id="case-1",
+        year=2026,
+        title="learning_family",
+        subject_id="HH-1",
+        admin_unit_code=unit,
+        opened_by="t",
+        plan_code=plan_code,
+    )
+    cases.record_case_opened(
+        uow,
+        inp=c.CaseOpenedInput(
+            case_id=inp.case_id,
+            workflow_id="wf-1",
+            run_id="run-1",
+            year=2026,
+            title=inp.title,
+            subject_id="HH-1",
+            admin_unit_code=unit,
+            opened_by="t",
+        ),
+    )
+    return inp
+
+
+def _step(action: str, frm: str, to: str, version: int, **kw) -> c.CaseStepInput:
+    return c.CaseStepInput(
+        case_id="case-1",
+        workflow_id="wf-1",
+        run_id="run-1",
+        from_status=frm,
+        to_status=to,
+        version=version,
+        step=c.StepInput(action=action, actor="a", role=lc.HOUSEHOLD, expected_version=version - 1, **kw),
+    )
+
+
+def _events(uow: SqlUnitOfWork) -> list[str]:
+    with uow._engine.connect() as db:
+        return [r.event_type for r in db.execute(sa.select(t.outbox).order_by(t.outbox.c.seq))]
+
+
+def test_the_schedule_comes_from_the_named_plan(uow: SqlUnitOfWork) -> None:
+    schedule = case_steps.case_schedule(uow, inp=_open(uow))
+    assert schedule.plan_code == "van-hoa-2023" and schedule.criteria_set_key == "gia-dinh-hoc-tap@2023.1"
+    assert schedule.self_assessment_closes.startswith("2026-10-15T23:59:59")
+    assert schedule.review_days == {"village": 7, "commune": 10, "district": 15}
+    assert [s.role for s in schedule.escalation] == [
+        "village_officer",
+        "commune_association_officer",
+        "commune_chairman",
+    ]
+
+
+def test_two_plans_covering_a_unit_must_be_named(uow: SqlUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        case_steps.case_schedule(uow, inp=_open(uow, plan_code=None))
+    assert err.value.errors == {"plan_code": ["trieu-son-2023", "van-hoa-2023"]}
+
+
+def test_a_unit_no_plan_covers_is_refused(uow: SqlUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        case_steps.case_schedule(uow, inp=_open(uow, plan_code=None, unit="00070"))  # Hà Nội
+    assert "admin_unit_code" in err.value.errors
+
+
+def test_the_single_covering_plan_is_found_by_the_units_province(uow: SqlUnitOfWork) -> None:
+    hcmc_ward = next(u.code for u in official_units() if u.level == "commune" and u.path.startswith("79/"))
+    assert (
+        case_steps.case_schedule(uow, inp=_open(uow, plan_code=None, unit=hcmc_ward)).plan_code
+        == "ho-chi-minh-city-2023"
+    )
+
+
+def test_each_step_is_written_once_with_its_scores_and_event(uow: SqlUnitOfWork) -> None:
+    case_steps.case_schedule(uow, inp=_open(uow))
+    submit = _step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores=SCORES, on_behalf_of="HH-1")
+    assert case_steps.record_case_step(uow, inp=submit) is True
+    assert case_steps.record_case_step(uow, inp=submit) is False  # a retried activity
+    with uow:
+        case = uow.cases.get("case-1")
+        progress = uow.progress.get("case-1")
+        scores = uow.progress.scores("case-1")
+    assert (case.status, case.version) == (lc.VILLAGE_REVIEW, 2)
+    assert progress["waiting_on_role"] == lc.VILLAGE
+    assert {s["indicator_code"]: s["self_score"] for s in scores} == SCORES
+    assert _events(uow) == ["case.opened", "case.submitted"]
+
+
+def test_scores_outside_the_criteria_set_are_refused_and_nothing_changes(uow: SqlUnitOfWork) -> None:
+    case_steps.case_schedule(uow, inp=_open(uow))
+    with pytest.raises(ValidationFailed) as err:
+        case_steps.record_case_step(
+            uow, inp=_step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores={**SCORES, "1.1": 11, "9.9": 1})
+        )
+    assert {"scores.1.1", "scores.9.9"} <= set(err.value.errors)
+    with uow:
+        assert uow.cases.get("case-1").version == 1
+    assert _events(uow) == ["case.opened"]
+
+
+def test_alarms_mark_the_case_and_are_recorded_once(uow: SqlUnitOfWork) -> None:
+    case_steps.case_schedule(uow, inp=_open(uow))
+    alarm = c.CaseAlarmInput(
+        case_id="case-1",
+        workflow_id="wf-1",
+        status=lc.DRAFT,
+        kind="escalated",
+        due_at="2026-10-15T23:59:59+07:00",
+        step=1,
+        role=lc.COMMUNE,
+        level="commune",
+        action="escalate",
+    )
+    assert case_steps.record_case_alarm(uow, inp=alarm) is True
+    assert case_steps.record_case_alarm(uow, inp=alarm) is False
+    with uow:
+        progress = uow.progress.get("case-1")
+    assert progress["overdue"] is True and progress["escalation_step"] == 1
+    assert progress["escalated_to_role"] == lc.COMMUNE
+    assert _events(uow) == ["case.opened", "case.escalated"]
