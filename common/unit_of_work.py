@@ -50,6 +50,12 @@ class SqlUnitOfWorkBase(abc.ABC):
         if isinstance(exc, sa.exc.OperationalError):
             raise DependencyUnavailable("database", str(exc)) from exc
 
+    @property
+    def connection(self) -> Connection:
+        """The open transaction's connection, for read queries that span repositories."""
+        assert self._conn is not None
+        return self._conn
+
     def has_event(self, event_id: str) -> bool:
         """Whether an event with this id was already written (deterministic ids make retries no-ops)."""
         assert self._conn is not None
