@@ -10,6 +10,10 @@ from dataclasses import dataclass
 DEFAULT_BROKER_URL = "sqla+sqlite:///var/broker.db"
 DEFAULT_S3_ACCESS_KEY = "learning-society-dev"
 DEFAULT_S3_SECRET_KEY = "learning-society-dev-secret-key"
+# Signs bearer tokens; this fixed value is for the embedded dev stack only (set SECRET_KEY in production).
+DEFAULT_SECRET_KEY = "learning-society-dev-secret-change-me"
+DEFAULT_TOKEN_MAX_AGE_SECONDS = 12 * 3600
+MIN_SECRET_KEY_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,17 @@ class CommonSettings:
     evaluation_url: str = "http://127.0.0.1:8001"
     awards_url: str = "http://127.0.0.1:8002"
     notifications_url: str = "http://127.0.0.1:8003"
+    secret_key: str = DEFAULT_SECRET_KEY
+    token_max_age_seconds: int = DEFAULT_TOKEN_MAX_AGE_SECONDS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CommonSettings:
         """Read the environment (the only place besides service configs that does)."""
         e = os.environ if env is None else env
         d = cls()
+        secret_key = e.get("SECRET_KEY", d.secret_key)
+        if len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"SECRET_KEY must have at least {MIN_SECRET_KEY_LENGTH} characters")
         return cls(
             broker_url=e.get("BROKER_URL", d.broker_url),
             temporal_address=e.get("TEMPORAL_ADDRESS", d.temporal_address),
@@ -47,10 +56,17 @@ class CommonSettings:
             evaluation_url=e.get("EVALUATION_URL", d.evaluation_url),
             awards_url=e.get("AWARDS_URL", d.awards_url),
             notifications_url=e.get("NOTIFICATIONS_URL", d.notifications_url),
+            secret_key=secret_key,
+            token_max_age_seconds=int(e.get("TOKEN_MAX_AGE_SECONDS", str(d.token_max_age_seconds))),
         )
 
     def __repr__(self) -> str:  # secrets are never logged
         return f"CommonSettings(broker={self.broker_url.split('@')[-1]}, temporal={self.temporal_address})"
+
+    @property
+    def uses_dev_secret(self) -> bool:
+        """Whether tokens are signed with the embedded development secret (fine only on the dev stack)."""
+        return self.secret_key == DEFAULT_SECRET_KEY
 
 
 def database_url(service: str, env: Mapping[str, str] | None = None) -> str:

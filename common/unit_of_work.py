@@ -1,4 +1,4 @@
-"""SQL unit of work base: one transaction plus the events it will publish (adapter layer)."""
+"""SQL unit of work base: one transaction plus the events and audit entries it will write (adapter layer)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ from types import TracebackType
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
+from common.audit import AuditTrail, append_many
+from common.audit_entry import AuditEntry, normalized
 from common.errors import Conflict, DependencyUnavailable
 from common.events import Event
 from common.outbox import add_event
 
 
 class SqlUnitOfWorkBase(abc.ABC):
-    """`with uow:` opens a transaction; `commit()` writes collected events to the outbox inside it.
+    """`with uow:` opens a transaction; `commit()` writes collected events to the outbox and collected
+    audit entries to their chains inside it.
 
-    Subclasses build their repositories in `_bind(conn)`.
+    Subclasses build their repositories in `_bind(conn)`. A service without an audit table passes none,
+    and then cannot `record`.
     """
 
-    def __init__(self, engine: Engine, outbox: sa.Table) -> None:
+    def __init__(self, engine: Engine, outbox: sa.Table, audit: sa.Table | None = None) -> None:
         self._engine = engine
         self._outbox = outbox
+        self._audit = audit
         self._conn: Connection | None = None
         self._events: list[Event] = []
+        self._entries: list[AuditEntry] = []
 
     @abc.abstractmethod
     def _bind(self, conn: Connection) -> None:
@@ -37,6 +43,7 @@ class SqlUnitOfWorkBase(abc.ABC):
             raise DependencyUnavailable("database", str(exc)) from exc
         self._bind(self._conn)
         self._events = []
+        self._entries = []
         return self
 
     def __exit__(
@@ -66,12 +73,30 @@ class SqlUnitOfWorkBase(abc.ABC):
         """Collect an event; it is written to the outbox only if the transaction commits."""
         self._events.append(event)
 
+    def record(self, entry: AuditEntry) -> None:
+        """Collect an audit entry; it is appended to its chain only if the transaction commits."""
+        if self._audit is None:
+            raise RuntimeError("this unit of work has no audit table")
+        self._entries.append(normalized(entry))  # a malformed entry fails here, at the call site
+
+    @property
+    def audit(self) -> AuditTrail:
+        """Read and verify the audit chains on this transaction."""
+        if self._audit is None:
+            raise RuntimeError("this unit of work has no audit table")
+        return AuditTrail(self.connection, self._audit)
+
     def commit(self) -> None:
-        """Write the outbox rows and commit everything atomically."""
+        """Write the outbox rows and the audit entries, then commit everything atomically."""
         assert self._conn is not None
         for event in self._events:
             add_event(self._conn, self._outbox, event)
         self._events = []
+        if self._entries:
+            # Last before the commit: the chain heads stay locked only for the commit itself.
+            assert self._audit is not None
+            append_many(self._conn, self._audit, self._entries)
+        self._entries = []
         try:
             self._conn.commit()
         except sa.exc.IntegrityError as exc:

@@ -177,3 +177,28 @@ def broker_url(tmp_path: Path) -> Iterator[str]:
     subprocess.run([ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True, capture_output=True)
     yield f"{amqp.rstrip('/')}/{vhost}"
     subprocess.run([ctl, "delete_vhost", vhost], check=False, capture_output=True)
+
+
+# --- reference data -----------------------------------------------------------------------------
+
+HCMC_WARD = "26506"  # Phường Vũng Tàu, Hồ Chí Minh City since 2025: one shipped plan covers it
+
+
+def seed_reference_data(database_url: str) -> None:
+    """Migrate an evaluation database and load the admin tree and the three seed plans (activated)."""
+    from common.db import make_engine
+    from infra.migrate import upgrade
+    from services.evaluation.adapters.official_units import official_units
+    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+    from services.evaluation.documents.plans import PLANS_DIR
+    from services.evaluation.service import plans
+    from services.evaluation.service.admin_units import sync_official_units
+
+    upgrade("evaluation", database_url)
+    engine = make_engine(database_url)
+    sync_official_units(SqlUnitOfWork(engine), units=official_units())
+    for path in sorted(PLANS_DIR.glob("*.yaml")):
+        stored, _ = plans.upload_plan(SqlUnitOfWork(engine), document=path.read_text(encoding="utf-8"),
+                                      uploaded_by="test")
+        plans.activate_plan(SqlUnitOfWork(engine), code=stored.code, version=stored.version)
+    engine.dispose()

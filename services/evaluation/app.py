@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,11 +14,15 @@ from common.health import Check, broker_check, database_check
 from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
+from common.web_auth import init_auth
+from services.evaluation.adapters.passwords import Argon2Passwords
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-from services.evaluation.api import admin_units, cases, evidence, imports, plans, subjects
+from services.evaluation.api import admin_units, audit, auth, cases, evidence, imports, plans, subjects, tasks
 from services.evaluation.config import Settings
 
-MODULES = (admin_units, cases, evidence, imports, plans, subjects)
+MODULES = (auth, admin_units, cases, evidence, imports, plans, subjects, tasks, audit)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Container:
     storage: ObjectStorage
     gateway: TemporalGateway
     uow: Callable[[], SqlUnitOfWork]
+    passwords: Argon2Passwords
 
 
 def build_storage(settings: Settings) -> ObjectStorage:
@@ -44,6 +50,15 @@ def build_storage(settings: Settings) -> ObjectStorage:
     )
 
 
+def build_passwords(settings: Settings) -> Argon2Passwords:
+    """The password hasher with the configured argon2id parameters."""
+    return Argon2Passwords(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
 def build_container(settings: Settings) -> Container:
     """Wire the adapters (no I/O happens here: connections open on first use)."""
     engine = make_engine(settings.database_url)
@@ -53,6 +68,7 @@ def build_container(settings: Settings) -> Container:
         storage=build_storage(settings),
         gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
         uow=lambda: SqlUnitOfWork(engine),
+        passwords=build_passwords(settings),
     )
 
 
@@ -74,6 +90,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["evaluation"] = build_container(settings)
     api = make_api(app, "Đánh giá công nhận — evaluation service")
     api.register_blueprint(health_blueprint(_checks))
+    init_auth(
+        app, api, secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+    )
+    if settings.common.uses_dev_secret and not settings.database_url.startswith("sqlite"):
+        logger.warning("SECRET_KEY is the embedded development value: set SECRET_KEY in production")
     for module in MODULES:
         api.register_blueprint(module.blp)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from common.auth import ROLES
 from common.db import make_engine
 from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
@@ -76,6 +77,73 @@ def import_file(settings: Settings, kind: str, path: str, commune_code: str | No
             )
         raise SystemExit(f"{run.entry_count} problem(s): nothing imported (run {run.id})")
     click.echo(f"imported {run.rows} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(run.written.items())))
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="The account's role.")
+@click.option("--scope", "scope_code", help="The admin unit the user answers for (its code).")
+@click.option("--national", is_flag=True, help="Scope the user to the whole country instead of a unit.")
+@click.option("--full-name", help="Full name (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.pass_obj
+def create_user(
+    settings: Settings,
+    username: str,
+    role: str,
+    scope_code: str | None,
+    national: bool,
+    full_name: str | None,
+    password_stdin: bool,
+) -> None:
+    """Create an account, e.g. the first administrator (password prompted, or --password-stdin)."""
+    import sys
+
+    from common.errors import DomainError
+    from services.evaluation.app import build_passwords
+    from services.evaluation.service import users
+
+    if national == (scope_code is not None):
+        raise click.UsageError("give exactly one of --scope CODE or --national")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    uow = SqlUnitOfWork(make_engine(settings.database_url))
+    try:
+        user = users.create_user(
+            uow,
+            build_passwords(settings),
+            username=username,
+            full_name=full_name or username,
+            password=password,
+            role=role,
+            scope_code=scope_code,
+        )
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message_en} {exc.errors or ''}".strip()) from exc
+    click.echo(f"user {user.username} ({user.role}, scope {user.scope_code or 'national'}): {user.id}")
+
+
+@cli.command("verify-audit")
+@click.option("--case", "case_id", help="Verify only this case's chain.")
+@click.option("--max-problems", default=100, show_default=True, help="How many problems to list.")
+@click.pass_obj
+def verify_audit(settings: Settings, case_id: str | None, max_problems: int) -> None:
+    """Recompute the hash chains of the audit trail; exit code 1 when an entry was altered, added or removed."""
+    from services.evaluation.service import audit
+
+    uow = SqlUnitOfWork(make_engine(settings.database_url))
+    if case_id:
+        report = audit.verify_case(uow, case_id=case_id)
+    else:
+        report = audit.verify_audit(uow, max_problems=max_problems)
+    for problem in report.problems:
+        where = f"entry {problem.first_bad_seq}" if problem.first_bad_seq is not None else "end of chain"
+        click.echo(f"{problem.chain}: {problem.kind} at {where}: {problem.problem}", err=True)
+    click.echo(f"audit: {report.chains} chains, {report.entries} entries, {report.bad_chains} tampered")
+    if not report.ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,11 @@ class Settings:
     common: CommonSettings = field(default_factory=CommonSettings)
     max_upload_bytes: int = 25 * 1024 * 1024
     presign_expiry_seconds: int = 300
+    # argon2id parameters (argon2-cffi's defaults, RFC 9106 low-memory); stored hashes made with other
+    # values are rehashed at the next sign-in.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -29,4 +34,7 @@ class Settings:
             common=CommonSettings.from_env(e),
             max_upload_bytes=int(e.get("EVIDENCE_MAX_BYTES", str(cls.max_upload_bytes))),
             presign_expiry_seconds=int(e.get("EVIDENCE_URL_TTL_SECONDS", str(cls.presign_expiry_seconds))),
+            argon2_time_cost=int(e.get("ARGON2_TIME_COST", str(cls.argon2_time_cost))),
+            argon2_memory_kib=int(e.get("ARGON2_MEMORY_KIB", str(cls.argon2_memory_kib))),
+            argon2_parallelism=int(e.get("ARGON2_PARALLELISM", str(cls.argon2_parallelism))),
         )

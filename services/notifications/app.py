@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
@@ -11,10 +12,12 @@ from common.db import make_engine
 from common.health import Check, broker_check, database_check
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
-from services.notifications.api import inbox
+from services.notifications.adapters.broker import KombuPublisher
+from services.notifications.adapters.unit_of_work import SqlUnitOfWork
+from services.notifications.api import dead_letters, inbox, preferences, webhooks
 from services.notifications.config import Settings
 
-MODULES = (inbox,)
+MODULES = (inbox, preferences, webhooks, dead_letters)
 
 
 @dataclass
@@ -24,6 +27,8 @@ class Container:
     settings: Settings
     engine: Engine
     gateway: TemporalGateway
+    uow: Callable[[], SqlUnitOfWork]
+    publisher: KombuPublisher
 
 
 def _checks(app: Flask) -> dict[str, Check]:
@@ -38,11 +43,14 @@ def _checks(app: Flask) -> dict[str, Check]:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app; with no settings, read them from the environment."""
     settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
     app = Flask("notifications")
     app.extensions["notifications"] = Container(
         settings=settings,
-        engine=make_engine(settings.database_url),
+        engine=engine,
         gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
+        uow=lambda: SqlUnitOfWork(engine),
+        publisher=KombuPublisher(settings.common.broker_url),
     )
     api = make_api(app, "Thông báo — notifications service")
     api.register_blueprint(health_blueprint(_checks))

@@ -7,7 +7,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -24,6 +24,8 @@ from services.evaluation.config import Settings as EvaluationSettings
 from services.notifications.app import create_app as create_notifications
 from services.notifications.config import Settings as NotificationsSettings
 from services.notifications.consumers import EventConsumer
+from tests.conftest import seed_reference_data
+from tests.signin import FAST_ARGON2, create_user, login, username_for
 from workflows import ids
 from workflows.worker import build_worker as build_workflow_worker
 
@@ -40,6 +42,17 @@ class Stack:
     evaluation: FlaskClient
     notifications: FlaskClient
     consumer: EventConsumer
+    signed_in: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def sign_in(self, *, role: str, scope_code: str | None, username: str | None = None) -> dict[str, str]:
+        """Headers of an evaluation user of `role` over `scope_code` (created and signed in once)."""
+        username = username or username_for(role, scope_code)
+        if username not in self.signed_in:
+            create_user(
+                self.evaluation_settings.database_url, role=role, scope_code=scope_code, username=username
+            )
+            self.signed_in[username] = login(self.evaluation, username)
+        return self.signed_in[username]
 
 
 def start_consumer(settings: NotificationsSettings) -> tuple[EventConsumer, threading.Thread]:
@@ -72,9 +85,11 @@ async def stack(
     temporal_dev: WorkflowEnvironment, common_settings: CommonSettings, make_database_url: Callable[[str], str]
 ) -> AsyncIterator[Stack]:
     """The evaluation and notifications services with every worker, on real components."""
-    ev_settings = EvaluationSettings(database_url=make_database_url("evaluation"), common=common_settings)
+    ev_settings = EvaluationSettings(
+        database_url=make_database_url("evaluation"), common=common_settings, **FAST_ARGON2
+    )
     nt_settings = NotificationsSettings(database_url=make_database_url("notifications"), common=common_settings)
-    upgrade("evaluation", ev_settings.database_url)
+    seed_reference_data(ev_settings.database_url)
     upgrade("notifications", nt_settings.database_url)
     build_storage(ev_settings).ensure_bucket()
 

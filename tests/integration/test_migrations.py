@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import services.evaluation.adapters.identity_tables  # noqa: F401
 from infra.migrate import upgrade
 from services.awards.adapters import tables as awards_tables
 from services.evaluation.adapters import tables as evaluation_tables

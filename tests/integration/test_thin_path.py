@@ -17,16 +17,21 @@ from common import events as ev
 from common.db import make_engine
 from services.evaluation.adapters import tables as evaluation_tables
 from services.notifications.adapters import tables as notification_tables
-from tests.conftest import assert_eventually
+from tests.conftest import HCMC_WARD, assert_eventually
 from tests.integration.conftest import Stack
 
 pytestmark = pytest.mark.integration
 
 
-def _open_case(stack: Stack, subject_id: str, unit: str = "26734") -> tuple[int, dict]:
-    body = {"year": 2026, "title": "learning_family", "subject_id": subject_id, "admin_unit_code": unit}
-    response = stack.evaluation.post("/cases", json=body, headers={"X-Actor": "can-bo-thon-1"})
+def _open_case(stack: Stack, subject_id: str, unit: str = HCMC_WARD) -> tuple[int, dict]:
+    body = {"year": 2027, "title": "learning_family", "subject_id": subject_id, "admin_unit_code": unit}
+    response = stack.evaluation.post("/cases", json=body, headers=_officer(stack))
     return response.status_code, response.get_json()
+
+
+def _officer(stack: Stack) -> dict[str, str]:
+    """The ward's village officer, signed in."""
+    return stack.sign_in(role="village_officer", scope_code=HCMC_WARD, username="can-bo-thon-1")
 
 
 async def _inbox(stack: Stack, recipient: str) -> dict:
@@ -37,16 +42,18 @@ async def _inbox(stack: Stack, recipient: str) -> dict:
 
 async def test_opening_a_case_reaches_the_inbox_once_and_a_double_submit_opens_nothing(stack: Stack) -> None:
     subject = f"HH-{uuid.uuid4().hex[:8]}"
-    unit = str(10000 + uuid.uuid4().int % 89999)
+    unit = HCMC_WARD
     status, first = await asyncio.to_thread(_open_case, stack, subject, unit)
     assert status == 202 and first["created"] is True
-    assert first["workflow_id"] == f"recognition/2026/learning_family/{subject}"
+    assert first["workflow_id"] == f"recognition/2027/learning_family/{subject}"
 
     status, again = await asyncio.to_thread(_open_case, stack, subject, unit)
     assert status == 200 and again == {**first, "created": False}
 
     async def case_written() -> dict:
-        response = await asyncio.to_thread(stack.evaluation.get, f"/cases/{first['case_id']}")
+        response = await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{first['case_id']}", headers=_officer(stack)
+        )
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
@@ -58,7 +65,7 @@ async def test_opening_a_case_reaches_the_inbox_once_and_a_double_submit_opens_n
         assert len(inbox["items"]) == 1
         return inbox
 
-    inbox = await assert_eventually(inbox_has_item)
+    inbox = await assert_eventually(inbox_has_item)  # each test has its own database: only this case
     assert inbox["unread"] == 1
     assert inbox["items"][0]["subject_vi"].startswith("Hồ sơ mới được mở")
 
@@ -96,7 +103,9 @@ async def test_evidence_round_trips_through_s3_with_its_sha256(stack: Stack) -> 
     status, opened = await asyncio.to_thread(_open_case, stack, f"HH-{uuid.uuid4().hex[:8]}")
 
     async def case_exists() -> None:
-        response = await asyncio.to_thread(stack.evaluation.get, f"/cases/{opened['case_id']}")
+        response = await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{opened['case_id']}", headers=_officer(stack)
+        )
         assert response.status_code == 200
 
     await assert_eventually(case_exists)
@@ -107,6 +116,7 @@ async def test_evidence_round_trips_through_s3_with_its_sha256(stack: Stack) -> 
         f"/cases/{opened['case_id']}/evidence",
         data={"file": (io.BytesIO(content), name), "indicator_code": "TC1.2"},
         content_type="multipart/form-data",
+        headers=_officer(stack),
     )
     assert response.status_code == 201, response.get_json()
     item = response.get_json()
@@ -118,8 +128,12 @@ async def test_evidence_round_trips_through_s3_with_its_sha256(stack: Stack) -> 
     assert downloaded.status_code == 200
     assert hashlib.sha256(downloaded.content).hexdigest() == item["sha256"]
 
-    verify = await asyncio.to_thread(stack.evaluation.get, f"/evidence/{item['id']}/verify")
+    verify = await asyncio.to_thread(
+        stack.evaluation.get, f"/evidence/{item['id']}/verify", headers=_officer(stack)
+    )
     assert verify.get_json() == {"evidence_id": item["id"], "sha256": item["sha256"], "intact": True}
 
-    listed = await asyncio.to_thread(stack.evaluation.get, f"/cases/{opened['case_id']}/evidence")
+    listed = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{opened['case_id']}/evidence", headers=_officer(stack)
+    )
     assert [e["id"] for e in listed.get_json()] == [item["id"]]

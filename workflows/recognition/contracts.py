@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 WORKFLOW_NAME = "RecognitionCase"
 
@@ -90,7 +91,7 @@ class Alarm:
     """One timer: a reminder before the deadline, the deadline itself, or an escalation step after it."""
 
     at: str  # ISO datetime
-    kind: str  # reminder | overdue | escalated
+    kind: str  # scheduled (the phase deadline is set) | reminder | overdue | escalated
     step: int = -1  # index into the escalation chain, for kind == escalated
 
 
@@ -104,7 +105,7 @@ class StepInput:
     expected_version: int
     on_behalf_of: str | None = None
     reason: str = ""
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, Any] = field(default_factory=dict)  # int points, or bool for pass/fail indicators
     indicator_code: str | None = None
 
 

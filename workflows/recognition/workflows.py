@@ -161,6 +161,11 @@ class RecognitionCaseWorkflow:
         alarms = await self._alarms()
         deadline = next((a.at for a in alarms if a.kind == "overdue"), None)
         self._state.due_at = deadline
+        if deadline:
+            async with self._lock:  # the inbox shows the due date from the start of the phase
+                if self._state.phase_seq != seq:
+                    return
+                await self._fire(c.Alarm(at=deadline, kind="scheduled"), deadline)
         for alarm in alarms:
             delay = datetime.fromisoformat(alarm.at) - workflow.now()
             if delay > timedelta(0):

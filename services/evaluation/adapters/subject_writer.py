@@ -1,8 +1,9 @@
 """Bulk upsert of imported subjects by natural key, in batches (adapter layer).
 
-Each batch costs a few statements whatever its size: one SELECT of the existing rows by key, one
-executemany INSERT of the new ones and one executemany UPDATE of the changed ones. Unchanged rows are
-not written, so a clean re-import changes nothing.
+Each batch costs a few statements whatever its size: a SELECT of the existing rows by key (per 500
+keys), one executemany INSERT of the new ones and one executemany UPDATE of the changed ones; on
+PostgreSQL the INSERT ... ON CONFLICT DO NOTHING comes first and only the keys that were already there
+are read (see `_insert_new_postgres`). Unchanged rows are not written, so a clean re-import changes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,61 @@ def citizen_key(commune_code: str, household_code: str, citizen_code: str, natio
     return citizen_code if national else f"{commune_code}/{household_code}/{citizen_code}"
 
 
+LOOKUP_CHUNK = 500  # keys per SELECT ... IN: bounds the statement for every backend
+
+
+def _insert_new_postgres(
+    conn: Connection, table: sa.Table, key_cols: Sequence[str], rows: list[dict[str, Any]]
+) -> set[tuple[Any, ...]]:
+    """PostgreSQL: insert the rows whose key is not stored yet, in one statement; returns their keys.
+
+    Why not read the existing keys first, as on SQLite: PostgreSQL plans a batch's key lookup
+    (`key IN (...)`, 500 keys) against a table that grew inside this very transaction, without
+    statistics yet, as a sequential scan, so every batch read the whole table (100,000 households took
+    11 minutes). Here the unique index finds the keys that exist (ON CONFLICT DO NOTHING). The rows
+    travel as one array per column (`unnest`): a short statement psycopg prepares once, where a
+    multi-row VALUES ... RETURNING of thousands of placeholders costs more to build than to run.
+    """
+    columns = list(rows[0])
+    arrays = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
+    casts = ", ".join(
+        f"CAST(:c{i} AS {table.c[c].type.compile(dialect=conn.dialect)}[])" for i, c in enumerate(columns)
+    )
+    statement = sa.text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({casts}) "
+        f"ON CONFLICT ({', '.join(key_cols)}) DO NOTHING RETURNING {', '.join(key_cols)}"
+    )
+    return {tuple(r) for r in conn.execute(statement, arrays)}
+
+
+def _existing(
+    conn: Connection,
+    table: sa.Table,
+    key_cols: Sequence[str],
+    keys: list[tuple[Any, ...]],
+    compare: Sequence[str],
+) -> dict[tuple[Any, ...], Any]:
+    """The stored rows (id and compared columns) of these natural keys.
+
+    A composite key is looked up as `prefix = :value AND last IN (...)` per prefix (one commune per
+    file, as a rule), which every backend answers from the unique index: PostgreSQL plans a row-value
+    IN list as a filter over all the commune's rows, a sequential scan per batch.
+    """
+    cols = [table.c[c] for c in key_cols]
+    selected = [table.c.id, *cols, *[table.c[c] for c in compare]]
+    by_prefix: dict[tuple[Any, ...], list[Any]] = {}
+    for key in keys:
+        by_prefix.setdefault(key[:-1], []).append(key[-1])
+    found: dict[tuple[Any, ...], Any] = {}
+    for prefix, lasts in by_prefix.items():
+        same_prefix = [col == value for col, value in zip(cols[:-1], prefix, strict=True)]
+        for start in range(0, len(lasts), LOOKUP_CHUNK):
+            q = sa.select(*selected).where(*same_prefix, cols[-1].in_(lasts[start : start + LOOKUP_CHUNK]))
+            for row in conn.execute(q).mappings():
+                found[tuple(row[c] for c in key_cols)] = row
+    return found
+
+
 def _upsert(
     conn: Connection,
     table: sa.Table,
@@ -34,33 +90,32 @@ def _upsert(
     counts: Counter[str],
     name: str,
 ) -> dict[tuple[Any, ...], str]:
-    """Insert new rows, update changed ones; returns natural key -> id for every row given."""
+    """Insert new rows, update changed ones; returns natural key -> id for every row given.
+
+    Each row carries a fresh "id", used only if the row is new.
+    """
     if not rows:
         return {}
     keys = [tuple(r[c] for c in key_cols) for r in rows]
-    cols = [table.c[c] for c in key_cols]
-    key_expr = sa.tuple_(*cols) if len(cols) > 1 else cols[0]
-    existing: dict[tuple[Any, ...], Any] = {}
-    for chunk_start in range(0, len(keys), 500):  # bound the IN list for every backend
-        chunk = keys[chunk_start : chunk_start + 500]
-        values = chunk if len(cols) > 1 else [k[0] for k in chunk]
-        q = sa.select(table.c.id, *cols, *[table.c[c] for c in compare]).where(key_expr.in_(values))
-        for row in conn.execute(q).mappings():
-            existing[tuple(row[c] for c in key_cols)] = row
-    ids: dict[tuple[Any, ...], str] = {}
-    new, changed = [], []
-    for key, row in zip(keys, rows, strict=True):
-        old = existing.get(key)
-        if old is None:
-            row = {**row, "id": str(uuid.uuid4())}
-            new.append(row)
-        else:
-            row = {**row, "id": old["id"]}
-            if any(old[c] != row[c] for c in compare):
-                changed.append({"b_id": old["id"], **{c: row[c] for c in compare}})
-        ids[key] = row["id"]
-    if new:
-        conn.execute(table.insert(), new)
+    if conn.dialect.name == "postgresql":
+        inserted = _insert_new_postgres(conn, table, key_cols, rows)
+        rest = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in inserted]
+        existing = _existing(conn, table, key_cols, [key for key, _ in rest], compare) if rest else {}
+        added = len(inserted)
+    else:
+        existing = _existing(conn, table, key_cols, keys, compare)
+        new = [row for key, row in zip(keys, rows, strict=True) if key not in existing]
+        if new:
+            conn.execute(table.insert(), new)
+        rest = [(key, row) for key, row in zip(keys, rows, strict=True) if key in existing]
+        added = len(new)
+    ids = {key: row["id"] for key, row in zip(keys, rows, strict=True)}
+    changed = []
+    for key, row in rest:
+        old = existing[key]
+        ids[key] = old["id"]
+        if any(old[c] != row[c] for c in compare):
+            changed.append({"b_id": old["id"], **{c: row[c] for c in compare}})
     if changed:
         conn.execute(
             table.update()
@@ -68,7 +123,7 @@ def _upsert(
             .values({c: sa.bindparam(c) for c in compare}),
             changed,
         )
-    counts[f"{name}_added"] += len(new)
+    counts[f"{name}_added"] += added
     counts[f"{name}_changed"] += len(changed)
     return ids
 
@@ -158,6 +213,7 @@ class SubjectWriter:
         self._require_units({village_code(r.commune_code, r.village_code) for r in records}, "village")
         rows = [
             {
+                "id": str(uuid.uuid4()),
                 "commune_code": r.commune_code,
                 "household_code": r.household_code,
                 "village_code": village_code(r.commune_code, r.village_code),
@@ -181,6 +237,7 @@ class SubjectWriter:
             for m in r.members:
                 members.append(
                     {
+                        "id": str(uuid.uuid4()),
                         "citizen_key": citizen_key(
                             r.commune_code, r.household_code, m.citizen_code, m.has_national_id
                         ),
@@ -205,7 +262,15 @@ class SubjectWriter:
     def clans(self, records: list[ClanRecord]) -> None:
         """Clans and the households that belong to them."""
         self._require_units({r.commune_code for r in records}, "commune")
-        rows = [{"commune_code": r.commune_code, "clan_code": r.clan_code, "name": r.name} for r in records]
+        rows = [
+            {
+                "id": str(uuid.uuid4()),
+                "commune_code": r.commune_code,
+                "clan_code": r.clan_code,
+                "name": r.name,
+            }
+            for r in records
+        ]
         ids = _upsert(
             self._conn, t.clans, ("commune_code", "clan_code"), rows, ("name",), self.counts, "clans"
         )
@@ -237,7 +302,13 @@ class SubjectWriter:
         """Units and their member citizens."""
         self._require_units({r.commune_code for r in records}, "commune")
         rows = [
-            {"commune_code": r.commune_code, "unit_code": r.unit_code, "name": r.name, "kind": r.kind}
+            {
+                "id": str(uuid.uuid4()),
+                "commune_code": r.commune_code,
+                "unit_code": r.unit_code,
+                "name": r.name,
+                "kind": r.kind,
+            }
             for r in records
         ]
         ids = _upsert(

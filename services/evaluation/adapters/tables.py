@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from common.audit import audit_heads_table, audit_table
 from common.db import UTCDateTime
 from common.outbox import outbox_table
 
@@ -182,3 +183,7 @@ case_scores = sa.Table(
 )
 
 outbox = outbox_table(metadata)
+
+# Hash-chained audit trail, one chain per case (common/audit.py); the log is only ever appended to.
+audit = audit_table(metadata)
+audit_heads = audit_heads_table(metadata)

@@ -13,6 +13,7 @@ from services.evaluation.adapters.progress_repository import ProgressRepository
 from services.evaluation.adapters.repository import CaseRepository, EvidenceRepository
 from services.evaluation.adapters.subject_repository import SubjectRepository
 from services.evaluation.adapters.subject_writer import SubjectWriter
+from services.evaluation.adapters.user_repository import UserRepository
 
 
 class SqlUnitOfWork(SqlUnitOfWorkBase):
@@ -26,9 +27,10 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
     subject_writer: SubjectWriter
     import_runs: ImportRunRepository
     progress: ProgressRepository
+    users: UserRepository
 
     def __init__(self, engine: Engine) -> None:
-        super().__init__(engine, t.outbox)
+        super().__init__(engine, t.outbox, t.audit)
 
     def _bind(self, conn: Connection) -> None:
         self.cases = CaseRepository(conn)
@@ -39,3 +41,4 @@ class SqlUnitOfWork(SqlUnitOfWorkBase):
         self.subject_writer = SubjectWriter(conn)
         self.import_runs = ImportRunRepository(conn)
         self.progress = ProgressRepository(conn)
+        self.users = UserRepository(conn)

@@ -8,7 +8,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from common.auth import REGISTER_KEEPERS
 from common.web import Schema
+from services.evaluation.api.access import signed_in, unit_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.domain.admin_units import LEVELS, VILLAGE_KINDS
 from services.evaluation.service import admin_units
@@ -51,6 +53,7 @@ class AdminUnits(MethodView):
     @blp.response(200, AdminUnitPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Browse administrative units (by level, parent, name, or within a unit)."""
+        signed_in()
         return admin_units.list_units(container().uow(), **args)
 
 
@@ -59,6 +62,7 @@ class AdminUnitByCode(MethodView):
     @blp.response(200, AdminUnitSchema)
     def get(self, code: str) -> Any:
         """One administrative unit."""
+        signed_in()
         return admin_units.get_unit_or_raise(container().uow(), code=code)
 
 
@@ -67,5 +71,6 @@ class Villages(MethodView):
     @blp.arguments(VillageCreateSchema)
     @blp.response(201, AdminUnitSchema)
     def post(self, body: dict[str, Any], commune_code: str) -> Any:
-        """Create a village / residential group in a commune."""
+        """Create a village / residential group in a commune (administrators, commune association officers)."""
+        unit_in_scope(commune_code, REGISTER_KEEPERS)
         return admin_units.create_village(container().uow(), commune_code=commune_code, **body)

@@ -1,17 +1,47 @@
-"""HTTP API: recognition cases (evaluation service, entrypoint layer)."""
+"""HTTP API: recognition cases and their steps (evaluation service, entrypoint layer)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.evaluation.api.container import actor, container
-from services.evaluation.api.schemas import CaseCreateSchema, CaseOpenedSchema, CaseSchema
-from services.evaluation.service import cases
+from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
+from common.errors import ValidationFailed
+from services.evaluation.api.access import case_in_scope, unit_in_scope
+from services.evaluation.api.container import container, current_actor
+from services.evaluation.api.schemas import (
+    AssignSchema,
+    CaseCreateSchema,
+    CaseOpenedSchema,
+    CaseSchema,
+    ScoreSchema,
+    StepCreateSchema,
+    StepResultSchema,
+)
+from services.evaluation.service import cases, steps, tasks
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Recognition cases")
+
+
+def etag(version: int) -> dict[str, str]:
+    """The case's version as its ETag: reviewers send it back in If-Match."""
+    return {"ETag": f'"{version}"'}
+
+
+def if_match_version() -> int:
+    """The version the client read, from If-Match; required for every change (428 when missing)."""
+    raw = request.headers.get("If-Match")
+    if not raw:
+        from werkzeug.exceptions import PreconditionRequired
+
+        raise PreconditionRequired("If-Match is required: send the ETag you read.")
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError as exc:
+        raise ValidationFailed("If-Match không hợp lệ.", "Malformed If-Match.", errors={"If-Match": [raw]}) from exc
 
 
 @blp.route("")
@@ -20,8 +50,10 @@ class Cases(MethodView):
     @blp.response(202, CaseOpenedSchema)
     @blp.alt_response(200, schema=CaseOpenedSchema, description="The case already exists; nothing new opened")
     def post(self, body: dict[str, Any]) -> Any:
-        """Open a recognition case (idempotent per year, title and subject)."""
-        opened = cases.open_case(container().gateway, opened_by=actor(), **body)
+        """Open a recognition case (idempotent per year, title and subject) in a unit within my scope."""
+        unit_in_scope(body["admin_unit_code"], CASE_WRITERS, field="admin_unit_code")
+        c = container()
+        opened = cases.open_case(c.uow(), c.gateway, opened_by=current_actor().username, **body)
         return opened, (202 if opened.created else 200)
 
 
@@ -29,5 +61,51 @@ class Cases(MethodView):
 class CaseById(MethodView):
     @blp.response(200, CaseSchema)
     def get(self, case_id: str) -> Any:
-        """Get one case."""
-        return cases.get_case(container().uow(), case_id=case_id)
+        """Get one case; its ETag is its version."""
+        case_in_scope(case_id)
+        case = cases.get_case(container().uow(), case_id=case_id)
+        return case, 200, etag(case.version)
+
+
+@blp.route("/<case_id>/steps")
+class CaseSteps(MethodView):
+    @blp.arguments(StepCreateSchema)
+    @blp.response(200, StepResultSchema)
+    @blp.alt_response(412, description="The case changed since it was read (stale If-Match)")
+    @blp.alt_response(428, description="If-Match is missing")
+    def post(self, body: dict[str, Any], case_id: str) -> Any:
+        """Take a step: save_draft, submit, adjust_score, request_evidence, provide_evidence, pass_review,
+        withdraw. Send the ETag you read in If-Match."""
+        case_in_scope(case_id, CASE_WRITERS)
+        c = container()
+        result = steps.take_step(c.uow(), c.gateway, case_id=case_id, actor=current_actor(),
+                                 expected_version=if_match_version(), **body)
+        return result, 200, etag(result.version)
+
+
+@blp.route("/<case_id>/scores")
+class CaseScores(MethodView):
+    @blp.response(200, ScoreSchema(many=True))
+    def get(self, case_id: str) -> Any:
+        """Self-assessment and review scores per indicator."""
+        case_in_scope(case_id)
+        return cases.get_scores(container().uow(), case_id=case_id)
+
+
+@blp.route("/<case_id>/claim")
+class CaseClaim(MethodView):
+    @blp.response(200)
+    def post(self, case_id: str) -> Any:
+        """Take the case into my hands (409 when someone else holds it)."""
+        case_in_scope(case_id, STAFF_ROLES)
+        return tasks.claim_task(container().uow(), case_id=case_id, username=current_actor().username)
+
+
+@blp.route("/<case_id>/assign")
+class CaseAssign(MethodView):
+    @blp.arguments(AssignSchema)
+    @blp.response(200)
+    def post(self, body: dict[str, Any], case_id: str) -> Any:
+        """Reassign the case to someone else (supervisors)."""
+        case_in_scope(case_id, SUPERVISORS)
+        return tasks.claim_task(container().uow(), case_id=case_id, username=body["username"], force=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
+
+from common.web_auth import current_principal
 
 
 def container() -> Any:
@@ -12,6 +14,10 @@ def container() -> Any:
     return current_app.extensions["evaluation"]
 
 
-def actor() -> str:
-    """Who is acting. Until sign-in lands (issue #5) the caller names itself in X-Actor."""
-    return (request.headers.get("X-Actor") or "anonymous")[:120]
+def current_actor() -> Any:
+    """The signed-in caller as the actor of a case step: username, role, and the household or citizen a
+    staff member acts for (X-On-Behalf-Of), so the record names both people."""
+    from services.evaluation.service.steps import Actor
+
+    principal = current_principal()
+    return Actor(username=principal.username, role=principal.role, on_behalf_of=principal.on_behalf_of)

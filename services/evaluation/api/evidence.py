@@ -8,8 +8,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from common.auth import CASE_WRITERS
 from common.errors import ValidationFailed
-from services.evaluation.api.container import actor, container
+from services.evaluation.api.access import case_in_scope, evidence_in_scope
+from services.evaluation.api.container import container
 from services.evaluation.api.schemas import (
     EvidenceFileSchema,
     EvidenceSchema,
@@ -34,6 +36,7 @@ class CaseEvidence(MethodView):
     @blp.response(201, EvidenceSchema)
     def post(self, form: dict[str, Any], files: dict[str, Any], case_id: str) -> Any:
         """Upload one evidence file (multipart field `file`), streamed to object storage."""
+        uploader = case_in_scope(case_id, CASE_WRITERS)
         upload = files["file"]
         if not hasattr(upload, "stream"):
             raise ValidationFailed(
@@ -48,7 +51,9 @@ class CaseEvidence(MethodView):
                 indicator_code=form.get("indicator_code"),
                 file_name=upload.filename or "",
                 stream=upload.stream,
-                uploaded_by=actor(),
+                uploaded_by=uploader.username,
+                role=uploader.role,
+                on_behalf_of=uploader.on_behalf_of,
             ),
             max_bytes=c.settings.max_upload_bytes,
         )
@@ -57,6 +62,7 @@ class CaseEvidence(MethodView):
     @blp.response(200, EvidenceSchema(many=True))
     def get(self, case_id: str) -> Any:
         """List the evidence of a case."""
+        case_in_scope(case_id)
         return [_with_url(i) for i in evidence.list_evidence(container().uow(), case_id=case_id)]
 
 
@@ -65,6 +71,7 @@ class EvidenceById(MethodView):
     @blp.response(200, EvidenceSchema)
     def get(self, evidence_id: str) -> Any:
         """One evidence file's metadata with a short-lived download URL."""
+        evidence_in_scope(evidence_id)
         return _with_url(evidence.get_evidence_or_raise(container().uow(), evidence_id=evidence_id))
 
 
@@ -73,6 +80,7 @@ class EvidenceVerify(MethodView):
     @blp.response(200, EvidenceVerifySchema)
     def get(self, evidence_id: str) -> Any:
         """Re-read the stored file and check it against its recorded sha256."""
+        evidence_in_scope(evidence_id)
         c = container()
         item = evidence.get_evidence_or_raise(c.uow(), evidence_id=evidence_id)
         return {

@@ -11,7 +11,8 @@ from marshmallow import fields, validate
 
 from common.errors import ValidationFailed
 from common.web import Schema
-from services.evaluation.api.container import actor, container
+from services.evaluation.api.access import import_commune, import_run_visible
+from services.evaluation.api.container import container
 from services.evaluation.imports import ImportOptions, format_for_name
 from services.evaluation.imports.records import IMPORT_KINDS
 from services.evaluation.service import imports
@@ -70,7 +71,9 @@ class Imports(MethodView):
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(201, ImportRunSchema)
     def post(self, form: dict[str, Any], files: dict[str, Any]) -> Any:
-        """Import a CSV or .xlsx file: all of it, or nothing with a report per row (422)."""
+        """Import a CSV or .xlsx file for a commune within my scope: all of it, or nothing with a report
+        per row (422)."""
+        importer = import_commune(form.get("commune_code"))
         upload = files["file"]
         try:
             file_format = format_for_name(upload.filename or "")
@@ -85,7 +88,7 @@ class Imports(MethodView):
             source=upload.stream,
             file_format=file_format,
             options=ImportOptions(commune_code=form.get("commune_code")),
-            created_by=actor(),
+            created_by=importer.username,
         )
         if run.status != "imported":
             raise ImportRejectedError(run)
@@ -97,4 +100,4 @@ class ImportRunById(MethodView):
     @blp.response(200, ImportRunSchema)
     def get(self, run_id: str) -> Any:
         """One import run and its report."""
-        return asdict(imports.get_import_run_or_raise(container().uow(), run_id=run_id))
+        return asdict(import_run_visible(run_id))

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.web import Schema
-from services.evaluation.api.container import actor, container
+from services.evaluation.api.access import plan_document_in_scope, plan_version_in_scope, signed_in
+from services.evaluation.api.container import container
 from services.evaluation.documents.criteria import get_criteria_set, shipped_catalog
 from services.evaluation.service import plans
 
@@ -59,13 +60,18 @@ class Plans(MethodView):
     @blp.response(201, PlanVersionSchema)
     @blp.alt_response(200, schema=PlanVersionSchema, description="The same version was uploaded before")
     def post(self, body: dict[str, Any]) -> Any:
-        """Upload a plan version: validated with every problem listed, stored, not yet active."""
-        stored, created = plans.upload_plan(container().uow(), document=body["document"], uploaded_by=actor())
+        """Upload a plan version for a locality within my scope (administrators): validated with every
+        problem listed, stored, not yet active."""
+        admin = plan_document_in_scope(body["document"])
+        stored, created = plans.upload_plan(
+            container().uow(), document=body["document"], uploaded_by=admin.username
+        )
         return stored, (201 if created else 200)
 
     @blp.response(200, PlanVersionSchema(many=True))
     def get(self) -> Any:
         """List every plan version."""
+        signed_in()
         return plans.list_plans(container().uow())
 
 
@@ -74,6 +80,7 @@ class ActivePlan(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, code: str) -> Any:
         """The active version of a plan."""
+        signed_in()
         return _plan_body(*plans.get_plan_version(container().uow(), code=code))
 
 
@@ -82,6 +89,7 @@ class PlanVersion(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, code: str, version: int) -> Any:
         """One version of a plan."""
+        signed_in()
         return _plan_body(*plans.get_plan_version(container().uow(), code=code, version=version))
 
 
@@ -89,7 +97,8 @@ class PlanVersion(MethodView):
 class PlanActivation(MethodView):
     @blp.response(200, PlanVersionSchema)
     def post(self, code: str, version: int) -> Any:
-        """Make this version the active one."""
+        """Make this version the active one (administrators, for a locality within their scope)."""
+        plan_version_in_scope(code, version)
         return plans.activate_plan(container().uow(), code=code, version=version)
 
 
@@ -98,6 +107,7 @@ class CriteriaSets(MethodView):
     @blp.response(200, CriteriaSetSummarySchema(many=True))
     def get(self) -> Any:
         """Every criteria set and version."""
+        signed_in()
         return [
             {
                 "code": s.code,
@@ -116,4 +126,5 @@ class CriteriaSetVersion(MethodView):
     @blp.response(200)
     def get(self, code: str, version: str) -> Any:
         """One criteria set version in full."""
+        signed_in()
         return dataclasses.asdict(get_criteria_set(code, version))

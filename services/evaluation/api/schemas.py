@@ -13,6 +13,7 @@ class CaseCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.OneOf(TITLES))
     subject_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
     admin_unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{2,10}$"))
+    plan_code = fields.String(validate=validate.Length(min=1, max=80))
 
 
 class CaseOpenedSchema(Schema):
@@ -61,3 +62,64 @@ class EvidenceVerifySchema(Schema):
     evidence_id = fields.String()
     sha256 = fields.String()
     intact = fields.Boolean()
+
+
+class StepCreateSchema(Schema):
+    action = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    scores = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=60)), values=fields.Raw(),
+                         load_default=dict)
+    indicator_code = fields.String(validate=validate.Length(min=1, max=60))
+
+
+class StepResultSchema(Schema):
+    status = fields.String()
+    version = fields.Integer()
+    due_at = fields.String(allow_none=True)
+
+
+class ScoreSchema(Schema):
+    indicator_code = fields.String()
+    self_score = fields.Float(allow_none=True)
+    village_score = fields.Float(allow_none=True)
+    commune_score = fields.Float(allow_none=True)
+    updated_by = fields.String()
+    updated_at = fields.DateTime()
+
+
+class TaskQueryArgsSchema(Schema):
+    title = fields.String(validate=validate.OneOf(TITLES))
+    status = fields.String(validate=validate.Length(max=40))
+    village = fields.String(validate=validate.Length(max=40))
+    mine = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    workflow_id = fields.String()
+    year = fields.Integer()
+    title = fields.String()
+    subject_id = fields.String()
+    admin_unit_code = fields.String()
+    village_code = fields.String(allow_none=True)
+    status = fields.String()
+    version = fields.Integer()
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    escalated = fields.Function(lambda t: t["escalation_step"] >= 0)
+    escalation_step = fields.Integer()
+    escalated_to_role = fields.String(allow_none=True)
+    waiting_on_role = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    plan_code = fields.String(allow_none=True)
+
+
+class TaskPageSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+
+
+class AssignSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=120))

@@ -8,8 +8,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from common.auth import REGISTER_READERS
 from common.web import Schema
 from services.evaluation.adapters.subject_repository import SUBJECT_KINDS
+from services.evaluation.api.access import register_filters, subject_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.service import subjects
 
@@ -56,7 +58,8 @@ class Subjects(MethodView):
     @blp.arguments(SubjectQueryArgsSchema, location="query")
     @blp.response(200, SubjectPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """Subjects of one kind, paged, filtered by admin unit, village and name."""
+        """Subjects of one kind within my scope, paged, filtered by admin unit, village and name."""
+        args.update(register_filters(args.get("within"), args.get("village")))
         return subjects.list_subjects(container().uow(), **args)
 
 
@@ -64,5 +67,6 @@ class Subjects(MethodView):
 class SubjectById(MethodView):
     @blp.response(200, SubjectSchema)
     def get(self, kind: str, subject_id: str) -> Any:
-        """One subject (a household with its members)."""
+        """One subject (a household with its members) within my scope."""
+        subject_in_scope(kind, subject_id, REGISTER_READERS)
         return subjects.get_subject_or_raise(container().uow(), kind=kind, subject_id=subject_id)

@@ -59,60 +59,64 @@ class GroupAssembler:
         label = self.labels.get(field_name, field_name)
         return make_entry(code, row, field_name, label=label, value=value, detail=detail)
 
-    def feed(self, item: GroupRow) -> Iterator[Record | ReportEntry]:
-        """Take one row; yields its entries and the previous group's record when this row closes it."""
-        yield from item.entries
+    def feed(self, item: GroupRow) -> list[Record | ReportEntry]:
+        """Take one row; returns its entries and the previous group's record when this row closes it."""
+        out: list[Record | ReportEntry] = list(item.entries)
         if item.key is None:
-            return  # no usable code: the row cannot join any group (its problem is already reported)
-        if self.open is None or self.open.key != item.key:
-            yield from self.finish()
-            self.open = _Group(item.key, item.row, dict(item.head))
+            return out  # no usable code: the row cannot join any group (its problem is already reported)
+        group = self.open
+        if group is None or group.key != item.key:
+            out.extend(self.finish())
+            group = self.open = _Group(item.key, item.row, dict(item.head))
             if item.key in self.seen:
-                self.open.failed = True
+                group.failed = True
                 code = item.key[1]
-                yield self._entry("not_contiguous", item.row, self.code_field, code, self.seen[item.key])
-                return  # the whole block is refused; its members are not checked against the first block
+                out.append(
+                    self._entry("not_contiguous", item.row, self.code_field, code, self.seen[item.key])
+                )
+                return out  # the whole block is refused; its members are not checked against the first block
             self.seen[item.key] = item.row
-            yield from self._check_first_row(item)
+            self._check_first_row(group, item, out)
         else:
-            yield from self._check_repeat_row(item)
+            self._check_repeat_row(group, item, out)
         if item.entries:
-            self.open.failed = True
-        yield from self._add_members(self.open, item)
+            group.failed = True
+        if item.members:
+            self._add_members(group, item, out)
+        return out
 
-    def _check_first_row(self, item: GroupRow) -> Iterator[ReportEntry]:
-        assert self.open is not None
+    def _check_first_row(self, group: _Group, item: GroupRow, out: list[Record | ReportEntry]) -> None:
         for name in REQUIRED_HEAD[self.kind]:
             if item.head.get(name) is None and name not in item.bad_fields:
-                self.open.failed = True
-                yield self._entry("missing_value", item.row, name, "")
+                group.failed = True
+                out.append(self._entry("missing_value", item.row, name, ""))
 
-    def _check_repeat_row(self, item: GroupRow) -> Iterator[ReportEntry]:
+    def _check_repeat_row(self, group: _Group, item: GroupRow, out: list[Record | ReportEntry]) -> None:
         """Group columns may be blank on later rows (merged cells); if written they must agree."""
-        assert self.open is not None
+        head = group.head
         for name, value in item.head.items():
-            first = self.open.head.get(name)
+            first = head.get(name)
             if first is None:
-                self.open.head[name] = value  # blank on the first row (reported if required): inherit
-            elif value is not None and value.casefold() != first.casefold():
-                self.open.failed = True
-                yield self._entry("inconsistent_group", item.row, name, value, first)
+                head[name] = value  # blank on the first row (reported if required): inherit
+            elif value is not None and value != first and value.casefold() != first.casefold():
+                group.failed = True
+                out.append(self._entry("inconsistent_group", item.row, name, value, first))
 
-    def _add_members(self, group: _Group, item: GroupRow) -> Iterator[ReportEntry]:
+    def _add_members(self, group: _Group, item: GroupRow, out: list[Record | ReportEntry]) -> None:
+        limit = MAX_MEMBERS[self.kind]
         for member in item.members:
-            if len(group.members) >= MAX_MEMBERS[self.kind]:
+            if len(group.members) >= limit:
                 group.failed = True
                 if not group.too_large:
                     group.too_large = True
-                    limit = MAX_MEMBERS[self.kind]
-                    yield self._entry("group_too_large", item.row, self.code_field, group.key[1], limit)
+                    out.append(self._entry("group_too_large", item.row, self.code_field, group.key[1], limit))
                 return
             earlier = group.member_rows.get(member.key)
             if earlier is None and member.file_key is not None:
                 earlier = self.file_members.get(member.file_key)
             if earlier is not None:
                 group.failed = True
-                yield self._entry("duplicate_key", member.row, self.member_field, member.key, earlier)
+                out.append(self._entry("duplicate_key", member.row, self.member_field, member.key, earlier))
                 continue
             group.member_rows[member.key] = member.row
             if member.file_key is not None:

@@ -19,8 +19,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from services.evaluation.domain.errors import Conflict, ValidationFailed
 from services.evaluation.imports.columns import COLUMNS
@@ -42,6 +43,7 @@ from services.evaluation.imports.report import (
     make_entry,
 )
 from services.evaluation.imports.validation import (
+    CellCache,
     RowContext,
     clan_row,
     household_row,
@@ -106,19 +108,23 @@ class _Parse:
         year = self.options.reference_year or date.today().year
         assembler = GroupAssembler(self.kind) if self.kind != "villages" else None
         villages: dict[tuple[str, str], int] = {}
+        cache = CellCache()
+        commune_code, max_rows, kind = self.options.commune_code, self.options.max_rows, self.kind
+        row_function = ROW_FUNCTIONS.get(kind)
         try:
             for number, cells in self.reader:
                 self.rows += 1
-                if self.rows > self.options.max_rows:
-                    yield make_entry("too_many_rows", number, value=self.options.max_rows)
+                if self.rows > max_rows:
+                    yield make_entry("too_many_rows", number, value=max_rows)
                     return
                 ctx = RowContext(
-                    self.kind, number, cells, commune_code=self.options.commune_code, reference_year=year
+                    kind, number, cells, commune_code=commune_code, reference_year=year, cache=cache
                 )
                 if assembler is None:
                     yield from _village(ctx, villages)
                 else:
-                    yield from assembler.feed(ROW_FUNCTIONS[self.kind](ctx))
+                    assert row_function is not None
+                    yield from assembler.feed(row_function(ctx))
             if assembler is not None:
                 yield from assembler.finish()
             if self.rows == 0:
@@ -161,6 +167,17 @@ def record_counts(record: Record) -> dict[str, int]:
     return {"units": 1, "unit_members": len(record.members)}
 
 
+def _plain(record: Any) -> list[Any]:
+    """A record as [type name, field values in order], nested records likewise (no deep copies)."""
+    values: list[Any] = [type(record).__name__]
+    for value in vars(record).values():
+        if isinstance(value, tuple):
+            values.append([v if isinstance(v, str) else _plain(v) for v in value])
+        else:
+            values.append(value)
+    return values
+
+
 class RecordDigest:
     """SHA-256 over normalised records in file order: equal digests mean the same data was read."""
 
@@ -169,8 +186,7 @@ class RecordDigest:
 
     def add(self, record: Record) -> None:
         """Add one record."""
-        line = json.dumps([type(record).__name__, asdict(record)], ensure_ascii=False, sort_keys=True)
-        self._hash.update(line.encode() + b"\n")
+        self._hash.update(json.dumps(_plain(record), ensure_ascii=False).encode() + b"\n")
 
     def hexdigest(self) -> str:
         """The digest so far."""
@@ -193,7 +209,8 @@ def validate_import(
             if len(entries) < options.max_entries:
                 entries.append(item)
         else:
-            counts.update(record_counts(item))
+            for name, count in record_counts(item).items():
+                counts[name] += count
             digest.add(item)
     entries.sort(key=lambda e: e.row or 0)
     ignored = parse.reader.header.ignored if parse.reader.header else ()

@@ -169,12 +169,14 @@ class RowReader:
             header, _ = _find_header(rows, self.columns, self.required)
             self._check_header(header)
             self.header = header
+            positions = list(header.positions.items())
+            width = max(header.positions.values(), default=-1) + 1
             for number, cells in rows:
-                if any(c.strip() for c in cells):
-                    yield (
-                        number,
-                        {f: (cells[i] if i < len(cells) else "") for f, i in header.positions.items()},
-                    )
+                if "".join(cells).strip():  # a row with at least one non-blank cell
+                    if len(cells) >= width:
+                        yield number, {f: cells[i] for f, i in positions}
+                    else:  # a short row: the missing trailing cells are blank
+                        yield number, {f: (cells[i] if i < len(cells) else "") for f, i in positions}
         finally:
             close = getattr(rows, "close", None)
             if close:

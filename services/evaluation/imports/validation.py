@@ -8,11 +8,13 @@ rows) live in `grouping.py`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, NamedTuple, TypeVar
 
-from services.evaluation.domain.text import FAMILY_LABELS, find_mojibake, normalize_text
+from services.evaluation.domain import text as _text
+from services.evaluation.domain.text import FAMILY_LABELS, MojibakeFinding, find_mojibake, normalize_text
 from services.evaluation.imports.columns import COLUMNS
 from services.evaluation.imports.fields import (
     CITIZEN_GROUP,
@@ -40,18 +42,108 @@ from services.evaluation.imports.report import ReportEntry, make_entry
 
 T = TypeVar("T")
 _CODE_LIST = re.compile(r"[;,\n]+")
+LABELS: dict[str, dict[str, str]] = {
+    kind: {c.field: c.label_vi for c in cols} for kind, cols in COLUMNS.items()
+}
 
 
 def mojibake_entry(row: int, field: str, label: str, raw: str) -> ReportEntry | None:
     """A report entry when a raw cell looks like broken Vietnamese, else None."""
     finding = find_mojibake(raw)
-    if finding is None:
-        return None
+    return None if finding is None else _mojibake_entry(row, field, label, finding)
+
+
+# A cheap proof that `find_mojibake(raw)` is None, for the many distinct names of a register (the full
+# check costs ~13 µs a cell, mostly judging each word). It follows find_mojibake step by step and is
+# only ever stricter: no PDF ƣ, no UTF-8-as-cp1252 run at all (the full check also requires the run to
+# decode to a letter), no lost no-break space, and no token that the legacy check would count as a broken
+# word, judged once per distinct word. When the proof fails, the full check decides. Kept in step with
+# services/evaluation/domain/text.py by tests/unit/evaluation/test_import_fast_paths.py.
+_SUSPECT = re.compile(f"[ƣƢ]|{_text._UTF8_RUN.pattern}|{_text._LOST_NBSP.pattern}")
+_LEGACY_CHARS = frozenset(_text._BYTE_OF)
+
+
+@lru_cache(maxsize=16_384)
+def _broken_word(word: str) -> bool:
+    """Whether find_mojibake's legacy check counts this token as a broken word (a 'bad' one)."""
+    if word.isascii() or not all(c in _LEGACY_CHARS or c.isascii() for c in word):
+        return False
+    return _text._is_bad(word)
+
+
+def surely_clean(raw: str) -> bool:
+    """True only when find_mojibake(raw) is None; False means: run the full check."""
+    if raw.isascii():
+        return True
+    text = unicodedata.normalize("NFC", raw)
+    if _SUSPECT.search(text):
+        return False
+    return not any(map(_broken_word, _text._TOKEN_SPLIT.split(text)))
+
+
+def normalized(raw: str) -> str:
+    """normalize_text(raw), without the work when raw is already normal, as most cells are.
+
+    Normal means: printable (so no control or invisible character, no whitespace but the space), NFC,
+    no leading, trailing or double space; normalize_text returns such a text unchanged.
+    """
+    if (
+        raw.isprintable()
+        and "  " not in raw
+        and raw[:1] != " "
+        and raw[-1:] != " "
+        and unicodedata.is_normalized("NFC", raw)
+    ):
+        return raw
+    return normalize_text(raw)
+
+
+def _mojibake_entry(row: int, field: str, label: str, finding: MojibakeFinding) -> ReportEntry:
     family_vi, _ = FAMILY_LABELS[finding.family]
     detail_vi = f"{family_vi}: '{finding.fragment}'"
     if finding.suggestion:
         detail_vi += f" (có lẽ là '{finding.suggestion}')"
     return make_entry("mojibake", row, field, label=label, detail=detail_vi, detail_en=str(finding))
+
+
+class CellCache:
+    """Memo of the per-cell work of one pass: mojibake check + normalisation, and field parsing.
+
+    Registers repeat most cells (the household columns on every member row, labels, years, the head's
+    name as a member), so a repeated cell costs a dict lookup. Only pure functions of the cell text
+    (and the parser's arguments) are memoised, and the row's own entries are still made per row, so
+    the outcome is exactly that of the uncached work. Bounded: each memo is emptied when full.
+    """
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._clean: dict[str, tuple[MojibakeFinding | None, str]] = {}
+        self._parsed: dict[tuple[Any, ...], tuple[bool, Any]] = {}
+
+    def clean(self, raw: str) -> tuple[MojibakeFinding | None, str]:
+        """(mojibake finding or None, normalised text) of a raw cell."""
+        hit = self._clean.get(raw)
+        if hit is None:
+            if len(self._clean) >= self.LIMIT:
+                self._clean.clear()
+            finding = None if surely_clean(raw) else find_mojibake(raw)
+            hit = self._clean[raw] = (finding, normalized(raw))
+        return hit
+
+    def parse(self, parser: Callable[..., Any], text: str, args: tuple[Any, ...]) -> tuple[bool, Any]:
+        """(True, value) or (False, (code, value, detail)) of a FieldError, for parser(text, *args)."""
+        key = (parser, text, args)
+        hit = self._parsed.get(key)
+        if hit is None:
+            try:
+                hit = (True, parser(text, *args))
+            except FieldError as exc:
+                hit = (False, (exc.code, exc.value, exc.detail))
+            if len(self._parsed) >= self.LIMIT:
+                self._parsed.clear()
+            self._parsed[key] = hit
+        return hit
 
 
 class RowContext:
@@ -65,20 +157,22 @@ class RowContext:
         *,
         commune_code: str | None,
         reference_year: int,
+        cache: CellCache | None = None,
     ) -> None:
         self.row = row
         self.commune_code = commune_code
         self.reference_year = reference_year
-        self.labels = {c.field: c.label_vi for c in COLUMNS[kind]}
+        self.labels = LABELS[kind]
+        self.cache = cache if cache is not None else CellCache()
         self.entries: list[ReportEntry] = []
         self.bad_fields: set[str] = set()
         self.cells: dict[str, str] = {}
+        memo, clean = self.cache._clean, self.cache.clean
         for field, raw in cells.items():
-            entry = mojibake_entry(row, field, self.labels[field], raw)
-            if entry:
-                self.entries.append(entry)
+            finding, self.cells[field] = memo.get(raw) or clean(raw)
+            if finding is not None:
+                self.entries.append(_mojibake_entry(row, field, self.labels[field], finding))
                 self.bad_fields.add(field)
-            self.cells[field] = normalize_text(raw)
 
     def error(self, code: str, field: str, value: object = "", detail: object = "") -> None:
         """Record a problem with one field of this row."""
@@ -97,14 +191,19 @@ class RowContext:
 
     def parse(self, field: str, parser: Callable[..., T], *args: Any, required: bool = True) -> T | None:
         """A parsed field value; None when blank or invalid (the problem is recorded)."""
-        value = self.text(field, required=required)
-        if value is None:
+        if field in self.bad_fields:
             return None
-        try:
-            return parser(value, *args)
-        except FieldError as exc:
-            self.error(exc.code, field, exc.value, exc.detail)
+        value = self.cells.get(field, "")
+        if not value:
+            if required:
+                self.error("missing_value", field)
             return None
+        ok, result = self.cache._parsed.get((parser, value, args)) or self.cache.parse(parser, value, args)
+        if ok:
+            return result  # type: ignore[no-any-return]
+        code, bad_value, detail = result
+        self.error(code, field, bad_value, detail)
+        return None
 
     def commune(self) -> str | None:
         """The row's commune code, defaulting to the commune being imported when the cell is blank."""
@@ -120,8 +219,7 @@ class RowContext:
         return not self.entries
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     """One member carried by a row: its key within the group, its key within the file (if any)."""
 
     row: int
@@ -130,8 +228,7 @@ class Member:
     value: CitizenRecord | UnitMemberRecord | str
 
 
-@dataclass(frozen=True)
-class GroupRow:
+class GroupRow(NamedTuple):
     """A validated row of a grouped kind: the group's key and head values, and the members it adds."""
 
     row: int

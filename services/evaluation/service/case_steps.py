@@ -13,6 +13,7 @@ from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
+from services.evaluation.service.audit import case_entry
 from services.evaluation.service.cases import get_case_or_raise
 from services.evaluation.service.plans import resolve_plan
 from workflows.recognition import contracts as c
@@ -108,7 +109,27 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
         elif step.action == "adjust_score":
             _check_scores(progress.get("criteria_set_key"), step.scores, partial=True)
             uow.progress.set_scores(case.id, _SCORE_COLUMN[inp.from_status], step.scores, step.actor, now)
-        uow.cases.update_status(case, inp.to_status, now)
+        updated = uow.cases.update_status(case, inp.to_status, now)
+        uow.record(
+            case_entry(
+                case,
+                action=_EVENT_OF[step.action],
+                actor=step.actor,
+                role=step.role,
+                on_behalf_of=step.on_behalf_of,
+                reason=step.reason or None,
+                before={"status": case.status, "version": case.version},
+                after={
+                    "status": updated.status,
+                    "version": updated.version,
+                    "scores": step.scores,
+                    "indicator_code": step.indicator_code,
+                    "returned_to": inp.returned_to,
+                },
+                criteria_set_key=progress.get("criteria_set_key"),
+                run_id=inp.run_id,
+            )
+        )
         changes: dict[str, Any] = {
             "waiting_on_role": lc.WAITING_ON.get(inp.to_status),
             "returned_to": inp.returned_to,
@@ -146,6 +167,11 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
 def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
     """Record a reminder, a missed deadline or an escalation step once, as an event for notifications."""
     event_id = _event_id(inp.workflow_id, inp.status, inp.kind, inp.step, inp.due_at)
+    if inp.kind == "scheduled":  # a new phase's deadline: shown in the inbox, nobody is notified
+        with uow:
+            uow.progress.upsert(inp.case_id, due_at=datetime.fromisoformat(inp.due_at))
+            uow.commit()
+        return True
     with uow:
         if uow.has_event(event_id):
             return False
@@ -156,6 +182,17 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
         if inp.kind == "escalated":
             changes.update(escalation_step=inp.step, escalated_to_role=inp.role)
         uow.progress.upsert(case.id, **changes)
+        uow.record(
+            case_entry(
+                case,
+                action=f"deadline.{inp.kind}",
+                actor="system",
+                role=inp.role,
+                reason=f"{inp.status}: due {inp.due_at}"
+                + (f", step {inp.step} ({inp.action})" if inp.step >= 0 else ""),
+                after={"due_at": inp.due_at, "escalation_step": inp.step, "escalated_to_role": inp.role},
+            )
+        )
         event_type = {
             "reminder": "case.reminder_due",
             "overdue": "case.overdue",

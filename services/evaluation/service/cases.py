@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from services.evaluation.domain import events
 from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.domain.model import Case, case_id_for
+from services.evaluation.service import audit
 from services.evaluation.service.ports import UnitOfWork, WorkflowGateway
 from workflows import ids
 from workflows.recognition import contracts as c
@@ -23,9 +24,27 @@ class OpenedCase:
 
 
 def open_case(
-    gateway: WorkflowGateway, *, year: int, title: str, subject_id: str, admin_unit_code: str, opened_by: str
+    uow: UnitOfWork,
+    gateway: WorkflowGateway,
+    *,
+    year: int,
+    title: str,
+    subject_id: str,
+    admin_unit_code: str,
+    opened_by: str,
+    plan_code: str | None = None,
 ) -> OpenedCase:
-    """Start the case's workflow; a second identical call finds the first and opens nothing."""
+    """Start the case's workflow under the plan covering its unit; a second identical call opens nothing."""
+    from services.evaluation.domain.errors import ValidationFailed
+    from services.evaluation.service.plans import resolve_plan
+
+    plan = resolve_plan(uow, admin_unit_code=admin_unit_code, plan_code=plan_code)
+    if plan.title(title) is None:
+        raise ValidationFailed(f"Kế hoạch {plan.code} không xét danh hiệu này.",
+                               f"Plan {plan.code} does not recognise this title.", errors={"title": [title]})
+    if not plan.period.start_year <= year <= plan.period.end_year:
+        raise ValidationFailed(f"Năm {year} nằm ngoài kế hoạch {plan.code}.",
+                               f"{year} is outside plan {plan.code}.", errors={"year": [str(year)]})
     workflow_id = ids.recognition_workflow_id(year, title, subject_id)
     case_id = case_id_for(workflow_id)
     arg = c.CaseInput(
@@ -35,6 +54,7 @@ def open_case(
         subject_id=subject_id,
         admin_unit_code=admin_unit_code,
         opened_by=opened_by,
+        plan_code=plan.code,
     )
     started = gateway.start_workflow(
         c.WORKFLOW_NAME, arg, workflow_id=workflow_id, task_queue=ids.WORKFLOW_TASK_QUEUE
@@ -42,8 +62,8 @@ def open_case(
     return OpenedCase(case_id=case_id, workflow_id=workflow_id, created=started.created)
 
 
-def record_case_opened(uow: UnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
-    """Write the case and its `case.opened` event once; a retried activity changes nothing."""
+def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
+    """Write the case, its `case.opened` event and audit entry once; a retried activity changes nothing."""
     now = datetime.now(UTC)
     case = Case(
         id=inp.case_id,
@@ -74,17 +94,28 @@ def record_case_opened(uow: UnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
                 actor=case.opened_by,
             )
         )
+        opened = {
+            **audit.case_state(case),
+            "year": case.year,
+            "title": case.title,
+            "subject_id": case.subject_id,
+            "admin_unit_code": case.admin_unit_code,
+            "plan_code": inp.plan_code,
+        }
+        uow.record(
+            audit.case_entry(case, action=events.CASE_OPENED, actor=case.opened_by, after=opened, at=now)
+        )
         uow.commit()
         return True
 
 
-def record_case_withdrawn(uow: UnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool:
-    """Mark the case withdrawn once, with the actor and reason in its event."""
+def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool:
+    """Mark the case withdrawn once, with the actor and reason in its event and audit entry."""
     with uow:
         case = get_case_or_raise(uow, case_id=inp.case_id)
         if case.status == "withdrawn":
             return False
-        uow.cases.update_status(case, "withdrawn", datetime.now(UTC))
+        withdrawn = uow.cases.update_status(case, "withdrawn", datetime.now(UTC))
         uow.publish(
             events.case_event(
                 events.CASE_WITHDRAWN,
@@ -92,6 +123,18 @@ def record_case_withdrawn(uow: UnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool
                 actor=inp.actor,
                 reason=inp.reason,
                 admin_unit_code=case.admin_unit_code,
+            )
+        )
+        uow.record(
+            audit.case_entry(
+                case,
+                action=events.CASE_WITHDRAWN,
+                actor=inp.actor,
+                reason=inp.reason or None,
+                before=audit.case_state(case),
+                after=audit.case_state(withdrawn),
+                criteria_set_key=audit.criteria_set_key(uow, case.id),
+                at=withdrawn.updated_at,
             )
         )
         uow.commit()
@@ -110,3 +153,10 @@ def get_case(uow: UnitOfWork, *, case_id: str) -> Case:
     """Read one case in its own transaction."""
     with uow:
         return get_case_or_raise(uow, case_id=case_id)
+
+
+def get_scores(uow: UnitOfWork, *, case_id: str) -> list[dict[str, object]]:
+    """The scores of a case per indicator and level."""
+    with uow:
+        get_case_or_raise(uow, case_id=case_id)
+        return uow.progress.scores(case_id)  # type: ignore[attr-defined, no-any-return]

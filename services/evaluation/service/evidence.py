@@ -17,6 +17,7 @@ from services.evaluation.domain import events
 from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Evidence
+from services.evaluation.service import audit
 from services.evaluation.service.cases import get_case_or_raise
 from services.evaluation.service.ports import Storage, UnitOfWork
 
@@ -69,15 +70,19 @@ class UploadRequest:
     file_name: str
     stream: BinaryIO
     uploaded_by: str
+    role: str | None = None
+    on_behalf_of: str | None = None  # the household a staff member uploads for
 
 
-def upload_evidence(uow: UnitOfWork, storage: Storage, *, request: UploadRequest, max_bytes: int) -> Evidence:
-    """Check the case and the file, stream it to storage, then record it; nothing half-written on failure."""
+def upload_evidence(
+    uow: audit.AuditedUnitOfWork, storage: Storage, *, request: UploadRequest, max_bytes: int
+) -> Evidence:
+    """Check the case and file, stream it to storage, record it with its audit entry; nothing half-written."""
     name = sanitize_file_name(request.file_name)
     if name is None:
         raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
     with uow:
-        get_case_or_raise(uow, case_id=request.case_id)
+        case = get_case_or_raise(uow, case_id=request.case_id)
     head = request.stream.read(SNIFF_BYTES)
     if not head:
         raise EvidenceRejected("Tệp rỗng.", "The file is empty.")
@@ -114,6 +119,26 @@ def upload_evidence(uow: UnitOfWork, storage: Storage, *, request: UploadRequest
             uow.publish(
                 events.case_event(
                     events.EVIDENCE_UPLOADED, case_id=item.case_id, evidence_id=item.id, sha256=item.sha256
+                )
+            )
+            uow.record(
+                audit.case_entry(
+                    case,
+                    action=events.EVIDENCE_UPLOADED,
+                    actor=item.uploaded_by,
+                    role=request.role,
+                    on_behalf_of=request.on_behalf_of,
+                    after={
+                        "evidence_id": item.id,
+                        "indicator_code": item.indicator_code,
+                        "file_name": item.file_name,
+                        "content_type": item.content_type,
+                        "size": item.size,
+                        "object_key": item.object_key,
+                    },
+                    evidence_sha256=[item.sha256],
+                    criteria_set_key=audit.criteria_set_key(uow, case.id),
+                    at=item.created_at,
                 )
             )
             uow.commit()

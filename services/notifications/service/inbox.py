@@ -1,93 +1,65 @@
-"""Use cases: turn an event into inbox items exactly once; read and mark inboxes (service layer)."""
+"""Use cases: read an inbox, mark items read (service layer)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy import Engine
-
-from common.events import Event
-from services.notifications.adapters import tables as t
-from services.notifications.domain.model import InboxItem, recipients_for, subjects_for
+from services.notifications.domain.errors import InboxItemNotFound
+from services.notifications.domain.model import InboxItem
+from services.notifications.service.ports import UnitOfWork
 
 
-def handle_event(engine: Engine, event: Event) -> int:
-    """Store the inbox items of an event in one transaction; a redelivered event stores nothing.
+def _as_uow(source: Any) -> UnitOfWork:
+    # TODO(#7): tests/integration/test_outbox_and_consumer.py still passes an Engine; drop this shim once
+    # it passes a unit of work.
+    if not hasattr(source, "connect"):  # an Engine connects; a unit of work does not
+        return source  # type: ignore[no-any-return]
+    from services.notifications.adapters.unit_of_work import SqlUnitOfWork
 
-    Returns how many items were stored.
-    """
-    try:
-        return _store(engine, event)
-    except sa.exc.IntegrityError:
-        # Another consumer stored the same event between our check and our insert.
-        return 0
+    return SqlUnitOfWork(source)
 
 
-def _store(engine: Engine, event: Event) -> int:
-    now = datetime.now(UTC)
-    with engine.begin() as db:
-        seen = db.execute(
-            sa.select(t.processed_events.c.event_id).where(t.processed_events.c.event_id == event.id)
-        )
-        if seen.first():
-            return 0
-        db.execute(
-            t.processed_events.insert().values(event_id=event.id, event_type=event.type, processed_at=now)
-        )
-        vi, en = subjects_for(event)
-        recipients = recipients_for(event)
-        for recipient in recipients:
-            db.execute(
-                t.inbox_items.insert().values(
-                    id=str(uuid.uuid4()),
-                    event_id=event.id,
-                    recipient=recipient,
-                    event_type=event.type,
-                    subject_vi=vi,
-                    subject_en=en,
-                    case_id=event.payload.get("case_id"),
-                    created_at=now,
-                )
-            )
-        return len(recipients)
-
-
-def list_inbox(engine: Engine, *, recipient: str, limit: int = 50, offset: int = 0) -> list[InboxItem]:
+def list_inbox(
+    uow: UnitOfWork, *, recipient: str, limit: int = 50, offset: int = 0, unread_only: bool = False
+) -> list[InboxItem]:
     """A recipient's inbox, newest first."""
-    q = (
-        sa.select(t.inbox_items)
-        .where(t.inbox_items.c.recipient == recipient)
-        .order_by(t.inbox_items.c.created_at.desc(), t.inbox_items.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    with engine.connect() as db:
-        return [InboxItem(**r) for r in db.execute(q).mappings()]
+    with _as_uow(uow) as tx:
+        return list(tx.inbox.list(recipient, limit=limit, offset=offset, unread_only=unread_only))
 
 
-def unread_count(engine: Engine, *, recipient: str) -> int:
+def unread_count(uow: UnitOfWork, *, recipient: str) -> int:
     """How many unread items a recipient has."""
-    q = sa.select(sa.func.count()).where(
-        t.inbox_items.c.recipient == recipient, t.inbox_items.c.read_at.is_(None)
-    )
-    with engine.connect() as db:
-        return int(db.execute(q).scalar_one())
+    with _as_uow(uow) as tx:
+        return int(tx.inbox.unread_count(recipient))
 
 
-def record_dead_letter(
-    engine: Engine, *, message_id: str | None, routing_key: str | None, body: str, error: str, attempts: int
-) -> None:
-    """Keep a message that could not be handled, for inspection and replay."""
-    with engine.begin() as db:
-        db.execute(
-            t.dead_letters.insert().values(
-                message_id=message_id,
-                routing_key=routing_key,
-                body=body,
-                error=error[:4000],
-                attempts=attempts,
-                created_at=datetime.now(UTC),
-            )
-        )
+def read_inbox(
+    uow: UnitOfWork, *, recipient: str, limit: int = 50, offset: int = 0, unread_only: bool = False
+) -> dict[str, Any]:
+    """A page of the inbox and the unread count, read in one transaction."""
+    with uow:
+        return {
+            "items": uow.inbox.list(recipient, limit=limit, offset=offset, unread_only=unread_only),
+            "unread": uow.inbox.unread_count(recipient),
+        }
+
+
+def mark_read(uow: UnitOfWork, *, item_id: str, now: datetime) -> InboxItem:
+    """Mark one item read (again is harmless: the first read time stays)."""
+    with uow:
+        if uow.inbox.get(item_id) is None:
+            raise InboxItemNotFound(item_id)
+        uow.inbox.mark_read(item_id, now)
+        uow.commit()
+        item = uow.inbox.get(item_id)
+    assert item is not None
+    return item  # type: ignore[no-any-return]
+
+
+def mark_all_read(uow: UnitOfWork, *, recipient: str, now: datetime) -> int:
+    """Mark every unread item of a recipient read; returns how many were unread."""
+    with uow:
+        marked = int(uow.inbox.mark_all_read(recipient, now))
+        uow.commit()
+    return marked

@@ -17,6 +17,7 @@ from services.evaluation.app import create_app
 from services.evaluation.config import Settings
 from services.evaluation.domain.admin_units import AdminUnit
 from services.evaluation.service.admin_units import sync_official_units
+from tests.signin import FAST_ARGON2, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,11 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     url = f"sqlite:///{tmp / 'evaluation.db'}"
     upgrade("evaluation", url)
     assert sync_official_units(SqlUnitOfWork(make_engine(url)), units=official_units()) == (3355, 0)
-    return create_app(Settings(database_url=url, common=CommonSettings())).test_client()
+    client = create_app(Settings(database_url=url, common=CommonSettings(), **FAST_ARGON2)).test_client()
+    # Hà Nội's administrator: reads the whole tree, creates villages in Hà Nội's communes.
+    headers = sign_in(client, url, role="administrator", scope_code="01")
+    client.environ_base["HTTP_AUTHORIZATION"] = headers["Authorization"]
+    return client
 
 
 def test_the_official_tree_has_34_provinces_and_3321_communes(api: FlaskClient) -> None:

@@ -13,33 +13,37 @@ from flask.testing import FlaskClient
 
 from common.db import make_engine
 from common.settings import CommonSettings
-from infra.migrate import upgrade
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
 from services.evaluation.service import cases
-from tests.conftest import free_port
+from tests.conftest import HCMC_WARD, free_port, seed_reference_data
+from tests.signin import FAST_ARGON2, sign_in
 from workflows.recognition import contracts as c
 
-VALID = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_unit_code": "26734"}
+VALID = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_unit_code": HCMC_WARD}
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     url = f"sqlite:///{tmp_path / 'evaluation.db'}"
-    upgrade("evaluation", url)
+    seed_reference_data(url)
     common = CommonSettings(
         broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}",
         temporal_address=f"127.0.0.1:{free_port()}",
         s3_endpoint=f"127.0.0.1:{free_port()}",
     )
-    return Settings(database_url=url, common=common, max_upload_bytes=64 * 1024)
+    return Settings(database_url=url, common=common, max_upload_bytes=64 * 1024, **FAST_ARGON2)
 
 
 @pytest.fixture
 def api(settings: Settings) -> FlaskClient:
-    return create_app(settings).test_client()
+    """A client signed in as the city's administrator (every request carries the token)."""
+    client = create_app(settings).test_client()
+    headers = sign_in(client, settings.database_url, role="administrator", scope_code="79")
+    client.environ_base["HTTP_AUTHORIZATION"] = headers["Authorization"]
+    return client
 
 
 @pytest.fixture
@@ -62,7 +66,7 @@ def existing_case(settings: Settings) -> str:
         year=2026,
         title="learning_family",
         subject_id="HH-1",
-        admin_unit_code="26734",
+        admin_unit_code=HCMC_WARD,
         opened_by="test",
     )
     cases.record_case_opened(SqlUnitOfWork(make_engine(settings.database_url)), inp=inp)

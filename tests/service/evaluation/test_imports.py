@@ -19,6 +19,7 @@ from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
 from services.evaluation.service.admin_units import sync_official_units
+from tests.signin import FAST_ARGON2, sign_in
 
 SAMPLES = Path(__file__).resolve().parents[3] / "infra" / "samples"
 COMMUNE = "15664"  # Xã Triệu Sơn, the commune of the sample files
@@ -34,7 +35,12 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def api(db_url: str) -> FlaskClient:
-    return create_app(Settings(database_url=db_url, common=CommonSettings())).test_client()
+    """A client signed in as a national administrator (files name their own communes)."""
+    client = create_app(Settings(database_url=db_url, common=CommonSettings(), **FAST_ARGON2)).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = sign_in(
+        client, db_url, role="administrator", scope_code=None
+    )["Authorization"]
+    return client
 
 
 def _import(api: FlaskClient, kind: str, name: str, content: bytes | None = None, **form: str):

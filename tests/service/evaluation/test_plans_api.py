@@ -14,6 +14,7 @@ from infra.migrate import upgrade
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
 from services.evaluation.documents.plans import PLANS_DIR
+from tests.signin import FAST_ARGON2, sign_in
 
 VAN_HOA = (PLANS_DIR / "van-hoa-2023.yaml").read_text(encoding="utf-8")
 
@@ -22,7 +23,12 @@ VAN_HOA = (PLANS_DIR / "van-hoa-2023.yaml").read_text(encoding="utf-8")
 def api(tmp_path: Path) -> FlaskClient:
     url = f"sqlite:///{tmp_path / 'evaluation.db'}"
     upgrade("evaluation", url)
-    return create_app(Settings(database_url=url, common=CommonSettings())).test_client()
+    client = create_app(Settings(database_url=url, common=CommonSettings(), **FAST_ARGON2)).test_client()
+    # A national administrator: these plans' localities are not loaded into this database.
+    client.environ_base["HTTP_AUTHORIZATION"] = sign_in(
+        client, url, role="administrator", scope_code=None
+    )["Authorization"]
+    return client
 
 
 def _version(document: str, version: int) -> str:

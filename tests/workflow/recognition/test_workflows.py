@@ -4,7 +4,6 @@ history, and every deadline's reminder, overdue notice and escalation step."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -43,16 +41,17 @@ CHAIN = [
 
 @dataclass
 class Evaluation:
-    """Mock evaluation activities: they record what the workflow asked."""
+    """Mock evaluation activities: they record what each case's workflow asked, by case id."""
 
     closes_in: timedelta = timedelta(days=10)
-    steps: list[c.CaseStepInput] = field(default_factory=list)
-    alarms: list[c.CaseAlarmInput] = field(default_factory=list)
-    opened: list[c.CaseOpenedInput] = field(default_factory=list)
+    calls: dict[str, dict[str, list]] = field(default_factory=dict)
+
+    def of(self, case_id: str) -> dict[str, list]:
+        return self.calls.setdefault(case_id, {"opened": [], "steps": [], "alarms": [], "scheduled": []})
 
     @activity.defn(name=c.RECORD_CASE_OPENED)
     async def record_case_opened(self, inp: c.CaseOpenedInput) -> bool:
-        self.opened.append(inp)
+        self.of(inp.case_id)["opened"].append(inp)
         return True
 
     @activity.defn(name=c.GET_CASE_SCHEDULE)
@@ -72,12 +71,12 @@ class Evaluation:
 
     @activity.defn(name=c.RECORD_CASE_STEP)
     async def record_case_step(self, inp: c.CaseStepInput) -> bool:
-        self.steps.append(inp)
+        self.of(inp.case_id)["steps"].append(inp)
         return True
 
     @activity.defn(name=c.RECORD_CASE_ALARM)
     async def record_case_alarm(self, inp: c.CaseAlarmInput) -> bool:
-        self.alarms.append(inp)
+        self.of(inp.case_id)["scheduled" if inp.kind == "scheduled" else "alarms"].append(inp)
         return True
 
     def all(self) -> list:
@@ -89,37 +88,67 @@ class Evaluation:
         ]
 
 
-@pytest.fixture
-async def started(
-    temporal_env: WorkflowEnvironment,
-) -> AsyncIterator[tuple[WorkflowHandle, Evaluation, WorkflowEnvironment]]:
+@dataclass
+class Recorded:
+    """What one case's workflow asked of the evaluation service."""
+
+    calls: dict[str, list]
+
+    @property
+    def steps(self) -> list[c.CaseStepInput]:
+        return self.calls["steps"]
+
+    @property
+    def alarms(self) -> list[c.CaseAlarmInput]:
+        return self.calls["alarms"]
+
+    @property
+    def scheduled(self) -> list[c.CaseAlarmInput]:
+        return self.calls["scheduled"]
+
+
+@pytest.fixture(scope="module")
+async def workers(temporal_env: WorkflowEnvironment) -> AsyncIterator[tuple[str, Evaluation]]:
+    """One workflow worker and one evaluation-queue worker for the module: a worker stopped between
+    tests could take an activity task with it and stall the time-skipping clock."""
     ev = Evaluation()
     client: Client = temporal_env.client
     wf_queue = new_task_queue()
-    eval_queue_worker = Worker(client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=ev.all())
-    async with build_worker(client, wf_queue), eval_queue_worker:
-        inp = c.CaseInput(
-            case_id=str(uuid.uuid4()),
-            year=2026,
-            title="learning_family",
-            subject_id=f"HH-{uuid.uuid4().hex[:6]}",
-            admin_unit_code="15664",
-            opened_by="t",
-        )
-        handle = await client.start_workflow(
-            RecognitionCaseWorkflow.run,
-            inp,
-            id=ids.recognition_workflow_id(2026, inp.title, inp.subject_id),
-            task_queue=wf_queue,
-        )
+    async with (
+        build_worker(client, wf_queue),
+        Worker(client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=ev.all()),
+    ):
+        yield wf_queue, ev
 
-        async def ready() -> None:
-            assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
 
-        await assert_eventually(ready)
-        yield handle, ev, temporal_env
-        with contextlib.suppress(RPCError):  # a withdrawn case has completed already
-            await handle.terminate("test over")
+@pytest.fixture
+async def started(
+    temporal_env: WorkflowEnvironment, workers
+) -> AsyncIterator[tuple[WorkflowHandle, Recorded, WorkflowEnvironment]]:
+    wf_queue, ev = workers
+    client: Client = temporal_env.client
+    inp = c.CaseInput(
+        case_id=str(uuid.uuid4()),
+        year=2026,
+        title="learning_family",
+        subject_id=f"HH-{uuid.uuid4().hex[:6]}",
+        admin_unit_code="15664",
+        opened_by="t",
+    )
+    handle = await client.start_workflow(
+        RecognitionCaseWorkflow.run,
+        inp,
+        id=ids.recognition_workflow_id(2026, inp.title, inp.subject_id),
+        task_queue=wf_queue,
+    )
+
+    async def ready() -> None:
+        assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
+
+    await assert_eventually(ready)
+    # The case is left running: terminating a workflow whose activity was just polled leaves the
+    # time-skipping server's clock locked for the rest of the session.
+    yield handle, Recorded(ev.of(inp.case_id)), temporal_env
 
 
 async def _act(handle: WorkflowHandle, action: str, role: str, version: int, **kw) -> c.StepResult:
@@ -209,6 +238,7 @@ async def test_a_missed_self_assessment_reminds_then_escalates_along_the_chain(s
     ]
     assert [a.role for a in ev.alarms if a.kind == "escalated"] == [s.role for s in CHAIN]
     assert all(a.status == lc.DRAFT for a in ev.alarms)
+    assert [s.due_at for s in ev.scheduled] == [ev.alarms[1].due_at]  # the inbox knew the deadline at once
     status = await handle.query(RecognitionCaseWorkflow.status)
     assert status.escalation_step == 2 and status.due_at == ev.alarms[1].due_at
 

@@ -1,0 +1,63 @@
+"""Users repository: accounts with their scope unit's path (adapter layer)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.identity_tables import users
+from services.evaluation.domain.users import User
+
+au = t.admin_units
+
+
+def _select() -> sa.Select[Any]:
+    path = sa.func.coalesce(au.c.path, "").label("scope_path")
+    return sa.select(users, path).select_from(users.outerjoin(au, users.c.scope_code == au.c.code))
+
+
+class UserRepository:
+    """Read and write accounts."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _one(self, condition: sa.ColumnElement[bool]) -> User | None:
+        row = self._conn.execute(_select().where(condition)).mappings().first()
+        return User(**row) if row else None
+
+    def get(self, user_id: str) -> User | None:
+        """One user by id."""
+        return self._one(users.c.id == user_id)
+
+    def get_by_username(self, username: str) -> User | None:
+        """One user by (normalized) username."""
+        return self._one(users.c.username == username)
+
+    def add(self, user: User) -> None:
+        """Insert a user (the scope path is derived, not stored)."""
+        values = asdict(user)
+        del values["scope_path"]
+        self._conn.execute(users.insert().values(**values))
+
+    def set_password_hash(self, user_id: str, password_hash: str, now: datetime) -> None:
+        """Replace a user's password hash (after a rehash with current parameters)."""
+        self._conn.execute(
+            users.update().where(users.c.id == user_id).values(password_hash=password_hash, updated_at=now)
+        )
+
+    def page_within(self, scope_path: str, *, limit: int, offset: int) -> tuple[list[User], int]:
+        """Users whose scope lies within `scope_path` ("" is the whole country), by username."""
+        q = _select()
+        if scope_path:
+            q = q.where(
+                sa.or_(au.c.path == scope_path, au.c.path.startswith(scope_path + "/", autoescape=True))
+            )
+        total = self._conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
+        rows = self._conn.execute(q.order_by(users.c.username).limit(limit).offset(offset)).mappings()
+        return [User(**r) for r in rows], int(total)

@@ -1,0 +1,127 @@
+"""Who may call what on the evaluation API: role, then scope, checked before a view does anything
+(entrypoint layer). Wrong role: 403 before any lookup; out of scope: the resource's own 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from common.auth import ADMINISTRATOR, ALL_ROLES, AUDITOR, REGISTER_KEEPERS, REGISTER_READERS, Principal
+from common.errors import NotFound, ValidationFailed
+from common.web_auth import require_roles, require_scope
+from services.evaluation.api.container import container
+from services.evaluation.documents.plans import load_plan
+from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound
+from services.evaluation.domain.plans import Plan
+from services.evaluation.service import imports, plans, scopes
+
+Roles = Iterable[str]
+
+
+def signed_in() -> Principal:
+    """Any signed-in user."""
+    return require_roles(ALL_ROLES)
+
+
+def unit_not_found(code: str) -> NotFound:
+    """The answer for a unit that is unknown or outside the caller's scope."""
+    return NotFound(f"Không tìm thấy đơn vị hành chính {code}.", f"Administrative unit {code} not found.")
+
+
+def unit_in_scope(code: str, roles: Roles, *, field: str | None = None) -> Principal:
+    """A caller of one of `roles` whose scope holds the unit `code`. An unknown unit is 422 on `field`
+    when the code came in a body field, else 404; a unit outside the scope is 404."""
+    require_roles(roles)
+    path = scopes.unit_path(container().uow(), code=code)
+    if path is None and field is not None:
+        raise ValidationFailed(
+            "Không có đơn vị hành chính này.", "Unknown administrative unit.", errors={field: [code]}
+        )
+    if path is None:
+        raise unit_not_found(code)
+    return require_scope(path, not_found=unit_not_found(code))
+
+
+def case_in_scope(case_id: str, roles: Roles = ALL_ROLES) -> Principal:
+    """A caller of one of `roles` whose scope holds the case's unit (404 as for a missing case)."""
+    require_roles(roles)
+    path = scopes.case_path_or_raise(container().uow(), case_id=case_id)
+    return require_scope(path, not_found=CaseNotFound(case_id))
+
+
+def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:
+    """A caller of one of `roles` whose scope holds the unit of the evidence's case."""
+    require_roles(roles)
+    path = scopes.evidence_path_or_raise(container().uow(), evidence_id=evidence_id)
+    return require_scope(path, not_found=EvidenceNotFound(evidence_id))
+
+
+def subject_in_scope(kind: str, subject_id: str, roles: Roles) -> Principal:
+    """A caller of one of `roles` whose scope holds the subject's village (or commune)."""
+    require_roles(roles)
+    path = scopes.subject_path_or_raise(container().uow(), kind=kind, subject_id=subject_id)
+    return require_scope(
+        path,
+        not_found=NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found."),
+    )
+
+
+def plan_in_scope(plan: Plan, roles: Roles) -> Principal:
+    """A caller of one of `roles` whose scope holds the plan's locality (a plan naming no known unit:
+    national users only)."""
+    require_roles(roles)
+    path = scopes.plan_path(container().uow(), plan)
+    return require_scope(
+        path, not_found=NotFound(f"Không tìm thấy kế hoạch {plan.code}.", f"Plan {plan.code} not found.")
+    )
+
+
+def import_commune(commune_code: str | None) -> Principal:
+    """A register keeper importing a file for one commune within their scope; only national users may
+    import a file whose rows name their own communes (no commune given)."""
+    principal = require_roles(REGISTER_KEEPERS)
+    if commune_code is not None:
+        return unit_in_scope(commune_code, REGISTER_KEEPERS)
+    if not principal.is_national:
+        raise ValidationFailed(
+            "Hãy chọn xã của tệp.",
+            "Name the commune the file belongs to.",
+            errors={"commune_code": ["Required for users scoped to a unit."]},
+        )
+    return principal
+
+
+def import_run_visible(run_id: str) -> imports.ImportRun:
+    """An import run, to its importer or a national user (runs record no commune to scope them by)."""
+    principal = require_roles(REGISTER_KEEPERS | {AUDITOR})
+    run = imports.get_import_run_or_raise(container().uow(), run_id=run_id)
+    if run.created_by != principal.username and not principal.is_national:
+        raise NotFound(f"Không tìm thấy lần nhập {run_id}.", f"Import run {run_id} not found.")
+    return run
+
+
+def plan_document_in_scope(document: str) -> Principal:
+    """An administrator uploading a plan for a locality within their scope (an invalid document: 422)."""
+    require_roles(ADMINISTRATOR)
+    return plan_in_scope(load_plan(document), {ADMINISTRATOR})
+
+
+def plan_version_in_scope(code: str, version: int) -> Principal:
+    """An administrator acting on a stored plan version whose locality lies within their scope."""
+    require_roles(ADMINISTRATOR)
+    _, plan = plans.get_plan_version(container().uow(), code=code, version=version)
+    return plan_in_scope(plan, {ADMINISTRATOR})
+
+
+def register_filters(within: str | None, village: str | None) -> dict[str, str | None]:
+    """Filters keeping a register listing inside the caller's scope: `within` defaults to the scope unit
+    and must lie in it, so must a `village`; a caller scoped to one village sees that village only."""
+    principal = require_roles(REGISTER_READERS)
+    if within is not None:
+        unit_in_scope(within, REGISTER_READERS)
+    if village is not None:
+        unit_in_scope(village, REGISTER_READERS)
+    elif (
+        principal.scope_code and scopes.unit_level(container().uow(), code=principal.scope_code) == "village"
+    ):
+        village = principal.scope_code
+    return {"within": within or principal.scope_code, "village": village}

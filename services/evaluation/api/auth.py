@@ -1,0 +1,115 @@
+"""HTTP API: sign-in, the signed-in user, and accounts (evaluation service, entrypoint layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from common.auth import ADMINISTRATOR, ROLES, issue_token
+from common.web import Schema
+from common.web_auth import public, require_roles
+from services.evaluation.api.access import signed_in
+from services.evaluation.api.container import container
+from services.evaluation.service import users
+
+blp = Blueprint("auth", __name__, description="Sign-in and accounts")
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class UserSchema(Schema):
+    id = fields.String()
+    username = fields.String()
+    full_name = fields.String()
+    role = fields.String()
+    scope_code = fields.String(allow_none=True)
+    scope_path = fields.String()
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class MeSchema(UserSchema):
+    on_behalf_of = fields.String(allow_none=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(UserSchema)
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=3, max=80))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    scope_code = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=2, max=40),
+        metadata={"description": "The admin unit the user answers for; null for the whole country"},
+    )
+
+
+class UserQueryArgsSchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class UserPageSchema(Schema):
+    items = fields.List(fields.Nested(UserSchema))
+    total = fields.Integer()
+
+
+@blp.route("/auth/login")
+@public
+class Login(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenSchema)
+    @blp.alt_response(401, description="Unknown user or wrong password (one answer for both)")
+    @blp.doc(security=[])
+    def post(self, body: dict[str, Any]) -> Any:
+        """Sign in with username and password; the token goes in `Authorization: Bearer <token>`."""
+        c = container()
+        user = users.authenticate(c.uow(), c.passwords, **body)
+        issued = issue_token(
+            user.principal(),
+            secret_key=c.settings.common.secret_key,
+            max_age_seconds=c.settings.common.token_max_age_seconds,
+        )
+        return {"token": issued.token, "token_type": "Bearer", "expires_at": issued.expires_at, "user": user}
+
+
+@blp.route("/auth/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self) -> Any:
+        """The signed-in user (and whom they act for in this request)."""
+        principal = signed_in()
+        user = users.current_user(container().uow(), principal=principal)
+        return {**user.__dict__, "on_behalf_of": principal.on_behalf_of}
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Create an account within my scope (administrators)."""
+        admin = require_roles(ADMINISTRATOR)
+        c = container()
+        return users.create_user(c.uow(), c.passwords, created_by=admin, **body)
+
+    @blp.arguments(UserQueryArgsSchema, location="query")
+    @blp.response(200, UserPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Accounts within my scope, by username (administrators)."""
+        admin = require_roles(ADMINISTRATOR)
+        return users.list_users(container().uow(), within_path=admin.scope_path, **args)

@@ -1,0 +1,72 @@
+"""Where things sit in the admin tree, for the callers' scope checks: units, cases, evidence, subjects and
+plans, each answered with the materialized path of its unit (service layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.errors import NotFound
+from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound
+from services.evaluation.domain.plans import Plan
+
+
+def _path(uow: Any, code: str | None) -> str | None:
+    unit = uow.admin_units.get(code) if code else None
+    return None if unit is None else str(unit.path)
+
+
+def unit_path(uow: Any, *, code: str) -> str | None:
+    """The path of an admin unit, or None when there is no such unit."""
+    with uow:
+        return _path(uow, code)
+
+
+def _case_path(uow: Any, case_id: str) -> str | None:
+    case = uow.cases.get(case_id)
+    if case is None:
+        raise CaseNotFound(case_id)
+    # A case known to belong to a village is scoped there; otherwise to its commune.
+    village = (uow.progress.get(case_id) or {}).get("village_code")
+    return _path(uow, village) or _path(uow, case.admin_unit_code)
+
+
+def case_path_or_raise(uow: Any, *, case_id: str) -> str | None:
+    """The path of the unit a case belongs to (None if that unit is unknown); CaseNotFound."""
+    with uow:
+        return _case_path(uow, case_id)
+
+
+def evidence_path_or_raise(uow: Any, *, evidence_id: str) -> str | None:
+    """The path of the unit of the case an evidence file belongs to; EvidenceNotFound."""
+    with uow:
+        item = uow.evidence.get(evidence_id)
+        if item is None:
+            raise EvidenceNotFound(evidence_id)
+        return _case_path(uow, item.case_id)
+
+
+def subject_path_or_raise(uow: Any, *, kind: str, subject_id: str) -> str | None:
+    """The path of a subject's village (or commune when it has none); NotFound."""
+    with uow:
+        subject = uow.subjects.get(kind, subject_id)
+        if subject is None:
+            raise NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
+        return _path(uow, subject.get("village_code")) or _path(uow, subject.get("commune_code"))
+
+
+def plan_path(uow: Any, plan: Plan) -> str | None:
+    """The path of the nearest unit a plan names for its locality (itself, then its parents); None when
+    it names none that is known."""
+    codes = [plan.locality.code, *(parent.code for parent in plan.locality.parents)]
+    with uow:
+        for code in codes:
+            if path := _path(uow, code):
+                return path
+    return None
+
+
+def unit_level(uow: Any, *, code: str) -> str | None:
+    """The level of an admin unit (province, district, commune, village), or None when unknown."""
+    with uow:
+        unit = uow.admin_units.get(code)
+    return None if unit is None else str(unit.level)

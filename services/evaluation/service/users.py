@@ -1,0 +1,132 @@
+"""Use cases: accounts — create, sign in (with rehash on login), read, list within a scope (service layer)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from common.auth import NATIONAL_SCOPE_PATH, AuthenticationFailed, Principal, is_within
+from common.errors import Conflict, NotFound, ValidationFailed
+from services.evaluation.domain.users import User, check_new_user, normalize_username
+from services.evaluation.service.admin_units import Page
+
+INVALID_CREDENTIALS = "invalid_credentials"
+
+
+class Passwords(Protocol):
+    """Port: password hashing (argon2 in production, a cheap profile in tests)."""
+
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
+    def needs_rehash(self, password_hash: str) -> bool: ...
+    def verify_dummy(self, password: str) -> None: ...
+
+
+class UserNotFound(NotFound):
+    """No such user (or not visible to the caller)."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"Không tìm thấy người dùng {user_id}.", f"User {user_id} not found.")
+
+
+def _scope_path(uow: Any, scope_code: str | None) -> str:
+    if scope_code is None:
+        return NATIONAL_SCOPE_PATH
+    unit = uow.admin_units.get(scope_code)
+    if unit is None:
+        raise ValidationFailed(
+            "Không có đơn vị hành chính này.",
+            "Unknown administrative unit.",
+            errors={"scope_code": [scope_code]},
+        )
+    return str(unit.path)
+
+
+def create_user(
+    uow: Any,
+    passwords: Passwords,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str,
+    scope_code: str | None,
+    created_by: Principal | None = None,
+) -> User:
+    """Create an account; `created_by` (None for the bootstrap CLI) must hold the new scope in its own
+    (NotFound otherwise, as for any unit outside the caller's scope). Username taken: Conflict."""
+    username = normalize_username(username)
+    check_new_user(username=username, full_name=full_name, password=password, role=role)
+    with uow:
+        scope_path = _scope_path(uow, scope_code)
+        if created_by is not None and not is_within(scope_path, created_by.scope_path):
+            raise NotFound(
+                f"Không tìm thấy đơn vị hành chính {scope_code or '(toàn quốc)'}.",
+                f"Administrative unit {scope_code or '(national)'} not found.",
+            )
+        if uow.users.get_by_username(username) is not None:
+            raise Conflict("Tên đăng nhập đã có.", "This username is taken.", errors={"username": [username]})
+    # Hashing is deliberately slow: do it outside the transaction.
+    password_hash = passwords.hash(password)
+    now = datetime.now(UTC)
+    user = User(
+        id=str(uuid.uuid4()),
+        username=username,
+        full_name=full_name.strip(),
+        password_hash=password_hash,
+        role=role,
+        scope_code=scope_code,
+        scope_path=scope_path,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    with uow:
+        uow.users.add(user)
+        uow.commit()  # a username taken meanwhile ends as Conflict (unique constraint)
+    return user
+
+
+def authenticate(uow: Any, passwords: Passwords, *, username: str, password: str) -> User:
+    """The user these credentials belong to. Unknown user, wrong password and inactive account all fail
+    the same way after one password verification each (no user enumeration by answer or timing). A hash
+    made with outdated parameters is replaced on a successful sign-in."""
+    with uow:
+        user = uow.users.get_by_username(normalize_username(username))
+    if user is None:
+        passwords.verify_dummy(password)
+        raise AuthenticationFailed(INVALID_CREDENTIALS)
+    if not passwords.verify(user.password_hash, password) or not user.active:
+        raise AuthenticationFailed(INVALID_CREDENTIALS)
+    if passwords.needs_rehash(user.password_hash):
+        new_hash = passwords.hash(password)
+        with uow:
+            uow.users.set_password_hash(user.id, new_hash, datetime.now(UTC))
+            uow.commit()
+    return user
+
+
+def get_user_or_raise(uow: Any, *, user_id: str) -> User:
+    """One user, or UserNotFound."""
+    with uow:
+        user = uow.users.get(user_id)
+    if user is None:
+        raise UserNotFound(user_id)
+    return user  # type: ignore[no-any-return]
+
+
+def current_user(uow: Any, *, principal: Principal) -> User:
+    """The account behind a token; a removed or deactivated one no longer counts (AuthenticationFailed)."""
+    with uow:
+        user = uow.users.get(principal.user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("invalid")
+    return user  # type: ignore[no-any-return]
+
+
+def list_users(uow: Any, *, within_path: str, limit: int = 50, offset: int = 0) -> Page:
+    """Users whose scope lies within `within_path` ("" is the whole country), by username."""
+    with uow:
+        items, total = uow.users.page_within(within_path, limit=limit, offset=offset)
+    return Page(items=items, total=total)

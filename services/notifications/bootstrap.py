@@ -1,0 +1,49 @@
+"""Wiring of the notifications adapters from Settings, shared by the API, the consumer and the CLI
+(composition helpers: only entrypoints call these)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from services.notifications.adapters.recipients import HttpRecipientResolver, UnitGroupResolver
+from services.notifications.adapters.smtp import SmtpMailer
+from services.notifications.adapters.webhook_poster import HttpWebhookPoster
+from services.notifications.config import Settings
+from services.notifications.service.dispatch import Senders, SendPolicy
+from services.notifications.service.ports import RecipientResolver
+
+logger = logging.getLogger(__name__)
+
+
+def build_senders(settings: Settings) -> Senders:
+    """E-mail when SMTP is configured, webhooks always."""
+    return Senders(
+        mailer=SmtpMailer(settings.smtp) if settings.smtp.enabled else None,
+        webhooks=HttpWebhookPoster(timeout=settings.webhook_timeout),
+    )
+
+
+def send_policy(settings: Settings) -> SendPolicy:
+    """Retry bounds and the Message-ID domain from the settings."""
+    return SendPolicy(
+        max_attempts=settings.send_max_attempts,
+        lease=timedelta(seconds=settings.send_lease_seconds),
+        webhook_tries=settings.webhook_tries,
+        message_id_domain=settings.message_id_domain,
+    )
+
+
+def build_resolver(settings: Settings) -> RecipientResolver:
+    """The evaluation service's user directory with the configured service token; without a token,
+    the unit group inboxes `unit:<code>` (the embedded stack has no service account yet)."""
+    token = settings.service_token
+    if not token:
+        logger.warning("NOTIFICATIONS_SERVICE_TOKEN is not set: notices go to unit group inboxes, not users")
+        return UnitGroupResolver()
+    return HttpRecipientResolver(
+        settings.common.evaluation_url,
+        token=lambda: token,
+        ttl=settings.recipient_cache_seconds,
+        timeout=settings.recipient_timeout,
+    )

@@ -1,0 +1,109 @@
+"""Who is told of an event, in which category, and what may wait for the digest (pure Python)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from common.events import Event
+
+HOUSEHOLD = "household_representative"
+VILLAGE = "village_officer"
+COMMUNE = "commune_association_officer"
+CHAIRMAN = "commune_chairman"
+
+CATEGORIES = ("cases", "deadlines", "evidence", "imports", "awards", "other")
+_CATEGORY = {
+    "case.opened": "cases",
+    "case.draft_saved": "cases",
+    "case.submitted": "cases",
+    "case.score_adjusted": "cases",
+    "case.evidence_requested": "cases",
+    "case.evidence_provided": "cases",
+    "case.review_passed": "cases",
+    "case.withdrawn": "cases",
+    "case.reminder_due": "deadlines",
+    "case.overdue": "deadlines",
+    "case.escalated": "deadlines",
+    "report.overdue": "deadlines",
+    "evidence.uploaded": "evidence",
+    "subjects.imported": "imports",
+    "round.opened": "awards",
+    "award.nominated": "awards",
+}
+# Held back for the daily digest when a user asks for one: these come in floods near a deadline.
+DIGESTIBLE = frozenset({"case.reminder_due", "case.overdue"})
+
+# Whose turn a case is in each status (the evaluation service's lifecycle, as its events state it).
+WAITING_ON = {
+    "draft": HOUSEHOLD,
+    "village_review": VILLAGE,
+    "evidence_requested": HOUSEHOLD,
+    "commune_review": COMMUNE,
+    "awaiting_decision": CHAIRMAN,
+}
+
+Rule = Callable[[Mapping[str, Any]], tuple[str | None, ...]]
+
+
+def _fixed(*roles: str) -> Rule:
+    return lambda _payload: roles
+
+
+def _from_payload(key: str, *fallback: str) -> Rule:
+    return lambda payload: (payload.get(key),) if payload.get(key) else fallback
+
+
+def _next_in_line(payload: Mapping[str, Any]) -> tuple[str | None, ...]:
+    return (WAITING_ON.get(str(payload.get("to"))) or VILLAGE,)
+
+
+def _review_passed(payload: Mapping[str, Any]) -> tuple[str | None, ...]:
+    return (HOUSEHOLD, WAITING_ON.get(str(payload.get("to"))))
+
+
+_ROLES: dict[str, Rule] = {
+    "case.opened": _fixed(HOUSEHOLD, VILLAGE),
+    "case.draft_saved": _fixed(),  # the household's own work in progress: nobody else is told
+    "case.submitted": _fixed(VILLAGE),
+    "case.score_adjusted": _fixed(HOUSEHOLD),
+    "case.evidence_requested": _fixed(HOUSEHOLD),
+    "case.evidence_provided": _next_in_line,  # back to the level that asked
+    "case.review_passed": _review_passed,
+    "case.withdrawn": _fixed(VILLAGE),
+    "case.reminder_due": _from_payload("waiting_on_role", HOUSEHOLD),
+    "case.overdue": _from_payload("waiting_on_role", HOUSEHOLD),
+    "case.escalated": _from_payload("role", COMMUNE),  # the escalation step's target role
+    "evidence.uploaded": _fixed(VILLAGE),
+    "subjects.imported": _fixed(COMMUNE),
+    "round.opened": _fixed(COMMUNE, CHAIRMAN),
+    "report.overdue": _from_payload("role", COMMUNE),
+    "award.nominated": _fixed(CHAIRMAN),
+}
+
+
+def category_of(event_type: str) -> str:
+    """The preference category of an event type; unknown types are "other"."""
+    return _CATEGORY.get(event_type, "other")
+
+
+def roles_for(event: Event) -> tuple[str, ...]:
+    """The roles told of an event, each once, in order; an unknown type tells whoever it waits on."""
+    rule = _ROLES.get(event.type, _from_payload("waiting_on_role"))
+    roles: list[str] = []
+    for role in rule(event.payload):
+        if role and role not in roles:
+            roles.append(str(role))
+    return tuple(roles)
+
+
+def admin_unit_of(event: Event) -> str | None:
+    """The admin unit an event is about; without one nobody can be resolved by scope."""
+    code = event.payload.get("admin_unit_code")
+    return str(code) if code else None
+
+
+def actor_of(event: Event) -> str | None:
+    """Who caused the event: they are not told of their own action."""
+    actor = event.payload.get("actor")
+    return str(actor) if actor else None

@@ -1,0 +1,216 @@
+"""Notice templates per event type in Vietnamese and English, rendered NFC (pure Python)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from common.events import Event
+
+LANGUAGES = ("vi", "en")
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Vietnam
+NONE = "—"
+
+TITLES = {
+    "learning_family": ("Gia đình học tập", "Learning Family"),
+    "learning_clan": ("Dòng họ học tập", "Learning Clan"),
+    "learning_community_village": ("Cộng đồng học tập cấp thôn", "Learning Community (village)"),
+    "learning_community_commune": ("Cộng đồng học tập cấp xã", "Learning Community (commune)"),
+    "learning_unit": ("Đơn vị học tập", "Learning Unit"),
+    "learning_citizen": ("Công dân học tập", "Learning Citizen"),
+}
+ROLES = {
+    "household_representative": ("đại diện hộ gia đình", "household representative"),
+    "village_officer": ("chi hội khuyến học thôn", "village association branch"),
+    "commune_association_officer": ("Hội Khuyến học xã", "commune Learning Promotion Association"),
+    "learning_centre_staff": ("Trung tâm học tập cộng đồng", "community learning centre"),
+    "commune_chairman": ("Chủ tịch UBND xã", "chairman of the commune People's Committee"),
+    "unit_head": ("thủ trưởng đơn vị", "head of the unit"),
+    "auditor": ("cán bộ kiểm tra", "auditor"),
+    "administrator": ("quản trị hệ thống", "administrator"),
+}
+STATUSES = {
+    "draft": ("tự đánh giá", "self-assessment"),
+    "village_review": ("kiểm tra cấp thôn", "village review"),
+    "evidence_requested": ("bổ sung minh chứng", "evidence requested"),
+    "commune_review": ("thẩm định cấp xã", "commune review"),
+    "awaiting_decision": ("chờ quyết định công nhận", "awaiting the decision"),
+    "withdrawn": ("đã rút", "withdrawn"),
+}
+LEVELS = {
+    "village": ("thôn", "village"),
+    "commune": ("xã", "commune"),
+    "district": ("huyện", "district"),
+    "province": ("tỉnh", "province"),
+}
+IMPORT_KINDS = {
+    "villages": ("thôn, tổ dân phố", "villages"),
+    "households": ("hộ gia đình", "households"),
+    "clans": ("dòng họ", "clans"),
+    "units": ("đơn vị", "units"),
+}
+_LABELLED = {"title": TITLES, "status": STATUSES, "from": STATUSES, "to": STATUSES, "role": ROLES,
+             "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS}  # fmt: skip
+
+# event type -> language -> (subject, body); placeholders are payload keys or the derived ones above.
+TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "case.opened": {
+        "vi": ("Hồ sơ mới được mở: {title} năm {year}",
+               "Hồ sơ đề nghị công nhận danh hiệu {title} năm {year} tại đơn vị {admin_unit_code} vừa được mở."),
+        "en": ("New case opened: {title} {year}",
+               "A recognition case for the title {title} {year} in admin unit {admin_unit_code} has been opened."),
+    },
+    "case.draft_saved": {
+        "vi": ("Hồ sơ đã được lưu nháp", "Bản tự đánh giá của hồ sơ đã được {actor} lưu nháp."),
+        "en": ("Case draft saved", "The self-assessment was saved as a draft by {actor}."),
+    },
+    "case.submitted": {
+        "vi": ("Hồ sơ chờ kiểm tra", "{actor} đã nộp bản tự đánh giá; hồ sơ đang chờ bước {to}."),
+        "en": ("Case submitted for review", "{actor} submitted the self-assessment; the case awaits {to}."),
+    },
+    "case.score_adjusted": {
+        "vi": ("Điểm của hồ sơ đã được điều chỉnh", "{actor} đã điều chỉnh điểm ở bước {from}."),
+        "en": ("Case scores adjusted", "{actor} adjusted scores during {from}."),
+    },
+    "case.evidence_requested": {
+        "vi": ("Yêu cầu bổ sung minh chứng", "{actor} yêu cầu bổ sung minh chứng cho hồ sơ. Lý do: {reason}"),
+        "en": ("Evidence requested", "{actor} asks for more evidence for the case. Reason: {reason}"),
+    },
+    "case.evidence_provided": {
+        "vi": ("Minh chứng đã được bổ sung", "{actor} đã bổ sung minh chứng; hồ sơ trở lại bước {to}."),
+        "en": ("Evidence provided", "{actor} provided the evidence; the case is back at {to}."),
+    },
+    "case.review_passed": {
+        "vi": ("Hồ sơ đã qua bước {from}", "Hồ sơ đã qua bước {from} và chuyển sang bước {to}."),
+        "en": ("Case passed {from}", "The case passed {from} and moves on to {to}."),
+    },
+    "case.withdrawn": {
+        "vi": ("Hồ sơ đã được rút", "Hồ sơ đã được {actor} rút. Lý do: {reason}"),
+        "en": ("Case withdrawn", "The case was withdrawn by {actor}. Reason: {reason}"),
+    },
+    "case.reminder_due": {
+        "vi": ("Nhắc việc: hồ sơ đến hạn ngày {due}", "Hồ sơ đang ở bước {status}, cần xử lý trước ngày {due}."),
+        "en": ("Reminder: case due on {due}", "The case is at {status} and must be handled by {due}."),
+    },
+    "case.overdue": {
+        "vi": ("Quá hạn: hồ sơ chưa được xử lý (hạn {due})",
+               "Hồ sơ ở bước {status} đã quá hạn ngày {due}. Bên cần xử lý: {waiting_on_role}."),
+        "en": ("Overdue: case not handled (due {due})",
+               "The case at {status} is past its due date {due}. Waiting on: {waiting_on_role}."),
+    },
+    "case.escalated": {
+        "vi": ("Chuyển cấp đôn đốc: hồ sơ quá hạn (hạn {due})",
+               "Hồ sơ ở bước {status} quá hạn ngày {due} đã được chuyển đến {role} (cấp {level}) để đôn đốc."),
+        "en": ("Escalated: overdue case (due {due})",
+               "The case at {status}, due {due}, has been escalated to the {role} ({level} level)."),
+    },
+    "evidence.uploaded": {
+        "vi": ("Minh chứng mới được tải lên", "Một tệp minh chứng mới đã được tải lên cho hồ sơ."),
+        "en": ("New evidence uploaded", "A new evidence file was uploaded to the case."),
+    },
+    "subjects.imported": {
+        "vi": ("Đã nhập danh sách {kind}", "{actor} đã nhập danh sách {kind}: {count} bản ghi."),
+        "en": ("Imported: {kind}", "{actor} imported {kind}: {count} records."),
+    },
+    "round.opened": {
+        "vi": ("Mở đợt xét khen thưởng", "Một đợt xét khen thưởng mới đã được mở; vui lòng chuẩn bị hồ sơ đề nghị."),
+        "en": ("Award round opened", "A new award round is open; please prepare the nominations."),
+    },
+    "report.overdue": {
+        "vi": ("Báo cáo quá hạn", "Báo cáo định kỳ về xây dựng xã hội học tập đã quá hạn nộp."),
+        "en": ("Report overdue", "A periodic learning-society report is past its due date."),
+    },
+    "award.nominated": {
+        "vi": ("Có đề nghị khen thưởng mới", "Một đề nghị khen thưởng mới đang chờ xem xét."),
+        "en": ("New award nomination", "A new award nomination awaits consideration."),
+    },
+}  # fmt: skip
+FALLBACK = {
+    "vi": ("Thông báo: {type}", "Hệ thống ghi nhận sự kiện «{type}»."),
+    "en": ("Notice: {type}", "The platform recorded the event “{type}”."),
+}
+CASE_LINE = {"vi": "Mã hồ sơ: {}", "en": "Case: {}"}
+FOOTER = {
+    "vi": "— Hệ thống Xã hội học tập. Thư gửi tự động, vui lòng không trả lời.",
+    "en": "— Learning Society platform. This message is automatic; please do not reply.",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A notice in one language: a one-line subject and a plain-text body."""
+
+    subject: str
+    body: str
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode NFC (precomposed Vietnamese letters, as every client expects)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def language_of(value: str | None) -> str:
+    """A supported language; Vietnamese unless English is asked for."""
+    return value if value in LANGUAGES else "vi"
+
+
+def format_day(value: Any, language: str) -> str:
+    """A timestamp as a date in Vietnam: 24/11/2026 in Vietnamese, 2026-11-24 in English."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VIETNAM)
+    return moment.strftime("%d/%m/%Y" if language == "vi" else "%Y-%m-%d")
+
+
+def label(kind: Mapping[str, tuple[str, str]], value: Any, language: str) -> str:
+    """A code's label in a language; an unknown code is shown as it is."""
+    pair = kind.get(str(value))
+    return pair[LANGUAGES.index(language)] if pair else str(value)
+
+
+def template_values(payload: Mapping[str, Any], language: str) -> dict[str, str]:
+    """The placeholders of a payload: plain values as they are, codes as labels, None as a dash."""
+    values: dict[str, str] = {}
+    for key, value in payload.items():
+        if value is None:
+            values[key] = NONE
+        elif key in _LABELLED:
+            values[key] = label(_LABELLED[key], value, language)
+        elif isinstance(value, str | int | float):
+            values[key] = str(value)
+    if payload.get("due_at"):
+        values["due"] = format_day(payload["due_at"], language)
+    if isinstance(payload.get("written"), dict):
+        values["count"] = str(sum(v for v in payload["written"].values() if isinstance(v, int)))
+    return values
+
+
+def render(event: Event, language: str) -> Rendered:
+    """An event's notice in a language; an unknown type or a missing value gives the generic notice."""
+    language = language_of(language)
+    values = {**template_values(event.payload, language), "type": event.type}
+    subject, body = TEMPLATES.get(event.type, FALLBACK)[language]
+    try:
+        subject, body = subject.format_map(values), body.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        subject, body = (t.format_map({"type": event.type}) for t in FALLBACK[language])
+    lines = [body]
+    if event.payload.get("case_id"):
+        lines.append(CASE_LINE[language].format(event.payload["case_id"]))
+    return Rendered(subject=nfc(subject[:300]), body=nfc("\n".join(lines)))
+
+
+def subjects_for(event: Event) -> tuple[str, str]:
+    """Vietnamese and English subject lines of an event (the inbox keeps both)."""
+    return render(event, "vi").subject, render(event, "en").subject
+
+
+def with_footer(body: str, language: str) -> str:
+    """An e-mail body with the platform's signature."""
+    return f"{body}\n\n{FOOTER[language_of(language)]}\n"

@@ -1,0 +1,220 @@
+"""A case through every step by HTTP on the real Temporal dev server: If-Match on every change (412 for
+a stale one, 428 when missing), two reviewers at once, refusals with a reason, the task inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from common.auth import Principal
+from common.settings import DEFAULT_SECRET_KEY
+from services.evaluation.documents.criteria import get_criteria_set
+from tests.conftest import HCMC_WARD, assert_eventually
+from tests.integration.conftest import Stack
+from tests.signin import bearer
+
+pytestmark = pytest.mark.integration
+
+FULL = {i.code: i.max_points for i in get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)}
+
+
+def _headers(
+    role: str, version: int | None = None, user: str | None = None, scope: str | None = HCMC_WARD
+) -> dict[str, str]:
+    """A token for `role` over the ward (or the whole country with scope=None); tokens are stateless."""
+    principal = Principal(
+        user_id=f"id-{role}",
+        username=user or f"{role}-1",
+        role=role,
+        scope_code=scope,
+        scope_path=f"79/{scope}" if scope else "",
+    )
+    h = bearer(DEFAULT_SECRET_KEY, principal)
+    if version is not None:
+        h["If-Match"] = f'"{version}"'
+    return h
+
+
+async def _open(stack: Stack) -> str:
+    body = {
+        "year": 2027,
+        "title": "learning_family",
+        "subject_id": f"HH-{uuid.uuid4().hex[:8]}",
+        "admin_unit_code": HCMC_WARD,
+    }
+    r = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+    )
+    assert r.status_code == 202, r.get_json()
+    case_id = r.get_json()["case_id"]
+
+    async def ready() -> None:
+        got = await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+        )
+        assert got.status_code == 200 and got.headers["ETag"] == '"1"'
+        tasks = await asyncio.to_thread(
+            stack.evaluation.get, "/tasks", headers=_headers("household_representative")
+        )
+        assert case_id in [t["id"] for t in tasks.get_json()["items"]]
+
+    await assert_eventually(ready)
+    return case_id
+
+
+async def _step(stack: Stack, case_id: str, role: str, version: int | None, **body: Any):
+    return await asyncio.to_thread(
+        stack.evaluation.post, f"/cases/{case_id}/steps", json=body, headers=_headers(role, version)
+    )
+
+
+async def test_a_case_goes_through_every_step_by_http(stack: Stack) -> None:
+    case_id = await _open(stack)
+    r = await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["status"] == "village_review" and r.headers["ETag"] == '"2"'
+
+    async def in_village_inbox_with_due_date() -> None:
+        got = await asyncio.to_thread(stack.evaluation.get, "/tasks", headers=_headers("village_officer"))
+        items = got.get_json()["items"]
+        assert [t["id"] for t in items] == [case_id] and items[0]["due_at"]
+
+    await assert_eventually(in_village_inbox_with_due_date)
+    r = await _step(
+        stack,
+        case_id,
+        "village_officer",
+        2,
+        action="adjust_score",
+        indicator_code="1.1",
+        scores={"1.1": 8},
+        reason="Một cháu chưa đi học đúng độ tuổi",
+    )
+    assert r.status_code == 200
+    assert (await _step(stack, case_id, "village_officer", 3, action="pass_review")).get_json()[
+        "status"
+    ] == "commune_review"
+    r = await _step(
+        stack,
+        case_id,
+        "commune_association_officer",
+        4,
+        action="request_evidence",
+        reason="Cần bản sao giấy khen",
+    )
+    assert r.get_json()["status"] == "evidence_requested"
+    assert (
+        await _step(stack, case_id, "household_representative", 5, action="provide_evidence")
+    ).status_code == 200
+    r = await _step(stack, case_id, "commune_association_officer", 6, action="pass_review")
+    assert r.get_json() == {"status": "awaiting_decision", "version": 7, "due_at": None}
+    scores = (
+        await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}/scores", headers=_headers("village_officer")
+        )
+    ).get_json()
+    by_code = {s["indicator_code"]: s for s in scores}
+    assert by_code["1.1"]["self_score"] == 10 and by_code["1.1"]["village_score"] == 8
+    history = (
+        await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}/history", headers=_headers("auditor")
+        )
+    ).get_json()
+    steps = [e for e in history["entries"] if not e["action"].startswith("deadline.")]
+    assert [e["action"] for e in steps] == [
+        "case.opened",
+        "case.submitted",
+        "case.score_adjusted",
+        "case.review_passed",
+        "case.evidence_requested",
+        "case.evidence_provided",
+        "case.review_passed",
+    ]
+    adjusted = steps[2]
+    assert adjusted["role"] == "village_officer" and adjusted["reason"] == "Một cháu chưa đi học đúng độ tuổi"
+    assert adjusted["criteria_set_key"] == "gia-dinh-hoc-tap@2023.1" and adjusted["workflow_id"]
+    assert history["verified"] is True
+
+
+async def test_changes_need_the_current_etag(stack: Stack) -> None:
+    case_id = await _open(stack)
+    missing = await _step(
+        stack, case_id, "household_representative", None, action="save_draft", scores={"1.1": 5}
+    )
+    assert missing.status_code == 428
+    stale = await _step(stack, case_id, "household_representative", 7, action="save_draft", scores={"1.1": 5})
+    assert stale.status_code == 412 and stale.get_json()["code"] == "precondition_failed"
+
+
+async def test_two_reviewers_at_once_one_wins_the_other_gets_412(stack: Stack) -> None:
+    case_id = await _open(stack)
+    await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+
+    def review(action: str, reason: str = "") -> int:
+        r = stack.evaluation.post(
+            f"/cases/{case_id}/steps",
+            json={"action": action, "reason": reason},
+            headers=_headers("village_officer", 2),
+        )
+        return r.status_code
+
+    def both() -> list[int]:
+        with ThreadPoolExecutor(2) as pool:
+            return sorted(
+                pool.map(lambda a: review(*a), [("pass_review", ""), ("request_evidence", "Thiếu ảnh")])
+            )
+
+    results = await asyncio.to_thread(both)  # the workers run on this test's event loop: keep it free
+    assert results == [200, 412]
+    case = (
+        await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+        )
+    ).get_json()
+    assert case["version"] == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "body", "status", "field"),
+    [
+        ("village_officer", {"action": "pass_review"}, 409, None),  # nothing submitted yet
+        ("auditor", {"action": "submit", "scores": FULL}, 403, None),  # auditors never change a case
+        (
+            "household_representative",
+            {"action": "submit", "scores": {**FULL, "1.1": 11, "9.9": 1}},
+            422,
+            "scores.1.1",
+        ),
+        ("household_representative", {"action": "withdraw", "reason": ""}, 422, None),
+        ("household_representative", {"action": "fly"}, 422, "action"),
+        ("household_representative", {"action": "submit", "colour": "red"}, 422, "json"),
+    ],
+)
+async def test_refused_steps_say_why_and_change_nothing(
+    stack: Stack, role: str, body: dict, status: int, field: str | None
+) -> None:
+    case_id = await _open(stack)
+    r = await _step(stack, case_id, role, 1, **body)
+    assert r.status_code == status, r.get_json()
+    assert r.get_json()["message"]
+    if field:
+        assert field in r.get_json()["errors"] or field in r.get_json()["errors"].get("json", {})
+    got = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+    )
+    assert got.get_json()["version"] == 1
+
+
+async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> None:
+    body = {"year": 2026, "title": "learning_family", "subject_id": "HH-x", "admin_unit_code": "15664"}
+    national = _headers("administrator", scope=None)
+    r = await asyncio.to_thread(stack.evaluation.post, "/cases", json=body, headers=national)
+    assert r.status_code == 422 and r.get_json()["errors"]["plan_code"] == ["trieu-son-2023", "van-hoa-2023"]
+    r = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json={**body, "admin_unit_code": "00070"}, headers=national
+    )
+    assert r.status_code == 422 and "admin_unit_code" in r.get_json()["errors"]

@@ -1,0 +1,279 @@
+"""Sign-in and accounts through the API: one answer for every failed login, expired and tampered tokens
+refused, rehash on login, acting on behalf, administrators creating accounts within their scope, and
+the bootstrap CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+from common.auth import AuthenticationFailed, Principal, issue_token
+from common.db import make_engine
+from common.settings import CommonSettings
+from infra.migrate import upgrade
+from services.evaluation.adapters.identity_tables import users as users_table
+from services.evaluation.adapters.official_units import official_units
+from services.evaluation.adapters.passwords import Argon2Passwords
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.app import create_app
+from services.evaluation.cli import cli
+from services.evaluation.config import Settings
+from services.evaluation.service import users
+from services.evaluation.service.admin_units import sync_official_units
+from tests.signin import FAST_ARGON2, PASSWORD, create_user, login
+
+SECRET = "service-test-secret-key-0001"
+HANOI, HOAN_KIEM, HCMC = "01", "00070", "79"
+
+
+@pytest.fixture(scope="module")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("auth") / "reference.db"
+    upgrade("evaluation", f"sqlite:///{path}")
+    sync_official_units(SqlUnitOfWork(make_engine(f"sqlite:///{path}")), units=official_units())
+    return path
+
+
+@pytest.fixture
+def settings(reference_db: Path, tmp_path: Path) -> Settings:
+    db = tmp_path / "evaluation.db"
+    with sqlite3.connect(reference_db) as source, sqlite3.connect(db) as target:
+        source.backup(target)  # the admin tree, copied rather than loaded per test
+    return Settings(database_url=f"sqlite:///{db}", common=CommonSettings(secret_key=SECRET), **FAST_ARGON2)
+
+
+@pytest.fixture
+def api(settings: Settings) -> FlaskClient:
+    return create_app(settings).test_client()
+
+
+@pytest.fixture
+def officer(settings: Settings):
+    return create_user(settings.database_url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo")
+
+
+def test_signing_in_gives_a_token_that_identifies_the_user(api: FlaskClient, officer) -> None:
+    r = api.post("/auth/login", json={"username": "Can-Bo", "password": PASSWORD})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["token_type"] == "Bearer" and body["user"]["username"] == "can-bo"
+    assert "password" not in str(body["user"]) and "password_hash" not in body["user"]
+    me = api.get("/auth/me", headers={"Authorization": f"Bearer {body['token']}"}).get_json()
+    assert me["id"] == officer.id and me["role"] == "village_officer"
+    assert me["scope_code"] == HOAN_KIEM and me["scope_path"] == "01/00070" and me["on_behalf_of"] is None
+
+
+def test_the_token_expires_after_the_configured_age(api: FlaskClient, officer) -> None:
+    body = api.post("/auth/login", json={"username": "can-bo", "password": PASSWORD}).get_json()
+    from datetime import datetime
+
+    lifetime = datetime.fromisoformat(body["expires_at"]).timestamp() - time.time()
+    assert 12 * 3600 - 60 < lifetime <= 12 * 3600
+
+
+def test_wrong_password_and_unknown_user_get_the_identical_401(api: FlaskClient, officer) -> None:
+    wrong = api.post("/auth/login", json={"username": "can-bo", "password": "not-the-password"})
+    unknown = api.post("/auth/login", json={"username": "nobody-here", "password": "not-the-password"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json() == unknown.get_json()
+    assert wrong.get_json()["errors"] == {"auth": ["invalid_credentials"]}
+    assert wrong.headers.get("WWW-Authenticate") == unknown.headers.get("WWW-Authenticate")
+
+
+def test_a_deactivated_account_fails_like_a_wrong_password(
+    api: FlaskClient, settings: Settings, officer
+) -> None:
+    headers = login(api, "can-bo")
+    with make_engine(settings.database_url).begin() as db:
+        db.execute(users_table.update().values(active=False))
+    r = api.post("/auth/login", json={"username": "can-bo", "password": PASSWORD})
+    assert r.status_code == 401 and r.get_json()["errors"] == {"auth": ["invalid_credentials"]}
+    assert api.get("/auth/me", headers=headers).status_code == 401  # its account no longer counts
+
+
+class CountingPasswords:
+    """A fake hasher that records which verification ran."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def hash(self, password: str) -> str:
+        return f"hash:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.calls.append("verify")
+        return password_hash == f"hash:{password}"
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+    def verify_dummy(self, password: str) -> None:
+        self.calls.append("verify_dummy")
+
+
+def test_an_unknown_user_costs_one_verification_too(settings: Settings) -> None:
+    fake = CountingPasswords()
+    uow = SqlUnitOfWork(make_engine(settings.database_url))
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate(uow, fake, username="nobody-here", password="x")
+    assert fake.calls == ["verify_dummy"]
+
+
+@pytest.mark.parametrize(
+    ("authorization", "reason"),
+    [
+        (None, "missing"),
+        ("Basic Y2FuLWJvOnh4", "missing"),
+        ("Bearer ", "missing"),
+        ("Bearer not.a.token", "invalid"),
+    ],
+)
+def test_requests_without_a_valid_token_are_401(
+    api: FlaskClient, authorization: str | None, reason: str
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    r = api.get("/cases/some-case", headers=headers)
+    assert r.status_code == 401
+    assert r.get_json()["code"] == "unauthorized" and r.get_json()["errors"] == {"auth": [reason]}
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_expired_token_is_401_expired(api: FlaskClient, officer) -> None:
+    old = issue_token(officer.principal(), secret_key=SECRET, clock=lambda: time.time() - 12 * 3600 - 5)
+    r = api.get("/auth/me", headers={"Authorization": f"Bearer {old.token}", "Accept-Language": "en"})
+    assert r.status_code == 401 and r.get_json()["errors"] == {"auth": ["expired"]}
+    assert "expired" in r.get_json()["message"]
+    assert 'error="invalid_token"' in r.headers["WWW-Authenticate"]
+
+
+def test_a_tampered_token_or_one_signed_with_another_key_is_401(api: FlaskClient, officer) -> None:
+    token = login(api, "can-bo")["Authorization"].removeprefix("Bearer ")
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    foreign = issue_token(
+        Principal(
+            user_id=officer.id, username="can-bo", role="administrator", scope_code=None, scope_path=""
+        ),
+        secret_key="someone-elses-secret-key",
+    ).token
+    for bad in (flipped, foreign):
+        r = api.get("/auth/me", headers={"Authorization": f"Bearer {bad}"})
+        assert r.status_code == 401 and r.get_json()["errors"] == {"auth": ["invalid"]}
+
+
+def test_a_hash_with_outdated_parameters_is_replaced_at_sign_in(settings: Settings) -> None:
+    old = Argon2Passwords(time_cost=1, memory_kib=8, parallelism=1)
+    create_user(settings.database_url, role="auditor", scope_code=None, username="thanh-tra", passwords=old)
+    newer = Settings(
+        database_url=settings.database_url,
+        common=settings.common,
+        argon2_time_cost=2,
+        argon2_memory_kib=16,
+        argon2_parallelism=1,
+    )
+    api = create_app(newer).test_client()
+    login(api, "thanh-tra")
+    with make_engine(settings.database_url).connect() as db:
+        stored = db.execute(sa.select(users_table.c.password_hash)).scalar_one()
+    assert "$m=16,t=2,p=1$" in stored
+    login(api, "thanh-tra")  # the new hash verifies
+
+
+def test_staff_may_act_on_behalf_of_a_household_and_households_may_not(
+    api: FlaskClient, settings: Settings, officer
+) -> None:
+    staff = login(api, "can-bo")
+    me = api.get("/auth/me", headers={**staff, "X-On-Behalf-Of": "HH-0007"}).get_json()
+    assert me["username"] == "can-bo" and me["on_behalf_of"] == "HH-0007"
+    create_user(settings.database_url, role="household_representative", scope_code=HOAN_KIEM, username="ho-a")
+    household = login(api, "ho-a")
+    r = api.get("/auth/me", headers={**household, "X-On-Behalf-Of": "HH-0008"})
+    assert r.status_code == 403 and r.get_json()["code"] == "forbidden"
+
+
+def _new_user(role: str = "village_officer", scope_code: str | None = HOAN_KIEM, **changes: object) -> dict:
+    return {
+        "username": "nguoi-moi",
+        "full_name": "Nguyễn Văn Mới",
+        "password": "mat-khau-moi-dai",
+        "role": role,
+        "scope_code": scope_code,
+        **changes,
+    }
+
+
+def test_an_administrator_creates_accounts_within_their_scope(api: FlaskClient, settings: Settings) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    admin = login(api, "qt-ha-noi")
+    r = api.post("/users", json=_new_user(), headers=admin)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["scope_path"] == "01/00070" and "password" not in r.get_json()
+    login(api, "nguoi-moi", "mat-khau-moi-dai")
+    assert api.post("/users", json=_new_user(), headers=admin).status_code == 409
+    outside = api.post("/users", json=_new_user(scope_code=HCMC, username="o-ngoai"), headers=admin)
+    national = api.post("/users", json=_new_user(scope_code=None, username="toan-quoc"), headers=admin)
+    unknown = api.post("/users", json=_new_user(scope_code="99999", username="khong-co"), headers=admin)
+    assert outside.status_code == national.status_code == 404
+    assert unknown.status_code == 422 and "scope_code" in unknown.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"role": "king"}, "role"),
+        ({"username": "Có dấu"}, "username"),
+        ({"password": "short"}, "password"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_accounts_are_refused_naming_the_field(
+    api: FlaskClient, settings: Settings, changes: dict, field: str
+) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    r = api.post("/users", json=_new_user(**changes), headers=login(api, "qt-ha-noi"))
+    assert r.status_code == 422
+    errors = r.get_json()["errors"]
+    assert field in errors or field in errors.get("json", {})
+
+
+def test_administrators_list_the_accounts_within_their_scope(api: FlaskClient, settings: Settings) -> None:
+    for username, scope in (
+        ("qt-ha-noi", HANOI),
+        ("b-hoan-kiem", HOAN_KIEM),
+        ("c-hcm", HCMC),
+        ("d-vn", None),
+    ):
+        create_user(settings.database_url, role="administrator", scope_code=scope, username=username)
+    page = api.get("/users", headers=login(api, "qt-ha-noi")).get_json()
+    assert [u["username"] for u in page["items"]] == ["b-hoan-kiem", "qt-ha-noi"] and page["total"] == 2
+    everyone = api.get(
+        "/users", query_string={"limit": 2, "offset": 2}, headers=login(api, "d-vn")
+    ).get_json()
+    assert everyone["total"] == 4 and [u["username"] for u in everyone["items"]] == ["d-vn", "qt-ha-noi"]
+
+
+def test_only_administrators_manage_accounts(api: FlaskClient, officer) -> None:
+    staff = login(api, "can-bo")
+    assert api.get("/users", headers=staff).status_code == 403
+    assert api.post("/users", json=_new_user(), headers=staff).status_code == 403
+
+
+def test_the_cli_bootstraps_the_first_administrator(settings: Settings, api: FlaskClient) -> None:
+    env = {"EVALUATION_DATABASE_URL": settings.database_url, "SECRET_KEY": SECRET} | {
+        k.upper(): str(v) for k, v in FAST_ARGON2.items()
+    }
+    runner = CliRunner()
+    args = ["create-user", "quan-tri", "--role", "administrator", "--national", "--password-stdin"]
+    result = runner.invoke(cli, args, input="mat-khau-quan-tri\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "quan-tri (administrator, scope national)" in result.output
+    assert login(api, "quan-tri", "mat-khau-quan-tri")
+    again = runner.invoke(cli, args, input="mat-khau-quan-tri\n", env=env)
+    assert again.exit_code != 0 and "taken" in again.output
+    both = runner.invoke(cli, [*args[:4], "--scope", "01", "--national"], input="x\n", env=env)
+    assert both.exit_code == 2

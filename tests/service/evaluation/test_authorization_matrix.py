@@ -1,0 +1,256 @@
+"""The authorization matrix of the evaluation API: every endpoint (read from the Flask url_map, so a new
+endpoint without a row here fails) x every role x in scope / out of scope. Wrong role: 403; right role
+out of scope: 404 (as if the thing did not exist); right role in scope: through to the use case. Without
+a token: 401 everywhere except the few public endpoints.
+
+Everything lives in Hồ Chí Minh City (79), in the ward HCMC_WARD; callers answer for the whole country,
+for the city (in scope) or for Hà Nội (01, out of scope). Temporal and S3 are fakes: a call that passes
+authorization reaches the use case and answers 2xx (or 409 where a second caller collides with the
+first)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from common import auth
+from common.auth import ROLES, Principal
+from common.db import make_engine
+from common.web_auth import is_public
+from services.evaluation.adapters import tables as t
+from services.evaluation.documents.plans import PLANS_DIR
+from tests.conftest import HCMC_WARD
+from tests.service.evaluation.matrix_world import (
+    IN_SCOPE,
+    NATIONAL,
+    OUT_OF_SCOPE,
+    PDF,
+    SCOPES,
+    World,
+    build_world,
+)
+from tests.signin import bearer, username_for
+
+PUBLIC = {"static", "api-docs.openapi_json", "health.Health", "auth.Login"}
+HCMC_PLAN = (PLANS_DIR / "ho-chi-minh-city-2023.yaml").read_text(encoding="utf-8")
+VILLAGES_CSV = "Mã xã,Mã thôn,Tên thôn,Loại\n26506,KP01,Khu phố 1,Khu phố\n".encode()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build_world(tmp_path_factory.mktemp("matrix"))
+
+
+Request = tuple[str, str, dict[str, Any]]
+
+
+ANY, UNIT, COUNTRY = "any", "unit", "country"
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who may call an endpoint, where the caller's scope must reach (ANY: nowhere in particular; UNIT:
+    the target's unit in the ward; COUNTRY: the whole country), and a valid request."""
+
+    roles: frozenset[str]
+    scope: str
+    request: Callable[[World, Principal], Request]
+
+
+def _get(path: str, **kwargs: Any) -> Callable[[World, Principal], Request]:
+    return lambda w, p: ("GET", path.format(w=w), kwargs)
+
+
+def _upload(w: World, p: Principal) -> Request:
+    files = {"file": (io.BytesIO(PDF), "minh-chung.pdf"), "indicator_code": "1.1"}
+    return "POST", f"/cases/{w.case_id}/evidence", {"data": files, "content_type": "multipart/form-data"}
+
+
+def _import(w: World, p: Principal) -> Request:
+    form = {"kind": "villages", "commune_code": HCMC_WARD, "file": (io.BytesIO(VILLAGES_CSV), "thon.csv")}
+    return "POST", "/imports", {"data": form, "content_type": "multipart/form-data"}
+
+
+def _new_user(w: World, p: Principal) -> Request:
+    body = {
+        "username": w.unique("tai-khoan-"),
+        "full_name": "Người mới",
+        "password": "mat-khau-dai-du",
+        "role": "village_officer",
+        "scope_code": HCMC_WARD,
+    }
+    return "POST", "/users", {"json": body}
+
+
+ALL = auth.ALL_ROLES
+ADMIN = frozenset({auth.ADMINISTRATOR})
+NEW_CASE = {"year": 2026, "title": "learning_family", "subject_id": "HH-2", "admin_unit_code": HCMC_WARD}
+
+POLICY: dict[tuple[str, str], Row] = {
+    ("auth.Me", "GET"): Row(ALL, ANY, _get("/auth/me")),
+    ("auth.Users", "GET"): Row(ADMIN, ANY, _get("/users")),
+    ("auth.Users", "POST"): Row(ADMIN, UNIT, _new_user),
+    ("admin_units.AdminUnits", "GET"): Row(ALL, ANY, _get("/admin-units", query_string={"limit": 1})),
+    ("admin_units.AdminUnitByCode", "GET"): Row(ALL, ANY, _get(f"/admin-units/{HCMC_WARD}")),
+    ("admin_units.Villages", "POST"): Row(
+        auth.REGISTER_KEEPERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/admin-units/{HCMC_WARD}/villages",
+            {"json": {"local_code": w.unique("KP"), "name": "Khu phố mới", "kind": "khu_pho"}},
+        ),
+    ),
+    ("cases.Cases", "POST"): Row(
+        auth.CASE_WRITERS, UNIT, lambda w, p: ("POST", "/cases", {"json": NEW_CASE})
+    ),
+    ("cases.CaseById", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}")),
+    ("cases.CaseSteps", "POST"): Row(
+        auth.CASE_WRITERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/cases/{w.case_id}/steps",
+            {"json": {"action": "save_draft"}, "headers": {"If-Match": '"1"'}},
+        ),
+    ),
+    ("cases.CaseScores", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/scores")),
+    ("cases.CaseClaim", "POST"): Row(
+        auth.STAFF_ROLES, UNIT, lambda w, p: ("POST", f"/cases/{w.case_id}/claim", {})
+    ),
+    ("cases.CaseAssign", "POST"): Row(
+        auth.SUPERVISORS,
+        UNIT,
+        lambda w, p: ("POST", f"/cases/{w.case_id}/assign", {"json": {"username": "can-bo-khac"}}),
+    ),
+    ("evidence.CaseEvidence", "POST"): Row(auth.CASE_WRITERS, UNIT, _upload),
+    ("evidence.CaseEvidence", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/evidence")),
+    ("evidence.EvidenceById", "GET"): Row(ALL, UNIT, _get("/evidence/{w.evidence_id}")),
+    ("evidence.EvidenceVerify", "GET"): Row(ALL, UNIT, _get("/evidence/{w.evidence_id}/verify")),
+    ("imports.Imports", "POST"): Row(auth.REGISTER_KEEPERS, UNIT, _import),
+    ("imports.ImportRunById", "GET"): Row(
+        auth.REGISTER_KEEPERS | {auth.AUDITOR},
+        UNIT,  # the city user's run: seen by them and national users (runs record no commune)
+        lambda w, p: ("GET", f"/imports/{w.import_runs[username_for(p.role, IN_SCOPE)]}", {}),
+    ),
+    ("plans.Plans", "POST"): Row(
+        ADMIN, UNIT, lambda w, p: ("POST", "/plans", {"json": {"document": HCMC_PLAN}})
+    ),
+    ("plans.Plans", "GET"): Row(ALL, ANY, _get("/plans")),
+    ("plans.ActivePlan", "GET"): Row(ALL, ANY, _get("/plans/ho-chi-minh-city-2023")),
+    ("plans.PlanVersion", "GET"): Row(ALL, ANY, _get("/plans/ho-chi-minh-city-2023/versions/1")),
+    ("plans.PlanActivation", "POST"): Row(
+        ADMIN, UNIT, lambda w, p: ("POST", "/plans/ho-chi-minh-city-2023/versions/1/activate", {})
+    ),
+    ("plans.CriteriaSets", "GET"): Row(ALL, ANY, _get("/criteria-sets")),
+    ("plans.CriteriaSetVersion", "GET"): Row(ALL, ANY, _get("/criteria-sets/gia-dinh-hoc-tap/2023.1")),
+    ("subjects.Subjects", "GET"): Row(
+        auth.REGISTER_READERS,
+        UNIT,
+        _get("/subjects", query_string={"kind": "household", "within": HCMC_WARD}),
+    ),
+    ("subjects.SubjectById", "GET"): Row(
+        auth.REGISTER_READERS, UNIT, _get("/subjects/household/{w.household_id}")
+    ),
+    ("tasks.Tasks", "GET"): Row(ALL, ANY, _get("/tasks")),
+    ("audit.CaseHistory", "GET"): Row(auth.HISTORY_READERS, UNIT, _get("/cases/{w.case_id}/history")),
+    ("audit.AuditVerify", "GET"): Row(auth.CHAIN_VERIFIERS, COUNTRY, _get("/audit/verify")),
+}
+
+
+def _endpoints(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+
+
+def test_every_endpoint_has_a_row_and_only_the_public_ones_go_without(world: World) -> None:
+    endpoints = _endpoints(world.app)
+    public = {(endpoint, method) for endpoint, method in endpoints if is_public(world.app, endpoint)}
+    assert {endpoint for endpoint, _ in public} == PUBLIC
+    assert endpoints - public == set(POLICY), "give every new endpoint a row in POLICY"
+
+
+def _send(world: World, request: Request, headers: dict[str, str]) -> Any:
+    method, path, kwargs = request
+    kwargs = dict(kwargs)
+    return world.api.open(path, method=method, headers={**kwargs.pop("headers", {}), **headers}, **kwargs)
+
+
+@pytest.mark.parametrize("key", sorted(POLICY), ids="{0[0]} {0[1]}".format)
+def test_without_a_token_every_endpoint_is_401(world: World, key: tuple[str, str]) -> None:
+    any_principal = world.principals[(auth.ADMINISTRATOR, IN_SCOPE)]
+    response = _send(world, POLICY[key].request(world, any_principal), {})
+    assert response.status_code == 401, response.get_json()
+
+
+def _expected(row: Row, role: str, scope: str | None) -> str:
+    if role not in row.roles:
+        return "403"
+    reaches = {ANY: True, UNIT: scope in (NATIONAL, IN_SCOPE), COUNTRY: scope is NATIONAL}[row.scope]
+    return "allowed" if reaches else "404"
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["national", "in-scope", "out-of-scope"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(POLICY), ids="{0[0]} {0[1]}".format)
+def test_the_matrix(world: World, key: tuple[str, str], role: str, scope: str | None) -> None:
+    row = POLICY[key]
+    principal = world.principals[(role, scope)]
+    response = _send(
+        world, row.request(world, principal), bearer(world.app.extensions["auth"].secret_key, principal)
+    )
+    expected = _expected(row, role, scope)
+    status = response.status_code
+    if expected == "allowed":
+        assert 200 <= status < 300 or status == 409, (status, response.get_json())
+    else:
+        assert status == int(expected), (status, response.get_json())
+        assert response.get_json()["code"] == ("forbidden" if expected == "403" else "not_found")
+
+
+def test_out_of_scope_looks_exactly_like_missing(world: World) -> None:
+    outsider = bearer(world.app.extensions["auth"].secret_key, world.principals[(auth.AUDITOR, OUT_OF_SCOPE)])
+    hidden = world.api.get(f"/cases/{world.case_id}", headers=outsider)
+    missing = world.api.get("/cases/no-such-case", headers=outsider)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_json()["message"].replace(world.case_id, "X") == missing.get_json()["message"].replace(
+        "no-such-case", "X"
+    )
+
+
+def test_staff_acting_on_behalf_pass_and_others_are_refused(world: World) -> None:
+    secret = world.app.extensions["auth"].secret_key
+    for role in ROLES:
+        headers = {**bearer(secret, world.principals[(role, IN_SCOPE)]), "X-On-Behalf-Of": "HH-1"}
+        response = world.api.get(f"/cases/{world.case_id}", headers=headers)
+        assert response.status_code == (200 if role in auth.STAFF_ROLES else 403), role
+
+
+def test_a_case_in_an_unknown_unit_is_seen_only_nationally(world: World, tmp_path: Path) -> None:
+    engine = make_engine(world.app.extensions["evaluation"].settings.database_url)
+    with engine.begin() as db:
+        db.execute(t.cases.update().where(t.cases.c.id == world.case_id).values(admin_unit_code="99999"))
+    try:
+        secret = world.app.extensions["auth"].secret_key
+        city = bearer(secret, world.principals[(auth.AUDITOR, IN_SCOPE)])
+        national = bearer(
+            secret, Principal(user_id="n", username="n", role=auth.AUDITOR, scope_code=None, scope_path="")
+        )
+        assert world.api.get(f"/cases/{world.case_id}", headers=city).status_code == 404
+        assert world.api.get(f"/cases/{world.case_id}", headers=national).status_code == 200
+    finally:
+        with engine.begin() as db:
+            db.execute(
+                sa.update(t.cases).where(t.cases.c.id == world.case_id).values(admin_unit_code=HCMC_WARD)
+            )

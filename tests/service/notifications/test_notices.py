@@ -1,0 +1,160 @@
+"""Turning events into inbox items, deliveries and digest entries on SQLite: once per event, by each
+recipient's preferences, nothing stored while the directory is down."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from common.events import Event
+from services.notifications.adapters.unit_of_work import SqlUnitOfWork
+from services.notifications.domain.errors import RecipientsUnavailable
+from services.notifications.domain.model import Recipient
+from services.notifications.service import dispatch, inbox, notices, preferences, webhooks
+from tests.unit.notifications.fakes import FakeResolver
+
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+UNIT = "26734"
+LAN = Recipient("lan", "Nguyễn Thị Lan", "lan@example.vn", "village_officer", UNIT)
+MINH = Recipient("minh", "Trần Văn Minh", "minh@example.vn", "village_officer", UNIT)
+HOA = Recipient("hoa", "Lê Thị Hoa", None, "household_representative", UNIT)
+
+
+@pytest.fixture
+def directory() -> FakeResolver:
+    return FakeResolver(users=[LAN, MINH, HOA])
+
+
+def _handle(uow: SqlUnitOfWork, directory: FakeResolver, event: Event, *, email: bool = True) -> int:
+    return notices.handle_event(uow, event=event, resolver=directory, email_enabled=email, now=NOW)
+
+
+def _submitted(**payload: object) -> Event:
+    return Event(
+        type="case.submitted",
+        source="evaluation",
+        payload={"case_id": "c1", "admin_unit_code": UNIT, "actor": "hoa", "to": "village_review", **payload},
+    )
+
+
+def test_each_recipient_gets_one_inbox_item_and_one_email(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    assert _handle(uow, directory, _submitted()) == 2
+    for user in ("lan", "minh"):
+        [item] = inbox.list_inbox(uow, recipient=user)
+        assert item.subject_vi == "Hồ sơ chờ kiểm tra" and item.case_id == "c1"
+    emails = dispatch.list_deliveries(uow, channel="email")
+    assert sorted((d.recipient, d.target, d.status) for d in emails) == [
+        ("lan", "lan@example.vn", "pending"),
+        ("minh", "minh@example.vn", "pending"),
+    ]
+    assert emails[0].body.endswith("Thư gửi tự động, vui lòng không trả lời.\n")
+
+
+def test_the_same_event_again_stores_nothing(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    event = _submitted()
+    _handle(uow, directory, event)
+    asked = len(directory.asked)
+    assert _handle(uow, directory, event) == 0
+    assert len(directory.asked) == asked  # a known duplicate does not even ask the directory
+    assert len(inbox.list_inbox(uow, recipient="lan")) == 1
+    assert len(dispatch.list_deliveries(uow)) == 2
+
+
+def test_nothing_is_stored_while_the_directory_is_down(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    directory.down = True
+    with pytest.raises(RecipientsUnavailable):
+        _handle(uow, directory, _submitted())
+    directory.down = False
+    assert _handle(uow, directory, _submitted()) == 2  # a new id: proves nothing blocked it
+
+
+def test_a_user_without_an_address_or_with_email_off_gets_the_inbox_only(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    preferences.put_preferences(
+        uow, username="minh", language="en", digest=False, channels={"cases": {"email": False}}, now=NOW
+    )
+    evidence = Event(
+        type="case.evidence_requested",
+        source="e",
+        payload={"admin_unit_code": UNIT, "reason": "x", "actor": "lan"},
+    )
+    _handle(uow, directory, evidence)
+    _handle(uow, directory, _submitted())
+    assert [i.recipient for i in inbox.list_inbox(uow, recipient="hoa")] == ["hoa"]  # no address: inbox only
+    assert [d.recipient for d in dispatch.list_deliveries(uow, channel="email")] == ["lan"]
+
+
+def test_inbox_off_for_a_category_stores_no_item(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    preferences.put_preferences(
+        uow, username="lan", language="vi", digest=False, channels={"cases": {"inbox": False}}, now=NOW
+    )
+    _handle(uow, directory, _submitted())
+    assert inbox.list_inbox(uow, recipient="lan") == []
+    assert len(inbox.list_inbox(uow, recipient="minh")) == 1
+
+
+def test_email_in_the_users_language(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    preferences.put_preferences(uow, username="minh", language="en", digest=False, channels={}, now=NOW)
+    _handle(uow, directory, _submitted())
+    [email] = dispatch.list_deliveries(uow, recipient="minh")
+    assert (email.language, email.subject) == ("en", "Case submitted for review")
+
+
+def test_no_email_delivery_when_email_is_disabled(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    _handle(uow, directory, _submitted(), email=False)
+    assert dispatch.list_deliveries(uow) == []
+    assert len(inbox.list_inbox(uow, recipient="lan")) == 1
+
+
+def test_in_digest_mode_deadline_notices_wait_for_the_digest_others_do_not(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    preferences.put_preferences(uow, username="lan", language="vi", digest=True, channels={}, now=NOW)
+    overdue = Event(
+        type="case.overdue",
+        source="e",
+        payload={
+            "admin_unit_code": UNIT,
+            "case_id": "c1",
+            "waiting_on_role": "village_officer",
+            "due_at": "2026-11-20",
+        },
+    )
+    submitted = _submitted()
+    _handle(uow, directory, overdue)
+    _handle(uow, directory, submitted)
+    assert [d.event_id for d in dispatch.list_deliveries(uow, recipient="lan")] == [submitted.id]
+    with uow:
+        [entry] = uow.digests.waiting()
+    assert (entry.recipient, entry.email, entry.event_type) == ("lan", "lan@example.vn", "case.overdue")
+    assert len(inbox.list_inbox(uow, recipient="lan")) == 2  # the inbox still shows both
+    minh = sorted(d.event_id for d in dispatch.list_deliveries(uow, recipient="minh"))
+    assert minh == sorted([submitted.id, overdue.id])  # no digest mode: one e-mail each
+
+
+def test_user_and_unit_webhooks_get_one_delivery_each(uow: SqlUnitOfWork, directory: FakeResolver) -> None:
+    user_hook = webhooks.subscribe(uow, scope="user", owner="lan", url="http://hooks.example/lan", now=NOW)
+    unit_hook = webhooks.subscribe(uow, scope="unit", owner=UNIT, url="http://hooks.example/xa", now=NOW)
+    event = _submitted()
+    _handle(uow, directory, event)
+    _handle(uow, directory, event)
+    hooks = dispatch.list_deliveries(uow, channel="webhook")
+    assert sorted((d.recipient, d.target, d.subscription_id) for d in hooks) == [
+        ("lan", "http://hooks.example/lan", user_hook.id),
+        (f"unit:{UNIT}", "http://hooks.example/xa", unit_hook.id),
+    ]
+
+
+def test_webhook_off_in_preferences_sends_no_user_webhook(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    webhooks.subscribe(uow, scope="user", owner="lan", url="http://hooks.example/lan", now=NOW)
+    preferences.put_preferences(
+        uow, username="lan", language="vi", digest=False, channels={"cases": {"webhook": False}}, now=NOW
+    )
+    _handle(uow, directory, _submitted())
+    assert dispatch.list_deliveries(uow, channel="webhook") == []

@@ -1,0 +1,72 @@
+"""Sign-in helpers for tests: accounts made through the service layer, tokens from POST /auth/login, or
+tokens issued directly when a test needs many principals and no database rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.auth import Principal, issue_token
+from common.db import make_engine
+from services.evaluation.adapters.passwords import Argon2Passwords
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.domain.users import User
+from services.evaluation.service import users
+
+# argon2 at its cheapest: tests hash and verify in microseconds instead of half a second.
+FAST_ARGON2: dict[str, int] = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def fast_passwords() -> Argon2Passwords:
+    """The hasher matching FAST_ARGON2 (apps built with it never rehash these accounts)."""
+    return Argon2Passwords(time_cost=1, memory_kib=8, parallelism=1)
+
+
+def username_for(role: str, scope_code: str | None) -> str:
+    """A valid, readable username for a role and scope."""
+    return f"{role}-{scope_code or 'vn'}".lower().replace("_", "-")
+
+
+def create_user(
+    database_url: str,
+    *,
+    role: str,
+    scope_code: str | None,
+    username: str | None = None,
+    password: str = PASSWORD,
+    passwords: Any = None,
+) -> User:
+    """An account created through the service layer (no caller: as the bootstrap CLI does)."""
+    engine = make_engine(database_url)
+    try:
+        return users.create_user(
+            SqlUnitOfWork(engine),
+            passwords or fast_passwords(),
+            username=username or username_for(role, scope_code),
+            full_name=f"Người dùng {role}",
+            password=password,
+            role=role,
+            scope_code=scope_code,
+        )
+    finally:
+        engine.dispose()
+
+
+def login(api: Any, username: str, password: str = PASSWORD, **headers: str) -> dict[str, str]:
+    """Sign in through the API; the Authorization header to send with later requests."""
+    response = api.post("/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}", **headers}
+
+
+def sign_in(
+    api: Any, database_url: str, *, role: str, scope_code: str | None, username: str | None = None
+) -> dict[str, str]:
+    """Create an account and sign it in: the headers of a real user of `role` over `scope_code`."""
+    user = create_user(database_url, role=role, scope_code=scope_code, username=username)
+    return login(api, user.username)
+
+
+def bearer(secret_key: str, principal: Principal) -> dict[str, str]:
+    """Headers with a token issued directly to `principal` (no account needed: tokens are stateless)."""
+    return {"Authorization": f"Bearer {issue_token(principal, secret_key=secret_key).token}"}

@@ -1,0 +1,86 @@
+"""Who is told of each event type, and in which preference category (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.events import Event
+from services.notifications.domain.routing import (
+    DIGESTIBLE,
+    actor_of,
+    admin_unit_of,
+    category_of,
+    roles_for,
+)
+
+
+def _event(event_type: str, **payload: object) -> Event:
+    return Event(type=event_type, source="evaluation", payload={"admin_unit_code": "26734", **payload})
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "roles"),
+    [
+        ("case.opened", {}, ("household_representative", "village_officer")),
+        ("case.draft_saved", {}, ()),
+        ("case.submitted", {"to": "village_review"}, ("village_officer",)),
+        ("case.score_adjusted", {}, ("household_representative",)),
+        ("case.evidence_requested", {}, ("household_representative",)),
+        ("case.evidence_provided", {"to": "commune_review"}, ("commune_association_officer",)),
+        ("case.evidence_provided", {"to": "village_review"}, ("village_officer",)),
+        (
+            "case.review_passed",
+            {"to": "commune_review"},
+            ("household_representative", "commune_association_officer"),
+        ),
+        ("case.review_passed", {"to": "awaiting_decision"}, ("household_representative", "commune_chairman")),
+        ("case.withdrawn", {}, ("village_officer",)),
+        ("case.reminder_due", {"waiting_on_role": "village_officer"}, ("village_officer",)),
+        (
+            "case.overdue",
+            {"waiting_on_role": "commune_association_officer", "role": "x"},
+            ("commune_association_officer",),
+        ),
+        (
+            "case.escalated",
+            {"role": "commune_chairman", "waiting_on_role": "village_officer"},
+            ("commune_chairman",),
+        ),
+        ("evidence.uploaded", {}, ("village_officer",)),
+        ("subjects.imported", {}, ("commune_association_officer",)),
+        ("round.opened", {}, ("commune_association_officer", "commune_chairman")),
+        ("award.nominated", {}, ("commune_chairman",)),
+    ],
+)
+def test_each_event_type_tells_the_roles_whose_business_it_is(
+    event_type: str, payload: dict[str, object], roles: tuple[str, ...]
+) -> None:
+    assert roles_for(_event(event_type, **payload)) == roles
+
+
+def test_an_overdue_case_without_a_waiting_role_tells_the_household() -> None:
+    assert roles_for(_event("case.overdue")) == ("household_representative",)
+
+
+def test_an_unknown_event_tells_whoever_it_waits_on_or_nobody() -> None:
+    assert roles_for(_event("x.happened", waiting_on_role="unit_head")) == ("unit_head",)
+    assert roles_for(_event("x.happened")) == ()
+
+
+def test_a_role_named_twice_is_told_once() -> None:
+    assert roles_for(_event("case.review_passed", to="draft")) == ("household_representative",)
+
+
+def test_categories_group_event_types_for_preferences() -> None:
+    assert category_of("case.submitted") == "cases"
+    assert category_of("case.escalated") == "deadlines"
+    assert category_of("subjects.imported") == "imports"
+    assert category_of("x.happened") == "other"
+    assert DIGESTIBLE == {"case.reminder_due", "case.overdue"}
+
+
+def test_the_unit_and_the_actor_come_from_the_payload() -> None:
+    assert admin_unit_of(_event("case.opened")) == "26734"
+    assert admin_unit_of(Event(type="evidence.uploaded", source="e", payload={})) is None
+    assert actor_of(_event("case.submitted", actor="lan")) == "lan"
+    assert actor_of(_event("case.submitted", actor=None)) is None

@@ -1,0 +1,124 @@
+"""Notice templates: every event type in Vietnamese and English, NFC, labels, dates, and fallbacks (pure)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from common.events import Event
+from services.notifications.domain.templates import (
+    FALLBACK,
+    TEMPLATES,
+    render,
+    subjects_for,
+    with_footer,
+)
+
+FULL_PAYLOAD = {
+    "case_id": "c-1",
+    "workflow_id": "recognition/2026/learning_family/HH-001",
+    "admin_unit_code": "26734",
+    "title": "learning_family",
+    "year": 2026,
+    "actor": "can-bo-thon-1",
+    "reason": "Thiếu giấy khen",
+    "from": "village_review",
+    "to": "commune_review",
+    "status": "village_review",
+    "due_at": "2026-11-30T17:00:00+00:00",
+    "role": "commune_association_officer",
+    "level": "commune",
+    "waiting_on_role": "village_officer",
+    "kind": "households",
+    "written": {"households": 12, "members": 40},
+}
+
+
+@pytest.mark.parametrize("event_type", sorted(TEMPLATES))
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_known_event_type_renders_its_own_template_in_nfc(event_type: str, language: str) -> None:
+    notice = render(Event(type=event_type, source="t", payload=FULL_PAYLOAD), language)
+    fallback_subject = FALLBACK[language][0].format(type=event_type)
+    assert notice.subject != fallback_subject
+    assert "{" not in notice.subject + notice.body
+    assert unicodedata.is_normalized("NFC", notice.subject) and unicodedata.is_normalized("NFC", notice.body)
+
+
+def test_the_template_texts_themselves_are_nfc() -> None:
+    for languages in [*TEMPLATES.values(), FALLBACK]:
+        for subject, body in languages.values():
+            assert unicodedata.is_normalized("NFC", subject + body)
+
+
+def test_a_case_opened_notice_names_the_title_in_each_language() -> None:
+    event = Event(
+        type="case.opened",
+        source="evaluation",
+        payload={"title": "learning_family", "year": 2026, "admin_unit_code": "26734"},
+    )
+    assert subjects_for(event) == (
+        "Hồ sơ mới được mở: Gia đình học tập năm 2026",
+        "New case opened: Learning Family 2026",
+    )
+
+
+def test_an_evidence_request_reads_naturally_in_vietnamese_with_the_reason() -> None:
+    notice = render(Event(type="case.evidence_requested", source="t", payload=FULL_PAYLOAD), "vi")
+    assert notice.subject == "Yêu cầu bổ sung minh chứng"
+    assert notice.body.splitlines() == [
+        "can-bo-thon-1 yêu cầu bổ sung minh chứng cho hồ sơ. Lý do: Thiếu giấy khen",
+        "Mã hồ sơ: c-1",
+    ]
+
+
+def test_decomposed_input_comes_out_precomposed() -> None:
+    decomposed = unicodedata.normalize("NFD", "Thiếu giấy khen")
+    notice = render(
+        Event(type="case.withdrawn", source="t", payload={"actor": "a", "reason": decomposed}), "vi"
+    )
+    assert "Lý do: Thiếu giấy khen" in notice.body
+    assert unicodedata.is_normalized("NFC", notice.body)
+
+
+def test_due_dates_are_days_in_vietnam_time() -> None:
+    event = Event(type="case.overdue", source="t", payload=FULL_PAYLOAD)  # 17:00 UTC is midnight in Hà Nội
+    assert render(event, "vi").subject == "Quá hạn: hồ sơ chưa được xử lý (hạn 01/12/2026)"
+    assert render(event, "en").subject == "Overdue: case not handled (due 2026-12-01)"
+
+
+def test_codes_become_labels_in_the_chosen_language() -> None:
+    event = Event(type="case.escalated", source="t", payload=FULL_PAYLOAD)
+    assert "Hội Khuyến học xã (cấp xã)" in render(event, "vi").body
+    assert "commune Learning Promotion Association (commune level)" in render(event, "en").body
+
+
+def test_an_absent_reason_is_a_dash_not_none() -> None:
+    notice = render(Event(type="case.withdrawn", source="t", payload={"actor": "a", "reason": None}), "en")
+    assert notice.body.startswith("The case was withdrawn by a. Reason: —")
+
+
+def test_an_unknown_event_type_still_gets_a_notice() -> None:
+    event = Event(type="x.happened", source="s", payload={})
+    assert subjects_for(event) == ("Thông báo: x.happened", "Notice: x.happened")
+    assert render(event, "vi").body == "Hệ thống ghi nhận sự kiện «x.happened»."
+
+
+def test_a_template_missing_a_value_falls_back_instead_of_failing() -> None:
+    assert subjects_for(Event(type="case.opened", source="s", payload={}))[1] == "Notice: case.opened"
+
+
+def test_an_unsupported_language_gets_vietnamese() -> None:
+    event = Event(type="evidence.uploaded", source="t", payload={})
+    assert render(event, "fr") == render(event, "vi")
+
+
+def test_an_import_notice_counts_the_records_written() -> None:
+    notice = render(Event(type="subjects.imported", source="t", payload=FULL_PAYLOAD), "vi")
+    assert notice.subject == "Đã nhập danh sách hộ gia đình"
+    assert notice.body == "can-bo-thon-1 đã nhập danh sách hộ gia đình: 52 bản ghi.\nMã hồ sơ: c-1"
+
+
+def test_e_mails_are_signed_off_in_their_language() -> None:
+    assert with_footer("x", "vi").endswith("Thư gửi tự động, vui lòng không trả lời.\n")
+    assert with_footer("x", "en").endswith("please do not reply.\n")
