@@ -57,6 +57,10 @@ SUPERVISORS = frozenset({COMMUNE_ASSOCIATION_OFFICER, COMMUNE_CHAIRMAN, ADMINIST
 HISTORY_READERS = STAFF_ROLES | {AUDITOR}
 # Who may verify every audit chain at once (national users only: it spans the whole country).
 CHAIN_VERIFIERS = frozenset({AUDITOR, ADMINISTRATOR})
+# Who judges evidence files: the reviewing levels (the workflow decides which level reviews when).
+EVIDENCE_REVIEWERS = frozenset(
+    {VILLAGE_OFFICER, COMMUNE_ASSOCIATION_OFFICER, LEARNING_CENTRE_STAFF, ADMINISTRATOR}
+)
 
 NATIONAL_SCOPE_PATH = ""  # a user without a scope unit sees the whole country
 _TOKEN_SALT = "learning-society/auth-token/v1"

@@ -4,6 +4,7 @@ a stale one, 428 when missing), two reviewers at once, refusals with a reason, t
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -218,3 +219,49 @@ async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> No
         stack.evaluation.post, "/cases", json={**body, "admin_unit_code": "00070"}, headers=national
     )
     assert r.status_code == 422 and "admin_unit_code" in r.get_json()["errors"]
+
+
+async def test_reviewers_judge_each_evidence_file_with_a_reason(stack: Stack) -> None:
+    case_id = await _open(stack)
+    upload = await asyncio.to_thread(
+        stack.evaluation.post,
+        f"/cases/{case_id}/evidence",
+        data={"file": (io.BytesIO(b"%PDF-1.4\n%giay khen\n"), "Giấy khen.pdf"), "indicator_code": "1.2"},
+        content_type="multipart/form-data",
+        headers=_headers("household_representative"),
+    )
+    assert upload.status_code == 201, upload.get_json()
+    evidence_id = upload.get_json()["id"]
+    verdict_url = f"/evidence/{evidence_id}/verdict"
+    too_early = await asyncio.to_thread(
+        stack.evaluation.post, verdict_url, json={"verdict": "accepted"}, headers=_headers("village_officer")
+    )
+    assert too_early.status_code == 409  # still a draft: nothing to review yet
+    await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+    no_reason = await asyncio.to_thread(
+        stack.evaluation.post, verdict_url, json={"verdict": "rejected"}, headers=_headers("village_officer")
+    )
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
+    by_household = await asyncio.to_thread(
+        stack.evaluation.post,
+        verdict_url,
+        json={"verdict": "accepted"},
+        headers=_headers("household_representative"),
+    )
+    assert by_household.status_code == 403
+    judged = await asyncio.to_thread(
+        stack.evaluation.post,
+        verdict_url,
+        json={"verdict": "more_info_needed", "reason": "Ảnh mờ, cần bản rõ hơn"},
+        headers=_headers("village_officer"),
+    )
+    assert judged.status_code == 200
+    assert judged.get_json()["verdict"] == "more_info_needed"
+    assert judged.get_json()["verdict_by"] == "village_officer-1"
+    history = (
+        await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}/history", headers=_headers("auditor")
+        )
+    ).get_json()
+    judged_entry = next(e for e in history["entries"] if e["action"] == "evidence.judged")
+    assert judged_entry["reason"] == "Ảnh mờ, cần bản rõ hơn" and judged_entry["evidence_sha256"]

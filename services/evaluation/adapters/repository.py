@@ -65,6 +65,14 @@ class EvidenceRepository:
         )
         return Evidence(**row) if row else None
 
+    def set_verdict(self, evidence_id: str, *, verdict: str, reason: str | None, by: str, at: object) -> None:
+        """Record the reviewer's verdict on one file."""
+        self._conn.execute(
+            t.evidence.update()
+            .where(t.evidence.c.id == evidence_id)
+            .values(verdict=verdict, verdict_reason=reason, verdict_by=by, verdict_at=at)
+        )
+
     def list_for_case(self, case_id: str) -> list[Evidence]:
         """Every evidence row of a case, oldest first."""
         rows = self._conn.execute(

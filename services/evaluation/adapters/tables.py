@@ -41,6 +41,11 @@ evidence = sa.Table(
     sa.Column("object_key", sa.String(400), nullable=False, unique=True),
     sa.Column("uploaded_by", sa.String(120), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The reviewer's verdict on this file: accepted | rejected | more_info_needed (with a reason).
+    sa.Column("verdict", sa.String(30), nullable=True),
+    sa.Column("verdict_reason", sa.String(2000), nullable=True),
+    sa.Column("verdict_by", sa.String(120), nullable=True),
+    sa.Column("verdict_at", UTCDateTime, nullable=True),
 )
 
 admin_units = sa.Table(

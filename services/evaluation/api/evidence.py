@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from common.auth import CASE_WRITERS
+from common.auth import CASE_WRITERS, EVIDENCE_REVIEWERS
 from common.errors import ValidationFailed
 from services.evaluation.api.access import case_in_scope, evidence_in_scope
 from services.evaluation.api.container import container
@@ -16,6 +16,7 @@ from services.evaluation.api.schemas import (
     EvidenceFileSchema,
     EvidenceSchema,
     EvidenceUploadSchema,
+    EvidenceVerdictSchema,
     EvidenceVerifySchema,
 )
 from services.evaluation.service import evidence
@@ -88,3 +89,16 @@ class EvidenceVerify(MethodView):
             "sha256": item.sha256,
             "intact": evidence.verify_evidence(c.storage, item),
         }
+
+
+@blp.route("/evidence/<evidence_id>/verdict")
+class EvidenceVerdict(MethodView):
+    @blp.arguments(EvidenceVerdictSchema)
+    @blp.response(200, EvidenceSchema)
+    def post(self, body: dict[str, Any], evidence_id: str) -> Any:
+        """A reviewer's verdict on one file: accepted, rejected or more_info_needed (with a reason)."""
+        reviewer = evidence_in_scope(evidence_id, EVIDENCE_REVIEWERS)
+        item = evidence.judge_evidence(
+            container().uow(), evidence_id=evidence_id, actor=reviewer.username, role=reviewer.role, **body
+        )
+        return _with_url(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from common.web import Schema
-from services.evaluation.domain.model import TITLES
+from services.evaluation.domain.model import TITLES, VERDICTS
 
 
 class CaseCreateSchema(Schema):
@@ -55,7 +55,16 @@ class EvidenceSchema(Schema):
     sha256 = fields.String()
     uploaded_by = fields.String()
     created_at = fields.DateTime()
+    verdict = fields.String(allow_none=True)
+    verdict_reason = fields.String(allow_none=True)
+    verdict_by = fields.String(allow_none=True)
+    verdict_at = fields.DateTime(allow_none=True)
     download_url = fields.String()
+
+
+class EvidenceVerdictSchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class EvidenceVerifySchema(Schema):
@@ -67,8 +76,9 @@ class EvidenceVerifySchema(Schema):
 class StepCreateSchema(Schema):
     action = fields.String(required=True, validate=validate.Length(min=1, max=40))
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
-    scores = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=60)), values=fields.Raw(),
-                         load_default=dict)
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)), values=fields.Raw(), load_default=dict
+    )
     indicator_code = fields.String(validate=validate.Length(min=1, max=60))
 
 

@@ -20,6 +20,9 @@ TITLES = (
 CASE_ID_NAMESPACE = uuid.UUID("5b0e7f7e-2f43-4b53-9a59-7b0d2c1f6a10")
 
 
+VERDICTS = ("accepted", "rejected", "more_info_needed")
+
+
 def case_id_for(workflow_id: str) -> str:
     """The stable case id of a workflow id."""
     return str(uuid.uuid5(CASE_ID_NAMESPACE, workflow_id))
@@ -57,3 +60,7 @@ class Evidence:
     object_key: str
     uploaded_by: str
     created_at: datetime
+    verdict: str | None = None  # accepted | rejected | more_info_needed
+    verdict_reason: str | None = None
+    verdict_by: str | None = None
+    verdict_at: datetime | None = None

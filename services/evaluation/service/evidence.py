@@ -181,3 +181,60 @@ def verify_evidence(storage: Storage, item: Evidence) -> bool:
     for chunk in storage.iter_object(item.object_key):
         digest.update(chunk)
     return digest.hexdigest() == item.sha256
+
+
+REVIEW_STATES = ("village_review", "commune_review", "evidence_requested")
+
+
+def judge_evidence(
+    uow: audit.AuditedUnitOfWork, *, evidence_id: str, verdict: str, reason: str, actor: str, role: str | None
+) -> Evidence:
+    """A reviewer's verdict on one file: accepted, rejected (with reason) or more information needed."""
+    from datetime import UTC, datetime
+
+    from services.evaluation.domain.errors import InvalidTransition, ValidationFailed
+    from services.evaluation.domain.model import VERDICTS
+
+    if verdict not in VERDICTS:
+        raise ValidationFailed("Kết luận không hợp lệ.", "Unknown verdict.", errors={"verdict": [verdict]})
+    if verdict != "accepted" and not reason.strip():
+        raise ValidationFailed("Cần ghi rõ lý do.", "A reason is required.", errors={"reason": ["required"]})
+    with uow:
+        item = uow.evidence.get(evidence_id)
+        if item is None:
+            raise EvidenceNotFound(evidence_id)
+        case = get_case_or_raise(uow, case_id=item.case_id)
+        if case.status not in REVIEW_STATES:
+            raise InvalidTransition(
+                f"Không thể kết luận minh chứng khi hồ sơ ở trạng thái '{case.status}'.",
+                f"Evidence cannot be judged while the case is '{case.status}'.",
+            )
+        now = datetime.now(UTC)
+        uow.evidence.set_verdict(evidence_id, verdict=verdict, reason=reason or None, by=actor, at=now)
+        uow.publish(
+            events.case_event(
+                "evidence.judged",
+                case_id=case.id,
+                evidence_id=evidence_id,
+                verdict=verdict,
+                reason=reason,
+                actor=actor,
+                admin_unit_code=case.admin_unit_code,
+            )
+        )
+        uow.record(
+            audit.case_entry(
+                case,
+                action="evidence.judged",
+                actor=actor,
+                role=role,
+                reason=reason or None,
+                before={"verdict": item.verdict},
+                after={"evidence_id": evidence_id, "verdict": verdict},
+                evidence_sha256=[item.sha256],
+            )
+        )
+        uow.commit()
+        judged = uow.evidence.get(evidence_id)
+    assert judged is not None
+    return judged

@@ -134,6 +134,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("evidence.CaseEvidence", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/evidence")),
     ("evidence.EvidenceById", "GET"): Row(ALL, UNIT, _get("/evidence/{w.evidence_id}")),
     ("evidence.EvidenceVerify", "GET"): Row(ALL, UNIT, _get("/evidence/{w.evidence_id}/verify")),
+    ("evidence.EvidenceVerdict", "POST"): Row(
+        auth.EVIDENCE_REVIEWERS,
+        UNIT,  # the world's case is a draft: an allowed reviewer gets 409 (not under review)
+        lambda w, p: ("POST", f"/evidence/{w.evidence_id}/verdict", {"json": {"verdict": "accepted"}}),
+    ),
     ("imports.Imports", "POST"): Row(auth.REGISTER_KEEPERS, UNIT, _import),
     ("imports.ImportRunById", "GET"): Row(
         auth.REGISTER_KEEPERS | {auth.AUDITOR},
