@@ -121,15 +121,32 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     port = free_port()
     key, secret = "test-access-key-0001", "test-secret-key-0001-abcdef"
     proc = subprocess.Popen(
-        [str(BIN / "rclone"), "serve", "s3", str(root), "--addr", f"127.0.0.1:{port}",
-         "--auth-key", f"{key},{secret}", "--log-level", "ERROR", "--config", "/dev/null"],
+        [
+            str(BIN / "rclone"),
+            "serve",
+            "s3",
+            str(root),
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--auth-key",
+            f"{key},{secret}",
+            "--log-level",
+            "ERROR",
+            "--config",
+            "/dev/null",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
         wait_for_port(port)
-        yield {"endpoint": f"127.0.0.1:{port}", "access_key": key, "secret_key": secret, "root": root,
-               "process": proc}
+        yield {
+            "endpoint": f"127.0.0.1:{port}",
+            "access_key": key,
+            "secret_key": secret,
+            "root": root,
+            "process": proc,
+        }
     finally:
         proc.terminate()
         proc.wait(10)
@@ -174,7 +191,9 @@ def broker_url(tmp_path: Path) -> Iterator[str]:
     vhost = f"test-{uuid.uuid4().hex[:12]}"
     ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     subprocess.run([ctl, "add_vhost", vhost], check=True, capture_output=True)
-    subprocess.run([ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True, capture_output=True)
+    subprocess.run(
+        [ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True, capture_output=True
+    )
     yield f"{amqp.rstrip('/')}/{vhost}"
     subprocess.run([ctl, "delete_vhost", vhost], check=False, capture_output=True)
 
@@ -198,7 +217,8 @@ def seed_reference_data(database_url: str) -> None:
     engine = make_engine(database_url)
     sync_official_units(SqlUnitOfWork(engine), units=official_units())
     for path in sorted(PLANS_DIR.glob("*.yaml")):
-        stored, _ = plans.upload_plan(SqlUnitOfWork(engine), document=path.read_text(encoding="utf-8"),
-                                      uploaded_by="test")
+        stored, _ = plans.upload_plan(
+            SqlUnitOfWork(engine), document=path.read_text(encoding="utf-8"), uploaded_by="test"
+        )
         plans.activate_plan(SqlUnitOfWork(engine), code=stored.code, version=stored.version)
     engine.dispose()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from services.notifications.adapters.recipients import HttpRecipientResolver, UnitGroupResolver
+from common.auth import service_token_provider
+from services.notifications.adapters.recipients import HttpRecipientResolver
 from services.notifications.adapters.smtp import SmtpMailer
 from services.notifications.adapters.webhook_poster import HttpWebhookPoster
 from services.notifications.config import Settings
@@ -35,15 +36,21 @@ def send_policy(settings: Settings) -> SendPolicy:
 
 
 def build_resolver(settings: Settings) -> RecipientResolver:
-    """The evaluation service's user directory with the configured service token; without a token,
-    the unit group inboxes `unit:<code>` (the embedded stack has no service account yet)."""
-    token = settings.service_token
-    if not token:
-        logger.warning("NOTIFICATIONS_SERVICE_TOKEN is not set: notices go to unit group inboxes, not users")
-        return UnitGroupResolver()
+    """The evaluation service's user directory. The service signs its own short-lived token with the
+    secret the services share (a static NOTIFICATIONS_SERVICE_TOKEN overrides it)."""
+    static = settings.service_token
+    token = (
+        (lambda: static)
+        if static
+        else service_token_provider(
+            "notifications",
+            secret_key=settings.common.secret_key,
+            max_age_seconds=settings.common.token_max_age_seconds,
+        )
+    )
     return HttpRecipientResolver(
         settings.common.evaluation_url,
-        token=lambda: token,
+        token=token,
         ttl=settings.recipient_cache_seconds,
         timeout=settings.recipient_timeout,
     )

@@ -60,14 +60,18 @@ def start_consumer(settings: NotificationsSettings) -> tuple[EventConsumer, thre
     from common.db import make_engine
 
     conn = ev.broker_connection(settings.common.broker_url)
-    consumer = EventConsumer(conn, make_engine(settings.database_url), max_attempts=settings.max_delivery_attempts)
+    consumer = EventConsumer(
+        conn, make_engine(settings.database_url), max_attempts=settings.max_delivery_attempts
+    )
     thread = threading.Thread(target=consumer.run, name="consumer", daemon=True)
     thread.start()
     return consumer, thread
 
 
 @pytest.fixture
-def common_settings(temporal_dev: WorkflowEnvironment, s3_server: dict[str, Any], broker_url: str) -> CommonSettings:
+def common_settings(
+    temporal_dev: WorkflowEnvironment, s3_server: dict[str, Any], broker_url: str
+) -> CommonSettings:
     """Addresses of this test's real servers, with a bucket of its own."""
     target = temporal_dev.client.service_client.config.target_host
     return CommonSettings(
@@ -82,13 +86,17 @@ def common_settings(temporal_dev: WorkflowEnvironment, s3_server: dict[str, Any]
 
 @pytest.fixture
 async def stack(
-    temporal_dev: WorkflowEnvironment, common_settings: CommonSettings, make_database_url: Callable[[str], str]
+    temporal_dev: WorkflowEnvironment,
+    common_settings: CommonSettings,
+    make_database_url: Callable[[str], str],
 ) -> AsyncIterator[Stack]:
     """The evaluation and notifications services with every worker, on real components."""
     ev_settings = EvaluationSettings(
         database_url=make_database_url("evaluation"), common=common_settings, **FAST_ARGON2
     )
-    nt_settings = NotificationsSettings(database_url=make_database_url("notifications"), common=common_settings)
+    nt_settings = NotificationsSettings(
+        database_url=make_database_url("notifications"), common=common_settings
+    )
     seed_reference_data(ev_settings.database_url)
     upgrade("notifications", nt_settings.database_url)
     build_storage(ev_settings).ensure_bucket()

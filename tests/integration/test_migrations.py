@@ -33,7 +33,10 @@ def test_migrations_match_the_declared_tables(service: str, make_database_url: C
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": False})
-        diffs = [d for d in compare_metadata(context, METADATA[service]) if d[0] != "remove_table" or
-                 d[1].name != "alembic_version"]
+        diffs = [
+            d
+            for d in compare_metadata(context, METADATA[service])
+            if d[0] != "remove_table" or d[1].name != "alembic_version"
+        ]
     engine.dispose()
     assert diffs == []

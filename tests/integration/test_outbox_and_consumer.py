@@ -27,8 +27,10 @@ pytestmark = pytest.mark.integration
 
 
 def _write_events(engine: sa.Engine, n: int, unit: str) -> list[ev.Event]:
-    events = [ev.Event(type="case.opened", source="evaluation", payload={"admin_unit_code": unit, "n": i})
-              for i in range(n)]
+    events = [
+        ev.Event(type="case.opened", source="evaluation", payload={"admin_unit_code": unit, "n": i})
+        for i in range(n)
+    ]
     with engine.begin() as db:
         for event in events:
             add_event(db, evaluation_tables.outbox, event)
@@ -48,7 +50,9 @@ def notifications(make_database_url: Callable[[str], str], broker_url: str) -> N
 
     url = make_database_url("notifications")
     upgrade("notifications", url)
-    return NotificationsSettings(database_url=url, common=CommonSettings(broker_url=broker_url), max_delivery_attempts=3)
+    return NotificationsSettings(
+        database_url=url, common=CommonSettings(broker_url=broker_url), max_delivery_attempts=3
+    )
 
 
 async def test_events_wait_in_the_outbox_while_the_broker_is_down_then_all_arrive_once(
@@ -56,7 +60,9 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_down_then_all_arriv
 ) -> None:
     unit = uuid.uuid4().hex[:8]
     _write_events(evaluation_engine, 25, unit)
-    down = OutboxRelay(evaluation_engine, evaluation_tables.outbox, f"amqp://guest:guest@127.0.0.1:{free_port()}//")
+    down = OutboxRelay(
+        evaluation_engine, evaluation_tables.outbox, f"amqp://guest:guest@127.0.0.1:{free_port()}//"
+    )
     stop = threading.Event()
     thread = threading.Thread(target=down.run_forever, args=(stop,), daemon=True)
     thread.start()
@@ -83,9 +89,13 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_down_then_all_arriv
         consumer_thread.join(10)
 
 
-def test_two_relays_at_once_send_each_event_exactly_once(evaluation_engine: sa.Engine, broker_url: str) -> None:
+def test_two_relays_at_once_send_each_event_exactly_once(
+    evaluation_engine: sa.Engine, broker_url: str
+) -> None:
     _write_events(evaluation_engine, 60, "x")
-    relays = [OutboxRelay(evaluation_engine, evaluation_tables.outbox, broker_url, batch_size=5) for _ in range(2)]
+    relays = [
+        OutboxRelay(evaluation_engine, evaluation_tables.outbox, broker_url, batch_size=5) for _ in range(2)
+    ]
     sent = [0, 0]
 
     def drain(i: int) -> None:
@@ -120,8 +130,9 @@ async def test_a_poison_message_is_dead_lettered_after_bounded_retries(
     try:
         with ev.broker_connection(broker_url) as conn:
             producer = Producer(conn.channel(), exchange=ev.exchange(), serializer="json")
-            producer.publish({"not": "an event"}, routing_key="case.opened", message_id="poison-1",
-                             declare=ev.queues())
+            producer.publish(
+                {"not": "an event"}, routing_key="case.opened", message_id="poison-1", declare=ev.queues()
+            )
 
         def dead_lettered() -> sa.Row:
             with engine.connect() as db:

@@ -35,7 +35,9 @@ def _officer(stack: Stack) -> dict[str, str]:
 
 
 async def _inbox(stack: Stack, recipient: str) -> dict:
-    response = await asyncio.to_thread(stack.notifications.get, "/inbox", query_string={"recipient": recipient})
+    response = await asyncio.to_thread(
+        stack.notifications.get, "/inbox", query_string={"recipient": recipient}
+    )
     assert response.status_code == 200
     return response.get_json()
 
@@ -79,18 +81,25 @@ async def test_opening_a_case_reaches_the_inbox_once_and_a_double_submit_opens_n
 
 async def test_a_redelivered_event_stores_nothing_twice(stack: Stack) -> None:
     unit = str(10000 + uuid.uuid4().int % 89999)
-    event = ev.Event(type="case.opened", source="evaluation",
-                     payload={"case_id": str(uuid.uuid4()), "admin_unit_code": unit, "title": "t", "year": 2026})
+    event = ev.Event(
+        type="case.opened",
+        source="evaluation",
+        payload={"case_id": str(uuid.uuid4()), "admin_unit_code": unit, "title": "t", "year": 2026},
+    )
     with ev.broker_connection(stack.common.broker_url) as conn:
         producer = Producer(conn.channel(), exchange=ev.exchange(), serializer="json")
         for _ in range(3):  # the same message id three times, as a relay crash before commit would do
-            producer.publish(event.to_message(), routing_key=event.type, message_id=event.id, declare=ev.queues())
+            producer.publish(
+                event.to_message(), routing_key=event.type, message_id=event.id, declare=ev.queues()
+            )
 
     engine = make_engine(stack.notifications_settings.database_url)
 
     def processed() -> None:
         with engine.connect() as db:
-            seen = db.execute(sa.select(sa.func.count()).select_from(notification_tables.processed_events)).scalar_one()
+            seen = db.execute(
+                sa.select(sa.func.count()).select_from(notification_tables.processed_events)
+            ).scalar_one()
         assert seen >= 1
 
     await assert_eventually(processed)

@@ -14,6 +14,7 @@ users = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("username", sa.String(80), nullable=False, unique=True),
     sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(200), nullable=True),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("role", sa.String(40), nullable=False),
     sa.Column("scope_code", sa.String(40), sa.ForeignKey("admin_units.code"), nullable=True),

@@ -51,9 +51,26 @@ class UserRepository:
             users.update().where(users.c.id == user_id).values(password_hash=password_hash, updated_at=now)
         )
 
-    def page_within(self, scope_path: str, *, limit: int, offset: int) -> tuple[list[User], int]:
-        """Users whose scope lies within `scope_path` ("" is the whole country), by username."""
-        q = _select()
+    def page_within(
+        self,
+        scope_path: str,
+        *,
+        limit: int,
+        offset: int,
+        role: str | None = None,
+        covering_path: str | None = None,
+    ) -> tuple[list[User], int]:
+        """Users whose scope lies within `scope_path` ("" is the whole country), by username; optionally
+        of one role, and only those whose scope contains the unit at `covering_path` (who answers for it)."""
+        q = _select().where(users.c.active.is_(True)) if covering_path is not None else _select()
+        if role:
+            q = q.where(users.c.role == role)
+        if covering_path is not None:
+            # My scope covers the unit when it is the unit or one of its ancestors (or the whole country).
+            ancestors = [
+                "/".join(covering_path.split("/")[: i + 1]) for i in range(len(covering_path.split("/")))
+            ]
+            q = q.where(sa.or_(users.c.scope_code.is_(None), au.c.path.in_(ancestors)))
         if scope_path:
             q = q.where(
                 sa.or_(au.c.path == scope_path, au.c.path.startswith(scope_path + "/", autoescape=True))

@@ -28,6 +28,7 @@ class UserSchema(Schema):
     username = fields.String()
     full_name = fields.String()
     role = fields.String()
+    email = fields.String(allow_none=True)
     scope_code = fields.String(allow_none=True)
     scope_path = fields.String()
     active = fields.Boolean()
@@ -50,6 +51,7 @@ class UserCreateSchema(Schema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
     scope_code = fields.String(
         required=True,
         allow_none=True,
@@ -59,6 +61,11 @@ class UserCreateSchema(Schema):
 
 
 class UserQueryArgsSchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    covering = fields.String(
+        validate=validate.Length(min=2, max=40),
+        metadata={"description": "Only users whose scope contains this admin unit"},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 

@@ -41,7 +41,9 @@ def if_match_version() -> int:
     try:
         return int(raw.strip().removeprefix("W/").strip('"'))
     except ValueError as exc:
-        raise ValidationFailed("If-Match không hợp lệ.", "Malformed If-Match.", errors={"If-Match": [raw]}) from exc
+        raise ValidationFailed(
+            "If-Match không hợp lệ.", "Malformed If-Match.", errors={"If-Match": [raw]}
+        ) from exc
 
 
 @blp.route("")
@@ -78,8 +80,14 @@ class CaseSteps(MethodView):
         withdraw. Send the ETag you read in If-Match."""
         case_in_scope(case_id, CASE_WRITERS)
         c = container()
-        result = steps.take_step(c.uow(), c.gateway, case_id=case_id, actor=current_actor(),
-                                 expected_version=if_match_version(), **body)
+        result = steps.take_step(
+            c.uow(),
+            c.gateway,
+            case_id=case_id,
+            actor=current_actor(),
+            expected_version=if_match_version(),
+            **body,
+        )
         return result, 200, etag(result.version)
 
 

@@ -23,5 +23,10 @@ class Tasks(MethodView):
         """Cases waiting on my role within my scope: escalated first, then soonest due."""
         who = signed_in()
         mine = args.pop("mine")
-        return tasks.list_tasks(container().uow(), role=who.role, scope_code=who.scope_code,
-                                mine_only_for=who.username if mine else None, **args)
+        return tasks.list_tasks(
+            container().uow(),
+            role=who.role,
+            scope_code=who.scope_code,
+            mine_only_for=who.username if mine else None,
+            **args,
+        )

@@ -28,6 +28,7 @@ class User:
     active: bool
     created_at: datetime
     updated_at: datetime
+    email: str | None = None
 
     def principal(self) -> Principal:
         """This user as a signed-in principal (acting for themselves)."""

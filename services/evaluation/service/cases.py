@@ -40,11 +40,17 @@ def open_case(
 
     plan = resolve_plan(uow, admin_unit_code=admin_unit_code, plan_code=plan_code)
     if plan.title(title) is None:
-        raise ValidationFailed(f"Kế hoạch {plan.code} không xét danh hiệu này.",
-                               f"Plan {plan.code} does not recognise this title.", errors={"title": [title]})
+        raise ValidationFailed(
+            f"Kế hoạch {plan.code} không xét danh hiệu này.",
+            f"Plan {plan.code} does not recognise this title.",
+            errors={"title": [title]},
+        )
     if not plan.period.start_year <= year <= plan.period.end_year:
-        raise ValidationFailed(f"Năm {year} nằm ngoài kế hoạch {plan.code}.",
-                               f"{year} is outside plan {plan.code}.", errors={"year": [str(year)]})
+        raise ValidationFailed(
+            f"Năm {year} nằm ngoài kế hoạch {plan.code}.",
+            f"{year} is outside plan {plan.code}.",
+            errors={"year": [str(year)]},
+        )
     workflow_id = ids.recognition_workflow_id(year, title, subject_id)
     case_id = case_id_for(workflow_id)
     arg = c.CaseInput(

@@ -53,6 +53,7 @@ def create_user(
     role: str,
     scope_code: str | None,
     created_by: Principal | None = None,
+    email: str | None = None,
 ) -> User:
     """Create an account; `created_by` (None for the bootstrap CLI) must hold the new scope in its own
     (NotFound otherwise, as for any unit outside the caller's scope). Username taken: Conflict."""
@@ -81,6 +82,7 @@ def create_user(
         active=True,
         created_at=now,
         updated_at=now,
+        email=email.strip() if email else None,
     )
     with uow:
         uow.users.add(user)
@@ -125,8 +127,27 @@ def current_user(uow: Any, *, principal: Principal) -> User:
     return user  # type: ignore[no-any-return]
 
 
-def list_users(uow: Any, *, within_path: str, limit: int = 50, offset: int = 0) -> Page:
-    """Users whose scope lies within `within_path` ("" is the whole country), by username."""
+def list_users(
+    uow: Any,
+    *,
+    within_path: str,
+    limit: int = 50,
+    offset: int = 0,
+    role: str | None = None,
+    covering: str | None = None,
+) -> Page:
+    """Users whose scope lies within `within_path` ("" is the whole country), by username. With `covering`,
+    the active users who answer for that unit (the notifications service's recipient directory)."""
+    from common.errors import NotFound
+
     with uow:
-        items, total = uow.users.page_within(within_path, limit=limit, offset=offset)
+        covering_path = None
+        if covering:
+            unit = uow.admin_units.get(covering)
+            if unit is None:
+                raise NotFound("Không tìm thấy đơn vị hành chính.", "Administrative unit not found.")
+            covering_path = unit.path
+        items, total = uow.users.page_within(
+            within_path, limit=limit, offset=offset, role=role, covering_path=covering_path
+        )
     return Page(items=items, total=total)

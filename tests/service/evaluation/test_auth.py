@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from common.auth import AuthenticationFailed, Principal, issue_token
+from common.auth import AuthenticationFailed, Principal, issue_token, service_token_provider
 from common.db import make_engine
 from common.settings import CommonSettings
 from infra.migrate import upgrade
@@ -26,7 +26,7 @@ from services.evaluation.cli import cli
 from services.evaluation.config import Settings
 from services.evaluation.service import users
 from services.evaluation.service.admin_units import sync_official_units
-from tests.signin import FAST_ARGON2, PASSWORD, create_user, login
+from tests.signin import FAST_ARGON2, PASSWORD, create_user, fast_passwords, login
 
 SECRET = "service-test-secret-key-0001"
 HANOI, HOAN_KIEM, HCMC = "01", "00070", "79"
@@ -280,3 +280,31 @@ def test_the_cli_bootstraps_the_first_administrator(settings: Settings, api: Fla
     assert again.exit_code != 0 and "taken" in again.output
     both = runner.invoke(cli, [*args[:4], "--scope", "01", "--national"], input="x\n", env=env)
     assert both.exit_code == 2
+
+
+def test_the_user_directory_answers_who_covers_a_unit(api: FlaskClient, settings: Settings) -> None:
+    url = settings.database_url
+    create_user(url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo-hk")
+    create_user(url, role="village_officer", scope_code=HANOI, username="can-bo-hn")
+    create_user(url, role="village_officer", scope_code=HCMC, username="can-bo-hcm")
+    create_user(url, role="commune_chairman", scope_code=HOAN_KIEM, username="chu-tich-hk")
+    engine = make_engine(url)
+    users.create_user(
+        SqlUnitOfWork(engine),
+        fast_passwords(),
+        username="thu-ky",
+        full_name="Thư ký",
+        password=PASSWORD,
+        role="village_officer",
+        scope_code=None,
+        email="thu.ky@example.vn",
+    )
+    service = {"Authorization": "Bearer " + service_token_provider("notifications", secret_key=SECRET)()}
+    r = api.get("/users", query_string={"role": "village_officer", "covering": HOAN_KIEM}, headers=service)
+    assert r.status_code == 200, r.get_json()
+    assert [u["username"] for u in r.get_json()["items"]] == ["can-bo-hk", "can-bo-hn", "thu-ky"]
+    assert r.get_json()["items"][2]["email"] == "thu.ky@example.vn"
+    assert api.get("/users", query_string={"covering": "nope"}, headers=service).status_code == 404
+    assert api.get("/users", query_string={"role": "king"}, headers=service).status_code == 422
+    officer = login(api, "can-bo-hk")
+    assert api.get("/users", query_string={"covering": HOAN_KIEM}, headers=officer).status_code == 403

@@ -25,9 +25,9 @@ def api(tmp_path: Path) -> FlaskClient:
     upgrade("evaluation", url)
     client = create_app(Settings(database_url=url, common=CommonSettings(), **FAST_ARGON2)).test_client()
     # A national administrator: these plans' localities are not loaded into this database.
-    client.environ_base["HTTP_AUTHORIZATION"] = sign_in(
-        client, url, role="administrator", scope_code=None
-    )["Authorization"]
+    client.environ_base["HTTP_AUTHORIZATION"] = sign_in(client, url, role="administrator", scope_code=None)[
+        "Authorization"
+    ]
     return client
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from common.auth import verify_token
 from services.notifications.adapters.recipients import HttpRecipientResolver, UnitGroupResolver
 from services.notifications.adapters.smtp import SmtpMailer
 from services.notifications.bootstrap import build_resolver, build_senders, send_policy
 from services.notifications.config import Settings, SmtpSettings
 
 
-def test_without_a_service_token_notices_go_to_unit_group_inboxes() -> None:
-    assert isinstance(build_resolver(Settings()), UnitGroupResolver)
-    assert isinstance(build_resolver(Settings(service_token="t")), HttpRecipientResolver)
+def test_the_directory_is_asked_with_a_self_signed_service_token_or_a_configured_one() -> None:
+    settings = Settings()
+    resolver = build_resolver(settings)
+    assert isinstance(resolver, HttpRecipientResolver)
+    principal = verify_token(resolver._token(), secret_key=settings.common.secret_key)
+    assert (principal.username, principal.role, principal.scope_code) == (
+        "service:notifications",
+        "administrator",
+        None,
+    )
+    static = build_resolver(Settings(service_token="t"))
+    assert isinstance(static, HttpRecipientResolver) and static._token() == "t"
+    assert not isinstance(resolver, UnitGroupResolver)
 
 
 def test_email_is_sent_only_when_smtp_is_configured() -> None:
