@@ -5,10 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from queue import Empty
 from typing import Any
 
 from kombu import Connection, Exchange, Queue
+from kombu.transport.sqlalchemy import Channel as SqlChannel
 from kombu.transport.sqlalchemy import Transport as SqlTransport
+from kombu.utils.encoding import bytes_to_str
+from kombu.utils.json import loads
+from sqlalchemy import text
 
 EXCHANGE_NAME = "learning.events"
 NOTIFICATIONS_QUEUE = "notifications.events"
@@ -55,13 +60,77 @@ def queues() -> list[Queue]:
     return [Queue(NOTIFICATIONS_QUEUE, exchange(), routing_key="#", durable=True)]
 
 
+class _LeasedSqlChannel(SqlChannel):
+    """kombu's SQL channel, made safe against a consumer killed mid-message.
+
+    The stock channel hides a fetched row and relies on a clean close to put it back, so a SIGKILL
+    loses the message; acked rows are never deleted either. Here an ack deletes its row, a clean
+    restore deletes the hidden original (kombu re-puts a copy), and a consumer that starts makes the
+    rows still hidden in its queues visible again: they belong to a consumer that died. A live peer's
+    in-flight message may so be delivered twice; consumers dedupe on the event id.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rows: dict[str, int] = {}
+
+    def _get(self, queue: str) -> Any:
+        obj = self._get_or_create(queue)
+        if self.session.bind.name == "sqlite":
+            self.session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
+        try:
+            m = self.message_cls
+            msg = (
+                self.session.query(m)
+                .with_for_update()
+                .filter(m.queue_id == obj.id)
+                .filter(m.visible.is_not(False))
+                .order_by(m.sent_at)
+                .order_by(m.id)
+                .limit(1)
+                .first()
+            )
+            if msg is None:
+                raise Empty()
+            msg.visible = False
+            payload = loads(bytes_to_str(msg.payload))
+            self._rows[payload["properties"]["delivery_tag"]] = msg.id
+            return payload
+        finally:
+            self.session.commit()
+
+    def _forget_row(self, delivery_tag: str) -> None:
+        row = self._rows.pop(delivery_tag, None)
+        if row is not None:
+            self.session.query(self.message_cls).filter(self.message_cls.id == row).delete()
+            self.session.commit()
+
+    def basic_ack(self, delivery_tag: str, multiple: bool = False) -> None:
+        super().basic_ack(delivery_tag, multiple)
+        self._forget_row(delivery_tag)
+
+    def _restore(self, message: Any) -> None:
+        super()._restore(message)
+        self._forget_row(message.delivery_tag)
+
+    def basic_consume(self, queue: str, *args: Any, **kwargs: Any) -> Any:
+        obj = self._get_or_create(queue)
+        m = self.message_cls
+        self.session.query(m).filter(m.queue_id == obj.id, m.visible.is_(False)).update(
+            {m.visible: True}, synchronize_session=False
+        )
+        self.session.commit()
+        return super().basic_consume(queue, *args, **kwargs)
+
+
 class _PollingSqlTransport(SqlTransport):
-    """kombu's SQL transport polling five times a second instead of once.
+    """kombu's SQL transport polling five times a second instead of once, with leased messages.
 
     Its `polling_interval` transport option cannot be used: that transport hands every option to
     SQLAlchemy's create_engine, which refuses it.
     """
 
+    Channel = _LeasedSqlChannel
     polling_interval = 0.2
 
 

@@ -64,11 +64,6 @@ async def test_a_consumer_process_stopped_mid_stream_then_restarted_loses_nothin
     engine: Engine,
     uow: SqlUnitOfWork,
 ) -> None:
-    if stop_signal == signal.SIGKILL and settings.common.broker_url.startswith("sqla+"):
-        pytest.skip(
-            "kombu's SQL transport hides a fetched message until it is acked or the channel closes "
-            "cleanly: a SIGKILL mid-message loses that one message (RabbitMQ redelivers it)"
-        )
     directory[0].delay = 0.02  # ~20 ms per event, so the kill lands mid-stream
     events = [submitted() for _ in range(EVENTS)]
     publish(settings.common.broker_url, *events)
