@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install migrate run test test-integration lint clean
+.PHONY: install migrate run test test-integration lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test-integration: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Benchmarks beside their baselines (bench/README.md): `make bench`, or e.g. BENCH="import_households --quick".
+bench: install
+	$(PY) -m bench.run $(BENCH)
 
 clean:
 	rm -rf var

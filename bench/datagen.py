@@ -148,7 +148,9 @@ class _People:
         if age >= 65:
             return "Người dân"
         roll = self.rng.random()
-        return "Cán bộ, công chức" if roll < 0.1 else "Công nhân, người lao động" if roll < 0.45 else "Người dân"
+        return (
+            "Cán bộ, công chức" if roll < 0.1 else "Công nhân, người lao động" if roll < 0.45 else "Người dân"
+        )
 
 
 def generate(households: int, seed: int = 4) -> Iterator[Household]:

@@ -59,6 +59,7 @@ def machine() -> dict[str, Any]:
         pass
     return {
         "cores": os.cpu_count(),
+        "load_average": _load(),
         "cpu": cpu,
         "memory_gib": memory,
         "os": f"{platform.system()} {platform.release()}",
@@ -66,6 +67,14 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "postgresql": postgres_version(),
     }
+
+
+def _load() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (other work on the machine skews timings)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -96,6 +105,13 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _loads(m: dict[str, Any]) -> str:
+    before, after = m.get("load_average"), m.get("load_average_after")
+    if not before:
+        return "unknown"
+    return f"{before[0]:.2f} before, {after[0]:.2f} after" if after else f"{before[0]:.2f}"
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The report as a small Markdown page."""
     m = report["machine"]
@@ -104,7 +120,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Run {report['date']}{' (quick)' if report['quick'] else ''} on {m['cores']} cores, {m['cpu']}, "
         f"{m['memory_gib']} GiB, {m['os']}; Python {m['python']}, SQLite {m['sqlite']}, "
-        f"PostgreSQL {m['postgresql'] or 'not reachable'}. Regenerate: `make bench`.",
+        f"PostgreSQL {m['postgresql'] or 'not reachable'}; load average {_loads(m)}. "
+        "Regenerate: `make bench`.",
         "",
     ]
     rows = [r for b in report["benchmarks"].values() for r in b["results"]]
@@ -169,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             **({"error": error} if error else {}),
         }
     report["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report["machine"]["load_average_after"] = _load()
 
     rows = [r for b in report["benchmarks"].values() for r in b["results"]]
     print()

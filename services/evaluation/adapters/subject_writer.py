@@ -1,13 +1,14 @@
 """Bulk upsert of imported subjects by natural key, in batches (adapter layer).
 
-Each batch costs a few statements whatever its size: a SELECT of the existing rows by key (per 500
-keys), one executemany INSERT of the new ones and one executemany UPDATE of the changed ones; on
-PostgreSQL the INSERT ... ON CONFLICT DO NOTHING comes first and only the keys that were already there
-are read (see `_insert_new_postgres`). Unchanged rows are not written, so a clean re-import changes nothing.
+Each batch costs a few statements whatever its size: one INSERT of all its rows that skips the keys
+already stored (ON CONFLICT DO NOTHING), a SELECT of the stored rows only when some keys were there
+(per 500 keys), and one executemany UPDATE of the changed ones. Unchanged rows are not written, so a
+clean re-import changes nothing. (A SQLite older than 3.24 reads the existing keys first.)
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -34,23 +35,22 @@ def _insert_new_postgres(
 ) -> set[tuple[Any, ...]]:
     """PostgreSQL: insert the rows whose key is not stored yet, in one statement; returns their keys.
 
-    Why not read the existing keys first, as on SQLite: PostgreSQL plans a batch's key lookup
-    (`key IN (...)`, 500 keys) against a table that grew inside this very transaction, without
-    statistics yet, as a sequential scan, so every batch read the whole table (100,000 households took
-    11 minutes). Here the unique index finds the keys that exist (ON CONFLICT DO NOTHING). The rows
-    travel as one array per column (`unnest`): a short statement psycopg prepares once, where a
-    multi-row VALUES ... RETURNING of thousands of placeholders costs more to build than to run.
+    The batch travels as one JSON document expanded by the server (`json_populate_recordset`): a
+    short statement, serialised in C on both sides, where a multi-row VALUES ... RETURNING of
+    thousands of placeholders costs more to build than to run. RETURNING names the new keys, so only
+    the others are read back. (Reading every key first was quadratic here: PostgreSQL plans a batch's
+    `key IN (...)` against a table that grew inside this very transaction, without statistics yet, as
+    a sequential scan; 100,000 households took 11 minutes.)
     """
-    columns = list(rows[0])
-    arrays = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
-    casts = ", ".join(
-        f"CAST(:c{i} AS {table.c[c].type.compile(dialect=conn.dialect)}[])" for i, c in enumerate(columns)
-    )
+    quote = conn.dialect.identifier_preparer.quote
+    name = conn.dialect.identifier_preparer.format_table(table)
+    columns = ", ".join(quote(c) for c in rows[0])
+    keys = ", ".join(quote(c) for c in key_cols)
     statement = sa.text(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({casts}) "
-        f"ON CONFLICT ({', '.join(key_cols)}) DO NOTHING RETURNING {', '.join(key_cols)}"
+        f"INSERT INTO {name} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{name}, :rows) "
+        f"ON CONFLICT ({keys}) DO NOTHING RETURNING {keys}"
     )
-    return {tuple(r) for r in conn.execute(statement, arrays)}
+    return {tuple(r) for r in conn.execute(statement, {"rows": json.dumps(rows, ensure_ascii=False)})}
 
 
 def _existing(
@@ -81,6 +81,16 @@ def _existing(
     return found
 
 
+def _insert_new_sqlite(
+    conn: Connection, table: sa.Table, key_cols: Sequence[str], rows: list[dict[str, Any]]
+) -> int:
+    """SQLite 3.24+: insert the rows whose key is not stored yet (executemany); returns how many."""
+    from sqlalchemy.dialects.sqlite import insert
+
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(key_cols))
+    return int(conn.execute(statement, rows).rowcount)  # sqlite3 sums rowcount over executemany
+
+
 def _upsert(
     conn: Connection,
     table: sa.Table,
@@ -92,27 +102,37 @@ def _upsert(
 ) -> dict[tuple[Any, ...], str]:
     """Insert new rows, update changed ones; returns natural key -> id for every row given.
 
-    Each row carries a fresh "id", used only if the row is new.
+    Each row carries a fresh "id", kept only if the row is new. The batch is inserted first, existing
+    keys skipped by the unique index (ON CONFLICT DO NOTHING); the stored rows are then read back only
+    for the keys that were already there, to be compared: a first import of a file reads nothing.
     """
     if not rows:
         return {}
     keys = [tuple(r[c] for c in key_cols) for r in rows]
-    if conn.dialect.name == "postgresql":
+    ids = {key: row["id"] for key, row in zip(keys, rows, strict=True)}
+    dialect = conn.dialect
+    if dialect.name == "postgresql":
         inserted = _insert_new_postgres(conn, table, key_cols, rows)
-        rest = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in inserted]
-        existing = _existing(conn, table, key_cols, [key for key, _ in rest], compare) if rest else {}
+        others = [key for key in keys if key not in inserted]
+        existing = _existing(conn, table, key_cols, others, compare) if others else {}
         added = len(inserted)
-    else:
+    elif dialect.name == "sqlite" and dialect.dbapi.sqlite_version_info >= (3, 24):
+        added = _insert_new_sqlite(conn, table, key_cols, rows)
+        existing = {}
+        if added < len(rows):  # some keys were there: read the batch back, ours carry our fresh ids
+            found = _existing(conn, table, key_cols, keys, compare)
+            existing = {key: row for key, row in found.items() if row["id"] != ids[key]}
+    else:  # read the existing keys first, insert the others
         existing = _existing(conn, table, key_cols, keys, compare)
         new = [row for key, row in zip(keys, rows, strict=True) if key not in existing]
         if new:
             conn.execute(table.insert(), new)
-        rest = [(key, row) for key, row in zip(keys, rows, strict=True) if key in existing]
         added = len(new)
-    ids = {key: row["id"] for key, row in zip(keys, rows, strict=True)}
     changed = []
-    for key, row in rest:
-        old = existing[key]
+    for key, row in zip(keys, rows, strict=True):
+        old = existing.get(key)
+        if old is None:
+            continue
         ids[key] = old["id"]
         if any(old[c] != row[c] for c in compare):
             changed.append({"b_id": old["id"], **{c: row[c] for c in compare}})

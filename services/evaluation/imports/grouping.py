@@ -4,9 +4,10 @@ Memory strategy: the rows of one household (clan, unit) must be contiguous, so o
 buffered and it is emitted as soon as a row with another code arrives. A code that comes back after
 its group was closed is reported ("not_contiguous": sort the sheet by the code column) rather than
 buffering the whole file. Besides the open group, the assembler keeps the first row of every code seen
-(for that check; ~120 bytes a code) and, for households, of every national ID (file-wide duplicates),
-packed in arrays (`RowsByNumber`, 16-32 bytes an ID): about 30 MB for 100,000 households with 400,000
-members, where dicts took 70 MB. A group is also capped at `MAX_MEMBERS[kind]` rows.
+(for that check) and, for households, of every national ID (file-wide duplicates), packed as numbers
+in arrays (`RowsByNumber`, 16-32 bytes each; codes longer than 11 characters go to a dict): about
+25 MB for 100,000 households with 400,000 members, where dicts took 70 MB. A group is also capped at
+`MAX_MEMBERS[kind]` rows.
 """
 
 from __future__ import annotations
@@ -34,64 +35,116 @@ REQUIRED_HEAD = {"households": ("village_code", "head_name"), "clans": ("name",)
 MAX_MEMBERS = {"households": 100, "clans": 5_000, "units": 20_000}
 
 
-class RowsByNumber:
-    """number -> the first row it was seen on, for hundreds of thousands of numbers in little memory.
+_MASK64 = (1 << 64) - 1
+_PHI64 = 0x9E3779B97F4A7C15  # 2^64 / golden ratio: Fibonacci hashing spreads any pattern of numbers
 
-    An open-addressing hash table over two arrays (linear probing, at most 2/3 full): 16 bytes a slot,
-    16 MB for 400,000 national IDs where a dict of ints takes 45 MB. Numbers must be >= 0.
-    """
 
-    _EMPTY = -1
+class _Shard:
+    """An open-addressing hash table over two arrays (linear probing, at most 2/3 full)."""
 
-    def __init__(self, capacity: int = 1024) -> None:
-        self._bits = max(capacity - 1, 1).bit_length()
-        self._keys = array("q", [self._EMPTY]) * (1 << self._bits)
-        self._rows = array("q", [0]) * (1 << self._bits)
-        self._size = 0
+    __slots__ = ("bits", "keys", "rows", "size")
 
-    def __len__(self) -> int:
-        return self._size
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        self.keys = array("q", [-1]) * (1 << bits)
+        self.rows = array("q", [0]) * (1 << bits)
+        self.size = 0
 
-    def _slot(self, number: int) -> int:
-        """The slot where `number` is stored, or the empty slot where it would go."""
-        keys, mask = self._keys, (1 << self._bits) - 1
-        # Fibonacci hashing: the top bits of number * 2^64/phi (mod 2^64) spread any pattern of IDs.
-        i = ((number * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self._bits)
+    def slot(self, number: int, spread: int) -> int:
+        keys, mask = self.keys, (1 << self.bits) - 1
+        i = spread & mask
         while True:
             key = keys[i]
-            if key == number or key == self._EMPTY:
+            if key == number or key == -1:
                 return i
             i = (i + 1) & mask
 
+    def grow(self) -> None:
+        keys, rows = self.keys, self.rows
+        self.bits += 1
+        self.keys = array("q", [-1]) * (1 << self.bits)
+        self.rows = array("q", [0]) * (1 << self.bits)
+        for key, row in zip(keys, rows, strict=True):
+            if key != -1:
+                i = self.slot(key, _spread(key))
+                self.keys[i], self.rows[i] = key, row
+
+
+def _spread(number: int) -> int:
+    return (number * _PHI64) & _MASK64
+
+
+class RowsByNumber:
+    """number -> the first row it was seen on, for hundreds of thousands of numbers in little memory.
+
+    64 open-addressing tables over arrays, each growing on its own (so a growth copies 1/64 of the
+    whole): 16 bytes a slot, ~16 MB for 400,000 national IDs where a dict of ints takes 45 MB.
+    Numbers must be in [0, 2^63).
+    """
+
+    _SHARD_BITS = 6
+
+    def __init__(self) -> None:
+        self._shards = [_Shard(4) for _ in range(1 << self._SHARD_BITS)]
+
+    def __len__(self) -> int:
+        return sum(shard.size for shard in self._shards)
+
     def get(self, number: int) -> int | None:
         """The row stored for `number`, or None."""
-        i = self._slot(number)
-        return self._rows[i] if self._keys[i] == number else None
+        spread = _spread(number)
+        shard = self._shards[spread >> (64 - self._SHARD_BITS)]
+        i = shard.slot(number, spread)
+        return shard.rows[i] if shard.keys[i] == number else None
 
     def setdefault(self, number: int, row: int) -> int | None:
         """The row already stored for `number`, or None after storing `row` for it."""
-        if number < 0:
-            raise ValueError("RowsByNumber holds non-negative numbers only")
-        i = self._slot(number)
-        if self._keys[i] == number:
-            return self._rows[i]
-        self._keys[i] = number
-        self._rows[i] = row
-        self._size += 1
-        if 3 * self._size > 2 * len(self._keys):
-            self._grow()
+        if not 0 <= number <= 0x7FFFFFFFFFFFFFFF:
+            raise ValueError("RowsByNumber holds numbers in [0, 2^63) only")
+        spread = (number * _PHI64) & _MASK64
+        shard = self._shards[spread >> (64 - self._SHARD_BITS)]
+        i = shard.slot(number, spread)
+        if shard.keys[i] == number:
+            return shard.rows[i]
+        shard.keys[i], shard.rows[i] = number, row
+        shard.size += 1
+        if 3 * shard.size > 2 * len(shard.keys):
+            shard.grow()
         return None
 
-    def _grow(self) -> None:
-        keys, rows = self._keys, self._rows
-        self._bits += 1
-        self._keys = array("q", [self._EMPTY]) * (1 << self._bits)
-        self._rows = array("q", [0]) * (1 << self._bits)
-        for key, row in zip(keys, rows, strict=True):
-            if key != self._EMPTY:
-                i = self._slot(key)
-                self._keys[i] = key
-                self._rows[i] = row
+
+_CODE_DIGITS = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-", 1)}
+
+
+def code_number(code: str) -> int | None:
+    """A parsed code (A-Z 0-9 . _ / -) of at most 11 characters as a distinct number below 2^63."""
+    if len(code) > 11:
+        return None
+    number = 0
+    for c in code:
+        digit = _CODE_DIGITS.get(c)
+        if digit is None:
+            return None
+        number = number * 42 + digit  # digits 1..41: no two codes share a number (42^11 < 2^63)
+    return number
+
+
+class RowsByCode:
+    """code -> the first row it was seen on: short codes packed as numbers, the others in a dict."""
+
+    def __init__(self) -> None:
+        self._packed = RowsByNumber()
+        self._other: dict[str, int] = {}
+
+    def setdefault(self, code: str, row: int) -> int | None:
+        """The row already stored for `code`, or None after storing `row` for it."""
+        number = code_number(code)
+        if number is not None:
+            return self._packed.setdefault(number, row)
+        earlier = self._other.get(code)
+        if earlier is None:
+            self._other[code] = row
+        return earlier
 
 
 @dataclass
@@ -114,7 +167,7 @@ class GroupAssembler:
         self.member_field = MEMBER_FIELD[kind]
         self.labels = {c.field: c.label_vi for c in COLUMNS[kind]}
         self.open: _Group | None = None
-        self.seen: dict[str, dict[str, int]] = {}  # commune -> code -> first row of the group
+        self.seen: dict[str, RowsByCode] = {}  # commune -> code -> first row of the group
         self.file_members = RowsByNumber()  # file-wide member key (a national ID, 12 digits) -> row
 
     def _entry(self, code: str, row: int, field_name: str, value: object, detail: object = "") -> ReportEntry:
@@ -131,12 +184,14 @@ class GroupAssembler:
             out.extend(self.finish())
             group = self.open = _Group(item.key, item.row, dict(item.head))
             commune, code = item.key
-            seen = self.seen.setdefault(commune, {})
-            if code in seen:
+            seen = self.seen.get(commune)
+            if seen is None:
+                seen = self.seen[commune] = RowsByCode()
+            first = seen.setdefault(code, item.row)
+            if first is not None:
                 group.failed = True
-                out.append(self._entry("not_contiguous", item.row, self.code_field, code, seen[code]))
+                out.append(self._entry("not_contiguous", item.row, self.code_field, code, first))
                 return out  # the whole block is refused; its members are not checked against the first block
-            seen[code] = item.row
             self._check_first_row(group, item, out)
         else:
             self._check_repeat_row(group, item, out)

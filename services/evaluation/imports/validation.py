@@ -107,19 +107,17 @@ def _mojibake_entry(row: int, field: str, label: str, finding: MojibakeFinding) 
 
 
 class CellCache:
-    """Memo of the per-cell work of one pass: mojibake check + normalisation, and field parsing.
+    """Memo of the per-cell cleaning of one pass: mojibake check and normalisation, by raw text.
 
     Registers repeat most cells (the household columns on every member row, labels, years, the head's
-    name as a member), so a repeated cell costs a dict lookup. Only pure functions of the cell text
-    (and the parser's arguments) are memoised, and the row's own entries are still made per row, so
-    the outcome is exactly that of the uncached work. Bounded: each memo is emptied when full.
+    name as a member), so a repeated cell costs a dict lookup. Both are pure functions of the text, so
+    the outcome is exactly that of the uncached work. Bounded: the memo is emptied when full.
     """
 
     LIMIT = 4096
 
     def __init__(self) -> None:
         self._clean: dict[str, tuple[MojibakeFinding | None, str]] = {}
-        self._parsed: dict[tuple[Any, ...], tuple[bool, Any]] = {}
 
     def clean(self, raw: str) -> tuple[MojibakeFinding | None, str]:
         """(mojibake finding or None, normalised text) of a raw cell."""
@@ -131,23 +129,11 @@ class CellCache:
             hit = self._clean[raw] = (finding, normalized(raw))
         return hit
 
-    def parse(self, parser: Callable[..., Any], text: str, args: tuple[Any, ...]) -> tuple[bool, Any]:
-        """(True, value) or (False, (code, value, detail)) of a FieldError, for parser(text, *args)."""
-        key = (parser, text, args)
-        hit = self._parsed.get(key)
-        if hit is None:
-            try:
-                hit = (True, parser(text, *args))
-            except FieldError as exc:
-                hit = (False, (exc.code, exc.value, exc.detail))
-            if len(self._parsed) >= self.LIMIT:
-                self._parsed.clear()
-            self._parsed[key] = hit
-        return hit
-
 
 class RowContext:
     """One data row being validated: cleaned cells, entries found so far, and the fields that failed."""
+
+    __slots__ = ("row", "commune_code", "reference_year", "labels", "cache", "entries", "bad_fields", "cells")
 
     def __init__(
         self,
@@ -198,12 +184,11 @@ class RowContext:
             if required:
                 self.error("missing_value", field)
             return None
-        ok, result = self.cache._parsed.get((parser, value, args)) or self.cache.parse(parser, value, args)
-        if ok:
-            return result  # type: ignore[no-any-return]
-        code, bad_value, detail = result
-        self.error(code, field, bad_value, detail)
-        return None
+        try:
+            return parser(value, *args)
+        except FieldError as exc:
+            self.error(exc.code, field, exc.value, exc.detail)
+            return None
 
     def commune(self) -> str | None:
         """The row's commune code, defaulting to the commune being imported when the cell is blank."""
