@@ -9,6 +9,7 @@ figures are not worth keeping). A partial full run replaces only the benchmarks 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -59,7 +61,6 @@ def machine() -> dict[str, Any]:
         pass
     return {
         "cores": os.cpu_count(),
-        "load_average": _load(),
         "cpu": cpu,
         "memory_gib": memory,
         "os": f"{platform.system()} {platform.release()}",
@@ -105,11 +106,12 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _loads(m: dict[str, Any]) -> str:
-    before, after = m.get("load_average"), m.get("load_average_after")
+def _loads(b: dict[str, Any]) -> str:
+    load = b.get("load_average") or {}
+    before, after = load.get("before"), load.get("after")
     if not before:
-        return "unknown"
-    return f"{before[0]:.2f} before, {after[0]:.2f} after" if after else f"{before[0]:.2f}"
+        return ""
+    return f" Load average {before[0]:.2f} before, {after[0]:.2f} after." if after else ""
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -118,22 +120,42 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Run {report['date']}{' (quick)' if report['quick'] else ''} on {m['cores']} cores, {m['cpu']}, "
+        f"Written {report['date']}{' (quick runs)' if report['quick'] else ''}; machine: {m['cores']} cores, {m['cpu']}, "
         f"{m['memory_gib']} GiB, {m['os']}; Python {m['python']}, SQLite {m['sqlite']}, "
-        f"PostgreSQL {m['postgresql'] or 'not reachable'}; load average {_loads(m)}. "
-        "Regenerate: `make bench`.",
+        f"PostgreSQL {m['postgresql'] or 'not reachable'}. Regenerate: `make bench`.",
         "",
     ]
     rows = [r for b in report["benchmarks"].values() for r in b["results"]]
     lines += table(rows)
     for name, b in report["benchmarks"].items():
-        lines += ["", f"## {name}", "", f"Goal: {b['goal']}", "", f"Ran {b['date']} in {b['seconds']:.0f} s."]
+        ran = f"Ran {b['date']} in {b['seconds']:.0f} s.{_loads(b)}"
+        lines += ["", f"## {name}", "", f"Goal: {b['goal']}", "", ran]
         if b.get("error"):
             lines += ["", f"Error: `{b['error']}`"]
         notes = [f"- {r['name']}: {r['notes']}" for r in b["results"] if r["notes"]]
         if notes:
             lines += ["", *notes]
     return "\n".join(lines) + "\n"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the results folder (POSIX), for read-merge-write of its files."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _write(path: Path, text: str) -> None:
@@ -159,17 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out or (Path(tempfile.gettempdir()) / "bench-results" if args.quick else RESULTS)
     out.mkdir(parents=True, exist_ok=True)
 
-    report: dict[str, Any] = {"date": "", "quick": args.quick, "machine": machine(), "benchmarks": {}}
-    previous = out / "latest.json"
-    if args.names and previous.exists():  # a partial run keeps the other benchmarks' last figures
-        with open(previous, encoding="utf-8") as f:
-            kept = json.load(f)
-        if kept.get("quick") == args.quick:
-            report["benchmarks"] = {k: v for k, v in kept.get("benchmarks", {}).items() if k in modules}
+    ran: dict[str, Any] = {}
     failed = False
     for name, module in selected.items():
         print(f"{name}: {module.GOAL}", flush=True)
-        started = time.perf_counter()
+        started, load_before = time.perf_counter(), _load()
         error = None
         results: list[Result] = []
         try:
@@ -178,21 +194,30 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             error = f"{type(exc).__name__}: {exc}".splitlines()[0]
             failed = True
-        report["benchmarks"][name] = {
+        ran[name] = {
             "goal": module.GOAL,
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "date": _now(),
             "seconds": round(time.perf_counter() - started, 1),
+            "load_average": {"before": load_before, "after": _load()},
             "results": [r.to_json() for r in results],
             **({"error": error} if error else {}),
         }
-    report["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    report["machine"]["load_average_after"] = _load()
+    with _locked(out):  # other runs may write the same files: merge into what is there now
+        report = {"date": _now(), "quick": args.quick, "machine": machine(), "benchmarks": {}}
+        previous = out / "latest.json"
+        if args.names and previous.exists():  # a partial run keeps the other benchmarks' last figures
+            with open(previous, encoding="utf-8") as f:
+                kept = json.load(f)
+            if kept.get("quick") == args.quick:
+                report["benchmarks"] = dict(kept.get("benchmarks", {}))
+        report["benchmarks"].update(ran)
+        report["benchmarks"] = dict(sorted(report["benchmarks"].items()))
+        _write(out / "latest.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        _write(out / "latest.md", markdown(report))
 
-    rows = [r for b in report["benchmarks"].values() for r in b["results"]]
+    rows = [r for b in ran.values() for r in b["results"]]
     print()
     print("\n".join(table(rows)))
-    _write(out / "latest.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    _write(out / "latest.md", markdown(report))
     print(f"\nwritten: {out / 'latest.json'}, {out / 'latest.md'}")
     if failed:
         return 2

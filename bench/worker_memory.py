@@ -27,7 +27,7 @@ from workflows.recognition import contracts as c
 
 NAME = "worker_memory"
 GOAL = "The workflow worker stays under 500 MB resident with 10,000 open cases waiting on timers (issue #5)."
-FULL, QUICK = 2_000, 500  # 10,000 takes ~14 min to reach draft on 2 cores: see the note
+FULL, QUICK = 10_000, 500
 LIMIT_MB = 500.0
 WARD = "26506"
 START_CONCURRENCY = 50
@@ -207,11 +207,11 @@ def run(quick: bool) -> list[Result]:
     """Start the cases, read the worker's RSS."""
     n = QUICK if quick else FULL
     got = asyncio.run(_measure(n))
-    passed = got["open_mb"] < LIMIT_MB
+    passed = got["peak_mb"] < LIMIT_MB  # judged on the peak: a container limit must hold it
     notes = (
         f"{n:,} RecognitionCase workflows started in {got['start_seconds']:.0f} s, all in draft after "
         f"{got['draft_seconds']:.0f} s; worker RSS idle {got['idle_mb']:.0f} MB, with the open cases "
-        f"{got['open_mb']:.0f} MB (peak {got['peak_mb']:.0f} MB); ratio = open / idle. The worker keeps "
+        f"{got['open_mb']:.0f} MB (peak {got['peak_mb']:.0f} MB; the goal is judged on the peak); ratio = open / idle. The worker keeps "
         "at most max_cached_workflows (SDK default 1,000) workflows in memory; the others wait on their "
         "timers in the server and are replayed when a timer fires or a step arrives."
     )
