@@ -4,7 +4,8 @@ Same shape as workflows/recognition/workflows.py for one case that goes open -> 
 pass_review -> commune pass_review: two activities at opening (record opened, get schedule), then per
 phase (draft, village review, commune review) one local activity (the alarms) and one activity (the
 "scheduled" notice) under the lock, a long timer that is cancelled when the phase changes, and one
-activity per update. Every activity is a no-op. Kept in its own module so that the workflow sandbox
+activity per step update; the client starts it with the same `wait_opened` update
+(update-with-start) as the product's POST /cases. Every activity is a no-op. Kept in its own module so that the workflow sandbox
 imports only temporalio.
 """
 
@@ -90,6 +91,12 @@ class BareCaseWorkflow:
             await workflow.wait_condition(lambda seq=seq: self._seq != seq)
 
     @workflow.update
+    async def wait_opened(self) -> int:
+        """Like the product's: answers once the opening activities have run."""
+        await workflow.wait_condition(lambda: self._status != "opening")
+        return self._version
+
+    @workflow.update
     async def act(self, expected_version: int) -> int:
         async with self._lock:
             await workflow.execute_activity("bare_step", self._case_id, **_OPTS)
@@ -104,3 +111,18 @@ class BareCaseWorkflow:
             raise ApplicationError("opening", type="NotReady", non_retryable=True)
         if expected_version != self._version:
             raise ApplicationError("stale", type="VersionConflict", non_retryable=True)
+
+
+async def _serve(address: str, task_queue: str) -> None:
+    from temporalio.client import Client
+    from temporalio.worker import Worker
+
+    client = await Client.connect(address)
+    worker = Worker(client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=ACTIVITIES)
+    await worker.run()
+
+
+if __name__ == "__main__":  # `python -m bench._lifecycle_bare <temporal address> <task queue>`
+    import sys
+
+    asyncio.run(_serve(sys.argv[1], sys.argv[2]))

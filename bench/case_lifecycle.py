@@ -11,8 +11,10 @@ workflow, all no-ops; the same 3 updates) driven directly by a Temporal client.
 
 Per case the real workflow executes: record_case_opened, get_case_schedule, then per phase (draft,
 village review, commune review) plan_alarms (local) + one "scheduled" record_case_alarm, and one
-record_case_step per update (submit, pass_review, pass_review): 8 activities + 3 local activities,
-3 updates (the evidence upload does not touch the workflow).
+record_case_step per step update (submit, pass_review, pass_review): 8 activities + 3 local
+activities; 4 updates: POST /cases starts the workflow with its `wait_opened` update (update-with-start)
+and answers once the case is open (the bare client does the same), then 3 steps (the evidence upload
+does not touch the workflow).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 import base64
 import contextlib
 import io
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,6 +50,7 @@ MIN_RATIO = 0.8
 MODULE = "bench.case_lifecycle"
 WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): one shipped plan covers it
 BARE_QUEUE = "bench-bare-case"
+TOPOLOGY = "processes"  # or "one": see _workers
 STEP_DEADLINE = 60.0  # seconds a single case may take before the run is declared broken
 
 # The smallest PDF the content sniffer accepts.
@@ -129,7 +133,7 @@ def _full_scores() -> dict[str, float]:
     return {i.code: i.max_points for i in get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)}
 
 
-def _headers(secret_key: str, role: str) -> dict[str, str]:
+def _headers(secret_key: str, role: str, subject: str | None = None) -> dict[str, str]:
     from common.auth import Principal
     from tests.signin import bearer
 
@@ -139,6 +143,7 @@ def _headers(secret_key: str, role: str) -> dict[str, str]:
         role=role,
         scope_code=WARD,
         scope_path=f"79/{WARD}",
+        subject_id=subject,  # a household representative represents its own household
     )
     return bearer(secret_key, principal)
 
@@ -149,24 +154,28 @@ class ProductDriver:
     def __init__(self, app: Any, secret_key: str) -> None:
         self.app = app
         self.scores = _full_scores()
-        self.household = _headers(secret_key, "household_representative")
+        self.secret_key = secret_key
         self.village = _headers(secret_key, "village_officer")
         self.commune = _headers(secret_key, "commune_association_officer")
         self.retries = 0
+        self.not_ready = 0  # POST /cases answered before the case was open (its wait timed out)
         self._lock = threading.Lock()
 
-    def _step(self, case_id: str, headers: dict[str, str], version: int, body: dict[str, Any]) -> int:
+    def _step(
+        self, case_id: str, headers: dict[str, str], version: int, body: dict[str, Any], *, ready: bool
+    ) -> int:
         deadline = time.monotonic() + STEP_DEADLINE
         client = self.app.test_client()
+        # 412 (stale If-Match) is a correctness retry any client keeps; 404 / 409 NotReady can only
+        # come while the case is still opening, i.e. when POST /cases answered `ready` false.
+        retry_on = (412,) if ready else (404, 409, 412)
         while True:
             r = client.post(
                 f"/cases/{case_id}/steps", json=body, headers={**headers, "If-Match": f'"{version}"'}
             )
             if r.status_code == 200:
                 return int(r.get_json()["version"])
-            # 404 / 409 NotReady: the opening activities have not run yet; 412: the read
-            # model has not caught up yet. Both clear within milliseconds: retry (bounded).
-            if r.status_code not in (404, 409, 412) or time.monotonic() > deadline:
+            if r.status_code not in retry_on or time.monotonic() > deadline:
                 raise RuntimeError(f"step {body['action']} -> {r.status_code} {r.get_json()}")
             with self._lock:
                 self.retries += 1
@@ -178,18 +187,22 @@ class ProductDriver:
         r = client.post("/cases", json=body, headers=self.village)
         if r.status_code != 202:
             raise RuntimeError(f"open -> {r.status_code} {r.get_json()}")
-        case_id = r.get_json()["case_id"]
-        version = self._step(case_id, self.household, 1, {"action": "submit", "scores": self.scores})
+        case_id, ready = r.get_json()["case_id"], bool(r.get_json()["ready"])
+        household = _headers(self.secret_key, "household_representative", subject)
+        if not ready:
+            with self._lock:
+                self.not_ready += 1
+        version = self._step(case_id, household, 1, {"action": "submit", "scores": self.scores}, ready=ready)
         r = client.post(
             f"/cases/{case_id}/evidence",
             data={"file": (io.BytesIO(PDF), "giay-khen.pdf"), "indicator_code": "1.1"},
-            headers=self.household,
+            headers=household,
             content_type="multipart/form-data",
         )
         if r.status_code != 201:
             raise RuntimeError(f"evidence -> {r.status_code} {r.get_json()}")
-        version = self._step(case_id, self.village, version, {"action": "pass_review"})
-        version = self._step(case_id, self.commune, version, {"action": "pass_review"})
+        version = self._step(case_id, self.village, version, {"action": "pass_review"}, ready=True)
+        version = self._step(case_id, self.commune, version, {"action": "pass_review"}, ready=True)
         if version != 4:
             raise RuntimeError(f"case {case_id} ended at version {version}")
 
@@ -205,22 +218,25 @@ def _run_threads(fn: Callable[[str], None], subjects: list[str]) -> float:
 
 
 async def _bare_case(client: Any, case_id: str) -> None:
-    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.client import WithStartWorkflowOperation
+    from temporalio.common import WorkflowIDConflictPolicy
 
     from bench._lifecycle_bare import BARE_WORKFLOW
 
-    handle = await client.start_workflow(BARE_WORKFLOW, case_id, id=f"bare/{case_id}", task_queue=BARE_QUEUE)
-    version = 1
-    deadline = time.monotonic() + STEP_DEADLINE
+    # As POST /cases does: start with the `wait_opened` Update in the first workflow task.
+    start = WithStartWorkflowOperation(
+        BARE_WORKFLOW,
+        case_id,
+        id=f"bare/{case_id}",
+        task_queue=BARE_QUEUE,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+    )
+    version = await client.execute_update_with_start_workflow(
+        "wait_opened", start_workflow_operation=start, result_type=int
+    )
+    handle = await start.workflow_handle()
     for _ in range(3):
-        while True:
-            try:
-                version = await handle.execute_update("act", version, result_type=int)
-                break
-            except WorkflowUpdateFailedError:  # NotReady while opening, as the product's client sees
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.01)
+        version = await handle.execute_update("act", version, result_type=int)
     if version != 4:
         raise RuntimeError(f"bare case ended at version {version}")
 
@@ -241,19 +257,14 @@ async def _run_bare(client: Any, n: int) -> float:
 
 
 async def _measure(task: dict[str, Any]) -> dict[str, Any]:
-    from temporalio.worker import Worker
-
-    from bench._lifecycle_bare import ACTIVITIES, BareCaseWorkflow
     from common.settings import CommonSettings
-    from services.evaluation import worker as evaluation_worker
     from services.evaluation.app import build_storage, create_app
     from services.evaluation.config import Settings
     from tests.conftest import seed_reference_data
     from tests.signin import FAST_ARGON2
-    from workflows import ids
-    from workflows.worker import build_worker as build_workflow_worker
 
     n, profile = int(task["n"]), task.get("profile")
+    topology = task.get("topology", TOPOLOGY)
     tmp = Path(tempfile.mkdtemp(prefix="bench-lifecycle-"))
     env = await start_temporal()
     try:
@@ -275,35 +286,104 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
             app = create_app(settings)
             driver = ProductDriver(app, common.secret_key)
             client = env.client
-            stop = threading.Event()
-            evaluation_worker.start_relay(settings, stop)
-            out: dict[str, Any] = {"n": n, "concurrency": CONCURRENCY}
-            with ThreadPoolExecutor(max_workers=16) as executor:
-                act_worker = evaluation_worker.build_worker(
-                    client, settings, executor, ids.EVALUATION_TASK_QUEUE
-                )
-                wf_worker = build_workflow_worker(client)
-                bare_worker = Worker(
-                    client, task_queue=BARE_QUEUE, workflows=[BareCaseWorkflow], activities=ACTIVITIES
-                )
-                async with act_worker, wf_worker, bare_worker:
-                    # warm-up (untimed): imports, connections, sandbox caches on both sides
-                    await _run_bare(client, WARMUP)
-                    await asyncio.to_thread(_run_threads, driver.case, [f"WARM-{i}" for i in range(WARMUP)])
-                    driver.retries = 0
-                    out["bare_seconds"] = await _run_bare(client, n)
-                    subjects = [f"HH-{uuid.uuid4().hex[:10]}" for _ in range(n)]
-                    if profile:
-                        out.update(await _profiled(driver, subjects, profile))
-                    else:
-                        out["product_seconds"] = await asyncio.to_thread(_run_threads, driver.case, subjects)
-                    out["retries"] = driver.retries
-                    out["bare_again_seconds"] = await _run_bare(client, n)  # drift check
-            stop.set()
+            out: dict[str, Any] = {"n": n, "concurrency": CONCURRENCY, "topology": topology}
+            async with _workers(topology, client, settings, tmp):
+                # warm-up (untimed): imports, connections, sandbox caches on both sides
+                await _run_bare(client, WARMUP)
+                await asyncio.to_thread(_run_threads, driver.case, [f"WARM-{i}" for i in range(WARMUP)])
+                driver.retries = driver.not_ready = 0
+                cpu0 = _cpu_seconds()
+                out["bare_seconds"] = await _run_bare(client, n)
+                cpu1 = _cpu_seconds()
+                subjects = [f"HH-{uuid.uuid4().hex[:10]}" for _ in range(n)]
+                if profile:
+                    out.update(await _profiled(driver, subjects, profile))
+                else:
+                    out["product_seconds"] = await asyncio.to_thread(_run_threads, driver.case, subjects)
+                cpu2 = _cpu_seconds()
+                out["cpu_bare"] = {k: round(cpu1[k] - cpu0[k], 2) for k in cpu0 if k in cpu1}
+                out["cpu_product"] = {k: round(cpu2[k] - cpu1[k], 2) for k in cpu1 if k in cpu2}
+                out["retries"] = driver.retries
+                out["not_ready"] = driver.not_ready
+                out["bare_again_seconds"] = await _run_bare(client, n)  # drift check
     finally:
         await env.shutdown()
     out["peak_rss_mib"] = peak_rss_mib()
     return out
+
+
+_CHILD_PIDS: dict[str, int] = {}
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) so far of this process and of each worker process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {"web (this process)": sum(os.times()[:2])}
+    for name, pid in _CHILD_PIDS.items():
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+            found[name] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+@contextlib.asynccontextmanager
+async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # type: ignore[no-untyped-def]
+    """The workers of both sides. "processes" (the default) runs them as deployed (infra/Procfile): the
+    workflow worker and the evaluation worker (activities + outbox relay) each in its own process, the
+    bare side's worker in a third; the HTTP app stays in this process (the "web" process). "one" runs
+    them all in this process, as the first version of this benchmark did."""
+    if topology == "processes":
+        c = settings.common
+        env = {
+            **os.environ,
+            "EVALUATION_DATABASE_URL": settings.database_url,
+            "BROKER_URL": c.broker_url,
+            "TEMPORAL_ADDRESS": c.temporal_address,
+            "S3_ENDPOINT": c.s3_endpoint,
+            "S3_ACCESS_KEY": c.s3_access_key,
+            "S3_SECRET_KEY": c.s3_secret_key,
+            "EVIDENCE_BUCKET": c.evidence_bucket,
+        }
+        commands = [
+            ["-m", "workflows.worker"],
+            ["-m", "services.evaluation.worker"],
+            ["-m", "bench._lifecycle_bare", c.temporal_address, BARE_QUEUE],
+        ]
+        with contextlib.ExitStack() as stack:
+            procs = []
+            for i, args in enumerate(commands):
+                log = stack.enter_context(open(tmp / f"worker-{i}.log", "wb"))
+                procs.append(subprocess.Popen([sys.executable, *args], env=env, stdout=log, stderr=log))
+                _CHILD_PIDS[args[1]] = procs[-1].pid
+            try:
+                yield
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                for proc in procs:
+                    try:
+                        proc.wait(15)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+        return
+    from temporalio.worker import Worker
+
+    from bench._lifecycle_bare import ACTIVITIES, BareCaseWorkflow
+    from services.evaluation import worker as evaluation_worker
+    from workflows import ids
+    from workflows.worker import build_worker as build_workflow_worker
+
+    stop = threading.Event()
+    evaluation_worker.start_relay(settings, stop)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        act_worker = evaluation_worker.build_worker(client, settings, executor, ids.EVALUATION_TASK_QUEUE)
+        wf_worker = build_workflow_worker(client)
+        bare_worker = Worker(
+            client, task_queue=BARE_QUEUE, workflows=[BareCaseWorkflow], activities=ACTIVITIES
+        )
+        async with act_worker, wf_worker, bare_worker:
+            yield
+    stop.set()
 
 
 async def _profiled(driver: ProductDriver, subjects: list[str], kind: str) -> dict[str, Any]:
@@ -332,10 +412,10 @@ def run(quick: bool) -> list[Result]:
     notes = (
         f"{n} cases, {CONCURRENCY} at a time, after {WARMUP} warm-up cases each; product "
         f"{got['product_seconds']:.1f} s, bare {got['bare_seconds']:.1f} s (bare again after the product "
-        f"run: {bare_again:.1f} cases/s); {got['retries']} step retries (404/409 NotReady/412 while the "
-        "opening activities ran); Flask test client, workers, relay and Temporal client in one process; "
-        f"peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 3 updates, 8 activities + 3 local "
-        "activities on both sides. Where the time goes: docs/benchmarks-lifecycle.md."
+        f"run: {bare_again:.1f} cases/s); {got['retries']} step retries, {got.get('not_ready', 0)} cases "
+        "not ready when POST /cases answered; Flask test client and Temporal client in this process, "
+        f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 updates (wait_opened + 3 "
+        "steps), 8 activities + 3 local activities on both sides. Where the time goes: docs/benchmarks-lifecycle.md."
     )
     return [_at_least(product, bare, notes)]
 
@@ -363,7 +443,8 @@ def main() -> None:
         return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else QUICK
-    got = _child({"n": n, "profile": "--profile" in sys.argv})
+    topology = "one" if "--one" in sys.argv else TOPOLOGY
+    got = _child({"n": n, "profile": "--profile" in sys.argv, "topology": topology})
     profile = got.pop("profile", None)
     print(got)
     print(f"product {n / got['product_seconds']:.2f} cases/s, bare {n / got['bare_seconds']:.2f} cases/s")

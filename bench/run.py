@@ -1,7 +1,8 @@
 """Run the benchmarks: `python -m bench.run [names...] [--quick] [--check] [--out DIR]` (bench).
 
 Finds every module in `bench/` that defines NAME, GOAL and run(quick), runs the named ones (all by
-default), prints a table of measured vs baseline ratios and writes `latest.json` and `latest.md` to
+default), prints a table of measured vs baseline ratios and writes `latest.json`, `latest.md` and `latest.png` (ratio
+vs goal per result) to
 `bench/results/` (a full run) or to a temporary folder (`--quick`, a smoke run on small data, whose
 figures are not worth keeping). A partial full run replaces only the benchmarks it ran.
 """
@@ -27,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import bench
+from bench._plot import plot
 from bench.harness import Result, postgres_version
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -124,6 +126,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{m['memory_gib']} GiB, {m['os']}; Python {m['python']}, SQLite {m['sqlite']}, "
         f"PostgreSQL {m['postgresql'] or 'not reachable'}. Regenerate: `make bench`.",
         "",
+        "![ratio vs goal per result](latest.png)",
+        "",
     ]
     rows = [r for b in report["benchmarks"].values() for r in b["results"]]
     lines += table(rows)
@@ -162,6 +166,15 @@ def _write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _picture(report: dict[str, Any], path: Path) -> Path | None:
+    """The chart beside the tables; a failure to draw never loses the figures already written."""
+    try:
+        return plot(report, path)
+    except Exception:  # matplotlib missing or broken: the JSON and Markdown are what count
+        traceback.print_exc()
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,11 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         report["benchmarks"] = dict(sorted(report["benchmarks"].items()))
         _write(out / "latest.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         _write(out / "latest.md", markdown(report))
+        picture = _picture(report, out / "latest.png")
 
     rows = [r for b in ran.values() for r in b["results"]]
     print()
     print("\n".join(table(rows)))
-    print(f"\nwritten: {out / 'latest.json'}, {out / 'latest.md'}")
+    print(f"\nwritten: {out / 'latest.json'}, {out / 'latest.md'}{', ' + str(picture) if picture else ''}")
     if failed:
         return 2
     missed = [r["name"] for r in rows if r["passed"] is False]

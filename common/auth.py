@@ -113,6 +113,7 @@ class Principal:
     scope_code: str | None
     scope_path: str
     on_behalf_of: str | None = None
+    subject_id: str | None = None  # a household representative's own household: the only one it sees
 
     @property
     def is_staff(self) -> bool:
@@ -179,6 +180,8 @@ def issue_token(
         "sc": principal.scope_code,
         "sp": principal.scope_path,
     }
+    if principal.subject_id is not None:
+        payload["sj"] = principal.subject_id
     token = _serializer(secret_key, lambda: issued_at).dumps(payload)
     return IssuedToken(token=str(token), expires_at=datetime.fromtimestamp(issued_at + max_age_seconds, UTC))
 
@@ -204,6 +207,7 @@ def verify_token(
             role=_text(payload["rol"]),
             scope_code=None if payload["sc"] is None else _text(payload["sc"]),
             scope_path=payload["sp"] if isinstance(payload["sp"], str) else _text(payload["sp"]),
+            subject_id=None if payload.get("sj") is None else _text(payload["sj"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise AuthenticationFailed("invalid") from exc

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
+
+from common import sqlite_gate
+
+READ_ONLY_OPTION = "app_read_only"
+BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for the write lock
+# FULL (the default): every commit is on disk before it returns (an fsync of the WAL per commit).
+# NORMAL: in WAL mode still safe from corruption and from a process crash, but the last commits may be
+# lost on a power cut or an OS crash; opt in with SQLITE_SYNCHRONOUS=NORMAL where that is acceptable.
+SQLITE_SYNCHRONOUS = {"FULL": "FULL", "NORMAL": "NORMAL"}.get(
+    os.environ.get("SQLITE_SYNCHRONOUS", "FULL").upper(), "FULL"
+)
+
+
+def read_only_connection(engine: Engine) -> Connection:
+    """A connection for transactions that only read. On SQLite they begin deferred: no write lock, so
+    they do not queue behind writers (PostgreSQL readers never wait for writers anyway)."""
+    conn = engine.connect()
+    if engine.dialect.name == "sqlite":
+        return conn.execution_options(**{READ_ONLY_OPTION: True})
+    return conn
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Build an engine; SQLite gets WAL and a busy timeout so several processes can share one file."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False},
+            hide_parameters=True,
+        )
+        gate = sqlite_gate.gate_for(parsed.database)
+        sqlite_gate.install(engine, gate)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -23,6 +50,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -30,10 +58,23 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             # A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY when
             # another process wrote in between (the busy timeout does not apply to that upgrade).
             # Taking the write lock up front makes concurrent writers wait their turn instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A connection marked read-only (`read_only_connection`) only reads: in WAL mode its
+            # deferred transaction sees one consistent snapshot and neither waits for nor blocks writers.
+            # Writers of this process queue on the in-process gate first (common/sqlite_gate.py).
+            if conn.get_execution_options().get(READ_ONLY_OPTION):
+                conn.exec_driver_sql("BEGIN")
+                return
+            dbapi_conn = conn.connection.dbapi_connection
+            gate.acquire(dbapi_conn, BUSY_TIMEOUT)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                gate.release(dbapi_conn)
+                raise
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    # hide_parameters: bound values (password hashes, personal data) never reach exception texts or logs
+    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -134,9 +134,15 @@ class _PollingSqlTransport(SqlTransport):
     polling_interval = 0.2
 
 
-def broker_connection(broker_url: str, **kwargs: Any) -> Connection:
-    """A kombu connection: publisher confirms on AMQP, fast polling on the SQL transport."""
+def broker_connection(broker_url: str, *, confirm_each_publish: bool = True, **kwargs: Any) -> Connection:
+    """A kombu connection: publisher confirms on AMQP, fast polling on the SQL transport.
+
+    On AMQP every publish waits for the broker's confirm. `confirm_each_publish=False` is for a
+    publisher that puts its channel in confirm mode and awaits the confirms itself: the outbox relay
+    confirms a whole batch at once (common/outbox.py) before marking any row of it sent.
+    """
     if broker_url.startswith("sqla+"):
         return Connection(broker_url.removeprefix("sqla+"), transport=_PollingSqlTransport, **kwargs)
-    options = {"confirm_publish": True} if broker_url.startswith(("amqp", "pyamqp")) else {}
+    amqp = broker_url.startswith(("amqp", "pyamqp"))
+    options = {"confirm_publish": True} if amqp and confirm_each_publish else {}
     return Connection(broker_url, transport_options=options, **kwargs)

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import abc
 from types import TracebackType
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from common.audit import AuditTrail, append_many
 from common.audit_entry import AuditEntry, normalized
+from common.db import read_only_connection
 from common.errors import Conflict, DependencyUnavailable
 from common.events import Event
 from common.outbox import add_event
+
+
+def reading(uow: Any) -> Any:
+    """The read-only sibling of a unit of work when it offers one (`reader()`), else the unit itself:
+    for a use case's reads that come before (not inside) its writing transaction."""
+    reader = getattr(uow, "reader", None)
+    return reader() if callable(reader) else uow
 
 
 class SqlUnitOfWorkBase(abc.ABC):
@@ -21,10 +30,17 @@ class SqlUnitOfWorkBase(abc.ABC):
 
     Subclasses build their repositories in `_bind(conn)`. A service without an audit table passes none,
     and then cannot `record`.
+
+    A `read_only` unit of work is for use cases that only read (scope checks, GETs): on SQLite it does
+    not take the database's write lock, so it neither waits for nor holds up the writers; `commit()`
+    on it is refused.
     """
 
-    def __init__(self, engine: Engine, outbox: sa.Table, audit: sa.Table | None = None) -> None:
+    def __init__(
+        self, engine: Engine, outbox: sa.Table, audit: sa.Table | None = None, *, read_only: bool = False
+    ) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._outbox = outbox
         self._audit = audit
         self._conn: Connection | None = None
@@ -37,7 +53,7 @@ class SqlUnitOfWorkBase(abc.ABC):
 
     def __enter__(self) -> SqlUnitOfWorkBase:
         try:
-            self._conn = self._engine.connect()
+            self._conn = read_only_connection(self._engine) if self._read_only else self._engine.connect()
             self._conn.begin()
         except sa.exc.OperationalError as exc:
             raise DependencyUnavailable("database", str(exc)) from exc
@@ -89,6 +105,8 @@ class SqlUnitOfWorkBase(abc.ABC):
     def commit(self) -> None:
         """Write the outbox rows and the audit entries, then commit everything atomically."""
         assert self._conn is not None
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         for event in self._events:
             add_event(self._conn, self._outbox, event)
         self._events = []

@@ -15,6 +15,9 @@ from common.errors import DomainError
 from common.health import Check, run_checks
 
 logger = logging.getLogger(__name__)
+# The largest list offset accepted: beyond it a page is empty anyway, and SQLite's INTEGER overflows
+# past 2**63 (a 500 found by fuzzing the OpenAPI documents).
+MAX_OFFSET = 2**31 - 1
 
 
 class Schema(ma.Schema):
@@ -38,6 +41,21 @@ def envelope(status: int, code: str, message: str, errors: dict[str, Any] | None
     return jsonify(body), status
 
 
+class ErrorEnvelopeSchema(ma.Schema):
+    """The error envelope as the OpenAPI documents describe it (what `envelope` sends)."""
+
+    code = ma.fields.String(metadata={"description": "Machine-readable error code, e.g. validation_error"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    message = ma.fields.String(metadata={"description": "Human-readable message (Vietnamese first)"})
+    errors = ma.fields.Dict(metadata={"description": "Per-field reasons, when the input was at fault"})
+
+
+class _Api(Api):
+    """flask-smorest's Api documenting the project's error envelope instead of its own error schema."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+
 def make_api(app: Flask, title: str) -> Api:
     """Configure flask-smorest (OpenAPI at /openapi.json) and the error handlers."""
     app.config.setdefault("API_TITLE", title)
@@ -45,7 +63,7 @@ def make_api(app: Flask, title: str) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = Api(app)
+    api = _Api(app)
     _register_error_handlers(app)
     return api
 
@@ -55,9 +73,13 @@ def _register_error_handlers(app: Flask) -> None:
     def _domain(exc: DomainError) -> Any:
         if exc.status >= 500:
             logger.warning("dependency unavailable: %s", exc.errors)
-        return envelope(
+        response, status = envelope(
             exc.status, exc.code, exc.message_en if wants_english() else exc.message_vi, exc.errors
         )
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:

@@ -3,7 +3,7 @@
 import os
 import sys
 
-_DEFAULT_PORTS = {"evaluation": "8001", "awards": "8002", "notifications": "8003"}
+_DEFAULT_PORTS = {"evaluation": "8001", "awards": "8002", "notifications": "8003", "web": "8000"}
 _app = next((a for a in sys.argv if a.startswith("services.")), "services.evaluation.app")
 _service = _app.split(".")[1]
 

@@ -20,6 +20,7 @@ def main() -> None:
         "evaluation": settings.evaluation_url,
         "awards": settings.awards_url,
         "notifications": settings.notifications_url,
+        "web": f"http://{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('WEB_PORT', '8000')}",
     }
     pending = dict(services)
     deadline = time.time() + 300
@@ -36,7 +37,12 @@ def main() -> None:
     else:
         print(f"All services healthy in {time.time() - started:.1f} s", flush=True)
     ui = os.environ.get("TEMPORAL_UI_PORT", "8233")
-    lines = [f"  {name:<14} {url}  (OpenAPI: {url}/openapi.json)" for name, url in services.items()]
+    lines = [
+        f"  {name:<14} {url}  (OpenAPI: {url}/openapi.json)" for name, url in services.items() if name != "web"
+    ]
+    lines.insert(
+        0, f"  {'web (staff)':<14} {services['web']}  (demo users: docs/web.md, e.g. truong-thon / hoc-tap-2026)"
+    )
     lines.append(f"  {'temporal ui':<14} http://127.0.0.1:{ui}")
     lines.append(f"  {'s3':<14} http://{settings.s3_endpoint}  bucket {settings.evidence_bucket}")
     print("\n".join(lines), flush=True)

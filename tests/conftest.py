@@ -72,20 +72,15 @@ async def assert_eventually(check: Callable[[], Any], timeout: float = 20.0, int
 # --- Temporal -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-async def temporal_env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server (long timers in seconds), or a dev server / address by option."""
-    mode = request.config.getoption("--workflow-environment")
+async def start_workflow_environment(mode: str) -> WorkflowEnvironment:
+    """The time-skipping test server (long timers in seconds), a local dev server, or an address."""
     if mode == "time-skipping":
-        env = await WorkflowEnvironment.start_time_skipping(
+        return await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(BIN / "temporal-test-server")
         )
-    elif mode == "local":
-        env = await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"), ui=False)
-    else:
-        env = WorkflowEnvironment.from_client(await Client.connect(mode))
-    yield env
-    await env.shutdown()
+    if mode == "local":
+        return await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"), ui=False)
+    return WorkflowEnvironment.from_client(await Client.connect(mode))
 
 
 @pytest.fixture(scope="session")
@@ -98,12 +93,6 @@ async def temporal_dev() -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
-
-
-@pytest.fixture
-def client(temporal_env: WorkflowEnvironment) -> Client:
-    """The Temporal client of the session's workflow environment."""
-    return temporal_env.client
 
 
 def new_task_queue() -> str:

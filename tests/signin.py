@@ -35,6 +35,7 @@ def create_user(
     username: str | None = None,
     password: str = PASSWORD,
     passwords: Any = None,
+    subject_id: str | None = None,
 ) -> User:
     """An account created through the service layer (no caller: as the bootstrap CLI does)."""
     engine = make_engine(database_url)
@@ -47,6 +48,7 @@ def create_user(
             password=password,
             role=role,
             scope_code=scope_code,
+            subject_id=subject_id,
         )
     finally:
         engine.dispose()
@@ -60,13 +62,58 @@ def login(api: Any, username: str, password: str = PASSWORD, **headers: str) -> 
 
 
 def sign_in(
-    api: Any, database_url: str, *, role: str, scope_code: str | None, username: str | None = None
+    api: Any,
+    database_url: str,
+    *,
+    role: str,
+    scope_code: str | None,
+    username: str | None = None,
+    subject_id: str | None = None,
 ) -> dict[str, str]:
-    """Create an account and sign it in: the headers of a real user of `role` over `scope_code`."""
-    user = create_user(database_url, role=role, scope_code=scope_code, username=username)
+    """Create an account and sign it in: the headers of a real user of `role` over `scope_code` (a household
+    representative names their household by `subject_id`)."""
+    user = create_user(
+        database_url, role=role, scope_code=scope_code, username=username, subject_id=subject_id
+    )
     return login(api, user.username)
 
 
 def bearer(secret_key: str, principal: Principal) -> dict[str, str]:
     """Headers with a token issued directly to `principal` (no account needed: tokens are stateless)."""
     return {"Authorization": f"Bearer {issue_token(principal, secret_key=secret_key).token}"}
+
+
+def add_household(
+    database_url: str, *, commune_code: str, code: str, village: str = "T1", household_id: str | None = None
+) -> str:
+    """A household in a new village `village` of the commune (for household representatives' accounts);
+    returns its id (`household_id` when given: a readable id that tests can type and find on pages)."""
+    import uuid
+
+    from services.evaluation.adapters import tables as t
+    from services.evaluation.service import admin_units
+
+    engine = make_engine(database_url)
+    try:
+        unit = admin_units.create_village(
+            SqlUnitOfWork(engine),
+            commune_code=commune_code,
+            local_code=village,
+            name=f"Thôn {village}",
+            kind="thon",
+        )
+        household_id = household_id or str(uuid.uuid4())
+        with engine.begin() as db:
+            db.execute(
+                t.households.insert().values(
+                    id=household_id,
+                    commune_code=commune_code,
+                    household_code=code,
+                    village_code=unit.code,
+                    head_name="Nguyễn Văn Hộ",
+                    address=f"Thôn {village}",
+                )
+            )
+        return household_id
+    finally:
+        engine.dispose()

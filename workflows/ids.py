@@ -13,3 +13,18 @@ NOTIFICATIONS_TASK_QUEUE = "notifications"
 def recognition_workflow_id(year: int, title: str, subject_id: str) -> str:
     """One recognition case per (year, title, subject): a double submit never opens two cases."""
     return f"recognition/{year}/{title}/{subject_id}"
+
+
+def annual_report_workflow_id(plan_code: str, year: int, unit_code: str) -> str:
+    """One annual report per (plan, year, reporting unit): starting it twice never opens two."""
+    return f"annual-report/{plan_code}/{year}/{unit_code}"
+
+
+def yearly_round_workflow_id(admin_unit_code: str, year: int, plan_code: str) -> str:
+    """One yearly round per (commune, year, plan): opening it twice starts nothing new."""
+    return f"yearly-round/{admin_unit_code}/{year}/{plan_code}"
+
+
+def nomination_round_workflow_id(round_id: str) -> str:
+    """One NominationRound per award round."""
+    return f"nomination-round/{round_id}"

@@ -15,3 +15,13 @@ DATABASE_WRITE = RetryPolicy(
     non_retryable_error_types=["ValidationFailed", "NotFound", "InvalidTransition"],
 )
 DATABASE_WRITE_TIMEOUT = timedelta(seconds=30)
+
+# Award round steps (NominationRound): the same, and the awards service's business refusals are final.
+AWARDS_WRITE = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=[
+        "ValidationFailed", "NotFound", "InvalidTransition", "WrongPhase", "RoundNotFound", "QuotaExceeded",
+    ],
+)  # fmt: skip

@@ -8,15 +8,20 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import Engine
 
+from common.auth import service_token_provider
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
+from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
+from common.web_auth import init_auth
+from services.awards.adapters.catalog import Catalog, shipped_catalog
+from services.awards.adapters.evaluation_client import EvaluationClient
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
-from services.awards.api import rounds
+from services.awards.api import nominations, rounds
 from services.awards.config import Settings
 
-MODULES = (rounds,)
+MODULES = (rounds, nominations)
 
 
 @dataclass
@@ -27,6 +32,30 @@ class Container:
     engine: Engine
     gateway: TemporalGateway
     uow: Callable[[], SqlUnitOfWork]
+    storage: ObjectStorage
+    evaluation: EvaluationClient
+    catalog: Catalog
+
+
+def build_storage(settings: Settings) -> ObjectStorage:
+    """The awards bucket on the configured S3 server."""
+    c = settings.common
+    return ObjectStorage(
+        c.s3_endpoint,
+        c.s3_access_key,
+        c.s3_secret_key,
+        settings.documents_bucket,
+        secure=c.s3_secure,
+        region=c.s3_region,
+    )
+
+
+def build_evaluation_client(settings: Settings) -> EvaluationClient:
+    """The evaluation service's API, called with this service's own token."""
+    token = service_token_provider(
+        "awards", secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+    )
+    return EvaluationClient(settings.common.evaluation_url, token=token)
 
 
 def _checks(app: Flask) -> dict[str, Check]:
@@ -43,14 +72,21 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     app = Flask("awards")
+    app.config["MAX_CONTENT_LENGTH"] = 21 * 1024 * 1024
     app.extensions["awards"] = Container(
         settings=settings,
         engine=engine,
         gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
         uow=lambda: SqlUnitOfWork(engine),
+        storage=build_storage(settings),
+        evaluation=build_evaluation_client(settings),
+        catalog=shipped_catalog(),
     )
     api = make_api(app, "Khen thưởng — awards service")
     api.register_blueprint(health_blueprint(_checks))
+    init_auth(
+        app, api, secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+    )
     for module in MODULES:
         api.register_blueprint(module.blp)
     return app

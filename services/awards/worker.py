@@ -16,6 +16,7 @@ from common.startup import wait_for_async
 from services.awards.activities import AwardsActivities
 from services.awards.adapters import tables
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
+from services.awards.app import build_storage
 from services.awards.config import Settings
 from workflows import ids
 
@@ -36,7 +37,8 @@ async def main() -> None:
             settings.common.temporal_address, namespace=settings.common.temporal_namespace
         ),
     )
-    acts = AwardsActivities(lambda: SqlUnitOfWork(engine))
+    storage = build_storage(settings)  # its bucket is made on first use by the activities
+    acts = AwardsActivities(lambda: SqlUnitOfWork(engine), storage)
     with ThreadPoolExecutor(max_workers=8) as executor:
         logger.info("awards worker on queue %s", ids.AWARDS_TASK_QUEUE)
         try:

@@ -10,8 +10,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from common.errors import DependencyUnavailable, DomainError
-from services.evaluation.service import case_steps, cases
+from services.evaluation.service import annual_reports, case_steps, cases
 from services.evaluation.service.ports import UnitOfWork
+from workflows.annual_report import contracts as ar
 from workflows.recognition import contracts as c
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,8 +41,9 @@ def business_errors_final(fn: F) -> F:
 class EvaluationActivities:
     """Activities built by the service's worker with their dependencies; each is idempotent."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], storage: Any = None) -> None:
         self._uow = uow_factory
+        self._storage = storage  # object storage for the round's documents
 
     @activity.defn(name=c.RECORD_CASE_OPENED)
     @business_errors_final
@@ -73,12 +75,43 @@ class EvaluationActivities:
         """Record a reminder, a missed deadline or an escalation step (once)."""
         return case_steps.record_case_alarm(self._uow(), inp=inp)
 
+    @activity.defn(name=ar.OPEN_ANNUAL_REPORT)
+    @business_errors_final
+    def open_annual_report(self, inp: ar.OpenReportInput) -> ar.ReportSchedule:
+        """Write the annual report (once) and answer its schedule from the plan."""
+        return annual_reports.open_annual_report(self._uow(), inp=inp)
+
+    @activity.defn(name=ar.RECORD_REPORT_SUBMITTED)
+    @business_errors_final
+    def record_report_submitted(self, inp: ar.ReportSubmittedInput) -> bool:
+        """Snapshot and audit a report's submission (once)."""
+        return annual_reports.record_report_submitted(self._uow(), inp=inp)
+
+    @activity.defn(name=ar.RECORD_REPORT_ALARM)
+    @business_errors_final
+    def record_report_alarm(self, inp: ar.ReportAlarmInput) -> bool:
+        """Record a report's reminder, missed deadline or escalation step (once)."""
+        return annual_reports.record_report_alarm(self._uow(), inp=inp)
+
+    @activity.defn(name=ar.RECORD_REPORT_ROLLUP)
+    @business_errors_final
+    def record_report_rollup(self, inp: ar.RollupInput) -> bool:
+        """Sum the reports of the units below into this one (once)."""
+        return annual_reports.record_report_rollup(self._uow(), inp=inp)
+
     def all(self) -> list[Callable[..., object]]:
-        """Every activity, for the worker."""
+        """Every activity, for the worker (the yearly round's too)."""
+        from services.evaluation.round_activities import RoundActivities
+
         return [
+            *RoundActivities(self._uow, self._storage).all(),
             self.record_case_opened,
             self.record_case_withdrawn,
             self.get_case_schedule,
             self.record_case_step,
             self.record_case_alarm,
+            self.open_annual_report,
+            self.record_report_submitted,
+            self.record_report_alarm,
+            self.record_report_rollup,
         ]

@@ -11,16 +11,47 @@ from sqlalchemy import Engine
 
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
+from common.login_guard import LoginGuard, LoginLimits
 from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
 from common.web_auth import init_auth
 from services.evaluation.adapters.passwords import Argon2Passwords
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-from services.evaluation.api import admin_units, audit, auth, cases, evidence, imports, plans, subjects, tasks
+from services.evaluation.api import (
+    admin_units,
+    annual_reports,
+    audit,
+    auth,
+    case_criteria,
+    cases,
+    evidence,
+    imports,
+    plans,
+    recognitions,
+    reports,
+    rounds,
+    subjects,
+    tasks,
+)
 from services.evaluation.config import Settings
 
-MODULES = (auth, admin_units, cases, evidence, imports, plans, subjects, tasks, audit)
+MODULES = (
+    auth,
+    admin_units,
+    cases,
+    evidence,
+    imports,
+    plans,
+    subjects,
+    tasks,
+    audit,
+    recognitions,
+    rounds,
+    reports,
+    annual_reports,
+    case_criteria,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +66,10 @@ class Container:
     gateway: TemporalGateway
     uow: Callable[[], SqlUnitOfWork]
     passwords: Argon2Passwords
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit of work for use cases that only read (no SQLite write lock, cannot commit)."""
+        return SqlUnitOfWork(self.engine, read_only=True)
 
 
 def build_storage(settings: Settings) -> ObjectStorage:
@@ -88,6 +123,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("evaluation")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1024 * 1024
     app.extensions["evaluation"] = build_container(settings)
+    app.extensions["login_guard"] = LoginGuard(
+        LoginLimits(
+            per_account=settings.login_max_failures,
+            per_address=settings.login_max_failures_per_address,
+            window=settings.login_failure_window_seconds,
+        )
+    )
     api = make_api(app, "Đánh giá công nhận — evaluation service")
     api.register_blueprint(health_blueprint(_checks))
     init_auth(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from common.auth import ROLES
@@ -86,6 +88,7 @@ def import_file(settings: Settings, kind: str, path: str, commune_code: str | No
 @click.option("--national", is_flag=True, help="Scope the user to the whole country instead of a unit.")
 @click.option("--full-name", help="Full name (default: the username).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--household", "subject_id", help="household_representative: the id of its household.")
 @click.pass_obj
 def create_user(
     settings: Settings,
@@ -95,6 +98,7 @@ def create_user(
     national: bool,
     full_name: str | None,
     password_stdin: bool,
+    subject_id: str | None,
 ) -> None:
     """Create an account, e.g. the first administrator (password prompted, or --password-stdin)."""
     import sys
@@ -119,6 +123,7 @@ def create_user(
             password=password,
             role=role,
             scope_code=scope_code,
+            subject_id=subject_id,
         )
     except DomainError as exc:
         raise click.ClickException(f"{exc.message_en} {exc.errors or ''}".strip()) from exc
@@ -144,6 +149,79 @@ def verify_audit(settings: Settings, case_id: str | None, max_problems: int) -> 
     click.echo(f"audit: {report.chains} chains, {report.entries} entries, {report.bad_chains} tampered")
     if not report.ok:
         raise SystemExit(1)
+
+
+# Demo accounts for `make run`: one per role on the demo commune (Phường Vũng Tàu, HCMC, which a shipped
+# plan covers); the auditor and the administrator answer for the whole country. docs/web.md lists them.
+# The demo register (two residential groups, three households: infra/samples/demo/) is imported first, and
+# the household representative's account is linked to household H001.
+DEMO_COMMUNE = "26506"
+DEMO_REGISTER = Path(__file__).resolve().parents[2] / "infra" / "samples" / "demo"
+DEMO_HOUSEHOLD = "H001"
+DEMO_PASSWORD = "hoc-tap-2026"
+DEMO_USERS = (
+    ("ho-gia-dinh", "household_representative", "Nguyễn Văn Hộ", DEMO_COMMUNE),
+    ("truong-thon", "village_officer", "Trần Thị Thôn", DEMO_COMMUNE),
+    ("can-bo-hoi", "commune_association_officer", "Lê Văn Hội", DEMO_COMMUNE),
+    ("trung-tam", "learning_centre_staff", "Phạm Thị Tâm", DEMO_COMMUNE),
+    ("chu-tich", "commune_chairman", "Hoàng Văn Chủ", DEMO_COMMUNE),
+    ("thu-truong", "unit_head", "Vũ Thị Trưởng", DEMO_COMMUNE),
+    ("kiem-toan", "auditor", "Đặng Văn Kiểm", None),
+    ("quan-tri", "administrator", "Bùi Thị Quản", None),
+)
+
+
+@cli.command("seed-demo")
+@click.option("--password", default=DEMO_PASSWORD, show_default=True, help="The demo accounts' password.")
+@click.pass_obj
+def seed_demo(settings: Settings, password: str) -> None:
+    """Create one demo account per role on the demo commune (idempotent: existing accounts are kept)."""
+    from common.errors import DomainError
+    from services.evaluation.app import build_passwords
+    from services.evaluation.service import users
+
+    uow = SqlUnitOfWork(make_engine(settings.database_url))
+    hasher = build_passwords(settings)
+    household_id = _import_demo_register(uow)
+    for username, role, full_name, scope_code in DEMO_USERS:
+        try:
+            users.create_user(
+                uow,
+                hasher,
+                username=username,
+                full_name=full_name,
+                password=password,
+                role=role,
+                scope_code=scope_code,
+                subject_id=household_id if role == "household_representative" else None,
+            )
+            state = "created"
+        except DomainError as exc:
+            if exc.status != 409:
+                raise click.ClickException(f"{username}: {exc.message_en} {exc.errors or ''}") from exc
+            state = "exists"
+        click.echo(f"demo user {username:<12} {role:<28} {scope_code or 'national':<8} {state}")
+
+
+def _import_demo_register(uow: SqlUnitOfWork) -> str:
+    """Import the demo commune's villages and households (a re-import changes nothing); the id of the
+    demo household."""
+    from services.evaluation.service import subjects
+
+    for kind in ("villages", "households"):
+        run = imports.import_subjects(
+            uow,
+            kind=kind,
+            file_name=f"{kind}.csv",
+            source=str(DEMO_REGISTER / f"{kind}.csv"),
+            file_format="csv",
+            options=ImportOptions(commune_code=DEMO_COMMUNE),
+            created_by="seed-demo",
+        )
+        if run.status != "imported":
+            raise click.ClickException(f"demo {kind}: {run.entries[:3]}")
+    page = subjects.list_subjects(uow, kind="household", within=DEMO_COMMUNE, limit=1000)
+    return next(str(h["id"]) for h in page.items if h["code"] == DEMO_HOUSEHOLD)
 
 
 if __name__ == "__main__":

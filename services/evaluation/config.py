@@ -15,7 +15,7 @@ SERVICE = "evaluation"
 class Settings:
     """Everything the evaluation service's processes need, built once per process."""
 
-    database_url: str = "sqlite:///var/evaluation.db"
+    database_url: str = field(default="sqlite:///var/evaluation.db", repr=False)  # may hold a password
     common: CommonSettings = field(default_factory=CommonSettings)
     max_upload_bytes: int = 25 * 1024 * 1024
     presign_expiry_seconds: int = 300
@@ -24,6 +24,10 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
+    # Failed sign-ins tolerated per (account, address) and per address within the window (0: no limit).
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 50
+    login_failure_window_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -37,4 +41,11 @@ class Settings:
             argon2_time_cost=int(e.get("ARGON2_TIME_COST", str(cls.argon2_time_cost))),
             argon2_memory_kib=int(e.get("ARGON2_MEMORY_KIB", str(cls.argon2_memory_kib))),
             argon2_parallelism=int(e.get("ARGON2_PARALLELISM", str(cls.argon2_parallelism))),
+            login_max_failures=int(e.get("LOGIN_MAX_FAILURES", str(cls.login_max_failures))),
+            login_max_failures_per_address=int(
+                e.get("LOGIN_MAX_FAILURES_PER_ADDRESS", str(cls.login_max_failures_per_address))
+            ),
+            login_failure_window_seconds=float(
+                e.get("LOGIN_FAILURE_WINDOW_SECONDS", str(cls.login_failure_window_seconds))
+            ),
         )

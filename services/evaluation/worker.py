@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, task_queue: str) -> Worker:
     """The activity worker of this service (tests pass their own task queue)."""
     engine = make_engine(settings.database_url)
-    acts = EvaluationActivities(lambda: SqlUnitOfWork(engine))
+    acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), build_storage(settings))
     return Worker(client, task_queue=task_queue, activities=acts.all(), activity_executor=executor)
 
 

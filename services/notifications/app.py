@@ -12,9 +12,12 @@ from common.db import make_engine
 from common.health import Check, broker_check, database_check
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
+from common.web_auth import init_auth
 from services.notifications.adapters.broker import KombuPublisher
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
+from services.notifications.adapters.url_guard import WebhookUrlGuard
 from services.notifications.api import dead_letters, inbox, preferences, webhooks
+from services.notifications.bootstrap import build_url_guard
 from services.notifications.config import Settings
 
 MODULES = (inbox, preferences, webhooks, dead_letters)
@@ -29,6 +32,7 @@ class Container:
     gateway: TemporalGateway
     uow: Callable[[], SqlUnitOfWork]
     publisher: KombuPublisher
+    url_guard: WebhookUrlGuard
 
 
 def _checks(app: Flask) -> dict[str, Check]:
@@ -51,9 +55,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         gateway=TemporalGateway(settings.common.temporal_address, settings.common.temporal_namespace),
         uow=lambda: SqlUnitOfWork(engine),
         publisher=KombuPublisher(settings.common.broker_url),
+        url_guard=build_url_guard(settings),
     )
     api = make_api(app, "Thông báo — notifications service")
     api.register_blueprint(health_blueprint(_checks))
+    # The same stateless tokens as the evaluation service (same SECRET_KEY): see api/access.py.
+    init_auth(
+        app, api, secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+    )
     for module in MODULES:
         api.register_blueprint(module.blp)
     return app

@@ -9,6 +9,7 @@ from datetime import timedelta
 from common.auth import service_token_provider
 from services.notifications.adapters.recipients import HttpRecipientResolver
 from services.notifications.adapters.smtp import SmtpMailer
+from services.notifications.adapters.url_guard import WebhookUrlGuard
 from services.notifications.adapters.webhook_poster import HttpWebhookPoster
 from services.notifications.config import Settings
 from services.notifications.service.dispatch import Senders, SendPolicy
@@ -21,8 +22,13 @@ def build_senders(settings: Settings) -> Senders:
     """E-mail when SMTP is configured, webhooks always."""
     return Senders(
         mailer=SmtpMailer(settings.smtp) if settings.smtp.enabled else None,
-        webhooks=HttpWebhookPoster(timeout=settings.webhook_timeout),
+        webhooks=HttpWebhookPoster(timeout=settings.webhook_timeout, guard=build_url_guard(settings)),
     )
+
+
+def build_url_guard(settings: Settings) -> WebhookUrlGuard:
+    """The SSRF guard for webhook URLs, with the configured allow-list."""
+    return WebhookUrlGuard(settings.webhook_allow_networks)
 
 
 def send_policy(settings: Settings) -> SendPolicy:

@@ -34,7 +34,7 @@ class SmtpSettings:
 class Settings:
     """Everything the notifications processes need."""
 
-    database_url: str = "sqlite:///var/notifications.db"
+    database_url: str = field(default="sqlite:///var/notifications.db", repr=False)  # may hold a password
     common: CommonSettings = field(default_factory=CommonSettings)
     max_delivery_attempts: int = 5  # of handling one event before it is dead-lettered
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -47,7 +47,11 @@ class Settings:
     send_max_attempts: int = 8  # sends of one delivery before it is marked failed
     send_lease_seconds: float = 300.0  # a claimed delivery whose sender died is re-sent after this
     dispatch_interval: float = 5.0  # how often the consumer sweeps deliveries that are due
+    batch_size: int = 50  # events handled in one transaction by the consumer (then each acknowledged)
     message_id_domain: str = "notifications.hoc-tap.local"
+    # Networks (CIDR) webhooks may reach although not public, e.g. "127.0.0.0/8,::1" for a receiver on
+    # the same host; empty (the default): loopback, private, link-local and metadata addresses are refused.
+    webhook_allow_networks: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,4 +74,8 @@ class Settings:
             send_max_attempts=int(e.get("NOTIFICATIONS_SEND_MAX_ATTEMPTS", "8")),
             send_lease_seconds=float(e.get("NOTIFICATIONS_SEND_LEASE_SECONDS", "300")),
             dispatch_interval=float(e.get("NOTIFICATIONS_DISPATCH_INTERVAL", "5")),
+            batch_size=int(e.get("NOTIFICATIONS_BATCH_SIZE", "50")),
+            webhook_allow_networks=tuple(
+                n.strip() for n in e.get("NOTIFICATIONS_WEBHOOK_ALLOW_NETWORKS", "").split(",") if n.strip()
+            ),
         )

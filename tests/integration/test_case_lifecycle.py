@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,16 +24,27 @@ pytestmark = pytest.mark.integration
 FULL = {i.code: i.max_points for i in get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)}
 
 
+# The household of each case opened here; a household representative's token names its household.
+_SUBJECT_OF: dict[str, str] = {}
+_LAST_SUBJECT: list[str] = [""]
+
+
 def _headers(
-    role: str, version: int | None = None, user: str | None = None, scope: str | None = HCMC_WARD
+    role: str,
+    version: int | None = None,
+    user: str | None = None,
+    scope: str | None = HCMC_WARD,
+    subject: str | None = None,
 ) -> dict[str, str]:
-    """A token for `role` over the ward (or the whole country with scope=None); tokens are stateless."""
+    """A token for `role` over the ward (or the whole country with scope=None); tokens are stateless.
+    A household representative represents `subject` (default: the household of the last case opened)."""
     principal = Principal(
         user_id=f"id-{role}",
         username=user or f"{role}-1",
         role=role,
         scope_code=scope,
         scope_path=f"79/{scope}" if scope else "",
+        subject_id=(subject or _LAST_SUBJECT[0]) if role == "household_representative" else None,
     )
     h = bearer(DEFAULT_SECRET_KEY, principal)
     if version is not None:
@@ -52,6 +64,7 @@ async def _open(stack: Stack) -> str:
     )
     assert r.status_code == 202, r.get_json()
     case_id = r.get_json()["case_id"]
+    _SUBJECT_OF[case_id] = _LAST_SUBJECT[0] = body["subject_id"]
 
     async def ready() -> None:
         got = await asyncio.to_thread(
@@ -69,8 +82,73 @@ async def _open(stack: Stack) -> str:
 
 async def _step(stack: Stack, case_id: str, role: str, version: int | None, **body: Any):
     return await asyncio.to_thread(
-        stack.evaluation.post, f"/cases/{case_id}/steps", json=body, headers=_headers(role, version)
+        stack.evaluation.post,
+        f"/cases/{case_id}/steps",
+        json=body,
+        headers=_headers(role, version, subject=_SUBJECT_OF.get(case_id)),
     )
+
+
+async def test_opening_answers_when_the_case_takes_its_first_step(stack: Stack) -> None:
+    """POST /cases waits for the opening activities: no polling before the first step."""
+    body = {"year": 2027, "title": "learning_family", "subject_id": f"HH-{uuid.uuid4().hex[:8]}"}
+    body["admin_unit_code"] = HCMC_WARD
+    r = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+    )
+    assert r.status_code == 202 and r.get_json()["ready"] is True, r.get_json()
+    case_id = r.get_json()["case_id"]
+    _SUBJECT_OF[case_id] = body["subject_id"]
+    got = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+    )
+    assert got.status_code == 200 and got.headers["ETag"] == '"1"'
+    r = await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+    assert r.status_code == 200, r.get_json()
+    again = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+    )
+    assert again.status_code == 200 and again.get_json()["created"] is False
+    assert again.get_json()["case_id"] == case_id and again.get_json()["ready"] is True
+
+
+async def test_opening_with_no_worker_answers_not_ready_in_bounded_time(temporal_dev: Any) -> None:
+    """Update-with-start when nothing runs the workflow: the wait runs out, the workflow is started all
+    the same (created), and the same start again creates nothing; both within the bound."""
+    from common.temporal_gateway import TemporalGateway
+    from workflows.recognition import contracts as c
+
+    target = temporal_dev.client.service_client.config.target_host
+    gateway = TemporalGateway(target, temporal_dev.client.namespace)
+    workflow_id = f"recognition/2027/learning_family/HH-{uuid.uuid4().hex[:8]}"
+    arg = c.CaseInput(
+        case_id=uuid.uuid4().hex,
+        year=2027,
+        title="learning_family",
+        subject_id="HH-x",
+        admin_unit_code=HCMC_WARD,
+        opened_by="test",
+        plan_code="ho-chi-minh-city-2023",
+    )
+
+    def open_() -> tuple[Any, Any, float]:
+        started = time.monotonic()
+        got, ready = gateway.start_and_wait(
+            c.WORKFLOW_NAME,
+            arg,
+            workflow_id=workflow_id,
+            task_queue=f"nobody-polls-{uuid.uuid4().hex[:6]}",
+            update=c.WAIT_OPENED,
+            timeout=1.0,
+            result_type=c.CaseStatus,
+        )
+        return got, ready, time.monotonic() - started
+
+    first, ready, took = await asyncio.to_thread(open_)
+    assert first.created is True and ready is None and took < 5, (first, took)
+    again, ready, took = await asyncio.to_thread(open_)
+    assert again.created is False and ready is None and took < 5, (again, took)
+    await temporal_dev.client.get_workflow_handle(workflow_id).terminate("test over")
 
 
 async def test_a_case_goes_through_every_step_by_http(stack: Stack) -> None:

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from kombu import Producer
+from amqp.exceptions import MessageNacked
+from kombu import Producer, Queue
+from kombu.exceptions import OperationalError
 
 from common import events as ev
 from common.db import make_engine
@@ -147,3 +149,61 @@ async def test_a_poison_message_is_dead_lettered_after_bounded_retries(
     finally:
         consumer.should_stop = True
         thread.join(10)
+
+
+def _queue_bound_to_everything(conn, **arguments: object) -> Queue:  # type: ignore[no-untyped-def]
+    queue = Queue(
+        f"test.{uuid.uuid4().hex[:8]}",
+        ev.exchange(),
+        routing_key="#",
+        durable=True,
+        queue_arguments=arguments,
+    )
+    queue(conn.default_channel).declare()
+    return queue
+
+
+def test_the_relay_publishes_a_batch_then_awaits_its_confirms_once(
+    evaluation_engine: sa.Engine, broker_url: str
+) -> None:
+    events = _write_events(evaluation_engine, 25, "x")
+    relay = OutboxRelay(evaluation_engine, evaluation_tables.outbox, broker_url, batch_size=10)
+    received: list[tuple[str, dict]] = []
+    # The connection run_forever uses: on AMQP no confirm per message, the relay confirms each batch.
+    with ev.broker_connection(broker_url, confirm_each_publish=False) as conn:
+        queue = _queue_bound_to_everything(conn)
+        sent = []
+        while n := _relay_retrying(relay, conn):
+            sent.append(n)
+        assert sent == [10, 10, 5]
+        assert pending_count(evaluation_engine, evaluation_tables.outbox) == 0
+
+        def on_message(body: dict, message) -> None:  # type: ignore[no-untyped-def]
+            received.append((message.properties["message_id"], body))
+            message.ack()
+
+        with conn.Consumer([queue], callbacks=[on_message], accept=["json"]):
+            deadline = time.monotonic() + 30
+            while len(received) < 25 and time.monotonic() < deadline:
+                try:
+                    conn.drain_events(timeout=1)
+                except TimeoutError:
+                    pass
+    assert received == [(e.id, e.to_message()) for e in events]  # in order, once each, bodies intact
+
+
+def test_a_batch_the_broker_refuses_stays_in_the_outbox(
+    evaluation_engine: sa.Engine, broker_url: str
+) -> None:
+    if not broker_url.startswith("amqp"):
+        pytest.skip("publisher confirms (and nacks) are RabbitMQ's")
+    _write_events(evaluation_engine, 10, "x")
+    relay = OutboxRelay(evaluation_engine, evaluation_tables.outbox, broker_url, batch_size=10)
+    for confirm_each_publish in (False, True):
+        with ev.broker_connection(broker_url, confirm_each_publish=confirm_each_publish) as conn:
+            # A full queue that refuses more: the broker nacks the publishes routed to it.
+            _queue_bound_to_everything(conn, **{"x-max-length": 3, "x-overflow": "reject-publish"})
+            # A confirm per message: kombu's retry publishes the refused one again, then gives up.
+            with pytest.raises(MessageNacked if not confirm_each_publish else OperationalError):
+                relay.relay_once(conn)
+        assert pending_count(evaluation_engine, evaluation_tables.outbox) == 10  # none marked sent

@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from kombu import Producer
 
 from common import events as ev
+from common.auth import Principal
 from common.db import make_engine
 from services.evaluation.adapters import tables as evaluation_tables
 from services.notifications.adapters import tables as notification_tables
 from tests.conftest import HCMC_WARD, assert_eventually
 from tests.integration.conftest import Stack
+from tests.signin import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -34,9 +36,22 @@ def _officer(stack: Stack) -> dict[str, str]:
     return stack.sign_in(role="village_officer", scope_code=HCMC_WARD, username="can-bo-thon-1")
 
 
-async def _inbox(stack: Stack, recipient: str) -> dict:
+def _officer_of(stack: Stack, unit: str) -> dict[str, str]:
+    """A token for an officer answering for `unit` (tokens are stateless: no account needed)."""
+    principal = Principal(
+        user_id=str(uuid.uuid4()), username=f"can-bo-{unit}", role="village_officer", scope_code=unit,
+        scope_path=f"vn/{unit}",
+    )  # fmt: skip
+    return bearer(stack.common.secret_key, principal)
+
+
+async def _inbox(stack: Stack, recipient: str, headers: dict[str, str] | None = None) -> dict:
+    # The group inbox of the officer's own unit (the notifications API serves the caller's inboxes only).
     response = await asyncio.to_thread(
-        stack.notifications.get, "/inbox", query_string={"recipient": recipient}
+        stack.notifications.get,
+        "/inbox",
+        query_string={"recipient": recipient},
+        headers=headers or _officer(stack),
     )
     assert response.status_code == 200
     return response.get_json()
@@ -104,7 +119,7 @@ async def test_a_redelivered_event_stores_nothing_twice(stack: Stack) -> None:
 
     await assert_eventually(processed)
     await asyncio.sleep(1.0)  # leave time for the two redeliveries to be consumed
-    inbox = await _inbox(stack, f"unit:{unit}")
+    inbox = await _inbox(stack, f"unit:{unit}", _officer_of(stack, unit))
     assert len(inbox["items"]) == 1
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 WORKFLOW_NAME = "RecognitionCase"
+# Update answered once the case is open: POST /cases waits on it instead of clients retrying.
+WAIT_OPENED = "wait_opened"
 
 # Activities served by the evaluation service's worker on EVALUATION_TASK_QUEUE.
 RECORD_CASE_OPENED = "record_case_opened"
@@ -13,6 +15,8 @@ RECORD_CASE_WITHDRAWN = "record_case_withdrawn"  # kept for histories recorded b
 GET_CASE_SCHEDULE = "get_case_schedule"
 RECORD_CASE_STEP = "record_case_step"
 RECORD_CASE_ALARM = "record_case_alarm"
+# Signal sent by the yearly round once its decision is recorded on the case.
+CASE_DECIDED_SIGNAL = "decided"
 # Local activity of the workflow worker: pure date arithmetic (working days need the holiday calendar).
 PLAN_ALARMS = "plan_alarms"
 
@@ -182,3 +186,11 @@ class CaseResult:
 
     case_id: str
     status: str
+
+
+@dataclass(frozen=True)
+class CaseDecided:
+    """The yearly round's decision on this case: recognised or not_recognised, and which decision."""
+
+    outcome: str
+    decision_id: str

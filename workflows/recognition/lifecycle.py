@@ -14,8 +14,21 @@ EVIDENCE_REQUESTED = "evidence_requested"
 COMMUNE_REVIEW = "commune_review"
 AWAITING_DECISION = "awaiting_decision"  # the yearly round's quarter-IV decision takes it from here
 WITHDRAWN = "withdrawn"
-TERMINAL = frozenset({WITHDRAWN})
-STATUSES = (DRAFT, VILLAGE_REVIEW, EVIDENCE_REQUESTED, COMMUNE_REVIEW, AWAITING_DECISION, WITHDRAWN)
+# The yearly round's signed decision moves a case awaiting decision to one of these two (terminal).
+RECOGNISED = "recognised"
+NOT_RECOGNISED = "not_recognised"
+OUTCOMES = (RECOGNISED, NOT_RECOGNISED)
+TERMINAL = frozenset({WITHDRAWN, RECOGNISED, NOT_RECOGNISED})
+STATUSES = (
+    DRAFT,
+    VILLAGE_REVIEW,
+    EVIDENCE_REQUESTED,
+    COMMUNE_REVIEW,
+    AWAITING_DECISION,
+    WITHDRAWN,
+    RECOGNISED,
+    NOT_RECOGNISED,
+)
 
 HOUSEHOLD = "household_representative"
 VILLAGE = "village_officer"

@@ -141,6 +141,24 @@ class RecognitionCaseWorkflow:
         if step.action == "submit" and not step.scores:
             raise ApplicationError("Chưa có điểm tự đánh giá.", type="ValidationFailed", non_retryable=True)
 
+    @workflow.update(name=c.WAIT_OPENED)
+    async def wait_opened(self) -> c.CaseStatus:
+        """Answer once the case is open (read model written, schedule known), so that a client that
+        has just opened it can take its first step at once instead of retrying until it is ready."""
+        await workflow.wait_condition(lambda: self._state.status != "opening")
+        return self.status()
+
+    @workflow.signal(name=c.CASE_DECIDED_SIGNAL)
+    async def decided(self, inp: c.CaseDecided) -> None:
+        """The yearly round has recorded its signed decision on this case (read model, audit, event):
+        the case ends in its outcome. Told twice, or in any other state, it changes nothing."""
+        async with self._lock:
+            s = self._state
+            if s.status != lc.AWAITING_DECISION or inp.outcome not in lc.OUTCOMES:
+                return
+            s.status, s.version, s.due_at = inp.outcome, s.version + 1, None
+            s.phase_seq += 1
+
     @workflow.query
     def status(self) -> c.CaseStatus:
         """The case's current state."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from common.errors import Conflict, NotFound
+from typing import Any
+
+from common.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 
 
 class RoundNotFound(NotFound):
@@ -10,6 +12,15 @@ class RoundNotFound(NotFound):
 
     def __init__(self, round_id: str) -> None:
         super().__init__(f"Không tìm thấy đợt khen thưởng {round_id}.", f"Award round {round_id} not found.")
+
+
+class NominationNotFound(NotFound):
+    """No such nomination."""
+
+    def __init__(self, nomination_id: str) -> None:
+        super().__init__(
+            f"Không tìm thấy hồ sơ đề nghị {nomination_id}.", f"Nomination {nomination_id} not found."
+        )
 
 
 class RoundExists(Conflict):
@@ -20,4 +31,54 @@ class RoundExists(Conflict):
             "Đợt khen thưởng này đã tồn tại.",
             "This award round already exists.",
             errors={"existing_id": round_id},
+        )
+
+
+class WrongPhase(InvalidTransition):
+    """The round is not in the phase this action needs."""
+
+    def __init__(self, phase: str, needed: str) -> None:
+        super().__init__(
+            f"Đợt khen thưởng đang ở bước '{phase}', thao tác này cần bước '{needed}'.",
+            f"The round is in phase '{phase}'; this needs phase '{needed}'.",
+            errors={"phase": [phase], "needed": [needed]},
+        )
+
+
+class NotEligible(ValidationFailed):
+    """The nominee does not meet every rule: `errors.eligibility` lists each unmet rule."""
+
+    code = "not_eligible"
+
+    def __init__(self, unmet: list[dict[str, Any]]) -> None:
+        super().__init__(
+            "Đối tượng chưa đủ điều kiện khen thưởng.",
+            "The nominee is not eligible.",
+            errors={"eligibility": unmet},
+        )
+
+
+class ConflictOfInterest(DomainError):
+    """A council member may not score a nominee of their own household or unit."""
+
+    status = 409
+    code = "conflict_of_interest"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "Thành viên hội đồng không được chấm hồ sơ của hộ gia đình hoặc đơn vị mình.",
+            "A council member may not score a nominee of their own household or unit.",
+            errors={"conflict": [reason]},
+        )
+
+
+class NotCouncilMember(DomainError):
+    """Only the round's council members score."""
+
+    status = 403
+    code = "forbidden"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Bạn không phải thành viên hội đồng của đợt này.", "You are not on this round's council."
         )

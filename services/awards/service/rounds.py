@@ -1,33 +1,96 @@
-"""Use cases: create and read award rounds (service layer)."""
+"""Use cases: open award rounds from the plan, read them (service layer)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
-from common.errors import Conflict
+from common.audit_entry import AuditEntry
+from common.auth import Principal
+from common.errors import Conflict, ValidationFailed
 from common.events import Event
 from services.awards.domain.errors import RoundExists, RoundNotFound
 from services.awards.domain.model import AwardRound
+from services.awards.domain.schedule import find_plan_round, round_spec
 
 ROUND_CREATED = "round.created"
 
 
-def create_round(
-    uow: Any, *, plan_code: str, kind: str, year: int, level: str, admin_unit_code: str, created_by: str
+class PlanSource(Protocol):
+    """Where plans and admin units come from (the evaluation service's API)."""
+
+    def plan(self, code: str) -> dict[str, Any]: ...
+    def admin_unit(self, code: str) -> dict[str, Any]: ...
+
+
+def chain(round_id: str) -> str:
+    """The audit chain of a round (its nominations, council, decision and dossiers too)."""
+    return f"award_round:{round_id}"
+
+
+def open_round(
+    uow: Any,
+    evaluation: PlanSource,
+    catalog: Any,
+    *,
+    actor: Principal,
+    plan_code: str,
+    kind: str,
+    year: int,
+    level: str,
+    admin_unit_code: str,
+    today: date,
+    workflow_id_for: Callable[[str], str],
+    quotas: Mapping[str, int] | None = None,
+    nomination_deadline: date | None = None,
+    council_deadline: date | None = None,
+    reason: str | None = None,
 ) -> AwardRound:
-    """Create a round once per natural key; a second one is a Conflict naming the first."""
+    """Open a round as the plan sets it (forms, recipients, dates; quotas from the plan or the catalogue)."""
+    plan = evaluation.plan(plan_code)  # HTTP before the transaction: no lock is held while waiting
+    unit = evaluation.admin_unit(admin_unit_code)
+    entry = find_plan_round(plan, kind=kind, level=level, year=year)
+    spec = round_spec(
+        entry,
+        year=year,
+        default_quotas=catalog.default_quotas,
+        quotas=quotas,
+        schedule=catalog.schedule,
+        nomination_deadline=nomination_deadline,
+        council_deadline=council_deadline,
+    )
+    if spec.nomination_deadline < today:
+        raise ValidationFailed(
+            "Hạn nhận hồ sơ theo kế hoạch đã qua; hãy đặt hạn mới.",
+            "The plan's nomination deadline has passed; give a new one.",
+            errors={
+                "nomination_deadline": [
+                    f"{spec.nomination_deadline.isoformat()} is before {today.isoformat()}."
+                ]
+            },
+        )
+    round_id = str(uuid.uuid4())
     item = AwardRound(
-        id=str(uuid.uuid4()),
+        id=round_id,
         plan_code=plan_code,
         kind=kind,
         year=year,
         level=level,
         admin_unit_code=admin_unit_code,
-        status="open",
-        created_by=created_by,
+        status="nominating",
+        created_by=actor.username,
         created_at=datetime.now(UTC),
+        admin_unit_path=str(unit["path"]),
+        forms=spec.forms,
+        recipients=spec.recipients,
+        nomination_deadline=spec.nomination_deadline,
+        council_deadline=spec.council_deadline,
+        ceremony_on=spec.ceremony_on,
+        event_vi=spec.event_vi,
+        workflow_id=workflow_id_for(round_id),
     )
     with uow:
         existing = uow.rounds.find(plan_code=plan_code, kind=kind, year=year, admin_unit_code=admin_unit_code)
@@ -47,11 +110,34 @@ def create_round(
                 },
             )
         )
+        uow.record(
+            AuditEntry(
+                chain=chain(item.id),
+                action="round.opened",
+                actor=actor.username,
+                role=actor.role,
+                on_behalf_of=actor.on_behalf_of,
+                reason=reason,
+                after=round_view(item),
+                workflow_id=item.workflow_id,
+            )
+        )
         try:
             uow.commit()
-        except Conflict as exc:  # a concurrent create won the race
+        except Conflict as exc:  # a concurrent open won the race
             raise RoundExists("") from exc
     return item
+
+
+def round_view(item: AwardRound) -> dict[str, Any]:
+    """The round as JSON-friendly data (audit, activities)."""
+    data = asdict(item)
+    for key in ("created_at", "nomination_deadline", "council_deadline", "ceremony_on"):
+        value = data[key]
+        data[key] = value.isoformat() if value is not None else None
+    data["forms"] = [dict(f, key=f"{f['form']}:{f['authority']}") for f in data["forms"]]
+    data["recipients"] = list(item.recipients)
+    return data
 
 
 def get_round_or_raise(uow: Any, *, round_id: str) -> AwardRound:
@@ -63,7 +149,7 @@ def get_round_or_raise(uow: Any, *, round_id: str) -> AwardRound:
     return item
 
 
-def list_rounds(uow: Any, *, year: int | None = None) -> list[AwardRound]:
-    """Every round, optionally of one year."""
+def list_rounds(uow: Any, *, year: int | None = None, unit_path: str | None = None) -> list[AwardRound]:
+    """Every round, optionally of one year, within a unit."""
     with uow:
-        return uow.rounds.list(year=year)
+        return uow.rounds.list(year=year, unit_path=unit_path)

@@ -18,8 +18,11 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("role", sa.String(40), nullable=False),
     sa.Column("scope_code", sa.String(40), sa.ForeignKey("admin_units.code"), nullable=True),
+    # A household representative's household (households.id); None for every other role.
+    sa.Column("subject_id", sa.String(36), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index("ix_users_scope_code", "scope_code"),
+    sa.Index("ix_users_subject_id", "subject_id"),
 )

@@ -41,12 +41,31 @@ class ProgressRepository:
         self, case_id: str, column: str, scores: dict[str, float], actor: str, now: datetime
     ) -> None:
         """Write one level's scores (self, village or commune) for the given indicators."""
-        existing = {r["indicator_code"] for r in self.scores(case_id)}
-        for code, value in scores.items():
-            values = {column: value, "updated_by": actor, "updated_at": now}
-            if code in existing:
-                self._conn.execute(
-                    cs.update().where(cs.c.case_id == case_id, cs.c.indicator_code == code).values(**values)
-                )
-            else:
-                self._conn.execute(cs.insert().values(case_id=case_id, indicator_code=code, **values))
+        found = self._conn.execute(sa.select(cs.c.indicator_code).where(cs.c.case_id == case_id))
+        existing = set(found.scalars())
+        # One statement per kind, many parameter sets (executemany), not one statement per indicator.
+        updates = [
+            {"b_code": c, "b_value": v, "b_by": actor, "b_at": now}
+            for c, v in scores.items()
+            if c in existing
+        ]
+        inserts = [
+            {"case_id": case_id, "indicator_code": c, column: v, "updated_by": actor, "updated_at": now}
+            for c, v in scores.items()
+            if c not in existing
+        ]
+        if updates:
+            self._conn.execute(
+                cs.update()
+                .where(cs.c.case_id == case_id, cs.c.indicator_code == sa.bindparam("b_code"))
+                .values(
+                    {
+                        column: sa.bindparam("b_value"),
+                        "updated_by": sa.bindparam("b_by"),
+                        "updated_at": sa.bindparam("b_at"),
+                    }
+                ),
+                updates,
+            )
+        if inserts:
+            self._conn.execute(cs.insert(), inserts)

@@ -25,6 +25,7 @@ def task_page(
     village: str | None,
     assignee: str | None,
     limit: int,
+    subject_id: str | None = None,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the cases waiting on `role` (or escalated to it), with the total."""
@@ -53,6 +54,8 @@ def task_page(
     )
     if communes is not None:
         query = query.where(c.c.admin_unit_code.in_(communes))
+    if subject_id is not None:  # "" matches no case: a household representative without a household
+        query = query.where(c.c.subject_id == subject_id)
     for column, value in (
         (c.c.title, title),
         (c.c.status, status),

@@ -59,12 +59,15 @@ class UserRepository:
         offset: int,
         role: str | None = None,
         covering_path: str | None = None,
+        subject_id: str | None = None,
     ) -> tuple[list[User], int]:
         """Users whose scope lies within `scope_path` ("" is the whole country), by username; optionally
         of one role, and only those whose scope contains the unit at `covering_path` (who answers for it)."""
         q = _select().where(users.c.active.is_(True)) if covering_path is not None else _select()
         if role:
             q = q.where(users.c.role == role)
+        if subject_id:
+            q = q.where(users.c.subject_id == subject_id)
         if covering_path is not None:
             # My scope covers the unit when it is the unit or one of its ancestors (or the whole country).
             ancestors = [

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from common.auth import ADMINISTRATOR, ALL_ROLES, AUDITOR, REGISTER_KEEPERS, REGISTER_READERS, Principal
+from common.auth import (
+    ADMINISTRATOR,
+    ALL_ROLES,
+    AUDITOR,
+    HOUSEHOLD_REPRESENTATIVE,
+    REGISTER_KEEPERS,
+    REGISTER_READERS,
+    Principal,
+)
 from common.errors import NotFound, ValidationFailed
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.container import container
@@ -31,7 +39,7 @@ def unit_in_scope(code: str, roles: Roles, *, field: str | None = None) -> Princ
     """A caller of one of `roles` whose scope holds the unit `code`. An unknown unit is 422 on `field`
     when the code came in a body field, else 404; a unit outside the scope is 404."""
     require_roles(roles)
-    path = scopes.unit_path(container().uow(), code=code)
+    path = scopes.unit_path(container().reader(), code=code)
     if path is None and field is not None:
         raise ValidationFailed(
             "Không có đơn vị hành chính này.", "Unknown administrative unit.", errors={field: [code]}
@@ -41,24 +49,49 @@ def unit_in_scope(code: str, roles: Roles, *, field: str | None = None) -> Princ
     return require_scope(path, not_found=unit_not_found(code))
 
 
+def own_household(principal: Principal, subject_id: str) -> bool:
+    """Whether `principal` may see a case of `subject_id`: staff and auditors by scope alone; a household
+    representative only its own household's cases."""
+    return principal.role != HOUSEHOLD_REPRESENTATIVE or (
+        principal.subject_id is not None and principal.subject_id == subject_id
+    )
+
+
 def case_in_scope(case_id: str, roles: Roles = ALL_ROLES) -> Principal:
-    """A caller of one of `roles` whose scope holds the case's unit (404 as for a missing case)."""
+    """A caller of one of `roles` whose scope holds the case's unit, and for a household representative
+    a case of its own household (404 as for a missing case)."""
     require_roles(roles)
-    path = scopes.case_path_or_raise(container().uow(), case_id=case_id)
-    return require_scope(path, not_found=CaseNotFound(case_id))
+    path, subject_id = scopes.case_place_or_raise(container().reader(), case_id=case_id)
+    principal = require_scope(path, not_found=CaseNotFound(case_id))
+    if not own_household(principal, subject_id):
+        raise CaseNotFound(case_id)
+    return principal
 
 
 def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:
-    """A caller of one of `roles` whose scope holds the unit of the evidence's case."""
+    """A caller of one of `roles` whose scope holds the unit of the evidence's case (and for a household
+    representative, whose household the case is)."""
     require_roles(roles)
-    path = scopes.evidence_path_or_raise(container().uow(), evidence_id=evidence_id)
-    return require_scope(path, not_found=EvidenceNotFound(evidence_id))
+    path, subject_id = scopes.evidence_place_or_raise(container().reader(), evidence_id=evidence_id)
+    principal = require_scope(path, not_found=EvidenceNotFound(evidence_id))
+    if not own_household(principal, subject_id):
+        raise EvidenceNotFound(evidence_id)
+    return principal
+
+
+def case_opening(admin_unit_code: str, subject_id: str, roles: Roles) -> Principal:
+    """A caller of one of `roles` opening a case in a unit within its scope; a household representative
+    only for its own household (another subject: 404, as for a subject that does not exist)."""
+    principal = unit_in_scope(admin_unit_code, roles, field="admin_unit_code")
+    if not own_household(principal, subject_id):
+        raise NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
+    return principal
 
 
 def subject_in_scope(kind: str, subject_id: str, roles: Roles) -> Principal:
     """A caller of one of `roles` whose scope holds the subject's village (or commune)."""
     require_roles(roles)
-    path = scopes.subject_path_or_raise(container().uow(), kind=kind, subject_id=subject_id)
+    path = scopes.subject_path_or_raise(container().reader(), kind=kind, subject_id=subject_id)
     return require_scope(
         path,
         not_found=NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found."),
@@ -69,7 +102,7 @@ def plan_in_scope(plan: Plan, roles: Roles) -> Principal:
     """A caller of one of `roles` whose scope holds the plan's locality (a plan naming no known unit:
     national users only)."""
     require_roles(roles)
-    path = scopes.plan_path(container().uow(), plan)
+    path = scopes.plan_path(container().reader(), plan)
     return require_scope(
         path, not_found=NotFound(f"Không tìm thấy kế hoạch {plan.code}.", f"Plan {plan.code} not found.")
     )
@@ -93,7 +126,7 @@ def import_commune(commune_code: str | None) -> Principal:
 def import_run_visible(run_id: str) -> imports.ImportRun:
     """An import run, to its importer or a national user (runs record no commune to scope them by)."""
     principal = require_roles(REGISTER_KEEPERS | {AUDITOR})
-    run = imports.get_import_run_or_raise(container().uow(), run_id=run_id)
+    run = imports.get_import_run_or_raise(container().reader(), run_id=run_id)
     if run.created_by != principal.username and not principal.is_national:
         raise NotFound(f"Không tìm thấy lần nhập {run_id}.", f"Import run {run_id} not found.")
     return run
@@ -108,7 +141,7 @@ def plan_document_in_scope(document: str) -> Principal:
 def plan_version_in_scope(code: str, version: int) -> Principal:
     """An administrator acting on a stored plan version whose locality lies within their scope."""
     require_roles(ADMINISTRATOR)
-    _, plan = plans.get_plan_version(container().uow(), code=code, version=version)
+    _, plan = plans.get_plan_version(container().reader(), code=code, version=version)
     return plan_in_scope(plan, {ADMINISTRATOR})
 
 
@@ -121,7 +154,8 @@ def register_filters(within: str | None, village: str | None) -> dict[str, str |
     if village is not None:
         unit_in_scope(village, REGISTER_READERS)
     elif (
-        principal.scope_code and scopes.unit_level(container().uow(), code=principal.scope_code) == "village"
+        principal.scope_code
+        and scopes.unit_level(container().reader(), code=principal.scope_code) == "village"
     ):
         village = principal.scope_code
     return {"within": within or principal.scope_code, "village": village}

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import REGISTER_KEEPERS
-from common.web import Schema
+from common.web import MAX_OFFSET, Schema
 from services.evaluation.api.access import signed_in, unit_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.domain.admin_units import LEVELS, VILLAGE_KINDS
@@ -38,7 +38,7 @@ class AdminUnitQueryArgsSchema(Schema):
     within = fields.String(validate=validate.Length(max=40))
     q = fields.String(validate=validate.Length(min=1, max=100))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class VillageCreateSchema(Schema):
@@ -54,7 +54,7 @@ class AdminUnits(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Browse administrative units (by level, parent, name, or within a unit)."""
         signed_in()
-        return admin_units.list_units(container().uow(), **args)
+        return admin_units.list_units(container().reader(), **args)
 
 
 @blp.route("/<code>")
@@ -63,7 +63,7 @@ class AdminUnitByCode(MethodView):
     def get(self, code: str) -> Any:
         """One administrative unit."""
         signed_in()
-        return admin_units.get_unit_or_raise(container().uow(), code=code)
+        return admin_units.get_unit_or_raise(container().reader(), code=code)
 
 
 @blp.route("/<commune_code>/villages")

@@ -71,7 +71,7 @@ class CaseHistory(MethodView):
     def get(self, case_id: str) -> Any:
         """The case's audit entries in order, and whether its chain verifies."""
         case_in_scope(case_id, HISTORY_READERS)
-        return audit.case_history(container().uow(), case_id=case_id)
+        return audit.case_history(container().reader(), case_id=case_id)
 
 
 @blp.route("/audit/verify")
@@ -81,4 +81,4 @@ class AuditVerify(MethodView):
         """Recompute every audit chain; `ok` is false and `problems` names them when tampering is found."""
         require_roles(CHAIN_VERIFIERS)
         require_scope(None)  # the whole country: national users only
-        return audit.verify_audit(container().uow())
+        return audit.verify_audit(container().reader())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from common.auth import ADMINISTRATOR, ROLES, issue_token
-from common.web import Schema
+from common.auth import ADMINISTRATOR, ROLES, AuthenticationFailed, issue_token
+from common.web import MAX_OFFSET, Schema
 from common.web_auth import public, require_roles
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container
@@ -31,6 +32,7 @@ class UserSchema(Schema):
     email = fields.String(allow_none=True)
     scope_code = fields.String(allow_none=True)
     scope_path = fields.String()
+    subject_id = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
 
@@ -58,6 +60,12 @@ class UserCreateSchema(Schema):
         validate=validate.Length(min=2, max=40),
         metadata={"description": "The admin unit the user answers for; null for the whole country"},
     )
+    subject_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "household_representative only (required): the id of its household"},
+    )
 
 
 class UserQueryArgsSchema(Schema):
@@ -66,8 +74,12 @@ class UserQueryArgsSchema(Schema):
         validate=validate.Length(min=2, max=40),
         metadata={"description": "Only users whose scope contains this admin unit"},
     )
+    subject_id = fields.String(
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "Only the household representatives linked to this household"},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class UserPageSchema(Schema):
@@ -81,11 +93,23 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Unknown user or wrong password (one answer for both)")
+    @blp.alt_response(
+        429, description="Too many failed sign-ins for this account from this address (Retry-After)"
+    )
     @blp.doc(security=[])
     def post(self, body: dict[str, Any]) -> Any:
-        """Sign in with username and password; the token goes in `Authorization: Bearer <token>`."""
+        """Sign in with username and password; the token goes in `Authorization: Bearer <token>`.
+        Failed sign-ins are throttled per account and address (common/login_guard.py)."""
         c = container()
-        user = users.authenticate(c.uow(), c.passwords, **body)
+        guard = current_app.extensions["login_guard"]
+        address = request.remote_addr or "unknown"
+        guard.check(body["username"], address)
+        try:
+            user = users.authenticate(c.uow(), c.passwords, **body)
+        except AuthenticationFailed:
+            guard.failed(body["username"], address)
+            raise
+        guard.succeeded(body["username"], address)
         issued = issue_token(
             user.principal(),
             secret_key=c.settings.common.secret_key,
@@ -100,7 +124,7 @@ class Me(MethodView):
     def get(self) -> Any:
         """The signed-in user (and whom they act for in this request)."""
         principal = signed_in()
-        user = users.current_user(container().uow(), principal=principal)
+        user = users.current_user(container().reader(), principal=principal)
         return {**user.__dict__, "on_behalf_of": principal.on_behalf_of}
 
 
@@ -119,4 +143,4 @@ class Users(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Accounts within my scope, by username (administrators)."""
         admin = require_roles(ADMINISTRATOR)
-        return users.list_users(container().uow(), within_path=admin.scope_path, **args)
+        return users.list_users(container().reader(), within_path=admin.scope_path, **args)

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
 from common.errors import ValidationFailed
-from services.evaluation.api.access import case_in_scope, unit_in_scope
+from services.evaluation.api.access import case_in_scope, case_opening
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.api.schemas import (
     AssignSchema,
@@ -46,17 +46,29 @@ def if_match_version() -> int:
         ) from exc
 
 
+OPEN_RETRY_AFTER = 1  # seconds a client waits before reading (or opening again) a case not ready yet
+
+
 @blp.route("")
 class Cases(MethodView):
     @blp.arguments(CaseCreateSchema)
     @blp.response(202, CaseOpenedSchema)
     @blp.alt_response(200, schema=CaseOpenedSchema, description="The case already exists; nothing new opened")
     def post(self, body: dict[str, Any]) -> Any:
-        """Open a recognition case (idempotent per year, title and subject) in a unit within my scope."""
-        unit_in_scope(body["admin_unit_code"], CASE_WRITERS, field="admin_unit_code")
+        """Open a recognition case (idempotent per year, title and subject) in a unit within my scope.
+
+        Answers once the case is open (readable at `GET /cases/{id}`, version 1, and accepting its first
+        step): `ready` true. When its workflow takes longer than a few seconds to open it (Temporal or
+        the evaluation worker slow or down), answers all the same with `ready` false, a `Location` and a
+        `Retry-After` header: read the case, or send the same request again, after that many seconds.
+        202 when this request opened the case, 200 when it existed already (`created` false)."""
+        case_opening(body["admin_unit_code"], body["subject_id"], CASE_WRITERS)
         c = container()
-        opened = cases.open_case(c.uow(), c.gateway, opened_by=current_actor().username, **body)
-        return opened, (202 if opened.created else 200)
+        opened = cases.open_case(c.reader(), c.gateway, opened_by=current_actor().username, **body)
+        headers = {}
+        if not opened.ready:
+            headers = {"Retry-After": str(OPEN_RETRY_AFTER), "Location": f"/cases/{opened.case_id}"}
+        return opened, (202 if opened.created else 200), headers
 
 
 @blp.route("/<case_id>")
@@ -65,7 +77,7 @@ class CaseById(MethodView):
     def get(self, case_id: str) -> Any:
         """Get one case; its ETag is its version."""
         case_in_scope(case_id)
-        case = cases.get_case(container().uow(), case_id=case_id)
+        case = cases.get_case(container().reader(), case_id=case_id)
         return case, 200, etag(case.version)
 
 
@@ -81,7 +93,7 @@ class CaseSteps(MethodView):
         case_in_scope(case_id, CASE_WRITERS)
         c = container()
         result = steps.take_step(
-            c.uow(),
+            c.reader(),
             c.gateway,
             case_id=case_id,
             actor=current_actor(),
@@ -97,7 +109,7 @@ class CaseScores(MethodView):
     def get(self, case_id: str) -> Any:
         """Self-assessment and review scores per indicator."""
         case_in_scope(case_id)
-        return cases.get_scores(container().uow(), case_id=case_id)
+        return cases.get_scores(container().reader(), case_id=case_id)
 
 
 @blp.route("/<case_id>/claim")

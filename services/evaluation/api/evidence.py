@@ -64,7 +64,7 @@ class CaseEvidence(MethodView):
     def get(self, case_id: str) -> Any:
         """List the evidence of a case."""
         case_in_scope(case_id)
-        return [_with_url(i) for i in evidence.list_evidence(container().uow(), case_id=case_id)]
+        return [_with_url(i) for i in evidence.list_evidence(container().reader(), case_id=case_id)]
 
 
 @blp.route("/evidence/<evidence_id>")
@@ -73,7 +73,7 @@ class EvidenceById(MethodView):
     def get(self, evidence_id: str) -> Any:
         """One evidence file's metadata with a short-lived download URL."""
         evidence_in_scope(evidence_id)
-        return _with_url(evidence.get_evidence_or_raise(container().uow(), evidence_id=evidence_id))
+        return _with_url(evidence.get_evidence_or_raise(container().reader(), evidence_id=evidence_id))
 
 
 @blp.route("/evidence/<evidence_id>/verify")
@@ -83,7 +83,7 @@ class EvidenceVerify(MethodView):
         """Re-read the stored file and check it against its recorded sha256."""
         evidence_in_scope(evidence_id)
         c = container()
-        item = evidence.get_evidence_or_raise(c.uow(), evidence_id=evidence_id)
+        item = evidence.get_evidence_or_raise(c.reader(), evidence_id=evidence_id)
         return {
             "evidence_id": item.id,
             "sha256": item.sha256,

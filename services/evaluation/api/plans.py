@@ -72,7 +72,7 @@ class Plans(MethodView):
     def get(self) -> Any:
         """List every plan version."""
         signed_in()
-        return plans.list_plans(container().uow())
+        return plans.list_plans(container().reader())
 
 
 @blp.route("/plans/<code>")
@@ -81,7 +81,7 @@ class ActivePlan(MethodView):
     def get(self, code: str) -> Any:
         """The active version of a plan."""
         signed_in()
-        return _plan_body(*plans.get_plan_version(container().uow(), code=code))
+        return _plan_body(*plans.get_plan_version(container().reader(), code=code))
 
 
 @blp.route("/plans/<code>/versions/<int:version>")
@@ -90,7 +90,7 @@ class PlanVersion(MethodView):
     def get(self, code: str, version: int) -> Any:
         """One version of a plan."""
         signed_in()
-        return _plan_body(*plans.get_plan_version(container().uow(), code=code, version=version))
+        return _plan_body(*plans.get_plan_version(container().reader(), code=code, version=version))
 
 
 @blp.route("/plans/<code>/versions/<int:version>/activate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from common.web import Schema
+from common.web import MAX_OFFSET, Schema
 from services.evaluation.domain.model import TITLES, VERDICTS
 
 
@@ -20,6 +20,7 @@ class CaseOpenedSchema(Schema):
     case_id = fields.String()
     workflow_id = fields.String()
     created = fields.Boolean()
+    ready = fields.Boolean(metadata={"description": "The case accepts its first step now"})
 
 
 class CaseSchema(Schema):
@@ -103,7 +104,7 @@ class TaskQueryArgsSchema(Schema):
     village = fields.String(validate=validate.Length(max=40))
     mine = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class TaskSchema(Schema):

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import REGISTER_READERS
-from common.web import Schema
+from common.web import MAX_OFFSET, Schema
 from services.evaluation.adapters.subject_repository import SUBJECT_KINDS
 from services.evaluation.api.access import register_filters, subject_in_scope
 from services.evaluation.api.container import container
@@ -24,7 +24,7 @@ class SubjectQueryArgsSchema(Schema):
     village = fields.String(validate=validate.Length(max=40))
     q = fields.String(validate=validate.Length(min=1, max=100))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class MemberSchema(Schema):
@@ -60,7 +60,7 @@ class Subjects(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Subjects of one kind within my scope, paged, filtered by admin unit, village and name."""
         args.update(register_filters(args.get("within"), args.get("village")))
-        return subjects.list_subjects(container().uow(), **args)
+        return subjects.list_subjects(container().reader(), **args)
 
 
 @blp.route("/<any(household,citizen,clan,unit):kind>/<subject_id>")
@@ -69,4 +69,4 @@ class SubjectById(MethodView):
     def get(self, kind: str, subject_id: str) -> Any:
         """One subject (a household with its members) within my scope."""
         subject_in_scope(kind, subject_id, REGISTER_READERS)
-        return subjects.get_subject_or_raise(container().uow(), kind=kind, subject_id=subject_id)
+        return subjects.get_subject_or_raise(container().reader(), kind=kind, subject_id=subject_id)

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from common.auth import HOUSEHOLD_REPRESENTATIVE
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container
 from services.evaluation.api.schemas import TaskPageSchema, TaskQueryArgsSchema
@@ -24,9 +25,11 @@ class Tasks(MethodView):
         who = signed_in()
         mine = args.pop("mine")
         return tasks.list_tasks(
-            container().uow(),
+            container().reader(),
             role=who.role,
             scope_code=who.scope_code,
             mine_only_for=who.username if mine else None,
+            # a household representative sees its own household's cases only (none without a link)
+            subject_id=(who.subject_id or "") if who.role == HOUSEHOLD_REPRESENTATIVE else None,
             **args,
         )

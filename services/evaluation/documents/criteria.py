@@ -183,9 +183,11 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _parse(text: str, origin: str, problems: list[DocumentProblem]) -> Any:
-    loader = _StrictLoader(text)
-    loader.duplicates = []
+    loader: _StrictLoader | None = None
     try:
+        # The constructor already reads the text: a control character fails here (found by fuzzing).
+        loader = _StrictLoader(text)
+        loader.duplicates = []
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -193,7 +195,8 @@ def _parse(text: str, origin: str, problems: list[DocumentProblem]) -> Any:
         problem = DocumentProblem("", f"Not valid YAML{where}: {exc}", f"Không phải YAML hợp lệ{where}.")
         raise CriteriaDocumentError(origin, [problem]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for key, line in loader.duplicates:
         problems.append(
             DocumentProblem(

@@ -248,6 +248,10 @@ class DurationSchema(_SourcedSchema):
     working_days = _strict_bool(required=True)
 
 
+class PostingSchema(DurationSchema):
+    days = _int(1, 90)
+
+
 class ReviewLimitSchema(DurationSchema):
     model = m.ReviewLimit
     level = _one_of(t.ADMIN_LEVELS)
@@ -280,6 +284,14 @@ class CalendarSchema(_Schema):
     report_deadlines = _many(ReportDeadlineSchema)
     reminder_lead = fields.Nested(DurationSchema, required=True)
     days_off = fields.List(IsoDate())
+    public_posting = fields.Nested(PostingSchema, required=False, allow_none=True)
+
+    @ma.post_dump
+    def _omit_absent_posting(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # A plan without the field dumps as before, so its canonical form (and sha256) is unchanged.
+        if data.get("public_posting") is None:
+            data.pop("public_posting", None)
+        return data
 
 
 class EscalationStepSchema(_SourcedSchema):

@@ -1,7 +1,8 @@
 """A plan's yearly calendar as concrete dates, and working-day arithmetic (evaluation, domain layer).
 
-Pure functions: national public holidays are passed in by the caller (the ``holidays`` package
-lives in an adapter), so the same plan gives the same dates in tests, workflows and reports.
+Working days are those of ``common.workdays`` (one calendar for the whole product): Monday to Friday
+less Vietnamese public holidays, lunar ones included, less the days off a plan or a caller adds. The
+same plan gives the same dates in tests, workflows and reports.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from common.workdays import WorkCalendar
 from services.evaluation.domain.plans import Duration, Plan, ReportDeadline
 
 _QUARTER_FIRST_MONTH = {1: 1, 2: 4, 3: 7, 4: 10}
@@ -54,19 +56,21 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def is_working_day(day: date, days_off: Collection[date] = ()) -> bool:
-    """Monday to Friday and not a day off (public holiday or local day off)."""
-    return day.weekday() < 5 and day not in days_off
+    """Monday to Friday, not a Vietnamese public holiday, and not one of ``days_off`` (local days off)."""
+    return WorkCalendar(extra_days_off=frozenset(days_off)).is_working_day(day)
 
 
 def shift_days(start: date, days: int, *, working_days: bool, days_off: Collection[date] = ()) -> date:
     """``start`` moved by ``days`` (negative: backwards), counting only working days if asked."""
     if not working_days:
         return start + timedelta(days=days)
-    step = timedelta(days=1 if days >= 0 else -1)
-    current, remaining = start, abs(days)
+    calendar = WorkCalendar(extra_days_off=frozenset(days_off))
+    if days >= 0:
+        return calendar.add_working_days(start, days)
+    current, remaining = start, -days
     while remaining:
-        current += step
-        if is_working_day(current, days_off):
+        current -= timedelta(days=1)
+        if calendar.is_working_day(current):
             remaining -= 1
     return current
 
@@ -77,7 +81,8 @@ def reminder_date(deadline: date, lead: Duration, days_off: Collection[date] = (
 
 
 def year_calendar(plan: Plan, year: int, *, public_holidays: Collection[date] = ()) -> YearCalendar:
-    """Turn the plan's yearly calendar into the concrete dates of ``year``.
+    """Turn the plan's yearly calendar into the concrete dates of ``year``. Vietnamese public holidays
+    always count as days off; ``public_holidays`` adds more (kept for callers that pass their own).
 
     Raises ValueError when ``year`` is outside the plan's period.
     """

@@ -193,6 +193,9 @@ class Calendar:
     report_deadlines: tuple[ReportDeadline, ...]
     reminder_lead: Duration
     days_off: tuple[date, ...] = ()
+    # The public posting (niêm yết công khai) and objection window after the list is posted; None in plan
+    # versions written before the field existed (the round then takes 5 working days).
+    public_posting: Duration | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,6 +29,7 @@ class User:
     created_at: datetime
     updated_at: datetime
     email: str | None = None
+    subject_id: str | None = None  # a household representative's household
 
     def principal(self) -> Principal:
         """This user as a signed-in principal (acting for themselves)."""
@@ -38,6 +39,7 @@ class User:
             role=self.role,
             scope_code=self.scope_code,
             scope_path=self.scope_path if self.scope_code else NATIONAL_SCOPE_PATH,
+            subject_id=self.subject_id,
         )
 
 

@@ -193,30 +193,74 @@ class RecordDigest:
         return self._hash.hexdigest()
 
 
+class ReportingParse:
+    """One pass that yields the records and keeps the report of the whole file (single-pass import).
+
+    Iterating yields the records only; entries are counted and the first `max_entries` kept. After
+    the loop, `report()` is the same ValidationReport as `validate_import` gives (with a digest only
+    when `digest=True`). A caller that writes each record as it comes, inside one transaction, and
+    commits only when `report().ok`, imports a file in one pass with the same all-or-nothing outcome.
+    """
+
+    def __init__(
+        self,
+        kind: ImportKind,
+        source: Source,
+        file_format: FileFormat,
+        options: ImportOptions | None = None,
+        *,
+        digest: bool = False,
+    ) -> None:
+        self.options = options or ImportOptions()
+        self.kind = kind
+        self._parse = _Parse(kind, source, file_format, self.options)
+        self.counts: Counter[str] = Counter()
+        self.entries: list[ReportEntry] = []
+        self.entry_count = 0
+        self._digest = RecordDigest() if digest else None
+
+    def __iter__(self) -> Iterator[Record]:
+        counts, entries, max_entries, digest = (
+            self.counts,
+            self.entries,
+            self.options.max_entries,
+            self._digest,
+        )
+        for item in self._parse:
+            if isinstance(item, ReportEntry):
+                self.entry_count += 1
+                if len(entries) < max_entries:
+                    entries.append(item)
+                continue
+            if type(item) is HouseholdRecord:  # the bulk case, without a dict per record
+                counts["households"] += 1
+                counts["citizens"] += len(item.members)
+            else:
+                for name, count in record_counts(item).items():
+                    counts[name] += count
+            if digest is not None:
+                digest.add(item)
+            yield item
+
+    def report(self) -> ValidationReport:
+        """The report of what was read so far (the whole file once iteration has finished)."""
+        entries = sorted(self.entries, key=lambda e: e.row or 0)
+        header = self._parse.reader.header
+        ignored = header.ignored if header else ()
+        digest = self._digest.hexdigest() if self._digest is not None else ""
+        return ValidationReport(
+            self.kind, self._parse.rows, dict(self.counts), tuple(entries), self.entry_count, ignored, digest
+        )
+
+
 def validate_import(
     kind: ImportKind, source: Source, file_format: FileFormat, options: ImportOptions | None = None
 ) -> ValidationReport:
     """Pass 1: read the whole file, keep counts, the first entries (by row) and a digest of the records."""
-    options = options or ImportOptions()
-    parse = _Parse(kind, source, file_format, options)
-    counts: Counter[str] = Counter()
-    entries: list[ReportEntry] = []
-    entry_count = 0
-    digest = RecordDigest()
-    for item in parse:
-        if isinstance(item, ReportEntry):
-            entry_count += 1
-            if len(entries) < options.max_entries:
-                entries.append(item)
-        else:
-            for name, count in record_counts(item).items():
-                counts[name] += count
-            digest.add(item)
-    entries.sort(key=lambda e: e.row or 0)
-    ignored = parse.reader.header.ignored if parse.reader.header else ()
-    return ValidationReport(
-        kind, parse.rows, dict(counts), tuple(entries), entry_count, ignored, digest.hexdigest()
-    )
+    parse = ReportingParse(kind, source, file_format, options, digest=True)
+    for _ in parse:
+        pass
+    return parse.report()
 
 
 def iter_records(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from common.events import Event
+from common.unit_of_work import reading
 from common.workdays import END_OF_DAY, VIETNAM_TZ
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.errors import ValidationFailed
@@ -39,7 +40,7 @@ def _event_id(*parts: object) -> str:
 
 def case_schedule(uow: Any, *, inp: c.CaseInput) -> c.CaseSchedule:
     """The deadlines of a case from its plan: self-assessment close, review limits, reminders, escalation."""
-    plan = resolve_plan(uow, admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
+    plan = resolve_plan(reading(uow), admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
     scope = plan.title(inp.title)
     if scope is None:
         raise ValidationFailed(
@@ -149,6 +150,7 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
                     "workflow_id": inp.workflow_id,
                     "run_id": inp.run_id,
                     "admin_unit_code": case.admin_unit_code,
+                    "subject_id": case.subject_id,
                     "from": inp.from_status,
                     "to": inp.to_status,
                     "actor": step.actor,
@@ -207,6 +209,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
                     "case_id": case.id,
                     "workflow_id": inp.workflow_id,
                     "admin_unit_code": case.admin_unit_code,
+                    "subject_id": case.subject_id,
                     "status": inp.status,
                     "due_at": inp.due_at,
                     "step": inp.step,

@@ -21,6 +21,10 @@ class OpenedCase:
     case_id: str
     workflow_id: str
     created: bool
+    ready: bool = False  # the case accepts its first step now
+
+
+OPEN_WAIT_SECONDS = 10.0
 
 
 def open_case(
@@ -62,10 +66,22 @@ def open_case(
         opened_by=opened_by,
         plan_code=plan.code,
     )
-    started = gateway.start_workflow(
-        c.WORKFLOW_NAME, arg, workflow_id=workflow_id, task_queue=ids.WORKFLOW_TASK_QUEUE
+    # Answer once the opening activities have run (case written, schedule known), so the first step
+    # is accepted at once: the workflow is started with the `wait_opened` Update in its first task
+    # (update-with-start). If they take longer than OPEN_WAIT_SECONDS (the evaluation worker is down,
+    # Temporal is slow), the case is opened all the same and becomes ready later (`ready` False).
+    started, opened = gateway.start_and_wait(
+        c.WORKFLOW_NAME,
+        arg,
+        workflow_id=workflow_id,
+        task_queue=ids.WORKFLOW_TASK_QUEUE,
+        update=c.WAIT_OPENED,
+        timeout=OPEN_WAIT_SECONDS,
+        result_type=c.CaseStatus,
     )
-    return OpenedCase(case_id=case_id, workflow_id=workflow_id, created=started.created)
+    return OpenedCase(
+        case_id=case_id, workflow_id=workflow_id, created=started.created, ready=opened is not None
+    )
 
 
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:

@@ -13,12 +13,13 @@ from typing import BinaryIO
 import filetype
 
 from common.storage import ObjectTooLarge
+from common.unit_of_work import reading
 from services.evaluation.domain import events
 from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Evidence
 from services.evaluation.service import audit
-from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.cases import get_case, get_case_or_raise
 from services.evaluation.service.ports import Storage, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,7 @@ def upload_evidence(
     name = sanitize_file_name(request.file_name)
     if name is None:
         raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
-    with uow:
-        case = get_case_or_raise(uow, case_id=request.case_id)
+    case = get_case(reading(uow), case_id=request.case_id)
     head = request.stream.read(SNIFF_BYTES)
     if not head:
         raise EvidenceRejected("Tệp rỗng.", "The file is empty.")

@@ -1,8 +1,9 @@
-"""Use case: bulk import of subjects — validate the whole file, then write it in one transaction (service layer).
+"""Use case: bulk import of subjects — validate and write the file in one pass and one transaction (service layer).
 
-A file with any error writes nothing: pass 1 validates without writing; pass 2 streams the records in
-batches to the writer inside one transaction that commits only after the last record (and only if the
-file read the same as in pass 1). Memory stays flat: one batch of records at a time.
+A file with any error writes nothing: the records are streamed in batches to the writer inside one
+transaction that commits only after the last row, and only if no row had an entry; otherwise it is
+rolled back and the run is stored as rejected with its report. Memory stays flat: one batch of
+records at a time. (The file used to be read twice, validation then writing: twice the parsing.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from common.events import Event
-from services.evaluation.imports import ImportOptions, iter_records, validate_import
+from services.evaluation.domain.errors import ValidationFailed
+from services.evaluation.imports import ImportOptions
+from services.evaluation.imports.pipeline import ReportingParse
 from services.evaluation.imports.records import ImportKind, Record
 from services.evaluation.imports.report import ValidationReport
 
@@ -41,11 +44,6 @@ class ImportRun:
     created_at: datetime | None = None
 
 
-def _rewind(source: str | BinaryIO) -> None:
-    if hasattr(source, "seek"):
-        source.seek(0)
-
-
 def import_subjects(
     uow: Any,
     *,
@@ -58,60 +56,71 @@ def import_subjects(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportRun:
-    """Validate, then import; the run (imported or rejected, with its report) is stored either way."""
-    report = validate_import(kind, source, file_format, options)  # type: ignore[arg-type]
-    written: dict[str, int] = {}
-    if report.ok:
-        _rewind(source)
-        written = _write(uow, kind, source, file_format, options, report, progress, batch_size, created_by)
-    run = _run(report, kind, file_name, "imported" if report.ok else "rejected", written, created_by)
+    """Validate and import in one pass; the run (imported or rejected, with its report) is stored either way.
+
+    The records are written in batches as they are read, inside one transaction that commits only if
+    the whole file had no entry at all; at the first entry, writing stops (validation goes on to the
+    end for the report) and the transaction is rolled back. A writer error (e.g. an unknown village)
+    also stops writing; it is raised unless the file had entries of its own (then the report is the
+    answer, as when validation ran first). The write lock is held while the file is read.
+    """
+    parse = ReportingParse(kind, source, file_format, options)  # type: ignore[arg-type]
+    with uow:
+        writer = uow.subject_writer
+        write: Callable[[list[Record]], None] = getattr(writer, _WRITERS[kind])
+        failure: Exception | None = None
+        batch: list[Record] = []
+        for record in parse:
+            if parse.entry_count or failure is not None:
+                batch.clear()  # the file will be rejected (or the writer refused): read on for the report
+                continue
+            batch.append(record)
+            if len(batch) >= batch_size:
+                failure = _flush(write, batch, progress)
+        if not parse.entry_count and failure is None and batch:
+            failure = _flush(write, batch, progress)
+        report = parse.report()
+        if report.ok and failure is not None:
+            raise failure  # rolls back: nothing of the file is written
+        if report.ok:
+            written = dict(writer.counts)
+            run = _run(report, kind, file_name, "imported", written, created_by)
+            uow.publish(
+                Event(
+                    type="subjects.imported",
+                    source="evaluation",
+                    payload={
+                        "kind": kind,
+                        "written": written,
+                        "actor": created_by,
+                        "admin_unit_code": options.commune_code or "",
+                    },
+                )
+            )
+            uow.import_runs.add(run)
+            uow.commit()
+            return run
+    # rolled back on leaving the block: store the rejected run with its report in a fresh transaction
+    run = _run(report, kind, file_name, "rejected", {}, created_by)
     with uow:
         uow.import_runs.add(run)
         uow.commit()
     return run
 
 
-def _write(
-    uow: Any,
-    kind: ImportKind,
-    source: Any,
-    file_format: str,
-    options: ImportOptions,
-    report: ValidationReport,
-    progress: Callable[[int], None] | None,
-    batch_size: int,
-    created_by: str,
-) -> dict[str, int]:
-    with uow:
-        writer = uow.subject_writer
-        write: Callable[[list[Record]], None] = getattr(writer, _WRITERS[kind])
-        batch: list[Record] = []
-        for record in iter_records(kind, source, file_format, options, expected_digest=report.digest):  # type: ignore[arg-type]
-            batch.append(record)
-            if len(batch) >= batch_size:
-                write(batch)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            write(batch)
-            if progress:
-                progress(len(batch))
-        written = dict(writer.counts)
-        uow.publish(
-            Event(
-                type="subjects.imported",
-                source="evaluation",
-                payload={
-                    "kind": kind,
-                    "written": written,
-                    "actor": created_by,
-                    "admin_unit_code": options.commune_code or "",
-                },
-            )
-        )
-        uow.commit()
-    return written
+def _flush(
+    write: Callable[[list[Record]], None], batch: list[Record], progress: Callable[[int], None] | None
+) -> Exception | None:
+    """Write one batch and empty it; a refusal of the writer is returned, not raised."""
+    try:
+        write(batch)
+    except ValidationFailed as exc:
+        batch.clear()
+        return exc
+    if progress:
+        progress(len(batch))
+    batch.clear()
+    return None
 
 
 def _run(

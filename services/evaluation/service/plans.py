@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,25 @@ from common.errors import Conflict, InvalidTransition, NotFound
 from services.evaluation.adapters.plan_repository import StoredPlan
 from services.evaluation.documents.plans import dump_plan, load_plan, plan_to_yaml
 from services.evaluation.domain.plans import Plan
+
+_PARSED_LIMIT = 256
+_parsed: dict[tuple[str, int, str], Plan] = {}
+_parsed_lock = threading.Lock()
+
+
+def parsed_plan(stored: StoredPlan) -> Plan:
+    """A stored plan version, parsed once per process: versions are never edited (a new document is a
+    new version), so (code, version, sha256) names one immutable Plan. Every case opened and every
+    schedule computed used to re-parse the YAML."""
+    key = (stored.code, stored.version, stored.sha256)
+    plan = _parsed.get(key)
+    if plan is None:
+        plan = load_plan(stored.document)
+        with _parsed_lock:
+            if len(_parsed) >= _PARSED_LIMIT:
+                _parsed.clear()
+            _parsed[key] = plan
+    return plan
 
 
 def upload_plan(uow: Any, *, document: str, uploaded_by: str) -> tuple[StoredPlan, bool]:
@@ -73,7 +93,7 @@ def get_plan_version(uow: Any, *, code: str, version: int | None = None) -> tupl
                 )
         else:
             stored = _get_or_raise(uow, code, version)
-    return stored, load_plan(stored.document)
+    return stored, parsed_plan(stored)
 
 
 def list_plans(uow: Any) -> list[StoredPlan]:
@@ -114,7 +134,7 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
                 "Unknown administrative unit.",
                 errors={"admin_unit_code": [admin_unit_code]},
             )
-        active = [load_plan(p.document) for p in uow.plans.list() if p.status == "active"]
+        active = [parsed_plan(p) for p in uow.plans.list() if p.status == "active"]
     ancestors = unit.path.split("/")
     ranked: dict[int, list[Plan]] = {}
     for plan in active:

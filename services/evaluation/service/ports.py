@@ -38,6 +38,20 @@ class WorkflowGateway(Protocol):
     def start_workflow(
         self, workflow: str, arg: Any, *, workflow_id: str, task_queue: str
     ) -> StartResult: ...
+    def wait_update(
+        self, workflow_id: str, update: str, *, timeout: float, result_type: type | None = None
+    ) -> Any | None: ...
+    def start_and_wait(
+        self,
+        workflow: str,
+        arg: Any,
+        *,
+        workflow_id: str,
+        task_queue: str,
+        update: str,
+        timeout: float,
+        result_type: type | None = None,
+    ) -> tuple[StartResult, Any | None]: ...
 
 
 class Storage(Protocol):

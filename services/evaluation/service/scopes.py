@@ -22,12 +22,32 @@ def unit_path(uow: Any, *, code: str) -> str | None:
 
 
 def _case_path(uow: Any, case_id: str) -> str | None:
+    return _case_place(uow, case_id)[0]
+
+
+def _case_place(uow: Any, case_id: str) -> tuple[str | None, str]:
     case = uow.cases.get(case_id)
     if case is None:
         raise CaseNotFound(case_id)
     # A case known to belong to a village is scoped there; otherwise to its commune.
     village = (uow.progress.get(case_id) or {}).get("village_code")
-    return _path(uow, village) or _path(uow, case.admin_unit_code)
+    return _path(uow, village) or _path(uow, case.admin_unit_code), str(case.subject_id)
+
+
+def case_place_or_raise(uow: Any, *, case_id: str) -> tuple[str | None, str]:
+    """The path of the unit a case belongs to and the case's subject (its household, for a household
+    representative's check); CaseNotFound."""
+    with uow:
+        return _case_place(uow, case_id)
+
+
+def evidence_place_or_raise(uow: Any, *, evidence_id: str) -> tuple[str | None, str]:
+    """The path and the subject of the case an evidence file belongs to; EvidenceNotFound."""
+    with uow:
+        item = uow.evidence.get(evidence_id)
+        if item is None:
+            raise EvidenceNotFound(evidence_id)
+        return _case_place(uow, item.case_id)
 
 
 def case_path_or_raise(uow: Any, *, case_id: str) -> str | None:

@@ -19,10 +19,12 @@ def list_tasks(
     status: str | None = None,
     village: str | None = None,
     mine_only_for: str | None = None,
+    subject_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
-    """Cases waiting on `role` (or escalated to it) within the scope, escalated first, then by due date."""
+    """Cases waiting on `role` (or escalated to it) within the scope, escalated first, then by due date;
+    with `subject_id`, only that subject's cases (a household representative's own household)."""
     with uow:
         communes = None
         if scope_code:
@@ -38,6 +40,7 @@ def list_tasks(
             status=status,
             village=village,
             assignee=mine_only_for,
+            subject_id=subject_id,
             limit=limit,
             offset=offset,
         )

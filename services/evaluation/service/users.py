@@ -6,7 +6,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from common.auth import NATIONAL_SCOPE_PATH, AuthenticationFailed, Principal, is_within
+from common.auth import (
+    HOUSEHOLD_REPRESENTATIVE,
+    NATIONAL_SCOPE_PATH,
+    AuthenticationFailed,
+    Principal,
+    is_within,
+)
 from common.errors import Conflict, NotFound, ValidationFailed
 from services.evaluation.domain.users import User, check_new_user, normalize_username
 from services.evaluation.service.admin_units import Page
@@ -43,6 +49,33 @@ def _scope_path(uow: Any, scope_code: str | None) -> str:
     return str(unit.path)
 
 
+def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_path: str) -> None:
+    """A household representative's account names an existing household within the account's scope
+    (422 on `subject_id` otherwise); any other role names none."""
+    if role != HOUSEHOLD_REPRESENTATIVE:
+        if subject_id is not None:
+            raise ValidationFailed(
+                "Chỉ tài khoản đại diện hộ gia đình mới gắn với một hộ.",
+                "Only a household representative's account is linked to a household.",
+                errors={"subject_id": ["Only for the household_representative role."]},
+            )
+        return
+    if not subject_id:
+        raise ValidationFailed(
+            "Tài khoản đại diện hộ gia đình phải gắn với hộ của mình.",
+            "A household representative's account must name its household.",
+            errors={"subject_id": ["Required for the household_representative role."]},
+        )
+    household = uow.subjects.get("household", subject_id)
+    unit = uow.admin_units.get(household["village_code"] or household["commune_code"]) if household else None
+    if unit is None or not is_within(str(unit.path), scope_path):
+        raise ValidationFailed(
+            "Không có hộ gia đình này trong phạm vi của tài khoản.",
+            "No such household within the account's scope.",
+            errors={"subject_id": [subject_id]},
+        )
+
+
 def create_user(
     uow: Any,
     passwords: Passwords,
@@ -54,9 +87,12 @@ def create_user(
     scope_code: str | None,
     created_by: Principal | None = None,
     email: str | None = None,
+    subject_id: str | None = None,
 ) -> User:
     """Create an account; `created_by` (None for the bootstrap CLI) must hold the new scope in its own
-    (NotFound otherwise, as for any unit outside the caller's scope). Username taken: Conflict."""
+    (NotFound otherwise, as for any unit outside the caller's scope). Username taken: Conflict.
+    A household representative names its household (`subject_id`), which must lie in its scope; no
+    other role names one."""
     username = normalize_username(username)
     check_new_user(username=username, full_name=full_name, password=password, role=role)
     with uow:
@@ -66,6 +102,7 @@ def create_user(
                 f"Không tìm thấy đơn vị hành chính {scope_code or '(toàn quốc)'}.",
                 f"Administrative unit {scope_code or '(national)'} not found.",
             )
+        _check_household_link(uow, role=role, subject_id=subject_id, scope_path=scope_path)
         if uow.users.get_by_username(username) is not None:
             raise Conflict("Tên đăng nhập đã có.", "This username is taken.", errors={"username": [username]})
     # Hashing is deliberately slow: do it outside the transaction.
@@ -83,6 +120,7 @@ def create_user(
         created_at=now,
         updated_at=now,
         email=email.strip() if email else None,
+        subject_id=subject_id,
     )
     with uow:
         uow.users.add(user)
@@ -135,6 +173,7 @@ def list_users(
     offset: int = 0,
     role: str | None = None,
     covering: str | None = None,
+    subject_id: str | None = None,
 ) -> Page:
     """Users whose scope lies within `within_path` ("" is the whole country), by username. With `covering`,
     the active users who answer for that unit (the notifications service's recipient directory)."""
@@ -148,6 +187,11 @@ def list_users(
                 raise NotFound("Không tìm thấy đơn vị hành chính.", "Administrative unit not found.")
             covering_path = unit.path
         items, total = uow.users.page_within(
-            within_path, limit=limit, offset=offset, role=role, covering_path=covering_path
+            within_path,
+            limit=limit,
+            offset=offset,
+            role=role,
+            covering_path=covering_path,
+            subject_id=subject_id,
         )
     return Page(items=items, total=total)

@@ -25,6 +25,11 @@ class DeliveryRepository:
         """Insert one delivery (the unique key refuses a second one of the same notice)."""
         self._conn.execute(d.insert().values(**asdict(delivery)))
 
+    def add_many(self, deliveries: Sequence[Delivery]) -> None:
+        """Insert several deliveries in one statement (executemany)."""
+        if deliveries:
+            self._conn.execute(d.insert(), [asdict(delivery) for delivery in deliveries])
+
     def get(self, delivery_id: str) -> Delivery | None:
         """One delivery by id."""
         row = self._conn.execute(sa.select(d).where(d.c.id == delivery_id)).mappings().first()
@@ -38,14 +43,22 @@ class DeliveryRepository:
         return self._conn.execute(q).first() is not None
 
     def due(
-        self, now: datetime, *, channels: Sequence[str], limit: int, event_id: str | None = None
+        self,
+        now: datetime,
+        *,
+        channels: Sequence[str],
+        limit: int,
+        event_id: str | None = None,
+        event_ids: Sequence[str] | None = None,
     ) -> list[str]:
-        """Ids of pending deliveries whose time has come, oldest first."""
+        """Ids of pending deliveries whose time has come, oldest first (of one event, or of some)."""
         q = sa.select(d.c.id).where(
             d.c.status == PENDING, d.c.next_attempt_at <= now, d.c.channel.in_(channels)
         )
         if event_id is not None:
             q = q.where(d.c.event_id == event_id)
+        if event_ids is not None:
+            q = q.where(d.c.event_id.in_(list(event_ids)))
         q = q.order_by(d.c.next_attempt_at, d.c.id).limit(limit)
         return [r.id for r in self._conn.execute(q)]
 
@@ -113,6 +126,11 @@ class DigestRepository:
     def add(self, entry: DigestEntry) -> None:
         """Hold one notice for the digest."""
         self._conn.execute(t.digest_entries.insert().values(**asdict(entry)))
+
+    def add_many(self, entries: Sequence[DigestEntry]) -> None:
+        """Hold several notices in one statement (executemany)."""
+        if entries:
+            self._conn.execute(t.digest_entries.insert(), [asdict(entry) for entry in entries])
 
     def waiting(self) -> list[DigestEntry]:
         """Every entry no digest has carried yet."""

@@ -51,24 +51,25 @@ class HttpRecipientResolver:
         self._wait = wait
         self._session = session or requests.Session()
         self._clock = clock
-        self._cache: dict[tuple[str, str], tuple[float, list[Recipient]]] = {}
+        self._cache: dict[tuple[str, str, str], tuple[float, list[Recipient]]] = {}
         self._lock = threading.Lock()
 
-    def resolve(self, role: str, admin_unit_code: str) -> list[Recipient]:
-        """Users of a role whose scope contains the unit (cached briefly)."""
-        key = (role, admin_unit_code)
+    def resolve(self, role: str, admin_unit_code: str, subject_id: str | None = None) -> list[Recipient]:
+        """Users of a role whose scope contains the unit, optionally only those linked to one household
+        (cached briefly)."""
+        key = (role, admin_unit_code, subject_id or "")
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None and hit[0] > self._clock():
             return list(hit[1])
-        found = self._ask(role, admin_unit_code)
+        found = self._ask(role, admin_unit_code, subject_id)
         with self._lock:
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.clear()
             self._cache[key] = (self._clock() + self._ttl, found)
         return list(found)
 
-    def _ask(self, role: str, unit: str) -> list[Recipient]:
+    def _ask(self, role: str, unit: str, subject_id: str | None) -> list[Recipient]:
         retrying = Retrying(
             stop=stop_after_attempt(self._tries),
             wait=wait_exponential(multiplier=self._wait, max=2.0),
@@ -78,13 +79,15 @@ class HttpRecipientResolver:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._all_pages(role, unit)
+                    return self._all_pages(role, unit, subject_id)
         except _Transient as exc:
             raise RecipientsUnavailable(str(exc)) from exc
         raise AssertionError("unreachable")
 
-    def _all_pages(self, role: str, unit: str) -> list[Recipient]:
+    def _all_pages(self, role: str, unit: str, subject_id: str | None) -> list[Recipient]:
         params: dict[str, Any] = {"role": role, "covering": unit}
+        if subject_id:
+            params["subject_id"] = subject_id
         items, total = self._page(params)
         while len(items) < total:  # only when the directory pages: ask for the rest
             more, total = self._page({**params, "limit": PAGE_SIZE, "offset": len(items)})
@@ -124,6 +127,7 @@ def _recipient(item: dict[str, Any], role: str) -> Recipient:
         email=item.get("email") or None,
         role=str(item.get("role") or role),
         scope_code=str(item.get("scope_code") or ""),
+        subject_id=item.get("subject_id") or None,
     )
 
 
@@ -133,6 +137,6 @@ class UnitGroupResolver:
     The behaviour before recipient resolution (issue #7); a consumer built without a resolver uses it.
     """
 
-    def resolve(self, role: str, admin_unit_code: str) -> list[Recipient]:
-        """The unit's group recipient."""
+    def resolve(self, role: str, admin_unit_code: str, subject_id: str | None = None) -> list[Recipient]:
+        """The unit's group recipient (staff read it; the subject does not narrow it)."""
         return [Recipient(username=unit_recipient(admin_unit_code), role=role, scope_code=admin_unit_code)]

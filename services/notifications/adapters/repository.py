@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -10,6 +11,14 @@ from sqlalchemy import Connection
 
 from services.notifications.adapters import tables as t
 from services.notifications.domain.model import DeadLetter, InboxItem
+
+IN_CHUNK = 500  # ids per IN (...) list: well under every backend's limit on bound parameters
+
+
+def chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    """The values in slices of at most `size`."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class InboxRepository:
@@ -21,6 +30,11 @@ class InboxRepository:
     def add(self, item: InboxItem) -> None:
         """Insert one item."""
         self._conn.execute(t.inbox_items.insert().values(**asdict(item)))
+
+    def add_many(self, items: Sequence[InboxItem]) -> None:
+        """Insert several items in one statement (executemany)."""
+        if items:
+            self._conn.execute(t.inbox_items.insert(), [asdict(item) for item in items])
 
     def get(self, item_id: str) -> InboxItem | None:
         """One item by id."""
@@ -68,11 +82,27 @@ class ProcessedEventRepository:
         p = t.processed_events
         return self._conn.execute(sa.select(p.c.event_id).where(p.c.event_id == event_id)).first() is not None
 
+    def seen_among(self, event_ids: Iterable[str]) -> set[str]:
+        """Which of these events were handled already (one query per chunk of ids)."""
+        p = t.processed_events
+        found: set[str] = set()
+        for chunk in chunks(list(event_ids)):
+            found.update(self._conn.execute(sa.select(p.c.event_id).where(p.c.event_id.in_(chunk))).scalars())
+        return found
+
     def add(self, event_id: str, event_type: str, now: datetime) -> None:
         """Record an event as handled (the primary key refuses a second record)."""
         self._conn.execute(
             t.processed_events.insert().values(event_id=event_id, event_type=event_type, processed_at=now)
         )
+
+    def add_many(self, events: Sequence[tuple[str, str]], now: datetime) -> None:
+        """Record several (event id, event type) as handled in one statement."""
+        if events:
+            self._conn.execute(
+                t.processed_events.insert(),
+                [{"event_id": i, "event_type": k, "processed_at": now} for i, k in events],
+            )
 
 
 class DeadLetterRepository:

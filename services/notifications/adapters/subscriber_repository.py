@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from services.notifications.adapters import tables as t
+from services.notifications.adapters.repository import chunks
 from services.notifications.domain.model import WebhookSubscription
 from services.notifications.domain.preferences import Preferences, channel_matrix
 
 p = t.preferences
 w = t.webhook_subscriptions
+
+
+def _preferences(row: sa.RowMapping) -> Preferences:
+    return Preferences(
+        username=row["username"],
+        language=row["language"],
+        digest=bool(row["digest"]),
+        channels=channel_matrix(json.loads(row["channels"])),
+        updated_at=row["updated_at"],
+    )
 
 
 class PreferenceRepository:
@@ -25,15 +37,15 @@ class PreferenceRepository:
     def get(self, username: str) -> Preferences | None:
         """One user's preferences, if stored."""
         row = self._conn.execute(sa.select(p).where(p.c.username == username)).mappings().first()
-        if row is None:
-            return None
-        return Preferences(
-            username=row["username"],
-            language=row["language"],
-            digest=bool(row["digest"]),
-            channels=channel_matrix(json.loads(row["channels"])),
-            updated_at=row["updated_at"],
-        )
+        return _preferences(row) if row is not None else None
+
+    def get_many(self, usernames: Iterable[str]) -> dict[str, Preferences]:
+        """The stored preferences of these users, by username (users who never chose are absent)."""
+        found: dict[str, Preferences] = {}
+        for chunk in chunks(sorted(set(usernames))):
+            for row in self._conn.execute(sa.select(p).where(p.c.username.in_(chunk))).mappings():
+                found[row["username"]] = _preferences(row)
+        return found
 
     def put(self, prefs: Preferences) -> None:
         """Store a user's preferences, replacing what was there."""
@@ -64,6 +76,15 @@ class SubscriptionRepository:
         q = sa.select(w).where(w.c.scope == scope, w.c.owner == owner)
         row = self._conn.execute(q).mappings().first()
         return WebhookSubscription(**row) if row else None
+
+    def for_owners(self, scope: str, owners: Iterable[str]) -> dict[str, WebhookSubscription]:
+        """The subscriptions of several users or admin units, by owner (one per owner at most)."""
+        found: dict[str, WebhookSubscription] = {}
+        for chunk in chunks(sorted(set(owners))):
+            q = sa.select(w).where(w.c.scope == scope, w.c.owner.in_(chunk))
+            for row in self._conn.execute(q).mappings():
+                found[row["owner"]] = WebhookSubscription(**row)
+        return found
 
     def put(self, sub: WebhookSubscription) -> None:
         """Store a subscription; one with the same id gets the new URL and secret."""

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.notifications.api.access import preferences_owner
 from services.notifications.api.container import container, now
 from services.notifications.api.schemas import PreferencesSchema, PreferencesUpdateSchema
 from services.notifications.service import preferences
@@ -19,10 +20,11 @@ class PreferencesByUser(MethodView):
     @blp.response(200, PreferencesSchema)
     def get(self, username: str) -> Any:
         """A user's preferences (the defaults when they never chose)."""
-        return preferences.get_preferences(container().uow(), username=username)
+        return preferences.get_preferences(container().uow(), username=preferences_owner(username))
 
     @blp.arguments(PreferencesUpdateSchema)
     @blp.response(200, PreferencesSchema)
     def put(self, args: dict[str, Any], username: str) -> Any:
         """Replace a user's preferences: language, digest mode, channels per category."""
-        return preferences.put_preferences(container().uow(), username=username, now=now(), **args)
+        owner = preferences_owner(username)
+        return preferences.put_preferences(container().uow(), username=owner, now=now(), **args)

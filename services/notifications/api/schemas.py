@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from common.web import Schema
+from common.web import MAX_OFFSET, Schema
 from services.notifications.domain.model import CHANNELS, DELIVERY_STATUSES
 from services.notifications.domain.routing import CATEGORIES
 from services.notifications.domain.templates import LANGUAGES
@@ -15,11 +15,11 @@ _NAME = validate.Length(min=1, max=160)
 
 class PageArgsSchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class InboxQueryArgsSchema(PageArgsSchema):
-    recipient = fields.String(required=True, validate=_NAME)
+    recipient = fields.String(validate=_NAME)  # default: the caller
     unread_only = fields.Boolean(load_default=False)
 
 
@@ -41,7 +41,7 @@ class InboxSchema(Schema):
 
 
 class ReadAllSchema(Schema):
-    recipient = fields.String(required=True, validate=_NAME)
+    recipient = fields.String(validate=_NAME)  # default: the caller
 
 
 class ReadAllResultSchema(Schema):

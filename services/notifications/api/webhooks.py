@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.notifications.api.access import administrator
 from services.notifications.api.container import container, now
 from services.notifications.api.schemas import (
     DeliveryQueryArgsSchema,
@@ -27,6 +28,7 @@ class Webhooks(MethodView):
     @blp.response(200, WebhookSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Webhook subscriptions (without their secrets)."""
+        administrator()
         return webhooks.list_subscriptions(container().uow(), **args)
 
 
@@ -35,17 +37,23 @@ class WebhookByOwner(MethodView):
     @blp.response(200, WebhookSchema)
     def get(self, scope: str, owner: str) -> Any:
         """The webhook of a user or an admin unit."""
+        administrator()
         return webhooks.get_subscription_or_raise(container().uow(), scope=scope, owner=owner)
 
     @blp.arguments(WebhookUpdateSchema)
     @blp.response(200, WebhookCreatedSchema)
     def put(self, args: dict[str, Any], scope: str, owner: str) -> Any:
         """Set the webhook URL; answers a new signing secret (each call rotates it)."""
-        return webhooks.subscribe(container().uow(), scope=scope, owner=owner, url=args["url"], now=now())
+        administrator()
+        c = container()
+        return webhooks.subscribe(
+            c.uow(), scope=scope, owner=owner, url=args["url"], now=now(), check_url=c.url_guard.check
+        )
 
     @blp.response(204)
     def delete(self, scope: str, owner: str) -> None:
         """Remove the webhook."""
+        administrator()
         webhooks.unsubscribe(container().uow(), scope=scope, owner=owner)
 
 
@@ -55,6 +63,7 @@ class Deliveries(MethodView):
     @blp.response(200, DeliverySchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """E-mail and webhook deliveries with their status and attempts, newest first."""
+        administrator()
         return dispatch.list_deliveries(container().uow(), **args)
 
 
@@ -63,4 +72,5 @@ class DeliveryRetry(MethodView):
     @blp.response(200, DeliverySchema)
     def post(self, delivery_id: str) -> Any:
         """Send a failed delivery again (a fresh attempt budget, due now)."""
+        administrator()
         return dispatch.retry_delivery(container().uow(), delivery_id=delivery_id, now=now())

@@ -21,6 +21,7 @@ class Recipient:
     email: str | None = None
     role: str = ""
     scope_code: str = ""
+    subject_id: str | None = None  # a household representative's own household
 
 
 def unit_recipient(admin_unit_code: str) -> str:

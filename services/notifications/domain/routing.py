@@ -30,6 +30,10 @@ _CATEGORY = {
     "subjects.imported": "imports",
     "round.opened": "awards",
     "award.nominated": "awards",
+    "round.posted": "cases",
+    "objection.filed": "cases",
+    "case.decided": "cases",
+    "recognition.revoked": "cases",
 }
 # Held back for the daily digest when a user asks for one: these come in floods near a deadline.
 DIGESTIBLE = frozenset({"case.reminder_due", "case.overdue"})
@@ -77,6 +81,12 @@ _ROLES: dict[str, Rule] = {
     "evidence.uploaded": _fixed(VILLAGE),
     "subjects.imported": _fixed(COMMUNE),
     "round.opened": _fixed(COMMUNE, CHAIRMAN),
+    # The yearly round: the village officers post the list in each village; the commune association
+    # verifies each objection; the household learns its decision (and a revocation), with its village.
+    "round.posted": _fixed(VILLAGE),
+    "objection.filed": _fixed(COMMUNE),
+    "case.decided": _fixed(HOUSEHOLD, VILLAGE),
+    "recognition.revoked": _fixed(HOUSEHOLD, VILLAGE),
     "report.overdue": _from_payload("role", COMMUNE),
     "award.nominated": _fixed(CHAIRMAN),
 }
@@ -101,6 +111,27 @@ def admin_unit_of(event: Event) -> str | None:
     """The admin unit an event is about; without one nobody can be resolved by scope."""
     code = event.payload.get("admin_unit_code")
     return str(code) if code else None
+
+
+def units_for(event: Event, role: str) -> tuple[str, ...]:
+    """The units whose users of `role` are told: the subject's village when the event names one (staff
+    of the commune cover it too), each of `village_codes` for village officers (a round's posting), else
+    the event's admin unit."""
+    village = event.payload.get("village_code")
+    if village:
+        return (str(village),)
+    villages = event.payload.get("village_codes")
+    if role == VILLAGE and isinstance(villages, list) and villages:
+        return tuple(str(v) for v in villages)
+    unit = admin_unit_of(event)
+    return (unit,) if unit else ()
+
+
+def subject_of(event: Event) -> str | None:
+    """The household (or other subject) an event is about: a household representative is told only of
+    its own household's case, never of its neighbours'."""
+    subject = event.payload.get("subject_id")
+    return str(subject) if subject else None
 
 
 def actor_of(event: Event) -> str | None:

@@ -52,8 +52,12 @@ IMPORT_KINDS = {
     "clans": ("dòng họ", "clans"),
     "units": ("đơn vị", "units"),
 }
+OUTCOMES = {
+    "recognised": ("được công nhận", "recognised"),
+    "not_recognised": ("không được công nhận", "not recognised"),
+}
 _LABELLED = {"title": TITLES, "status": STATUSES, "from": STATUSES, "to": STATUSES, "role": ROLES,
-             "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS}  # fmt: skip
+             "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS, "outcome": OUTCOMES}  # fmt: skip
 
 # event type -> language -> (subject, body); placeholders are payload keys or the derived ones above.
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
@@ -118,6 +122,36 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "round.opened": {
         "vi": ("Mở đợt xét khen thưởng", "Một đợt xét khen thưởng mới đã được mở; vui lòng chuẩn bị hồ sơ đề nghị."),
         "en": ("Award round opened", "A new award round is open; please prepare the nominations."),
+    },
+    "round.posted": {
+        "vi": ("Niêm yết danh sách đề nghị công nhận năm {year}",
+               "Danh sách đề nghị công nhận danh hiệu năm {year} đã được lập. Đề nghị chi hội niêm yết công khai "
+               "tại thôn và tiếp nhận kiến nghị của nhân dân đến hết ngày {objections_close}."),
+        "en": ("Post the proposed recognition list for {year}",
+               "The proposed recognition list for {year} is ready. Please post it publicly in the village and "
+               "take residents' objections until the end of {objections_close}."),
+    },
+    "objection.filed": {
+        "vi": ("Có kiến nghị về danh sách đề nghị công nhận năm {year}",
+               "{filed_by} đã gửi kiến nghị: “{content}”. Kiến nghị cần được xác minh, giải quyết trước khi "
+               "hội đồng xét công nhận họp."),
+        "en": ("Objection to the proposed recognition list for {year}",
+               "{filed_by} filed an objection: “{content}”. It must be verified and resolved before the "
+               "council meets."),
+    },
+    "case.decided": {
+        "vi": ("Kết quả xét công nhận danh hiệu {title} năm {year}",
+               "Theo Quyết định số {decision_number}, hồ sơ đề nghị công nhận danh hiệu {title} năm {year} "
+               "{outcome}."),
+        "en": ("Recognition result: {title} {year}",
+               "Under decision {decision_number}, the case for the title {title} {year} was {outcome}."),
+    },
+    "recognition.revoked": {
+        "vi": ("Thu hồi danh hiệu {title} năm {year}",
+               "Theo Quyết định số {decision_number}, danh hiệu {title} năm {year} đã bị thu hồi. "
+               "Lý do: {reason}"),
+        "en": ("Title revoked: {title} {year}",
+               "Under decision {decision_number}, the title {title} {year} has been revoked. Reason: {reason}"),
     },
     "report.overdue": {
         "vi": ("Báo cáo quá hạn", "Báo cáo định kỳ về xây dựng xã hội học tập đã quá hạn nộp."),
@@ -186,6 +220,8 @@ def template_values(payload: Mapping[str, Any], language: str) -> dict[str, str]
             values[key] = str(value)
     if payload.get("due_at"):
         values["due"] = format_day(payload["due_at"], language)
+    if payload.get("objections_close"):
+        values["objections_close"] = format_day(payload["objections_close"], language)
     if isinstance(payload.get("written"), dict):
         values["count"] = str(sum(v for v in payload["written"].values() if isinstance(v, int)))
     return values

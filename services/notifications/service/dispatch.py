@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -80,13 +80,17 @@ def dispatch_due(
     clock: Clock = utc_now,
     event_id: str | None = None,
     limit: int = 100,
+    event_ids: Sequence[str] | None = None,
 ) -> DispatchReport:
-    """Send the deliveries that are due (optionally only one event's), each by one claimer only."""
+    """Send the deliveries that are due (optionally only one event's, or some events'), each by one
+    claimer only."""
     report = DispatchReport()
-    if not senders.channels:
+    if not senders.channels or (event_ids is not None and not event_ids):
         return report
     with uow:
-        due = uow.deliveries.due(clock(), channels=senders.channels, limit=limit, event_id=event_id)
+        due = uow.deliveries.due(
+            clock(), channels=senders.channels, limit=limit, event_id=event_id, event_ids=event_ids
+        )
     for delivery_id in due:
         claimed = _claim(uow, delivery_id, policy, clock())
         if claimed is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -45,10 +46,14 @@ def read_inbox(
         }
 
 
-def mark_read(uow: UnitOfWork, *, item_id: str, now: datetime) -> InboxItem:
-    """Mark one item read (again is harmless: the first read time stays)."""
+def mark_read(
+    uow: UnitOfWork, *, item_id: str, now: datetime, recipients: Collection[str] | None = None
+) -> InboxItem:
+    """Mark one item read (again is harmless: the first read time stays). With `recipients`, an item of
+    anyone else is not found."""
     with uow:
-        if uow.inbox.get(item_id) is None:
+        found = uow.inbox.get(item_id)
+        if found is None or (recipients is not None and found.recipient not in recipients):
             raise InboxItemNotFound(item_id)
         uow.inbox.mark_read(item_id, now)
         uow.commit()

@@ -16,8 +16,9 @@ class RecipientResolver(Protocol):
     it refuses the question.
     """
 
-    def resolve(self, role: str, admin_unit_code: str) -> list[Recipient]:
-        """Users holding `role` whose scope contains `admin_unit_code`."""
+    def resolve(self, role: str, admin_unit_code: str, subject_id: str | None = None) -> list[Recipient]:
+        """Users holding `role` whose scope contains `admin_unit_code` (and, given `subject_id`, only the
+        accounts linked to that household)."""
         ...
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -13,8 +14,17 @@ from services.notifications.domain.webhooks import SCOPES
 from services.notifications.service.ports import UnitOfWork
 
 
-def subscribe(uow: UnitOfWork, *, scope: str, owner: str, url: str, now: datetime) -> WebhookSubscription:
-    """Set the webhook of a user or an admin unit; every call issues a new signing secret."""
+def subscribe(
+    uow: UnitOfWork,
+    *,
+    scope: str,
+    owner: str,
+    url: str,
+    now: datetime,
+    check_url: Callable[[str], None] | None = None,
+) -> WebhookSubscription:
+    """Set the webhook of a user or an admin unit; every call issues a new signing secret.
+    `check_url` refuses a target this service may not reach (the SSRF guard; ValidationFailed)."""
     parts = urlsplit(url)
     if scope not in SCOPES:
         raise ValidationFailed(
@@ -24,6 +34,8 @@ def subscribe(uow: UnitOfWork, *, scope: str, owner: str, url: str, now: datetim
         raise ValidationFailed(
             "Địa chỉ webhook không hợp lệ.", "Invalid webhook URL.", errors={"url": ["An http(s) URL."]}
         )
+    if check_url is not None:
+        check_url(url)
     with uow:
         existing = uow.subscriptions.for_owner(scope, owner)
         sub = WebhookSubscription(

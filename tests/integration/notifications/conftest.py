@@ -190,6 +190,7 @@ def settings(
         webhook_tries=3,
         send_lease_seconds=1.0,
         dispatch_interval=0.2,
+        webhook_allow_networks=("127.0.0.0/8", "::1"),  # the test receivers listen on loopback
     )
 
 

@@ -46,6 +46,8 @@ def _spawn(settings: Settings) -> subprocess.Popen[bytes]:
         "NOTIFICATIONS_DISPATCH_INTERVAL": "0.2",
         "NOTIFICATIONS_SEND_LEASE_SECONDS": "1",
         "NOTIFICATIONS_MAX_ATTEMPTS": "3",
+        # Small batches, so the stop lands between commits even when RabbitMQ hands over all 40 at once.
+        "NOTIFICATIONS_BATCH_SIZE": "4",
     }
     return subprocess.Popen(
         [sys.executable, "-m", "services.notifications.consumers"],

@@ -83,7 +83,7 @@ async def test_a_consumer_stopped_mid_stream_and_restarted_loses_and_doubles_not
 ) -> None:
     events = [submitted() for _ in range(30)]
     publish(settings.common.broker_url, *events)
-    with running_consumer(settings) as first:
+    with running_consumer(settings, batch_size=3) as first:  # small batches: the stop lands mid-stream
         await assert_eventually(lambda: _at_least(first.handled, 5))
     assert count(engine, nt.processed_events) < 30, "stopped mid-stream"
     with running_consumer(settings):

@@ -16,6 +16,7 @@ from kombu import Producer
 from sqlalchemy import Engine
 
 from common import events as ev
+from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, Principal, issue_token
 from services.notifications.adapters import tables as nt
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
 from services.notifications.app import create_app
@@ -63,7 +64,12 @@ def receiver() -> Iterator[tuple[Receiver, HttpServer]]:
 
 @pytest.fixture
 def api(settings: Settings) -> FlaskClient:
-    return create_app(settings).test_client()
+    """An administrator's client (webhooks and dead letters are for administrators)."""
+    client = create_app(settings).test_client()
+    admin = Principal("u-admin", "root", ADMINISTRATOR, None, NATIONAL_SCOPE_PATH)
+    token = issue_token(admin, secret_key=settings.common.secret_key).token
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
 
 
 async def test_webhooks_are_signed_verifiably_and_retried_after_a_500(

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from flask import Flask
 from flask.testing import FlaskClient
 
-from common.auth import ROLES, Principal
+from common.auth import HOUSEHOLD_REPRESENTATIVE, ROLES, Principal
 from common.db import make_engine
 from common.settings import CommonSettings
 from common.storage import StoredObject
@@ -28,10 +28,14 @@ from services.evaluation.domain.model import Evidence
 from services.evaluation.service import admin_units, cases
 from services.evaluation.service.imports import ImportRun
 from tests.conftest import HCMC_WARD, free_port, seed_reference_data
-from tests.signin import FAST_ARGON2, create_user
+from tests.signin import FAST_ARGON2, add_household, create_user
 from workflows.recognition import contracts as c
+from workflows.yearly_round import contracts as rc
+
+ROUND_ID = "round-in-ward"
 
 NATIONAL, IN_SCOPE, OUT_OF_SCOPE = None, "79", "01"
+HANOI_COMMUNE = "00070"  # Hoàn Kiếm
 SCOPES = (NATIONAL, IN_SCOPE, OUT_OF_SCOPE)
 PDF = b"%PDF-1.4\n%minh chung\n"
 
@@ -42,8 +46,26 @@ class FakeGateway:
     def start_workflow(self, workflow: str, arg: Any, *, workflow_id: str, task_queue: str) -> StartResult:
         return StartResult(workflow_id=workflow_id, run_id="run", created=True)
 
+    opens: bool = True  # False: the case's workflow is slow to open (the wait for `wait_opened` runs out)
+
+    def wait_update(self, workflow_id: str, update: str, *, timeout: float, result_type: Any = None) -> Any:
+        if not self.opens:
+            return None
+        return c.CaseStatus(status="draft", version=1, due_at=None, escalation_step=-1, returned_to=None)
+
+    def start_and_wait(
+        self, workflow: str, arg: Any, *, workflow_id: str, task_queue: str, update: str, **wait: Any
+    ) -> tuple[StartResult, Any]:
+        started = self.start_workflow(workflow, arg, workflow_id=workflow_id, task_queue=task_queue)
+        return started, self.wait_update(workflow_id, update, **wait)
+
     def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
+        if update in ("council", "sign"):
+            return rc.RoundStep(phase="awaiting_signature" if update == "council" else "recording", version=9)
         return c.StepResult(status="draft", version=1, due_at=None)
+
+    def signal(self, workflow_id: str, signal: str, arg: Any = None) -> None:
+        return None
 
     def check(self) -> None:
         return None
@@ -122,7 +144,7 @@ def _seed(url: str) -> tuple[str, str, str]:
         uploaded_by="test",
         created_at=now,
     )
-    household_id = str(uuid.uuid4())
+    household_id = "HH-1"  # the case's subject: its household representative sees it
     with engine.begin() as db:
         db.execute(t.evidence.insert().values(**evidence.__dict__))
         db.execute(
@@ -133,6 +155,36 @@ def _seed(url: str) -> tuple[str, str, str]:
                 village_code=village.code,
                 head_name="Nguyễn Văn A",
                 address="Khu phố 0",
+            )
+        )
+        db.execute(
+            t.rounds.insert().values(
+                id=ROUND_ID,
+                workflow_id="yearly-round/26506/2026/ho-chi-minh-city-2023",
+                admin_unit_code=HCMC_WARD,
+                year=2026,
+                plan_code="ho-chi-minh-city-2023",
+                phase="posting",
+                version=3,
+                opened_by="test",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.execute(
+            t.decisions.insert().values(
+                id="decision-in-ward",
+                round_id=ROUND_ID,
+                title="learning_family",
+                kind="recognition",
+                number=1,
+                symbol="QĐ-UBND",
+                status="recorded",
+                signed_by="chu-tich",
+                signer_name="Nguyễn Văn Chủ",
+                signed_on=datetime(2026, 12, 15).date(),
+                created_at=now,
+                updated_at=now,
             )
         )
     engine.dispose()
@@ -174,9 +226,14 @@ def build_world(tmp: Path) -> World:
     app = create_app(Settings(database_url=url, common=common, **FAST_ARGON2))
     container = app.extensions["evaluation"]
     container.gateway, container.storage = FakeGateway(), FakeStorage()
+    # Household representatives are linked to a household in their scope: the case's one in the city
+    # (and for the national account), one in Hà Nội for the out-of-scope account.
+    households = {NATIONAL: household_id, IN_SCOPE: household_id}
+    households[OUT_OF_SCOPE] = add_household(url, commune_code=HANOI_COMMUNE, code="HH-HN")
     principals, runs = {}, {}
     for role, scope in itertools.product(ROLES, SCOPES):
-        user = create_user(url, role=role, scope_code=scope)
+        subject = households[scope] if role == HOUSEHOLD_REPRESENTATIVE else None
+        user = create_user(url, role=role, scope_code=scope, subject_id=subject)
         principals[(role, scope)] = user.principal()
         runs[user.username] = _import_run(url, user.username)
     return World(app, app.test_client(), case_id, evidence_id, household_id, principals, runs)

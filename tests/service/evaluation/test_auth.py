@@ -26,7 +26,7 @@ from services.evaluation.cli import cli
 from services.evaluation.config import Settings
 from services.evaluation.service import users
 from services.evaluation.service.admin_units import sync_official_units
-from tests.signin import FAST_ARGON2, PASSWORD, create_user, fast_passwords, login
+from tests.signin import FAST_ARGON2, PASSWORD, add_household, create_user, fast_passwords, login
 
 SECRET = "service-test-secret-key-0001"
 HANOI, HOAN_KIEM, HCMC = "01", "00070", "79"
@@ -193,7 +193,14 @@ def test_staff_may_act_on_behalf_of_a_household_and_households_may_not(
     staff = login(api, "can-bo")
     me = api.get("/auth/me", headers={**staff, "X-On-Behalf-Of": "HH-0007"}).get_json()
     assert me["username"] == "can-bo" and me["on_behalf_of"] == "HH-0007"
-    create_user(settings.database_url, role="household_representative", scope_code=HOAN_KIEM, username="ho-a")
+    household = add_household(settings.database_url, commune_code=HOAN_KIEM, code="HH-0008")
+    create_user(
+        settings.database_url,
+        role="household_representative",
+        scope_code=HOAN_KIEM,
+        username="ho-a",
+        subject_id=household,
+    )
     household = login(api, "ho-a")
     r = api.get("/auth/me", headers={**household, "X-On-Behalf-Of": "HH-0008"})
     assert r.status_code == 403 and r.get_json()["code"] == "forbidden"
@@ -223,6 +230,53 @@ def test_an_administrator_creates_accounts_within_their_scope(api: FlaskClient, 
     unknown = api.post("/users", json=_new_user(scope_code="99999", username="khong-co"), headers=admin)
     assert outside.status_code == national.status_code == 404
     assert unknown.status_code == 422 and "scope_code" in unknown.get_json()["errors"]
+
+
+def test_a_household_representative_account_is_linked_to_a_household_in_its_scope(
+    api: FlaskClient, settings: Settings
+) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    admin = login(api, "qt-ha-noi")
+    mine = add_household(settings.database_url, commune_code=HOAN_KIEM, code="HH-0100", village="T7")
+    household = {"role": "household_representative", "username": "ho-nguyen"}
+    r = api.post("/users", json=_new_user(**household, subject_id=mine), headers=admin)
+    assert r.status_code == 201 and r.get_json()["subject_id"] == mine, r.get_json()
+    signed_in = login(api, "ho-nguyen", "mat-khau-moi-dai")
+    me = api.get("/auth/me", headers=signed_in).get_json()
+    assert me["subject_id"] == mine and me["role"] == "household_representative"
+    # the token carries the link: the account's household, nothing else
+    from common.auth import verify_token
+
+    token = signed_in["Authorization"].removeprefix("Bearer ")
+    assert verify_token(token, secret_key=settings.common.secret_key).subject_id == mine
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"role": "household_representative"}, "Required for the household_representative role."),
+        ({"role": "household_representative", "subject_id": "no-such-household"}, "no-such-household"),
+        ({"role": "village_officer", "subject_id": "any"}, "Only for the household_representative role."),
+    ],
+)
+def test_a_household_link_is_required_checked_and_only_for_households(
+    api: FlaskClient, settings: Settings, changes: dict, reason: str
+) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    r = api.post("/users", json=_new_user(**changes), headers=login(api, "qt-ha-noi"))
+    assert r.status_code == 422, r.get_json()
+    assert r.get_json()["errors"] == {"subject_id": [reason]}
+
+
+def test_a_household_outside_the_account_scope_cannot_be_linked(api: FlaskClient, settings: Settings) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=None, username="qt-vn")
+    elsewhere = add_household(settings.database_url, commune_code="26506", code="HH-0200", village="T8")
+    r = api.post(
+        "/users",
+        json=_new_user(role="household_representative", subject_id=elsewhere),  # scope: Hoàn Kiếm
+        headers=login(api, "qt-vn"),
+    )
+    assert r.status_code == 422 and r.get_json()["errors"] == {"subject_id": [elsewhere]}
 
 
 @pytest.mark.parametrize(
@@ -308,3 +362,46 @@ def test_the_user_directory_answers_who_covers_a_unit(api: FlaskClient, settings
     assert api.get("/users", query_string={"role": "king"}, headers=service).status_code == 422
     officer = login(api, "can-bo-hk")
     assert api.get("/users", query_string={"covering": HOAN_KIEM}, headers=officer).status_code == 403
+
+    # A household representative is found by its household only: the directory never hands a neighbour's
+    # account to the notifications service.
+    mine = add_household(url, commune_code=HOAN_KIEM, code="HK01", village="T1")
+    neighbour = add_household(url, commune_code=HOAN_KIEM, code="HK02", village="T2")
+    create_user(url, role="household_representative", scope_code=HOAN_KIEM, username="ho-1", subject_id=mine)
+    create_user(
+        url, role="household_representative", scope_code=HOAN_KIEM, username="ho-2", subject_id=neighbour
+    )
+    query = {"role": "household_representative", "covering": HOAN_KIEM, "subject_id": mine}
+    r = api.get("/users", query_string=query, headers=service)
+    assert r.status_code == 200 and [u["username"] for u in r.get_json()["items"]] == ["ho-1"]
+    too_long = api.get("/users", query_string={**query, "subject_id": "x" * 37}, headers=service)
+    assert too_long.status_code == 422 and "subject_id" in str(too_long.get_json())
+
+
+def test_failed_sign_ins_are_throttled_per_account_and_address(settings: Settings, officer) -> None:
+    from dataclasses import replace
+
+    api = create_app(replace(settings, login_max_failures=3)).test_client()
+    for _ in range(3):
+        assert api.post("/auth/login", json={"username": "can-bo", "password": "sai"}).status_code == 401
+    refused = api.post("/auth/login", json={"username": "can-bo", "password": PASSWORD})
+    assert refused.status_code == 429
+    body = refused.get_json()
+    assert body["code"] == "too_many_requests" and "retry_after" in body["errors"]
+    assert int(refused.headers["Retry-After"]) > 0
+    other = api.post(
+        "/auth/login",
+        json={"username": "can-bo", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert other.status_code == 200  # the same account from another address still signs in
+
+
+def test_a_successful_sign_in_resets_the_account_count(settings: Settings, officer) -> None:
+    from dataclasses import replace
+
+    api = create_app(replace(settings, login_max_failures=3)).test_client()
+    for _ in range(5):
+        for _ in range(2):
+            assert api.post("/auth/login", json={"username": "can-bo", "password": "sai"}).status_code == 401
+        assert api.post("/auth/login", json={"username": "can-bo", "password": PASSWORD}).status_code == 200

@@ -1,7 +1,8 @@
 """The authorization matrix of the evaluation API: every endpoint (read from the Flask url_map, so a new
 endpoint without a row here fails) x every role x in scope / out of scope. Wrong role: 403; right role
 out of scope: 404 (as if the thing did not exist); right role in scope: through to the use case. Without
-a token: 401 everywhere except the few public endpoints.
+a token: 401 everywhere except the few public endpoints. A household representative is linked to its
+household: its scope alone is not enough, a case of another household answers 404 as well.
 
 Everything lives in Hồ Chí Minh City (79), in the ward HCMC_WARD; callers answer for the whole country,
 for the city (in scope) or for Hà Nội (01, out of scope). Temporal and S3 are fakes: a call that passes
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from common.auth import ROLES, Principal
 from common.db import make_engine
 from common.web_auth import is_public
 from services.evaluation.adapters import tables as t
+from services.evaluation.api import rounds as rounds_api
 from services.evaluation.documents.plans import PLANS_DIR
 from tests.conftest import HCMC_WARD
 from tests.service.evaluation.matrix_world import (
@@ -32,11 +35,12 @@ from tests.service.evaluation.matrix_world import (
     NATIONAL,
     OUT_OF_SCOPE,
     PDF,
+    ROUND_ID,
     SCOPES,
     World,
     build_world,
 )
-from tests.signin import bearer, username_for
+from tests.signin import add_household, bearer, create_user, username_for
 
 PUBLIC = {"static", "api-docs.openapi_json", "health.Health", "auth.Login"}
 HCMC_PLAN = (PLANS_DIR / "ho-chi-minh-city-2023.yaml").read_text(encoding="utf-8")
@@ -89,9 +93,65 @@ def _new_user(w: World, p: Principal) -> Request:
     return "POST", "/users", {"json": body}
 
 
+def _new_objection(w: World) -> str:
+    """A fresh open objection of the ward's round (each allowed caller changes its own)."""
+    engine = make_engine(w.app.extensions["evaluation"].settings.database_url)
+    objection_id = w.unique("objection-")
+    now = datetime.now(UTC)
+    with engine.begin() as db:
+        db.execute(
+            t.round_objections.insert().values(
+                id=objection_id,
+                round_id=ROUND_ID,
+                case_id=None,
+                filed_by="Người dân",
+                content="Kiến nghị",
+                status="open",
+                version=1,
+                created_by="t",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    engine.dispose()
+    return objection_id
+
+
+def _objection_step(step: str, body: dict[str, Any]) -> Callable[[World, Principal], Request]:
+    return lambda w, p: (
+        "POST",
+        f"/rounds/{ROUND_ID}/objections/{_new_objection(w)}/{step}",
+        {"json": body, "headers": {"If-Match": '"1"'}},
+    )
+
+
+COUNCIL = {
+    "met_on": "2026-10-15",
+    "chair": "Ông Lê Văn Sang",
+    "secretary": "Bà Trần Thị Hà",
+    "attendance": ["Ông Lê Văn Sang", "Bà Trần Thị Hà"],
+}
 ALL = auth.ALL_ROLES
 ADMIN = frozenset({auth.ADMINISTRATOR})
-NEW_CASE = {"year": 2026, "title": "learning_family", "subject_id": "HH-2", "admin_unit_code": HCMC_WARD}
+PROGRESS = {"plan": "ho-chi-minh-city-2023", "year": 2025, "admin_unit": HCMC_WARD}
+REPORT_START = {"plan": "ho-chi-minh-city-2023", "year": 2025, "admin_unit": HCMC_WARD}
+
+
+def _annual_report(w: World) -> str:
+    """The ward's 2025 report, opened once through the service as its workflow's first activity does."""
+    from services.evaluation.service.annual_reports import open_annual_report
+    from workflows.annual_report import contracts as ar
+    from workflows.ids import annual_report_workflow_id
+
+    workflow_id = annual_report_workflow_id("ho-chi-minh-city-2023", 2025, HCMC_WARD)
+    report_id = ar.report_id_for(workflow_id)
+    inp = ar.OpenReportInput(report_id, workflow_id, "ho-chi-minh-city-2023", 2025, HCMC_WARD, "test")
+    open_annual_report(w.app.extensions["evaluation"].uow(), inp=inp)
+    return report_id
+
+
+# Opened for the world's household: its own representative may open it too (another household's: 404).
+NEW_CASE = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_unit_code": HCMC_WARD}
 
 POLICY: dict[tuple[str, str], Row] = {
     ("auth.Me", "GET"): Row(ALL, ANY, _get("/auth/me")),
@@ -165,8 +225,112 @@ POLICY: dict[tuple[str, str], Row] = {
         auth.REGISTER_READERS, UNIT, _get("/subjects/household/{w.household_id}")
     ),
     ("tasks.Tasks", "GET"): Row(ALL, ANY, _get("/tasks")),
+    ("case_criteria.CaseCriteria", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/criteria")),
     ("audit.CaseHistory", "GET"): Row(auth.HISTORY_READERS, UNIT, _get("/cases/{w.case_id}/history")),
     ("audit.AuditVerify", "GET"): Row(auth.CHAIN_VERIFIERS, COUNTRY, _get("/audit/verify")),
+    ("reports.Progress", "GET"): Row(
+        auth.REGISTER_READERS, UNIT, _get("/reports/progress", query_string=PROGRESS)
+    ),
+    ("reports.ProgressExport", "GET"): Row(
+        auth.REGISTER_READERS, UNIT, _get("/reports/progress/export", query_string=PROGRESS)
+    ),
+    ("reports.ProgressChart", "GET"): Row(
+        auth.REGISTER_READERS,
+        UNIT,
+        _get("/reports/progress/chart", query_string={**PROGRESS, "format": "svg"}),
+    ),
+    ("annual_reports.AnnualReports", "POST"): Row(
+        frozenset({auth.ADMINISTRATOR, auth.COMMUNE_ASSOCIATION_OFFICER, auth.COMMUNE_CHAIRMAN}),
+        UNIT,
+        lambda w, p: ("POST", "/reports/annual", {"json": REPORT_START}),
+    ),
+    ("annual_reports.AnnualReports", "GET"): Row(auth.REGISTER_READERS, ANY, _get("/reports/annual")),
+    ("annual_reports.AnnualReportById", "GET"): Row(
+        auth.REGISTER_READERS, UNIT, lambda w, p: ("GET", f"/reports/annual/{_annual_report(w)}", {})
+    ),
+    ("annual_reports.AnnualReportSubmit", "POST"): Row(
+        frozenset(
+            {
+                auth.VILLAGE_OFFICER,
+                auth.COMMUNE_ASSOCIATION_OFFICER,
+                auth.LEARNING_CENTRE_STAFF,
+                auth.COMMUNE_CHAIRMAN,
+                auth.ADMINISTRATOR,
+            }
+        ),
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/reports/annual/{_annual_report(w)}/submit",
+            {"json": {"note": "Báo cáo năm"}, "headers": {"If-Match": '"1"'}},
+        ),
+    ),
+    ("recognitions.Recognitions", "GET"): Row(auth.REGISTER_READERS, ANY, _get("/recognitions")),
+    ("rounds.Rounds", "POST"): Row(
+        rounds_api.ROUND_MANAGERS,
+        UNIT,
+        lambda w, p: ("POST", "/rounds", {"json": {"admin_unit_code": HCMC_WARD, "year": 2026}}),
+    ),
+    ("rounds.RoundById", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}")),
+    ("rounds.Objections", "POST"): Row(
+        rounds_api.OBJECTION_TAKERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/rounds/{ROUND_ID}/objections",
+            {"json": {"filed_by": "Bà Lê Thị Hoa", "content": "Hộ này chưa đủ điều kiện"}},
+        ),
+    ),
+    ("rounds.ObjectionAssign", "POST"): Row(
+        auth.SUPERVISORS, UNIT, _objection_step("assign", {"assignee": "can-bo-thon"})
+    ),
+    ("rounds.ObjectionResolve", "POST"): Row(
+        rounds_api.OBJECTION_TAKERS,
+        UNIT,
+        _objection_step("resolve", {"resolution": "Đã xác minh", "upheld": False}),
+    ),
+    ("rounds.Council", "POST"): Row(
+        rounds_api.COUNCIL_SECRETARIES,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/rounds/{ROUND_ID}/council",
+            {"json": COUNCIL, "headers": {"If-Match": '"3"'}},
+        ),
+    ),
+    ("rounds.DecisionList", "GET"): Row(
+        rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}/decision-list")
+    ),
+    ("rounds.Sign", "POST"): Row(
+        rounds_api.SIGNERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/rounds/{ROUND_ID}/sign",
+            {
+                "json": {"signer_name": "Lê Văn Sang", "signed_on": "2026-12-15"},
+                "headers": {"If-Match": '"4"'},
+            },
+        ),
+    ),
+    ("rounds.Amendments", "POST"): Row(
+        rounds_api.SIGNERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/rounds/{ROUND_ID}/amendments",
+            {
+                "json": {
+                    "decision_id": "decision-in-ward",
+                    "kind": "revocation",
+                    "reason": "Hồ sơ không đúng thực tế",
+                    "signer_name": "Nguyễn Văn Chủ",
+                    "signed_on": "2027-01-10",
+                }
+            },
+        ),
+    ),
+    ("rounds.Documents", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}/documents")),
 }
 
 
@@ -259,3 +423,126 @@ def test_a_case_in_an_unknown_unit_is_seen_only_nationally(world: World, tmp_pat
             db.execute(
                 sa.update(t.cases).where(t.cases.c.id == world.case_id).values(admin_unit_code=HCMC_WARD)
             )
+
+
+CASE_ENDPOINTS = (
+    ("cases.CaseById", "GET"),
+    ("cases.CaseSteps", "POST"),
+    ("cases.CaseScores", "GET"),
+    ("evidence.CaseEvidence", "POST"),
+    ("evidence.CaseEvidence", "GET"),
+    ("evidence.EvidenceById", "GET"),
+    ("evidence.EvidenceVerify", "GET"),
+)
+
+
+@pytest.fixture(scope="module")
+def neighbour(world: World) -> Principal:
+    """The representative of another household in the same ward (in scope, not the case's household)."""
+    url = world.app.extensions["evaluation"].settings.database_url
+    other = add_household(url, commune_code=HCMC_WARD, code="HH-2", village="HX1")
+    user = create_user(
+        url, role=auth.HOUSEHOLD_REPRESENTATIVE, scope_code=IN_SCOPE, username="ho-hang-xom", subject_id=other
+    )
+    return user.principal()
+
+
+@pytest.mark.parametrize("key", CASE_ENDPOINTS, ids="{0[0]} {0[1]}".format)
+def test_a_household_representative_sees_no_other_household_case(
+    world: World, neighbour: Principal, key: tuple[str, str]
+) -> None:
+    headers = bearer(world.app.extensions["auth"].secret_key, neighbour)
+    response = _send(world, POLICY[key].request(world, neighbour), headers)
+    assert response.status_code == 404 and response.get_json()["code"] == "not_found", response.get_json()
+    own = world.principals[(auth.HOUSEHOLD_REPRESENTATIVE, IN_SCOPE)]
+    mine = _send(world, POLICY[key].request(world, own), bearer(world.app.extensions["auth"].secret_key, own))
+    assert 200 <= mine.status_code < 300 or mine.status_code == 409, mine.get_json()
+
+
+def test_a_household_representative_opens_only_its_own_household_case(
+    world: World, neighbour: Principal
+) -> None:
+    headers = bearer(world.app.extensions["auth"].secret_key, neighbour)
+    others = world.api.post("/cases", json=NEW_CASE, headers=headers)  # the world's household: HH-1
+    assert others.status_code == 404 and others.get_json()["code"] == "not_found"
+    own = world.api.post("/cases", json={**NEW_CASE, "subject_id": neighbour.subject_id}, headers=headers)
+    assert own.status_code == 202 and own.get_json()["ready"] is True, own.get_json()
+    # staff open a case for any household of their scope, and may say for whom they act
+    staff = bearer(
+        world.app.extensions["auth"].secret_key, world.principals[(auth.VILLAGE_OFFICER, IN_SCOPE)]
+    )
+    on_behalf = world.api.post(
+        "/cases",
+        json={**NEW_CASE, "subject_id": neighbour.subject_id},
+        headers={**staff, "X-On-Behalf-Of": "HH-2"},
+    )
+    assert on_behalf.status_code == 202
+
+
+def test_a_case_slow_to_open_is_answered_with_retry_after(world: World) -> None:
+    """The wait for the opening runs out: the case is opened all the same, not ready, come back later."""
+    staff = bearer(
+        world.app.extensions["auth"].secret_key, world.principals[(auth.VILLAGE_OFFICER, IN_SCOPE)]
+    )
+    gateway = world.app.extensions["evaluation"].gateway
+    gateway.opens = False
+    try:
+        slow = world.api.post("/cases", json={**NEW_CASE, "year": 2027}, headers=staff)
+    finally:
+        gateway.opens = True
+    body = slow.get_json()
+    assert slow.status_code == 202 and body["ready"] is False and body["created"] is True, body
+    assert int(slow.headers["Retry-After"]) > 0
+    assert slow.headers["Location"] == f"/cases/{body['case_id']}"
+    ready = world.api.post("/cases", json={**NEW_CASE, "year": 2027}, headers=staff)
+    assert ready.get_json()["ready"] is True and "Retry-After" not in ready.headers
+
+
+def test_a_household_representative_inbox_holds_its_own_cases_only(
+    world: World, neighbour: Principal
+) -> None:
+    engine = make_engine(world.app.extensions["evaluation"].settings.database_url)
+    progress = t.case_progress
+    with engine.begin() as db:  # the world's case waits on the household (its self-assessment)
+        before = db.execute(sa.select(progress).where(progress.c.case_id == world.case_id)).mappings().first()
+        if before is None:
+            db.execute(
+                progress.insert().values(
+                    case_id=world.case_id,
+                    waiting_on_role=auth.HOUSEHOLD_REPRESENTATIVE,
+                    overdue=False,
+                    escalation_step=-1,
+                )
+            )
+        else:
+            db.execute(
+                progress.update()
+                .where(progress.c.case_id == world.case_id)
+                .values(waiting_on_role=auth.HOUSEHOLD_REPRESENTATIVE, escalated_to_role=None, assignee=None)
+            )
+    try:
+        secret = world.app.extensions["auth"].secret_key
+        own = world.principals[(auth.HOUSEHOLD_REPRESENTATIVE, IN_SCOPE)]
+        mine = world.api.get("/tasks", headers=bearer(secret, own)).get_json()
+        theirs = world.api.get("/tasks", headers=bearer(secret, neighbour)).get_json()
+        staff = world.principals[(auth.VILLAGE_OFFICER, IN_SCOPE)]
+        unlinked = Principal(
+            user_id="x",
+            username="x",
+            role=auth.HOUSEHOLD_REPRESENTATIVE,
+            scope_code=IN_SCOPE,
+            scope_path=IN_SCOPE,
+        )
+        assert [i["id"] for i in mine["items"]] == [world.case_id]
+        assert theirs == {"items": [], "total": 0}
+        assert world.api.get("/tasks", headers=bearer(secret, unlinked)).get_json()["total"] == 0
+        assert world.api.get(f"/cases/{world.case_id}", headers=bearer(secret, unlinked)).status_code == 404
+        assert world.api.get(f"/cases/{world.case_id}", headers=bearer(secret, staff)).status_code == 200
+    finally:
+        with engine.begin() as db:
+            where = progress.c.case_id == world.case_id
+            if before is None:
+                db.execute(sa.delete(progress).where(where))
+            else:
+                db.execute(progress.update().where(where).values(**dict(before)))
+        engine.dispose()

@@ -7,11 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import Engine
 
 from common.db import make_engine
 from infra.migrate import upgrade
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
+from services.notifications.adapters.url_guard import WebhookUrlGuard
+from services.notifications.app import create_app
+from services.notifications.config import Settings
+from tests.service.notifications.clients import fake_dns
+from tests.unit.notifications.fakes import FakePublisher
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +37,17 @@ def engine(tmp_path: Path, migrated_template: Path) -> Engine:
 @pytest.fixture
 def uow(engine: Engine) -> SqlUnitOfWork:
     return SqlUnitOfWork(engine)
+
+
+@pytest.fixture
+def publisher() -> FakePublisher:
+    return FakePublisher()
+
+
+@pytest.fixture
+def app(engine: Engine, publisher: FakePublisher) -> Flask:
+    """The notifications app on the test database, a fake publisher and a fixed DNS for the SSRF guard."""
+    app = create_app(Settings(database_url=str(engine.url)))
+    app.extensions["notifications"].publisher = publisher
+    app.extensions["notifications"].url_guard = WebhookUrlGuard(resolve=fake_dns)
+    return app

@@ -8,31 +8,35 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
+from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, VILLAGE_OFFICER, Principal
 from common.events import Event
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
-from services.notifications.app import create_app
-from services.notifications.config import Settings
 from services.notifications.domain.model import Recipient
 from services.notifications.service import dead_letters, notices
+from tests.service.notifications.clients import UNIT, client_for
 from tests.unit.notifications.fakes import FakePublisher, FakeResolver
 
-UNIT = "26734"
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 
 
-@pytest.fixture
-def publisher() -> FakePublisher:
-    return FakePublisher()
+ADMIN = Principal("u-admin", "root", ADMINISTRATOR, None, NATIONAL_SCOPE_PATH)
+LAN = Principal("u-lan", "lan", VILLAGE_OFFICER, UNIT, f"79/{UNIT}")
 
 
 @pytest.fixture
-def api(engine: Engine, publisher: FakePublisher) -> FlaskClient:
-    app = create_app(Settings(database_url=str(engine.url)))
-    app.extensions["notifications"].publisher = publisher
-    return app.test_client()
+def api(app: Flask) -> FlaskClient:
+    """An administrator's client."""
+    return client_for(app, ADMIN)
+
+
+@pytest.fixture
+def lan_api(app: Flask) -> FlaskClient:
+    """The village officer lan's client."""
+    return client_for(app, LAN)
 
 
 def _notify(engine: Engine, n: int = 2) -> None:
@@ -50,33 +54,33 @@ def _notify(engine: Engine, n: int = 2) -> None:
         )
 
 
-def test_an_inbox_is_read_and_marked_read_one_by_one_or_all(api: FlaskClient, engine: Engine) -> None:
+def test_an_inbox_is_read_and_marked_read_one_by_one_or_all(lan_api: FlaskClient, engine: Engine) -> None:
     _notify(engine, 3)
-    page = api.get("/inbox", query_string={"recipient": "lan"}).get_json()
+    page = lan_api.get("/inbox", query_string={"recipient": "lan"}).get_json()
     assert page["unread"] == 3 and len(page["items"]) == 3
     first = page["items"][0]["id"]
-    marked = api.post(f"/inbox/{first}/read")
+    marked = lan_api.post(f"/inbox/{first}/read")
     assert marked.status_code == 200 and marked.get_json()["read_at"] is not None
-    assert api.post(f"/inbox/{first}/read").get_json()["read_at"] == marked.get_json()["read_at"]
-    unread = api.get("/inbox", query_string={"recipient": "lan", "unread_only": "true"}).get_json()
+    assert lan_api.post(f"/inbox/{first}/read").get_json()["read_at"] == marked.get_json()["read_at"]
+    unread = lan_api.get("/inbox", query_string={"recipient": "lan", "unread_only": "true"}).get_json()
     assert unread["unread"] == 2 and first not in [i["id"] for i in unread["items"]]
-    assert api.post("/inbox/read-all", json={"recipient": "lan"}).get_json() == {"marked": 2}
-    assert api.get("/inbox", query_string={"recipient": "lan"}).get_json()["unread"] == 0
+    assert lan_api.post("/inbox/read-all", json={"recipient": "lan"}).get_json() == {"marked": 2}
+    assert lan_api.get("/inbox", query_string={"recipient": "lan"}).get_json()["unread"] == 0
 
 
-def test_marking_an_unknown_item_is_404_in_the_envelope(api: FlaskClient) -> None:
-    response = api.post("/inbox/nope/read", headers={"Accept-Language": "en"})
+def test_marking_an_unknown_item_is_404_in_the_envelope(lan_api: FlaskClient) -> None:
+    response = lan_api.post("/inbox/nope/read", headers={"Accept-Language": "en"})
     assert response.status_code == 404 and response.get_json()["message"] == "Inbox item nope not found."
 
 
-def test_preferences_default_then_replaced(api: FlaskClient) -> None:
-    default = api.get("/preferences/lan").get_json()
+def test_preferences_default_then_replaced(lan_api: FlaskClient) -> None:
+    default = lan_api.get("/preferences/lan").get_json()
     assert default["language"] == "vi" and default["digest"] is False
     assert default["channels"]["deadlines"] == {"inbox": True, "email": True, "webhook": True}
     body = {"language": "en", "digest": True, "channels": {"deadlines": {"email": False}}}
-    stored = api.put("/preferences/lan", json=body).get_json()
+    stored = lan_api.put("/preferences/lan", json=body).get_json()
     assert stored["channels"]["deadlines"]["email"] is False and stored["channels"]["cases"]["email"] is True
-    assert api.get("/preferences/lan").get_json() == stored
+    assert lan_api.get("/preferences/lan").get_json() == stored
 
 
 @pytest.mark.parametrize(
@@ -88,8 +92,8 @@ def test_preferences_default_then_replaced(api: FlaskClient) -> None:
         {"colour": "red"},
     ],
 )
-def test_invalid_preferences_are_422(api: FlaskClient, body: dict[str, Any]) -> None:
-    assert api.put("/preferences/lan", json=body).status_code == 422
+def test_invalid_preferences_are_422(lan_api: FlaskClient, body: dict[str, Any]) -> None:
+    assert lan_api.put("/preferences/lan", json=body).status_code == 422
 
 
 def test_a_webhook_is_set_with_a_fresh_secret_listed_without_it_and_removed(api: FlaskClient) -> None:

@@ -3,11 +3,17 @@ recipient's preferences, nothing stored while the directory is down."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
 
+from common.db import make_engine
 from common.events import Event
+from services.notifications.adapters import tables as nt
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
 from services.notifications.domain.errors import RecipientsUnavailable
 from services.notifications.domain.model import Recipient
@@ -18,7 +24,7 @@ NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 UNIT = "26734"
 LAN = Recipient("lan", "Nguyễn Thị Lan", "lan@example.vn", "village_officer", UNIT)
 MINH = Recipient("minh", "Trần Văn Minh", "minh@example.vn", "village_officer", UNIT)
-HOA = Recipient("hoa", "Lê Thị Hoa", None, "household_representative", UNIT)
+HOA = Recipient("hoa", "Lê Thị Hoa", None, "household_representative", UNIT, "HH-HOA")
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ def test_a_user_without_an_address_or_with_email_off_gets_the_inbox_only(
     evidence = Event(
         type="case.evidence_requested",
         source="e",
-        payload={"admin_unit_code": UNIT, "reason": "x", "actor": "lan"},
+        payload={"admin_unit_code": UNIT, "subject_id": "HH-HOA", "reason": "x", "actor": "lan"},
     )
     _handle(uow, directory, evidence)
     _handle(uow, directory, _submitted())
@@ -158,3 +164,70 @@ def test_webhook_off_in_preferences_sends_no_user_webhook(
     )
     _handle(uow, directory, _submitted())
     assert dispatch.list_deliveries(uow, channel="webhook") == []
+
+
+def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row the consumer stores, without generated ids (delivery and subscription ids, webhook bodies)."""
+    tables = {
+        "processed": (nt.processed_events, ("event_id", "event_type", "processed_at")),
+        "inbox": (
+            nt.inbox_items,
+            ("event_id", "recipient", "event_type", "subject_vi", "subject_en", "case_id"),
+        ),
+        "deliveries": (
+            nt.deliveries,
+            (
+                "event_id",
+                "recipient",
+                "channel",
+                "target",
+                "language",
+                "subject",
+                "status",
+            ),
+        ),
+        "digests": (nt.digest_entries, ("event_id", "recipient", "email", "event_type", "payload_json")),
+    }
+    with engine.connect() as db:
+        return {
+            name: sorted(tuple(r) for r in db.execute(sa.select(*(t.c[c] for c in columns))))
+            for name, (t, columns) in tables.items()
+        }
+
+
+def test_a_batch_stores_exactly_what_its_events_one_by_one_store(
+    tmp_path: Path, migrated_template: Path, directory: FakeResolver
+) -> None:
+    engines = []
+    for name in ("one-by-one", "batch"):
+        shutil.copyfile(migrated_template, tmp_path / f"{name}.db")
+        engines.append(make_engine(f"sqlite:///{tmp_path / f'{name}.db'}"))
+    overdue = Event(
+        type="case.overdue",
+        source="e",
+        payload={"admin_unit_code": UNIT, "case_id": "c2", "waiting_on_role": "village_officer"},
+    )
+    requested = Event(
+        type="case.evidence_requested",
+        source="e",
+        payload={"admin_unit_code": UNIT, "case_id": "c3", "subject_id": "HH-HOA", "actor": "lan"},
+    )
+    earlier, submitted = _submitted(), _submitted(case_id="c4")
+    events = [submitted, overdue, requested, submitted, earlier]  # one twice, one handled before
+    for engine in engines:
+        uow = SqlUnitOfWork(engine)
+        preferences.put_preferences(uow, username="lan", language="vi", digest=True, channels={}, now=NOW)
+        preferences.put_preferences(
+            uow, username="minh", language="en", digest=False, channels={"cases": {"webhook": False}}, now=NOW
+        )
+        for owner in ("lan", "minh"):
+            webhooks.subscribe(uow, scope="user", owner=owner, url=f"http://hooks.example/{owner}", now=NOW)
+        webhooks.subscribe(uow, scope="unit", owner=UNIT, url="http://hooks.example/xa", now=NOW)
+        _handle(uow, directory, earlier)
+    one_by_one, batch = (SqlUnitOfWork(engine) for engine in engines)
+    told = [_handle(one_by_one, directory, event) for event in events]
+    handled = notices.handle_events(batch, events=events, resolver=directory, email_enabled=True, now=NOW)
+    assert told[3:] == [0, 0] and handled.event_ids == [submitted.id, overdue.id, requested.id]
+    assert set(handled.to_send) == {d.event_id for d in dispatch.list_deliveries(batch)} - {earlier.id}
+    assert _rows(engines[1]) == _rows(engines[0])
+    assert len(_rows(engines[1])["digests"]) == 1 and len(_rows(engines[1])["deliveries"]) > 5

@@ -105,6 +105,39 @@ def test_van_hoa_calendar_and_rounds(plans: dict[str, Plan]) -> None:
     assert plan.levels[-1].count == 8  # 8 thôn
 
 
+def test_seed_plans_state_no_posting_so_the_default_applies(plans: dict[str, Plan]) -> None:
+    # The seed texts set no posting period; the seed files stay byte-identical to their stored version 1
+    # (a changed text under the same version would be refused by sync-plans on existing databases).
+    for plan in plans.values():
+        assert plan.calendar.public_posting is None, plan.code
+        assert "public_posting" not in dump_plan(plan)["calendar"]  # canonical form (and sha256) unchanged
+        assert "public_posting" not in plan_to_yaml(plan)
+
+
+@pytest.mark.parametrize(
+    ("posting", "path"),
+    [
+        ({"days": 0, "working_days": True}, "calendar.public_posting.days"),
+        ({"days": 91, "working_days": True}, "calendar.public_posting.days"),
+        ({"days": 5, "working_days": "yes"}, "calendar.public_posting.working_days"),
+        ({"days": 5}, "calendar.public_posting.working_days"),
+        ({"days": 5, "working_days": True, "weeks": 1}, "calendar.public_posting.weeks"),
+    ],
+)
+def test_a_bad_public_posting_is_refused_with_its_path(posting: dict[str, Any], path: str) -> None:
+    raw = raw_seed()
+    raw["calendar"]["public_posting"] = posting
+    assert path in problems_of(raw)
+
+
+def test_a_stated_public_posting_survives_dump_and_load() -> None:
+    raw = raw_seed()
+    raw["calendar"]["public_posting"] = {"days": 10, "working_days": False, "source": "V.7.d"}
+    plan = load_plan(raw)
+    assert load_plan(dump_plan(plan)) == plan
+    assert (plan.calendar.public_posting.days, plan.calendar.public_posting.working_days) == (10, False)
+
+
 def test_trieu_son_reports_before_06_12_and_reviews_in_2025_and_2030(plans: dict[str, Plan]) -> None:
     plan = plans["trieu-son-2023"]
     (report,) = plan.calendar.report_deadlines

@@ -20,7 +20,7 @@ class FakeResolver:
     down: bool = False
     asked: list[tuple[str, str]] = field(default_factory=list)
 
-    def resolve(self, role: str, admin_unit_code: str) -> list[Recipient]:
+    def resolve(self, role: str, admin_unit_code: str, subject_id: str | None = None) -> list[Recipient]:
         self.asked.append((role, admin_unit_code))
         if self.down:
             raise RecipientsUnavailable("connection refused")
@@ -28,7 +28,11 @@ class FakeResolver:
         while code in self.parents:
             code = self.parents[code]
             chain.add(code)
-        return [u for u in self.users if u.role == role and u.scope_code in chain]
+        return [
+            u
+            for u in self.users
+            if u.role == role and u.scope_code in chain and (subject_id is None or u.subject_id == subject_id)
+        ]
 
 
 @dataclass

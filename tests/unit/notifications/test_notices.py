@@ -14,20 +14,35 @@ from tests.unit.notifications.fakes import FakeResolver
 COMMUNE, PROVINCE = "26734", "79"
 LAN = Recipient("lan", "Nguyễn Thị Lan", "lan@example.vn", "village_officer", COMMUNE)
 MINH = Recipient("minh", "Trần Văn Minh", "minh@example.vn", "village_officer", COMMUNE)
-HOA = Recipient("hoa", "Lê Thị Hoa", "hoa@example.vn", "household_representative", COMMUNE)
+HOA = Recipient("hoa", "Lê Thị Hoa", "hoa@example.vn", "household_representative", COMMUNE, "HH-HOA")
+NAM = Recipient("nam", "Đỗ Văn Nam", "nam@example.vn", "household_representative", COMMUNE, "HH-NAM")
 TUAN = Recipient("tuan", "Phạm Anh Tuấn", None, "commune_chairman", PROVINCE)
 ELSEWHERE = Recipient("xa-khac", "", "k@example.vn", "village_officer", "26735")
 
 
 @pytest.fixture
 def directory() -> FakeResolver:
-    return FakeResolver(users=[LAN, MINH, HOA, TUAN, ELSEWHERE], parents={COMMUNE: PROVINCE})
+    return FakeResolver(users=[LAN, MINH, HOA, NAM, TUAN, ELSEWHERE], parents={COMMUNE: PROVINCE})
 
 
 def test_users_of_each_role_over_the_unit_are_told(directory: FakeResolver) -> None:
-    event = Event(type="case.opened", source="e", payload={"admin_unit_code": COMMUNE})
+    event = Event(
+        type="case.opened", source="e", payload={"admin_unit_code": COMMUNE, "subject_id": "HH-HOA"}
+    )
     assert [r.username for r in resolve_recipients(directory, event)] == ["hoa", "lan", "minh"]
     assert directory.asked == [("household_representative", COMMUNE), ("village_officer", COMMUNE)]
+
+
+def test_a_household_is_told_of_its_own_case_only_never_of_a_neighbours(directory: FakeResolver) -> None:
+    mine = Event(
+        type="case.evidence_requested",
+        source="e",
+        payload={"admin_unit_code": COMMUNE, "subject_id": "HH-NAM"},
+    )
+    assert resolve_recipients(directory, mine) == [NAM]
+    unnamed = Event(type="case.evidence_requested", source="e", payload={"admin_unit_code": COMMUNE})
+    assert resolve_recipients(directory, unnamed) == []  # no subject: no household is told, none is asked
+    assert directory.asked == [("household_representative", COMMUNE)]
 
 
 def test_a_user_whose_scope_contains_the_unit_is_told(directory: FakeResolver) -> None:
@@ -53,3 +68,29 @@ def test_a_directory_outage_is_raised_for_the_consumer_to_wait(directory: FakeRe
         resolve_recipients(
             directory, Event(type="case.opened", source="e", payload={"admin_unit_code": COMMUNE})
         )
+
+
+def test_the_rounds_events_reach_the_people_who_act() -> None:
+    v1, v2 = f"{COMMUNE}-T01", f"{COMMUNE}-T02"
+    thon1 = Recipient("thon1", "", None, "village_officer", v1)
+    thon2 = Recipient("thon2", "", None, "village_officer", v2)
+    hoi = Recipient("hoi", "", None, "commune_association_officer", COMMUNE)
+    hoa = Recipient("hoa", "", None, "household_representative", v1, "HH-HOA")
+    nam = Recipient("nam", "", None, "household_representative", v1, "HH-NAM")
+    directory = FakeResolver(
+        users=[thon1, thon2, hoi, hoa, nam, ELSEWHERE], parents={v1: COMMUNE, v2: COMMUNE, COMMUNE: PROVINCE}
+    )
+    posted = Event(
+        type="round.posted", source="e", payload={"admin_unit_code": COMMUNE, "village_codes": [v1, v2]}
+    )
+    assert [r.username for r in resolve_recipients(directory, posted)] == ["thon1", "thon2"]
+    objection = Event(
+        type="objection.filed", source="e", payload={"admin_unit_code": COMMUNE, "actor": "thon1"}
+    )
+    assert resolve_recipients(directory, objection) == [hoi]
+    decided = Event(
+        type="case.decided",
+        source="e",
+        payload={"admin_unit_code": COMMUNE, "village_code": v1, "subject_id": "HH-HOA"},
+    )
+    assert [r.username for r in resolve_recipients(directory, decided)] == ["hoa", "thon1"]  # not nam

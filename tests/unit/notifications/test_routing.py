@@ -11,6 +11,7 @@ from services.notifications.domain.routing import (
     admin_unit_of,
     category_of,
     roles_for,
+    units_for,
 )
 
 
@@ -50,6 +51,10 @@ def _event(event_type: str, **payload: object) -> Event:
         ("subjects.imported", {}, ("commune_association_officer",)),
         ("round.opened", {}, ("commune_association_officer", "commune_chairman")),
         ("award.nominated", {}, ("commune_chairman",)),
+        ("round.posted", {}, ("village_officer",)),
+        ("objection.filed", {}, ("commune_association_officer",)),
+        ("case.decided", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
+        ("recognition.revoked", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
     ],
 )
 def test_each_event_type_tells_the_roles_whose_business_it_is(
@@ -76,6 +81,7 @@ def test_categories_group_event_types_for_preferences() -> None:
     assert category_of("case.escalated") == "deadlines"
     assert category_of("subjects.imported") == "imports"
     assert category_of("x.happened") == "other"
+    assert {category_of(t) for t in ("round.posted", "objection.filed", "case.decided")} == {"cases"}
     assert DIGESTIBLE == {"case.reminder_due", "case.overdue"}
 
 
@@ -84,3 +90,14 @@ def test_the_unit_and_the_actor_come_from_the_payload() -> None:
     assert admin_unit_of(Event(type="evidence.uploaded", source="e", payload={})) is None
     assert actor_of(_event("case.submitted", actor="lan")) == "lan"
     assert actor_of(_event("case.submitted", actor=None)) is None
+
+
+def test_units_are_the_subjects_village_or_each_village_of_the_posting_or_the_unit() -> None:
+    decided = _event("case.decided", village_code="26734-T01")
+    assert units_for(decided, "household_representative") == ("26734-T01",)
+    assert units_for(decided, "village_officer") == ("26734-T01",)
+    posted = _event("round.posted", village_codes=["26734-T01", "26734-T02"])
+    assert units_for(posted, "village_officer") == ("26734-T01", "26734-T02")
+    assert units_for(posted, "commune_association_officer") == ("26734",)
+    assert units_for(_event("round.posted", village_codes=[]), "village_officer") == ("26734",)
+    assert units_for(Event(type="x", source="e", payload={}), "village_officer") == ()

@@ -32,6 +32,11 @@ FULL_PAYLOAD = {
     "waiting_on_role": "village_officer",
     "kind": "households",
     "written": {"households": 12, "members": 40},
+    "filed_by": "Bà Lê Thị Hoa, thôn 1",
+    "content": "Hộ này chưa đủ điều kiện",
+    "objections_close": "2026-10-08",
+    "decision_number": "01/QĐ-UBND",
+    "outcome": "recognised",
 }
 
 
@@ -122,3 +127,26 @@ def test_an_import_notice_counts_the_records_written() -> None:
 def test_e_mails_are_signed_off_in_their_language() -> None:
     assert with_footer("x", "vi").endswith("Thư gửi tự động, vui lòng không trả lời.\n")
     assert with_footer("x", "en").endswith("please do not reply.\n")
+
+
+def test_the_rounds_notices_name_the_window_the_decision_and_the_outcome() -> None:
+    posted = Event(
+        type="round.posted", source="evaluation", payload={"year": 2026, "objections_close": "2026-10-08"}
+    )
+    assert "hết ngày 08/10/2026" in render(posted, "vi").body
+    assert "until the end of 2026-10-08" in render(posted, "en").body
+    decided = Event(
+        type="case.decided",
+        source="evaluation",
+        payload={
+            "title": "learning_family",
+            "year": 2026,
+            "outcome": "not_recognised",
+            "decision_number": "01/QĐ-UBND",
+        },
+    )
+    assert render(decided, "vi").body == (
+        "Theo Quyết định số 01/QĐ-UBND, hồ sơ đề nghị công nhận danh hiệu Gia đình học tập năm 2026 "
+        "không được công nhận."
+    )
+    assert render(decided, "en").subject == "Recognition result: Learning Family 2026"

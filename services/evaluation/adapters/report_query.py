@@ -1,0 +1,122 @@
+"""Counts behind the progress report: recognised cases and the registers they are shares of, grouped by
+commune or village in one query each (adapter layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from services.evaluation.adapters import tables as t
+from services.evaluation.domain.progress import TreeUnit
+from workflows.recognition.lifecycle import RECOGNISED  # cases.status once the decision recognised it
+
+au, c, cp, rec = t.admin_units, t.cases, t.case_progress, t.recognitions
+
+
+def _in_communes(column: Any, communes: Sequence[str] | None) -> Any:
+    return sa.true() if communes is None else column.in_(list(communes))
+
+
+class ReportQuery:
+    """Grouped counts for the progress report (read only)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def units_within(self, path: str | None, levels: Sequence[str]) -> list[TreeUnit]:
+        """The admin units of the given levels in the subtree at ``path`` (the whole country for None)."""
+        q = sa.select(au.c.code, au.c.level, au.c.path).where(au.c.level.in_(list(levels)))
+        if path:
+            q = q.where(sa.or_(au.c.path == path, au.c.path.startswith(path + "/")))
+        return [TreeUnit(code=code, level=level, path=p) for code, level, p in self._conn.execute(q).all()]
+
+    def names(self, codes: Sequence[str]) -> dict[str, str]:
+        """The names of the given units."""
+        if not codes:
+            return {}
+        rows = self._conn.execute(sa.select(au.c.code, au.c.name).where(au.c.code.in_(list(codes))))
+        return {r.code: r.name for r in rows}
+
+    def recognised(
+        self,
+        *,
+        year_from: int,
+        year_to: int,
+        titles: Sequence[str],
+        communes: Sequence[str] | None,
+        by_village: bool,
+    ) -> list[tuple[int, str, str, int]]:
+        """(year, title, unit code, count) of recognised cases: per commune, or per village when asked
+        (a case whose village is not known counts under its commune). A recognition revoked by an
+        amending decision no longer counts (the case keeps its status; the recognition is flagged)."""
+        revoked = sa.exists().where(rec.c.case_id == c.c.id, rec.c.revoked.is_(True))
+        where = sa.and_(
+            c.c.status == RECOGNISED,
+            ~revoked,
+            c.c.year.between(year_from, year_to),
+            c.c.title.in_(list(titles)),
+            _in_communes(c.c.admin_unit_code, communes),
+        )
+        if by_village:
+            unit = sa.func.coalesce(cp.c.village_code, c.c.admin_unit_code)
+            source = c.outerjoin(cp, cp.c.case_id == c.c.id)
+        else:
+            unit, source = c.c.admin_unit_code, c
+        q = (
+            sa.select(c.c.year, c.c.title, unit.label("unit"), sa.func.count().label("n"))
+            .select_from(source)
+            .where(where)
+            .group_by(c.c.year, c.c.title, unit)
+        )
+        return [(y, t, u, int(n)) for y, t, u, n in self._conn.execute(q).all()]
+
+    def villages_per_commune(self, communes: Sequence[str] | None) -> dict[str, int]:
+        """How many villages each commune has."""
+        q = (
+            sa.select(au.c.parent_code, sa.func.count())
+            .where(au.c.level == "village", _in_communes(au.c.parent_code, communes))
+            .group_by(au.c.parent_code)
+        )
+        return {str(code): int(n) for code, n in self._conn.execute(q).all()}
+
+    def populations(
+        self,
+        kinds: Sequence[str],
+        *,
+        communes: Sequence[str] | None,
+        by_village: bool,
+        year: int,
+        working_age: int,
+    ) -> dict[str, dict[str, int]]:
+        """The size of each register per commune (households and citizens per village when asked), in one
+        round trip (UNION ALL of one GROUP BY per register)."""
+        h, z = t.households, t.citizens
+        parts = []
+        for kind in kinds:
+            if kind == "households":
+                unit = h.c.village_code if by_village else h.c.commune_code
+                q = sa.select(sa.literal(kind), unit, sa.func.count()).where(
+                    _in_communes(h.c.commune_code, communes)
+                )
+            elif kind == "citizens":
+                unit = h.c.village_code if by_village else h.c.commune_code
+                q = (
+                    sa.select(sa.literal(kind), unit, sa.func.count())
+                    .select_from(z.join(h, z.c.household_id == h.c.id))
+                    .where(_in_communes(h.c.commune_code, communes), z.c.birth_year <= year - working_age)
+                )
+            elif kind in ("clans", "units"):
+                table = t.clans if kind == "clans" else t.units
+                unit = table.c.commune_code
+                q = sa.select(sa.literal(kind), unit, sa.func.count()).where(_in_communes(unit, communes))
+            else:
+                raise ValueError(f"no register query for {kind}")
+            parts.append(q.group_by(unit))
+        out: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
+        if parts:
+            for kind, code, n in self._conn.execute(sa.union_all(*parts)).all():
+                out[kind][str(code)] = int(n)
+        return out

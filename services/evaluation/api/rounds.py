@@ -1,0 +1,419 @@
+"""HTTP API: the yearly round — open it, read it, objections during the posting, the council's minutes,
+the decision list, the chairman's signature and the documents (evaluation service, entrypoint layer)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from common.auth import (
+    ADMINISTRATOR,
+    AUDITOR,
+    COMMUNE_ASSOCIATION_OFFICER,
+    COMMUNE_CHAIRMAN,
+    LEARNING_CENTRE_STAFF,
+    STAFF_ROLES,
+    SUPERVISORS,
+    VILLAGE_OFFICER,
+)
+from common.web import Schema
+from common.web_auth import require_roles, require_scope
+from services.evaluation.api.access import unit_in_scope
+from services.evaluation.api.cases import etag, if_match_version
+from services.evaluation.api.container import container, current_actor
+from services.evaluation.domain.model import TITLES
+from services.evaluation.service import amendments, decision_list, round_steps, rounds, scopes
+from services.evaluation.service.round_audit import round_not_found
+from workflows.recognition import lifecycle as lc
+from workflows.yearly_round import contracts as rc
+
+blp = Blueprint("rounds", __name__, url_prefix="/rounds", description="Yearly rounds")
+
+ROUND_MANAGERS = frozenset({COMMUNE_ASSOCIATION_OFFICER, COMMUNE_CHAIRMAN, ADMINISTRATOR})
+ROUND_READERS = STAFF_ROLES | {AUDITOR}
+OBJECTION_TAKERS = frozenset(
+    {VILLAGE_OFFICER, COMMUNE_ASSOCIATION_OFFICER, LEARNING_CENTRE_STAFF, COMMUNE_CHAIRMAN, ADMINISTRATOR}
+)
+COUNCIL_SECRETARIES = frozenset(
+    {COMMUNE_ASSOCIATION_OFFICER, LEARNING_CENTRE_STAFF, COMMUNE_CHAIRMAN, ADMINISTRATOR}
+)
+SIGNERS = frozenset({COMMUNE_CHAIRMAN})
+LINK_TTL = timedelta(minutes=10)
+
+
+def round_in_scope(round_id: str, roles: Any) -> dict[str, Any]:
+    """The round, to a caller of one of `roles` whose scope holds its commune (404 otherwise)."""
+    require_roles(roles)
+    uow = container().uow()
+    with uow:
+        rnd = uow.rounds.get(round_id)
+    if rnd is None:
+        raise round_not_found(round_id)
+    require_scope(
+        scopes.unit_path(container().uow(), code=rnd["admin_unit_code"]), not_found=round_not_found(round_id)
+    )
+    return rnd
+
+
+class RoundCreateSchema(Schema):
+    admin_unit_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    plan_code = fields.String(validate=validate.Length(min=1, max=80))
+
+
+class RoundOpenedSchema(Schema):
+    id = fields.String()
+    workflow_id = fields.String()
+    created = fields.Boolean()
+
+
+class ObjectionSchema(Schema):
+    id = fields.String()
+    round_id = fields.String()
+    case_id = fields.String(allow_none=True)
+    filed_by = fields.String()
+    content = fields.String()
+    status = fields.String()
+    assignee = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    upheld = fields.Boolean(allow_none=True)
+    version = fields.Integer()
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class DecisionSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    amends_id = fields.String(allow_none=True)
+    number = fields.Integer(allow_none=True)
+    number_text = fields.String()
+    symbol = fields.String()
+    status = fields.String()
+    signed_by = fields.String(allow_none=True)
+    signer_name = fields.String(allow_none=True)
+    signed_on = fields.Date(allow_none=True)
+    recognised = fields.Integer()
+    not_recognised = fields.Integer()
+    documents = fields.Dict()
+
+
+class RoundSchema(Schema):
+    id = fields.String()
+    workflow_id = fields.String()
+    admin_unit_code = fields.String()
+    year = fields.Integer()
+    plan_code = fields.String()
+    phase = fields.String()
+    version = fields.Integer()
+    self_assessment_closes = fields.Date(allow_none=True)
+    posting_starts = fields.Date(allow_none=True)
+    objections_close = fields.Date(allow_none=True)
+    council = fields.Dict(allow_none=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    objections = fields.List(fields.Nested(ObjectionSchema))
+    decisions = fields.List(fields.Nested(DecisionSchema))
+
+
+class ObjectionCreateSchema(Schema):
+    filed_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    case_id = fields.String(validate=validate.Length(min=1, max=36))
+
+
+class ObjectionAssignSchema(Schema):
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class ObjectionResolveSchema(Schema):
+    resolution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    upheld = fields.Boolean(required=True)
+
+
+class VoteSchema(Schema):
+    case_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    in_favour = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    against = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
+
+
+class CouncilSchema(Schema):
+    met_on = fields.Date(required=True)
+    chair = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    secretary = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    attendance = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        required=True,
+        validate=validate.Length(min=1, max=200),
+    )
+    absent = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        load_default=list,
+        validate=validate.Length(max=200),
+    )
+    votes = fields.List(fields.Nested(VoteSchema), load_default=list, validate=validate.Length(max=20000))
+    notes = fields.String(load_default="", validate=validate.Length(max=10000))
+
+
+class SignSchema(Schema):
+    signer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    signed_on = fields.Date(required=True)
+
+
+class RoundStepSchema(Schema):
+    phase = fields.String()
+    version = fields.Integer()
+
+
+class ListArgsSchema(Schema):
+    title = fields.String(validate=validate.OneOf(TITLES))
+    outcome = fields.String(validate=validate.OneOf(lc.OUTCOMES))
+    village = fields.String(validate=validate.Length(max=40))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ListItemSchema(Schema):
+    decision_id = fields.String()
+    case_id = fields.String()
+    title = fields.String()
+    subject_id = fields.String()
+    subject_name = fields.String()
+    village_code = fields.String(allow_none=True)
+    village_name = fields.String(allow_none=True)
+    outcome = fields.String()
+    reason = fields.String(allow_none=True)
+    recorded = fields.Boolean()
+
+
+class ListPageSchema(Schema):
+    items = fields.List(fields.Nested(ListItemSchema))
+    total = fields.Integer()
+
+
+class AmendmentSchema(Schema):
+    decision_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    kind = fields.String(required=True, validate=validate.OneOf(("correction", "revocation")))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    changes = fields.List(
+        fields.String(validate=validate.Length(min=1, max=1000)),
+        load_default=list,
+        validate=validate.Length(max=100),
+    )
+    case_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        load_default=list,
+        validate=validate.Length(max=10000),
+    )
+    signer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    signed_on = fields.Date(required=True)
+
+
+class DocumentsArgsSchema(Schema):
+    case_id = fields.String(validate=validate.Length(min=1, max=36))
+
+
+class DocumentLinkSchema(Schema):
+    decision_id = fields.String(allow_none=True)
+    case_id = fields.String(allow_none=True)
+    kind = fields.String()
+    sha256 = fields.String()
+    media_type = fields.String()
+    url = fields.String()
+
+
+class DocumentsSchema(Schema):
+    items = fields.List(fields.Nested(DocumentLinkSchema))
+
+
+@blp.route("")
+class Rounds(MethodView):
+    @blp.arguments(RoundCreateSchema)
+    @blp.response(202, RoundOpenedSchema)
+    @blp.alt_response(200, schema=RoundOpenedSchema, description="The round already exists")
+    def post(self, body: dict[str, Any]) -> Any:
+        """Open the yearly round of a commune (idempotent per commune, year and plan)."""
+        unit_in_scope(body["admin_unit_code"], ROUND_MANAGERS, field="admin_unit_code")
+        c = container()
+        opened = rounds.open_round(c.uow(), c.gateway, opened_by=current_actor().username, **body)
+        return opened, (202 if opened["created"] else 200)
+
+
+@blp.route("/<round_id>")
+class RoundById(MethodView):
+    @blp.response(200, RoundSchema)
+    def get(self, round_id: str) -> Any:
+        """The round: phase, dates, case counts, objections, decisions; its ETag is its version."""
+        round_in_scope(round_id, ROUND_READERS)
+        rnd = rounds.get_round(container().uow(), round_id=round_id)
+        return rnd, 200, etag(rnd["version"])
+
+
+@blp.route("/<round_id>/objections")
+class Objections(MethodView):
+    @blp.arguments(ObjectionCreateSchema)
+    @blp.response(201, ObjectionSchema)
+    def post(self, body: dict[str, Any], round_id: str) -> Any:
+        """Record an objection received during the public posting (about a case or the whole list)."""
+        round_in_scope(round_id, OBJECTION_TAKERS)
+        c = container()
+        row = round_steps.file_objection(
+            c.uow(),
+            c.gateway,
+            round_id=round_id,
+            actor=current_actor(),
+            filed_by=body["filed_by"],
+            content=body["content"],
+            case_id=body.get("case_id"),
+        )
+        return row, 201, etag(row["version"])
+
+
+@blp.route("/<round_id>/objections/<objection_id>/assign")
+class ObjectionAssign(MethodView):
+    @blp.arguments(ObjectionAssignSchema)
+    @blp.response(200, ObjectionSchema)
+    def post(self, body: dict[str, Any], round_id: str, objection_id: str) -> Any:
+        """Hand an objection to an officer to verify (If-Match: the objection's version)."""
+        round_in_scope(round_id, SUPERVISORS)
+        c = container()
+        row = round_steps.assign_objection(
+            c.uow(),
+            c.gateway,
+            round_id=round_id,
+            objection_id=objection_id,
+            actor=current_actor(),
+            assignee=body["assignee"],
+            expected_version=if_match_version(),
+        )
+        return row, 200, etag(row["version"])
+
+
+@blp.route("/<round_id>/objections/<objection_id>/resolve")
+class ObjectionResolve(MethodView):
+    @blp.arguments(ObjectionResolveSchema)
+    @blp.response(200, ObjectionSchema)
+    def post(self, body: dict[str, Any], round_id: str, objection_id: str) -> Any:
+        """Resolve an objection; upheld, its case leaves the recognised list (If-Match)."""
+        round_in_scope(round_id, OBJECTION_TAKERS)
+        c = container()
+        row = round_steps.resolve_objection(
+            c.uow(),
+            c.gateway,
+            round_id=round_id,
+            objection_id=objection_id,
+            actor=current_actor(),
+            resolution=body["resolution"],
+            upheld=body["upheld"],
+            expected_version=if_match_version(),
+        )
+        return row, 200, etag(row["version"])
+
+
+@blp.route("/<round_id>/council")
+class Council(MethodView):
+    @blp.arguments(CouncilSchema)
+    @blp.response(200, RoundStepSchema)
+    def post(self, body: dict[str, Any], round_id: str) -> Any:
+        """Record the council's minutes: attendance and votes per subject (If-Match: the round's version)."""
+        round_in_scope(round_id, COUNCIL_SECRETARIES)
+        actor = current_actor()
+        minutes = rc.CouncilMinutes(
+            met_on=body["met_on"].isoformat(),
+            chair=body["chair"],
+            secretary=body["secretary"],
+            attendance=body["attendance"],
+            absent=body["absent"],
+            notes=body["notes"],
+            votes=[rc.Vote(**v) for v in body["votes"]],
+        )
+        inp = rc.CouncilInput(
+            actor=actor.username,
+            role=actor.role,
+            expected_version=if_match_version(),
+            minutes=minutes,
+            on_behalf_of=actor.on_behalf_of,
+        )
+        c = container()
+        step = round_steps.submit_council(c.uow(), c.gateway, round_id=round_id, inp=inp)
+        return step, 200, etag(step.version)
+
+
+@blp.route("/<round_id>/decision-list")
+class DecisionList(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, ListPageSchema)
+    def get(self, args: dict[str, Any], round_id: str) -> Any:
+        """The decision list (posted publicly, voted by the council, signed by the chairman), paged."""
+        round_in_scope(round_id, ROUND_READERS)
+        return decision_list.decision_list(
+            container().uow(),
+            round_id=round_id,
+            title=args.get("title"),
+            outcome=args.get("outcome"),
+            village=args.get("village"),
+            offset=args["offset"],
+            limit=args["limit"],
+        )
+
+
+@blp.route("/<round_id>/sign")
+class Sign(MethodView):
+    @blp.arguments(SignSchema)
+    @blp.response(200, RoundStepSchema)
+    def post(self, body: dict[str, Any], round_id: str) -> Any:
+        """The commune chairman signs the round's decisions (If-Match: the round's version)."""
+        round_in_scope(round_id, SIGNERS)
+        actor = current_actor()
+        inp = rc.SignInput(
+            actor=actor.username,
+            role=actor.role,
+            expected_version=if_match_version(),
+            signer_name=body["signer_name"],
+            signed_on=body["signed_on"].isoformat(),
+            on_behalf_of=actor.on_behalf_of,
+        )
+        c = container()
+        step = round_steps.submit_signature(c.uow(), c.gateway, round_id=round_id, inp=inp)
+        return step, 200, etag(step.version)
+
+
+@blp.route("/<round_id>/documents")
+class Documents(MethodView):
+    @blp.arguments(DocumentsArgsSchema, location="query")
+    @blp.response(200, DocumentsSchema)
+    def get(self, args: dict[str, Any], round_id: str) -> Any:
+        """Short-lived links to the round's decisions and minutes, or to one case's certificate."""
+        round_in_scope(round_id, ROUND_READERS)
+        c = container()
+        links = rounds.document_links(c.uow(), round_id=round_id, case_id=args.get("case_id"))
+        for link in links:
+            link["url"] = c.storage.presigned_get(
+                link.pop("key"), expires=LINK_TTL, filename=link["key_name"]
+            )
+            link.pop("key_name")
+        return {"items": links}
+
+
+@blp.route("/<round_id>/amendments")
+class Amendments(MethodView):
+    @blp.arguments(AmendmentSchema)
+    @blp.response(201, DecisionSchema)
+    @blp.alt_response(
+        200, schema=DecisionSchema, description="The same request again: the decision it issued"
+    )
+    def post(self, body: dict[str, Any], round_id: str) -> Any:
+        """The chairman corrects or revokes a recorded decision by a new, amending decision (idempotent:
+        the same request again answers 200 with the decision already issued)."""
+        round_in_scope(round_id, SIGNERS)
+        c = container()
+        issued = amendments.amend_decision(
+            c.uow(), c.storage, round_id=round_id, actor=current_actor(), **body
+        )
+        return issued, (201 if issued.pop("created") else 200)

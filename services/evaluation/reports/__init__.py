@@ -1,0 +1,1 @@
+"""Progress reports rendered for people: Excel tables and charts (reports layer)."""

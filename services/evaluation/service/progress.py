@@ -1,0 +1,247 @@
+"""Use case: progress against a plan's targets per title and admin unit, this year and across the plan's
+years (service layer). Read only; one grouped query for the cases, one per register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.errors import NotFound, ValidationFailed
+from services.evaluation.domain.admin_units import LEVELS
+from services.evaluation.domain.plans import Plan
+from services.evaluation.domain.progress import (
+    COMMUNE_ONLY,
+    DENOMINATOR,
+    WORKING_AGE,
+    Figures,
+    Tree,
+    target_in_force,
+)
+from services.evaluation.service.plans import get_plan_version, resolve_plan
+from services.evaluation.service.scopes import plan_path
+
+REPORT_LEVELS = ("province", "commune", "village")
+_CHILD_LEVEL = {"province": "commune", "commune": "village", "village": "village", None: "province"}
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """The figures of one report, ready for JSON, Excel and charts."""
+
+    plan: dict[str, Any]
+    year: int
+    level: str
+    admin_unit: dict[str, Any] | None
+    titles: list[dict[str, Any]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _invalid(field_name: str, value: object, vi: str, en: str) -> ValidationFailed:
+    return ValidationFailed(vi, en, errors={field_name: [str(value)]})
+
+
+def _plan(uow: Any, plan_code: str | None, admin_unit: str | None) -> Plan:
+    if plan_code:
+        try:
+            return get_plan_version(uow, code=plan_code)[1]
+        except NotFound as exc:
+            raise _invalid("plan", plan_code, "Không có kế hoạch này.", "Unknown plan.") from exc
+    if not admin_unit:
+        raise _invalid("plan", "", "Hãy chọn kế hoạch hoặc đơn vị.", "Name a plan or an admin unit.")
+    try:
+        return resolve_plan(uow, admin_unit_code=admin_unit)
+    except ValidationFailed as exc:
+        errors = {("plan" if k == "plan_code" else "admin_unit"): v for k, v in (exc.errors or {}).items()}
+        raise ValidationFailed(exc.message_vi, exc.message_en, errors=errors) from exc
+
+
+def _root(uow: Any, plan: Plan, admin_unit: str | None, scope_code: str | None) -> Any:
+    code = admin_unit or scope_code
+    if code is None:
+        path = plan_path(uow, plan)
+        code = path.rsplit("/", 1)[-1] if path else None
+    if code is None:
+        return None
+    with uow:
+        unit = uow.admin_units.get(code)
+    if unit is None:
+        raise _invalid("admin_unit", code, "Không có đơn vị hành chính này.", "Unknown administrative unit.")
+    covered = plan_path(uow, plan)
+    if covered and not (_within(unit.path, covered) or _within(covered, unit.path)):
+        raise _invalid(
+            "admin_unit",
+            code,
+            "Đơn vị nằm ngoài địa bàn của kế hoạch.",
+            "The unit lies outside the plan's locality.",
+        )
+    return unit
+
+
+def _within(path: str, ancestor: str) -> bool:
+    return path == ancestor or path.startswith(ancestor + "/")
+
+
+def _level(root: Any, level: str | None) -> str:
+    root_level = root.level if root is not None else None
+    chosen = level or _CHILD_LEVEL[root_level]
+    if chosen not in REPORT_LEVELS:
+        raise _invalid("level", chosen, "Cấp báo cáo không hợp lệ.", "Unknown report level.")
+    if root_level is not None and LEVELS.index(chosen) < LEVELS.index(root_level):
+        raise _invalid(
+            "level",
+            chosen,
+            "Cấp báo cáo phải từ cấp của đơn vị trở xuống.",
+            "The level must not be above the unit's.",
+        )
+    return chosen
+
+
+def _titles(plan: Plan, title: str | None) -> list[str]:
+    known = [scope.title for scope in plan.titles if scope.title in DENOMINATOR]
+    if title is None:
+        return known
+    if title not in known:
+        raise _invalid(
+            "title", title, "Kế hoạch không xét danh hiệu này.", "The plan does not recognise this title."
+        )
+    return [title]
+
+
+def _populations(
+    uow: Any, kinds: set[str], tree: Tree, communes: list[str] | None, year: int
+) -> dict[str, dict[str, int | None]]:
+    """Register sizes per kind, rolled up to the tree's level, plus the subtree total under the key ``""``."""
+    level, units = tree.level, list(tree.units.values())
+    by_village = level == "village"
+    registers = sorted(kinds - {"villages", "communes"})
+    counted = uow.report_query.populations(
+        registers, communes=communes, by_village=by_village, year=year, working_age=WORKING_AGE
+    )
+    out: dict[str, dict[str, int | None]] = {}
+    for kind in kinds:
+        if kind == "communes" or (kind == "villages" and by_village):
+            member = "village" if kind == "villages" else "commune"
+            raw: dict[str, int] = {u.code: 1 for u in units if u.level == member}
+        elif kind == "villages":
+            raw = uow.report_query.villages_per_commune(communes)
+        else:
+            raw = counted[kind]
+        rolled: dict[str, int | None] = dict(tree.roll_up(raw))
+        if by_village and kind in COMMUNE_ONLY:
+            rolled = {}  # not attributable to villages
+        rolled[""] = sum(raw.get(u.code, 0) for u in units)
+        out[kind] = rolled
+    return out
+
+
+def _figure_row(figures: Figures) -> dict[str, Any]:
+    return {
+        "recognised": figures.recognised,
+        "population": figures.population,
+        "share": figures.share,
+        "target_share": figures.target_share,
+        "target_count": figures.target_count,
+        "needed": figures.needed,
+        "met": figures.met,
+    }
+
+
+def progress_report(
+    uow: Any,
+    *,
+    year: int,
+    plan_code: str | None = None,
+    title: str | None = None,
+    admin_unit: str | None = None,
+    level: str | None = None,
+    scope_code: str | None = None,
+) -> ProgressReport:
+    """Recognised subjects per title and unit against the target in force, this year and every year of
+    the plan up to it. Bad arguments are ValidationFailed on their field."""
+    plan = _plan(uow, plan_code, admin_unit or scope_code)
+    if not plan.period.start_year <= year <= plan.period.end_year:
+        raise _invalid(
+            "year", year, "Năm nằm ngoài thời kỳ của kế hoạch.", "The year is outside the plan's period."
+        )
+    titles = _titles(plan, title)
+    root = _root(uow, plan, admin_unit, scope_code)
+    chosen_level = _level(root, level)
+    with uow:
+        depth = LEVELS[: max(LEVELS.index(chosen_level), LEVELS.index("commune")) + 1]
+        units = uow.report_query.units_within(root.path if root is not None else None, depth)
+        tree = Tree(units, chosen_level)
+        communes = None if root is None else [u.code for u in units if u.level == "commune"]
+        if root is not None and root.level == "village":
+            communes = [root.parent_code]  # a village's cases and registers are kept by its commune
+        counts = uow.report_query.recognised(
+            year_from=plan.period.start_year,
+            year_to=year,
+            titles=titles,
+            communes=communes,
+            by_village=chosen_level == "village",
+        )
+        populations = _populations(uow, {DENOMINATOR[t] for t in titles}, tree, communes, year)
+        row_units = sorted(u.code for u in units if u.level == chosen_level)
+        per_year: dict[tuple[int, str], dict[str, int]] = {}
+        for y, t, unit, n in counts:
+            per_year.setdefault((y, t), {})[unit] = per_year.get((y, t), {}).get(unit, 0) + n
+        extra = sorted(
+            {code for (y, _), m in per_year.items() if y == year for code in tree.roll_up(m)} - set(row_units)
+        )
+        names = uow.report_query.names([*row_units, *extra, *([root.code] if root else [])])
+    title_info, rows, totals, history = [], [], [], []
+    for t in titles:
+        target = target_in_force(plan, t, year)
+        kind = DENOMINATOR[t]
+        scope = plan.title(t)
+        title_info.append(
+            {
+                "title": t,
+                "name_vi": scope.name_vi if scope else t,
+                "population_kind": kind,
+                "target": None if target is None else target.__dict__,
+            }
+        )
+        share = target.share if target else None
+        this_year = tree.roll_up(per_year.get((year, t), {}))
+        for code in [*row_units, *extra]:
+            population = populations[kind].get(code, 0)
+            if code in extra:
+                population = None  # cases whose village is unknown: no register to divide by
+            elif chosen_level == "village" and kind in COMMUNE_ONLY:
+                population = None
+            figures = Figures(this_year.get(code, 0), population, share)
+            rows.append(
+                {
+                    "unit_code": code,
+                    "unit_name": names.get(code, code) + (" (chưa rõ thôn)" if code in extra else ""),
+                    "title": t,
+                    **_figure_row(figures),
+                }
+            )
+        root_pop = populations[kind][""]
+        totals.append({"title": t, **_figure_row(Figures(sum(this_year.values()), root_pop, share))})
+        for y in range(plan.period.start_year, year + 1):
+            target_y = target_in_force(plan, t, y)
+            n = sum(per_year.get((y, t), {}).values())
+            history.append(
+                {
+                    "year": y,
+                    "title": t,
+                    **_figure_row(Figures(n, root_pop, target_y.share if target_y else None)),
+                }
+            )
+    return ProgressReport(
+        plan={"code": plan.code, "version": plan.version, "name_vi": plan.name_vi},
+        year=year,
+        level=chosen_level,
+        admin_unit=None
+        if root is None
+        else {"code": root.code, "name": names.get(root.code, root.name), "level": root.level},
+        titles=title_info,
+        rows=rows,
+        totals=totals,
+        history=history,
+    )

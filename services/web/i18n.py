@@ -1,0 +1,307 @@
+"""Vietnamese first, English on request: a small catalogue keyed by the Vietnamese text (NFC).
+
+Templates call `_("Vietnamese text")`; in English the catalogue's translation is shown. A test checks
+that every string the templates use has an English entry."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import has_request_context, session
+
+LANGS = ("vi", "en")
+
+ROLE_NAMES = {
+    "household_representative": ("Đại diện hộ gia đình", "Household representative"),
+    "village_officer": ("Cán bộ thôn/khu phố", "Village officer"),
+    "commune_association_officer": ("Cán bộ Hội Khuyến học xã", "Commune association officer"),
+    "learning_centre_staff": ("Trung tâm học tập cộng đồng", "Learning centre staff"),
+    "commune_chairman": ("Chủ tịch UBND xã", "Commune chairman"),
+    "unit_head": ("Thủ trưởng đơn vị", "Unit head"),
+    "auditor": ("Kiểm toán viên", "Auditor"),
+    "administrator": ("Quản trị viên", "Administrator"),
+}
+STATUS_NAMES = {
+    "draft": ("Đang tự đánh giá", "Self-assessment"),
+    "village_review": ("Thôn đang thẩm định", "Village review"),
+    "evidence_requested": ("Cần bổ sung minh chứng", "Evidence requested"),
+    "commune_review": ("Xã đang thẩm định", "Commune review"),
+    "awaiting_decision": ("Chờ quyết định", "Awaiting decision"),
+    "recognised": ("Được công nhận", "Recognised"),
+    "not_recognised": ("Không được công nhận", "Not recognised"),
+    "withdrawn": ("Đã rút hồ sơ", "Withdrawn"),
+}
+TITLE_NAMES = {
+    "learning_family": ("Gia đình học tập", "Learning Family"),
+    "learning_clan": ("Dòng họ học tập", "Learning Clan"),
+    "learning_community_village": ("Cộng đồng học tập cấp thôn", "Learning Community (village)"),
+    "learning_unit": ("Đơn vị học tập", "Learning Unit"),
+    "learning_citizen": ("Công dân học tập", "Learning Citizen"),
+    "learning_community_commune": ("Cộng đồng học tập cấp xã", "Learning Community (commune)"),
+}
+ACTION_NAMES = {
+    "case.opened": ("Mở hồ sơ", "Case opened"),
+    "case.draft_saved": ("Lưu nháp", "Draft saved"),
+    "case.submitted": ("Nộp hồ sơ", "Submitted"),
+    "case.score_adjusted": ("Điều chỉnh điểm", "Score adjusted"),
+    "case.evidence_requested": ("Yêu cầu bổ sung minh chứng", "Evidence requested"),
+    "case.evidence_provided": ("Đã bổ sung minh chứng", "Evidence provided"),
+    "case.review_passed": ("Đạt thẩm định, chuyển tiếp", "Review passed"),
+    "case.withdrawn": ("Rút hồ sơ", "Withdrawn"),
+    "case.reminder_due": ("Nhắc hạn", "Reminder"),
+    "case.overdue": ("Quá hạn", "Overdue"),
+    "case.escalated": ("Chuyển cấp do quá hạn", "Escalated"),
+    "case.decided": ("Quyết định công nhận", "Decided"),
+    "evidence.uploaded": ("Tải minh chứng lên", "Evidence uploaded"),
+    "evidence.judged": ("Kết luận minh chứng", "Evidence judged"),
+    "save_draft": ("Lưu nháp", "Save draft"),
+    "submit": ("Nộp hồ sơ", "Submit"),
+    "adjust_score": ("Điều chỉnh điểm", "Adjust scores"),
+    "request_evidence": ("Yêu cầu bổ sung minh chứng", "Request evidence"),
+    "provide_evidence": ("Đã bổ sung minh chứng", "Evidence provided"),
+    "pass_review": ("Chuyển cấp trên / Đạt thẩm định", "Pass review"),
+    "withdraw": ("Rút hồ sơ", "Withdraw"),
+}
+PHASE_NAMES = {
+    "self_assessment": ("Đang tự đánh giá", "Self-assessment open"),
+    "reviewing": ("Đang thẩm định", "Reviewing"),
+    "posting": ("Niêm yết công khai, nhận ý kiến", "Public posting, objections"),
+    "council": ("Hội đồng xét duyệt", "Council"),
+    "awaiting_signature": ("Chờ Chủ tịch ký", "Awaiting signature"),
+    "recording": ("Đang ghi quyết định", "Recording the decision"),
+    "documents": ("Đang tạo văn bản", "Generating documents"),
+    "closed": ("Đã kết thúc", "Closed"),
+}
+OUTCOME_NAMES = {
+    "recognised": ("Được công nhận", "Recognised"),
+    "not_recognised": ("Không được công nhận", "Not recognised"),
+}
+DECISION_STATUS_NAMES = {
+    "draft": ("Dự thảo", "Draft"),
+    "signed": ("Đã ký", "Signed"),
+    "recorded": ("Đã ghi vào hồ sơ", "Recorded on the cases"),
+}
+DOCUMENT_NAMES = {
+    "docx": ("Quyết định (Word, DOCX)", "Decision (Word, DOCX)"),
+    "pdf": ("Quyết định (PDF)", "Decision (PDF)"),
+    "minutes": ("Biên bản hội đồng (JSON)", "Council minutes (JSON)"),
+    "certificate_docx": ("Giấy chứng nhận (Word, DOCX)", "Certificate (Word, DOCX)"),
+    "certificate_pdf": ("Giấy chứng nhận (PDF)", "Certificate (PDF)"),
+}
+VERDICT_NAMES = {
+    "accepted": ("Chấp nhận", "Accepted"),
+    "rejected": ("Không chấp nhận", "Rejected"),
+    "more_info_needed": ("Cần thêm thông tin", "More information needed"),
+}
+
+EN: dict[str, str] = {
+    "Học tập suốt đời": "Lifelong learning",
+    "Phong trào xây dựng xã hội học tập": "Building a learning society",
+    "Đăng nhập": "Sign in",
+    "Đăng xuất": "Sign out",
+    "Tên đăng nhập": "Username",
+    "Mật khẩu": "Password",
+    "Việc cần làm": "Tasks",
+    "Thông báo": "Notifications",
+    "Kỳ xét công nhận": "Recognition round",
+    "Báo cáo": "Reports",
+    "Khen thưởng": "Awards",
+    "Ngôn ngữ": "Language",
+    "Bỏ qua, tới nội dung chính": "Skip to main content",
+    "Menu chính": "Main menu",
+    "Của tôi": "Mine",
+    "Của đơn vị": "My unit's",
+    "Danh hiệu": "Title",
+    "Trạng thái": "Status",
+    "Tất cả": "All",
+    "Lọc": "Filter",
+    "Mã đối tượng": "Subject id",
+    "Hạn xử lý": "Due",
+    "Quá hạn": "Overdue",
+    "Đã chuyển cấp": "Escalated",
+    "Người xử lý": "Assignee",
+    "Không có việc nào.": "No tasks.",
+    "Mở hồ sơ mới": "Open a new case",
+    "Năm": "Year",
+    "Mở hồ sơ": "Open case",
+    "Hồ sơ": "Case",
+    "Phiên bản": "Version",
+    "Bộ tiêu chí": "Criteria set",
+    "Phiếu tự đánh giá": "Self-assessment form",
+    "Chỉ số": "Indicator",
+    "Tự chấm": "Self",
+    "Điểm": "Score",
+    "Thôn chấm": "Village",
+    "Xã chấm": "Commune",
+    "Điểm tối đa": "Max points",
+    "Đạt": "Met",
+    "Không đạt": "Not met",
+    "Lưu nháp": "Save draft",
+    "Nộp hồ sơ": "Submit",
+    "Thẩm định": "Review",
+    "Lý do": "Reason",
+    "Điều chỉnh điểm": "Adjust scores",
+    "Yêu cầu bổ sung minh chứng": "Request evidence",
+    "Đạt thẩm định, chuyển tiếp": "Pass review",
+    "Đã bổ sung minh chứng": "Evidence provided",
+    "Rút hồ sơ": "Withdraw",
+    "Minh chứng": "Evidence",
+    "Tải minh chứng lên": "Upload evidence",
+    "Chọn tệp (PDF, ảnh; có thể chọn nhiều tệp)": "Choose files (PDF, images; several allowed)",
+    "Tải lên": "Upload",
+    "Tệp": "File",
+    "Kích thước": "Size",
+    "Người tải": "Uploaded by",
+    "Kết luận": "Verdict",
+    "Chưa xem xét": "Not reviewed",
+    "Ghi kết luận": "Record verdict",
+    "Tải về": "Download",
+    "Chưa có minh chứng.": "No evidence yet.",
+    "Dòng thời gian": "Timeline",
+    "Nhật ký kiểm toán": "Audit trail",
+    "Chuỗi nhật ký toàn vẹn": "Audit chain verified",
+    "Chuỗi nhật ký bị sửa đổi": "Audit chain tampered",
+    "Thời điểm": "When",
+    "Thao tác": "Action",
+    "Người thực hiện": "Who",
+    "Thay mặt": "On behalf of",
+    "Vai trò": "Role",
+    "Mã băm": "Hash",
+    "Nội dung thay đổi": "Change",
+    "Đang tạo, vui lòng chờ…": "Being created, please wait…",
+    "Tải lại": "Reload",
+    "Mở hoặc xem kỳ xét của xã": "Open or view the commune's round",
+    "Mở / xem kỳ xét": "Open / view the round",
+    "Mã kỳ xét": "Round id",
+    "Xem": "View",
+    "Chỉ cán bộ Hội Khuyến học xã, Chủ tịch UBND xã và quản trị viên mở được kỳ xét; người khác dùng mã kỳ xét.": "Only the commune association, the chairman and administrators open a round; others use its id.",
+    "Giai đoạn": "Phase",
+    "Hạn tự đánh giá": "Self-assessment closes",
+    "Bắt đầu niêm yết": "Posting starts",
+    "Hết hạn nhận ý kiến": "Objections close",
+    "Số hồ sơ": "Cases",
+    "Danh sách đề nghị công nhận": "Decision list",
+    "Kết quả": "Outcome",
+    "Thôn": "Village",
+    "Ý kiến phản ánh": "Objections",
+    "Người phản ánh": "Filed by",
+    "Nội dung": "Content",
+    "Hồ sơ liên quan (tuỳ chọn)": "Case concerned (optional)",
+    "Ghi nhận ý kiến": "Record the objection",
+    "Kết quả xử lý": "Resolution",
+    "Ý kiến đúng (loại khỏi danh sách)": "Upheld (leaves the list)",
+    "Ý kiến không đúng": "Not upheld",
+    "Xử lý": "Resolve",
+    "Biên bản hội đồng": "Council minutes",
+    "Ngày họp": "Met on",
+    "Chủ trì": "Chair",
+    "Thư ký": "Secretary",
+    "Có mặt (mỗi người một dòng)": "Present (one per line)",
+    "Vắng mặt (mỗi người một dòng)": "Absent (one per line)",
+    "Ghi chú": "Notes",
+    "Biểu quyết": "Votes",
+    "Tán thành": "In favour",
+    "Không tán thành": "Against",
+    "Không biểu quyết": "Abstain",
+    "Ghi biên bản": "Record the minutes",
+    "Họ tên người ký": "Signer's name",
+    "Ngày ký": "Signed on",
+    "Văn bản": "Documents",
+    "Số quyết định": "Decision number",
+    "Chưa có văn bản.": "No documents yet.",
+    "Cấp": "Level",
+    "Thay mặt (mã hộ, công dân; khi nhập phiếu giấy)": "On behalf of (household or citizen id, for paper forms)",
+    "Biểu đồ tiến độ so với chỉ tiêu": "Chart of progress against the target",
+    "Đơn vị": "Unit",
+    "Được công nhận": "Recognised",
+    "Tổng số": "Total",
+    "Tỷ lệ": "Share",
+    "Chỉ tiêu": "Target",
+    "Đạt chỉ tiêu": "Target met",
+    "Chi tiết": "Details",
+    "Xem dòng thời gian": "View timeline",
+    "Quay lại hồ sơ": "Back to the case",
+    "Không có quyền xem nhật ký.": "Your role may not read the audit trail.",
+    "Chưa có thông báo.": "No notifications.",
+    "Đánh dấu tất cả đã đọc": "Mark all read",
+    "chưa đọc": "unread",
+    "Chức năng này chưa có: dịch vụ chưa cung cấp API.": "Not available yet: the service has no API for it.",
+    "Có lỗi trong biểu mẫu, hãy sửa các ô được đánh dấu.": "The form has errors: fix the marked fields.",
+    "Hồ sơ đã được người khác thay đổi. Trang đã tải lại bản mới nhất, hãy làm lại thao tác.": "Someone else changed the case. The page shows the latest version; do it again.",
+    "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.": "The sign-in has expired; sign in again.",
+    "Đã lưu.": "Saved.",
+    "Đã tải lên": "Uploaded",
+    "Lỗi": "Error",
+    "Không có dữ liệu.": "No data.",
+    "Tiến độ": "Progress",
+    "Bắt buộc": "Required",
+    "Trang chủ": "Home",
+    "Tải về Excel": "Download Excel",
+    "Quyết định": "Decision",
+    "Ký quyết định": "Sign the decision",
+    "Giấy chứng nhận": "Certificate",
+    "Giấy chứng nhận của": "Certificate of",
+    "Người ký": "Signed by",
+    "Biểu quyết về": "Votes on",
+    "Ký xong, quyết định được ghi vào từng hồ sơ và không sửa được; muốn thay đổi phải ban hành quyết định đính chính hoặc thu hồi.": "Once signed, the decision is recorded on every case and cannot be edited; a change needs a correcting or revoking decision.",
+    "Quyết định đang được ghi vào hồ sơ và tạo văn bản; tải lại trang sau ít phút.": "The decision is being recorded on the cases and its documents generated; reload the page in a few minutes.",
+    "Đề cử": "Nominations",
+    "Đủ điều kiện": "Eligible",
+    "Không đủ điều kiện": "Not eligible",
+    "Cảnh báo: tệp lớn hơn giới hạn.": "Warning: the file is over the limit.",
+    "Chỉ số minh chứng (tuỳ chọn)": "Indicator (optional)",
+    "Không rõ": "Unknown",
+    "Trang không tồn tại.": "Page not found.",
+    "Bạn không có quyền thực hiện thao tác này.": "Your role may not do this.",
+    "Biểu mẫu đã hết hạn, hãy gửi lại.": "The form expired; send it again.",
+}
+
+# The reasons the web's own form checks give (Vietnamese; English beside).
+REASONS: dict[str, tuple[str, str]] = {
+    "required": ("Bắt buộc nhập.", "Required."),
+    "whole_number": ("Phải là số nguyên từ 0 đến {top}.", "A whole number from 0 to {top}."),
+    "out_of_range": ("Phải từ 0 đến {top}.", "Must be from 0 to {top}."),
+    "pass_fail": ("Chọn Đạt hoặc Không đạt.", "Choose met or not met."),
+    "reason_required": ("Cần ghi lý do.", "A reason is required."),
+    "year": ("Năm phải từ 2023 đến 2030.", "The year must be from 2023 to 2030."),
+    "choice": ("Giá trị không hợp lệ.", "Not one of the choices."),
+    "too_long": ("Quá dài (tối đa {n} ký tự).", "Too long (at most {n} characters)."),
+    "file": ("Chưa chọn tệp.", "No file chosen."),
+    "date": ("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "sign_year": (
+        "Ngày ký phải thuộc năm {year} hoặc {next}.",
+        "The signing date must be in {year} or {next}.",
+    ),
+    "no_change": ("Chưa thay đổi điểm chỉ số nào.", "No indicator's score was changed."),
+}
+
+
+def lang() -> str:
+    """The signed-in session's language (Vietnamese by default)."""
+    if has_request_context():
+        chosen = session.get("lang")
+        if chosen in LANGS:
+            return str(chosen)
+    return "vi"
+
+
+def gettext(text: str) -> str:
+    """The text in the session's language."""
+    text = unicodedata.normalize("NFC", text)
+    return EN.get(text, text) if lang() == "en" else text
+
+
+def name_of(table: dict[str, tuple[str, str]], key: str | None) -> str:
+    """A display name from one of the name tables, or the key itself."""
+    if key is None:
+        return ""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang() == "en" else pair[0]
+
+
+def reason(code: str, **values: object) -> str:
+    """A form-check reason in the session's language."""
+    vi, en = REASONS[code]
+    return (en if lang() == "en" else vi).format(**values)

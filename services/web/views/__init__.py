@@ -1,0 +1,1 @@
+"""The web's pages, one blueprint per area."""

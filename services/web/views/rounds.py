@@ -1,0 +1,283 @@
+"""Pages: the commune's yearly round — open it, its phase and dates, the decision list, objections
+during the posting, the council's minutes, the chairman's signature and the documents to download."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from services.web.auth import call, login_required
+from services.web.client import ApiError
+from services.web.i18n import gettext as _
+from services.web.i18n import reason
+
+bp = Blueprint("rounds", __name__)
+
+ROUND_MANAGERS = {"commune_association_officer", "commune_chairman", "administrator"}
+OBJECTION_TAKERS = {
+    "village_officer",
+    "commune_association_officer",
+    "learning_centre_staff",
+    "commune_chairman",
+    "administrator",
+}
+COUNCIL_SECRETARIES = {
+    "commune_association_officer",
+    "learning_centre_staff",
+    "commune_chairman",
+    "administrator",
+}
+SIGNERS = {"commune_chairman"}
+ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+def _lines(raw: str) -> list[str]:
+    return [line.strip()[:200] for line in raw.splitlines() if line.strip()]
+
+
+def _api_fields(exc: ApiError) -> dict[str, list[str]]:
+    return {k.split(".")[0]: v for k, v in exc.field_messages().items()}
+
+
+def render_round(
+    round_id: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, Any] | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> Any:
+    rnd = call("evaluation", "GET", f"/rounds/{round_id}")
+    decision_list = call("evaluation", "GET", f"/rounds/{round_id}/decision-list", params={"limit": 500})
+    try:
+        documents = call("evaluation", "GET", f"/rounds/{round_id}/documents")["items"]
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        documents = []
+    files: dict[str, list[dict[str, Any]]] = {}  # a decision's DOCX and PDF
+    minutes = None  # the council's minutes are stored once, linked from every decision
+    for doc in documents:
+        if doc["kind"] == "minutes":
+            minutes = minutes or doc
+        else:
+            files.setdefault(doc.get("decision_id") or "", []).append(doc)
+    role = g.user["role"]
+    return render_template(
+        "round_detail.html",
+        rnd=rnd,
+        items=decision_list["items"],
+        total=decision_list["total"],
+        documents=documents,
+        files=files,
+        minutes=minutes,
+        certificates=rnd["phase"] == "closed",
+        working=rnd["phase"] in ("recording", "documents"),
+        errors=errors or {},
+        values=values or {},
+        problem=problem,
+        can_object=role in OBJECTION_TAKERS and rnd["phase"] == "posting",
+        can_minute=role in COUNCIL_SECRETARIES and rnd["phase"] == "council",
+        can_sign=role in SIGNERS and rnd["phase"] == "awaiting_signature",
+        today=date.today().isoformat(),
+    ), status
+
+
+@bp.route("/round", methods=["GET", "POST"])
+@login_required
+def start() -> Any:
+    """Open (or find again: opening is idempotent) the round of my commune for a year."""
+    errors: dict[str, list[str]] = {}
+    year = request.values.get("year", str(date.today().year)).strip()
+    round_id = request.args.get("id", "").strip()
+    if round_id and ROUND_ID.match(round_id):
+        return redirect(url_for("rounds.show", round_id=round_id))
+    if request.method == "POST":
+        if not year.isdigit() or not 2023 <= int(year) <= 2030:
+            errors["year"] = [reason("year")]
+        else:
+            try:
+                opened = call(
+                    "evaluation",
+                    "POST",
+                    "/rounds",
+                    json={"admin_unit_code": g.user.get("scope_code") or "", "year": int(year)},
+                )
+                return redirect(url_for("rounds.show", round_id=opened["id"], opened=1))
+            except ApiError as exc:
+                if exc.status == 401:
+                    raise
+                fields = _api_fields(exc)
+                errors["year"] = fields.get("year") or fields.get("admin_unit_code") or [exc.message]
+    return render_template(
+        "round.html", year=year, errors=errors, can_open=g.user["role"] in ROUND_MANAGERS
+    ), (422 if errors else 200)
+
+
+@bp.route("/rounds/<round_id>")
+@login_required
+def show(round_id: str) -> Any:
+    try:
+        return render_round(round_id)
+    except ApiError as exc:
+        if exc.status == 404 and request.args.get("opened"):
+            return render_template(
+                "case_pending.html", poll_url=url_for("rounds.show", round_id=round_id, opened=1)
+            ), 202
+        raise
+
+
+def _after(round_id: str, send: Any, errors: dict[str, list[str]], values: dict[str, Any]) -> Any:
+    if errors:
+        flash(_("Có lỗi trong biểu mẫu, hãy sửa các ô được đánh dấu."), "error")
+        return render_round(round_id, errors=errors, values=values, status=422)
+    try:
+        send()
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        if exc.status == 412:
+            return render_round(
+                round_id,
+                values=values,
+                status=412,
+                problem=_(
+                    "Hồ sơ đã được người khác thay đổi. Trang đã tải lại bản mới nhất, hãy làm lại thao tác."
+                ),
+            )
+        return render_round(
+            round_id,
+            errors=_api_fields(exc),
+            values=values,
+            status=exc.status if 400 <= exc.status < 500 else 502,
+            problem=exc.message,
+        )
+    flash(_("Đã lưu."), "success")
+    return redirect(url_for("rounds.show", round_id=round_id))
+
+
+def _if_match(form: Any) -> dict[str, str]:
+    return {"If-Match": f'"{form.get("version", "")}"'}
+
+
+@bp.route("/rounds/<round_id>/objections", methods=["POST"])
+@login_required
+def object_to(round_id: str) -> Any:
+    f = request.form
+    values = {k: f.get(k, "").strip() for k in ("filed_by", "content", "case_id")}
+    errors = {k: [reason("required")] for k in ("filed_by", "content") if not values[k]}
+    body = {k: v for k, v in values.items() if v}
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", f"/rounds/{round_id}/objections", json=body),
+        errors,
+        values,
+    )
+
+
+@bp.route("/rounds/<round_id>/objections/<objection_id>/resolve", methods=["POST"])
+@login_required
+def resolve(round_id: str, objection_id: str) -> Any:
+    f = request.form
+    values = {"resolution": f.get("resolution", "").strip(), "upheld": f.get("upheld", "")}
+    errors: dict[str, list[str]] = {}
+    if not values["resolution"]:
+        errors["resolution"] = [reason("required")]
+    if values["upheld"] not in ("true", "false"):
+        errors["upheld"] = [reason("choice")]
+    body = {"resolution": values["resolution"], "upheld": values["upheld"] == "true"}
+    path = f"/rounds/{round_id}/objections/{objection_id}/resolve"
+    return _after(
+        round_id, lambda: call("evaluation", "POST", path, json=body, headers=_if_match(f)), errors, values
+    )
+
+
+@bp.route("/rounds/<round_id>/council", methods=["POST"])
+@login_required
+def council(round_id: str) -> Any:
+    f = request.form
+    values = {k: f.get(k, "") for k in f if k != "csrf_token"}
+    errors: dict[str, list[str]] = {}
+    met_on = _date(f.get("met_on", ""))
+    if met_on is None:
+        errors["met_on"] = [reason("date")]
+    for k in ("chair", "secretary"):
+        if not f.get(k, "").strip():
+            errors[k] = [reason("required")]
+    attendance = _lines(f.get("attendance", ""))
+    if not attendance:
+        errors["attendance"] = [reason("required")]
+    votes = []
+    for key in f:
+        if key.startswith("vote-") and key.endswith("-in_favour"):
+            case_id = key[len("vote-") : -len("-in_favour")]
+            counts = {}
+            for part in ("in_favour", "against", "abstain"):
+                raw = f.get(f"vote-{case_id}-{part}", "0").strip() or "0"
+                if not raw.isdigit() or int(raw) > 1000:
+                    errors[f"vote-{case_id}-{part}"] = [reason("whole_number", top=1000)]
+                else:
+                    counts[part] = int(raw)
+            votes.append({"case_id": case_id, **counts})
+    body = {
+        "met_on": met_on.isoformat() if met_on else "",
+        "chair": f.get("chair", "").strip(),
+        "secretary": f.get("secretary", "").strip(),
+        "attendance": attendance,
+        "absent": _lines(f.get("absent", "")),
+        "notes": f.get("notes", "").strip()[:10000],
+        "votes": votes,
+    }
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", f"/rounds/{round_id}/council", json=body, headers=_if_match(f)),
+        errors,
+        values,
+    )
+
+
+@bp.route("/rounds/<round_id>/certificates/<case_id>/<fmt>")
+@login_required
+def certificate(round_id: str, case_id: str, fmt: str) -> Any:
+    """A recognised case's certificate: a fresh short-lived link from the service, then the file."""
+    if fmt not in ("pdf", "docx") or not ROUND_ID.match(round_id) or not ROUND_ID.match(case_id):
+        abort(404)
+    links = call("evaluation", "GET", f"/rounds/{round_id}/documents", params={"case_id": case_id})
+    url = next((d["url"] for d in links["items"] if d["kind"] == f"certificate_{fmt}"), None)
+    if url is None:
+        abort(404)
+    return redirect(url)
+
+
+@bp.route("/rounds/<round_id>/sign", methods=["POST"])
+@login_required
+def sign(round_id: str) -> Any:
+    f = request.form
+    values = {"signer_name": f.get("signer_name", "").strip(), "signed_on": f.get("signed_on", "").strip()}
+    errors: dict[str, list[str]] = {}
+    if not values["signer_name"]:
+        errors["signer_name"] = [reason("required")]
+    signed_on = _date(values["signed_on"])
+    if signed_on is None:
+        errors["signed_on"] = [reason("date")]
+    else:  # the service takes the round's year or the next (a decision of the year's quarter IV)
+        year = int(call("evaluation", "GET", f"/rounds/{round_id}")["year"])
+        if signed_on.year not in (year, year + 1):
+            errors["signed_on"] = [reason("sign_year", year=year, next=year + 1)]
+    body = {"signer_name": values["signer_name"], "signed_on": signed_on.isoformat() if signed_on else ""}
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", f"/rounds/{round_id}/sign", json=body, headers=_if_match(f)),
+        errors,
+        values,
+    )

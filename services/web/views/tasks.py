@@ -1,0 +1,140 @@
+"""Pages: the task inbox (mine and my unit's; escalated, then overdue, then soonest due) and opening a
+case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from services.web.auth import call, login_required
+from services.web.client import ApiError
+from services.web.i18n import STATUS_NAMES, TITLE_NAMES, reason
+
+bp = Blueprint("tasks", __name__)
+
+PAGE_SIZE = 50
+OPENERS = {
+    "household_representative",
+    "village_officer",
+    "commune_association_officer",
+    "learning_centre_staff",
+    "commune_chairman",
+    "unit_head",
+    "administrator",
+}
+
+
+def _filters() -> dict[str, Any]:
+    args = request.args
+    return {
+        "mine": args.get("mine") == "1",
+        "title": args.get("title") if args.get("title") in TITLE_NAMES else "",
+        "status": args.get("status") if args.get("status") in STATUS_NAMES else "",
+        "village": args.get("village", "").strip()[:40],
+        "offset": max(0, int(args["offset"])) if args.get("offset", "").isdigit() else 0,
+    }
+
+
+def _ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Escalated first, then overdue, then soonest due (the API already orders by escalation and due
+    date; overdue among the same escalation level comes before the rest)."""
+    return sorted(items, key=lambda t: (not t.get("escalated"), not t.get("overdue")))
+
+
+def _load(filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int, str | None]:
+    query = {"limit": PAGE_SIZE, "offset": filters["offset"], "mine": "true" if filters["mine"] else "false"}
+    for key in ("title", "status", "village"):
+        if filters[key]:
+            query[key] = filters[key]
+    try:
+        page = call("evaluation", "GET", "/tasks", params=query)
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        return [], 0, exc.message
+    return _ordered(page["items"]), page["total"], None
+
+
+@bp.route("/")
+@login_required
+def home() -> Any:
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.route("/tasks")
+@login_required
+def inbox() -> Any:
+    filters = _filters()
+    items, total, problem = _load(filters)
+    template = "_task_list.html" if request.headers.get("HX-Request") else "tasks.html"
+    return render_template(
+        template,
+        items=items,
+        total=total,
+        problem=problem,
+        filters=filters,
+        page_size=PAGE_SIZE,
+        can_open=g.user["role"] in OPENERS,
+        open_form={
+            "year": datetime.now(UTC).year,
+            "title": "learning_family",
+            # a household representative opens its own household's case: its id is filled in
+            "subject_id": g.user.get("subject_id") or "",
+        },
+        open_errors={},
+    )
+
+
+def _check_open(form: dict[str, str]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not form["year"].isdigit() or not 2023 <= int(form["year"]) <= 2030:
+        errors["year"] = [reason("year")]
+    if form["title"] not in TITLE_NAMES:
+        errors["title"] = [reason("choice")]
+    if not form["subject_id"]:
+        errors["subject_id"] = [reason("required")]
+    elif len(form["subject_id"]) > 120:
+        errors["subject_id"] = [reason("too_long", n=120)]
+    return errors
+
+
+@bp.route("/cases/open", methods=["POST"])
+@login_required
+def open_case() -> Any:
+    form = {k: request.form.get(k, "").strip() for k in ("year", "title", "subject_id")}
+    errors = _check_open(form)
+    if not errors:
+        body = {
+            "year": int(form["year"]),
+            "title": form["title"],
+            "subject_id": form["subject_id"],
+            "admin_unit_code": g.user.get("scope_code") or "",
+        }
+        try:
+            opened = call("evaluation", "POST", "/cases", json=body)
+            return redirect(url_for("cases.show", case_id=opened["case_id"], opened=1))
+        except ApiError as exc:
+            if exc.status == 401:
+                raise
+            fields = exc.field_messages()
+            errors = {k: v for k, v in fields.items() if k in form} or {"subject_id": [exc.message]}
+            if "admin_unit_code" in fields:
+                errors.setdefault("subject_id", []).extend(fields["admin_unit_code"])
+    filters = _filters()
+    items, total, problem = _load(filters)
+    return (
+        render_template(
+            "tasks.html",
+            items=items,
+            total=total,
+            problem=problem,
+            filters=filters,
+            page_size=PAGE_SIZE,
+            can_open=True,
+            open_form=form,
+            open_errors=errors,
+        ),
+        422,
+    )

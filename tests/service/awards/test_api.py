@@ -1,0 +1,167 @@
+"""Bad input to the awards API: 422 naming the field, 404 for what does not exist, 503 (and nothing
+written) when the evaluation service does not answer, never a 500."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from common.auth import Principal
+from common.db import make_engine
+from common.settings import DEFAULT_SECRET_KEY, CommonSettings
+from infra.migrate import upgrade
+from services.awards.adapters.unit_of_work import SqlUnitOfWork
+from services.awards.app import create_app
+from services.awards.config import Settings
+from services.awards.domain.model import AwardForm, AwardRound
+from tests.conftest import free_port
+from tests.signin import bearer
+
+GOOD = {
+    "nominee_kind": "household",
+    "subject_id": "HH-1",
+    "name": "Hộ 1",
+    "unit_code": "15664-V01",
+    "form_key": "giay_khen:commune_chairman",
+    "achievements": "x",
+    "declarations": {"discipline": False, "inspection": False, "complaint": False},
+}
+OPEN = {
+    "plan_code": "van-hoa-2023",
+    "kind": "so_ket",
+    "year": 2026,
+    "level": "commune",
+    "admin_unit_code": "15664",
+}
+ADMIN = bearer(DEFAULT_SECRET_KEY, Principal("a", "admin", "administrator", None, ""))
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    url = f"sqlite:///{tmp_path_factory.mktemp('awards-api') / 'awards.db'}"
+    upgrade("awards", url)
+    with SqlUnitOfWork(make_engine(url)) as uow:
+        uow.rounds.add(
+            AwardRound(
+                id="r-1",
+                plan_code="van-hoa-2023",
+                kind="so_ket",
+                year=2026,
+                level="commune",
+                admin_unit_code="15664",
+                status="nominating",
+                created_by="t",
+                created_at=datetime.now(UTC),
+                admin_unit_path="38/15664",
+                forms=(AwardForm("giay_khen", "commune_chairman", "Giấy khen", 2),),
+                workflow_id="nomination-round/r-1",
+            )
+        )
+        uow.commit()
+    settings = Settings(
+        database_url=url, common=CommonSettings(evaluation_url=f"http://127.0.0.1:{free_port()}")
+    )
+    return create_app(settings).test_client()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "yearly"}, "kind"),
+        ({"year": 2031}, "year"),
+        ({"level": "village"}, "level"),
+        ({"admin_unit_code": "../x"}, "admin_unit_code"),
+        ({"quotas": {"giay_khen:commune_chairman": -1}}, "quotas"),
+        ({"nomination_deadline": "31/12/2026"}, "nomination_deadline"),
+        ({"extra": 1}, "extra"),
+    ],
+)
+def test_a_bad_round_is_refused_with_its_field(api: Any, change: dict[str, Any], field: str) -> None:
+    r = api.post("/rounds", json={**OPEN, **change}, headers=ADMIN)
+    assert r.status_code == 422 and field in r.get_json()["errors"]["json"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"nominee_kind": "clan"}, "nominee_kind"),
+        ({"subject_id": ""}, "subject_id"),
+        ({"declarations": {"lawsuit": False}}, "declarations"),
+        ({"declarations": None}, "declarations"),
+        (
+            {
+                "prior_awards": [
+                    {"form": "huan_chuong", "authority": "x", "year": 2020, "decision_number": "1"}
+                ]
+            },
+            "prior_awards",
+        ),
+        ({"priority_flags": ["friend_of_the_chairman"]}, "priority_flags"),
+        ({"unit_code": "a b"}, "unit_code"),
+        ({"initiatives": ["x"] * 51}, "initiatives"),
+    ],
+)
+def test_a_bad_nomination_is_refused_with_its_field(api: Any, change: dict[str, Any], field: str) -> None:
+    r = api.post("/rounds/r-1/nominations", json={**GOOD, **change}, headers=ADMIN)
+    assert r.status_code == 422 and field in r.get_json()["errors"]["json"], r.get_json()
+
+
+def test_a_missing_field_a_form_the_round_lacks_and_a_broken_body_are_422(api: Any) -> None:
+    body = {k: v for k, v in GOOD.items() if k != "declarations"}
+    assert (
+        "declarations"
+        in api.post("/rounds/r-1/nominations", json=body, headers=ADMIN).get_json()["errors"]["json"]
+    )
+    r = api.post("/rounds/r-1/nominations", json={**GOOD, "form_key": "bang_khen:province"}, headers=ADMIN)
+    assert r.status_code == 422 and "form_key" in r.get_json()["errors"]
+    r = api.post("/rounds/r-1/nominations", data="{", content_type="application/json", headers=ADMIN)
+    assert r.status_code == 422
+
+
+def test_the_council_needs_three_members_and_scores_stay_in_range(api: Any) -> None:
+    r = api.put(
+        "/rounds/r-1/council",
+        json={"members": [{"username": "a", "full_name": "A", "position_vi": "B"}]},
+        headers=ADMIN,
+    )
+    assert r.status_code == 422 and "members" in r.get_json()["errors"]["json"]
+    r = api.post("/nominations/nope/scores", json={"score": -1, "approve": True}, headers=ADMIN)
+    assert r.status_code == 422 and "score" in r.get_json()["errors"]["json"]
+    r = api.post(
+        "/rounds/r-1/decision",
+        json={"number": "1 QĐ", "decided_on": "2026-02-30", "signer_name": "", "reason": "r"},
+        headers=ADMIN,
+    )
+    assert r.status_code == 422 and {"number", "decided_on", "signer_name"} <= set(
+        r.get_json()["errors"]["json"]
+    )
+
+
+def test_what_does_not_exist_is_404(api: Any) -> None:
+    for path in (
+        "/rounds/nope",
+        "/rounds/nope/nominations",
+        "/nominations/nope",
+        "/rounds/r-1/decision",
+        "/nominations/nope/dossier.zip",
+    ):
+        assert api.get(path, headers=ADMIN).status_code == 404, path
+    r = api.post(
+        "/nominations/nope/evidence",
+        data={"file": (io.BytesIO(b"x"), "a.txt")},
+        content_type="multipart/form-data",
+        headers=ADMIN,
+    )
+    assert r.status_code == 404
+
+
+def test_without_the_evaluation_service_a_nomination_is_503_and_nothing_is_written(api: Any) -> None:
+    r = api.post("/rounds/r-1/nominations", json=GOOD, headers=ADMIN)
+    assert r.status_code == 503 and r.get_json()["errors"]["dependency"] == "evaluation"
+    assert api.get("/rounds/r-1/nominations", headers=ADMIN).get_json() == []
+    r = api.post("/rounds", json=OPEN, headers=ADMIN)
+    assert r.status_code == 503
+    assert [x["id"] for x in api.get("/rounds", headers=ADMIN).get_json()] == ["r-1"]

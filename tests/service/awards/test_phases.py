@@ -1,0 +1,157 @@
+"""The steps the NominationRound workflow drives, on a real SQLite database: each is idempotent (an
+activity retried after a crash changes nothing twice), quotas hold, higher forms travel to the open
+round of the level above."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from common.audit import verify_chain
+from common.db import make_engine
+from infra.migrate import upgrade
+from services.awards.adapters import tables as t
+from services.awards.adapters.unit_of_work import SqlUnitOfWork
+from services.awards.domain.council import Score
+from services.awards.domain.errors import WrongPhase
+from services.awards.domain.model import AwardForm, AwardRound, Nomination
+from services.awards.service import phases
+from services.awards.service.rounds import chain
+
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+GK = AwardForm("giay_khen", "commune_chairman", "Giấy khen", 1)
+BK = AwardForm("bang_khen", "province", "Bằng khen", 5)
+
+
+@pytest.fixture
+def uow(tmp_path: Path) -> SqlUnitOfWork:
+    url = f"sqlite:///{tmp_path / 'awards.db'}"
+    upgrade("awards", url)
+    engine = make_engine(url)
+    return lambda: SqlUnitOfWork(engine)  # type: ignore[return-value]
+
+
+def _round(
+    rid: str, level: str, path: str, forms: tuple[AwardForm, ...], status: str = "nominating"
+) -> AwardRound:
+    return AwardRound(
+        id=rid,
+        plan_code="p",
+        kind="so_ket",
+        year=2026,
+        level=level,
+        admin_unit_code=path.split("/")[-1],
+        status=status,
+        created_by="t",
+        created_at=NOW,
+        admin_unit_path=path,
+        forms=forms,
+    )
+
+
+def _nom(i: int, rid: str, form: str) -> Nomination:
+    return Nomination(
+        id=f"n{i}",
+        round_id=rid,
+        nominee_kind="household",
+        subject_id=f"S{i}",
+        name=f"Hộ {i}",
+        unit_code="V1",
+        household_id=None,
+        form_key=form,
+        achievements="x",
+        initiatives=(f"SK{i}",),
+        declarations={},
+        prior_awards=(),
+        priority_flags=(),
+        evidence=(),
+        status="eligible",
+        nominated_by="u",
+        nominated_at=NOW + timedelta(minutes=i),
+    )
+
+
+def _seed(uow, *, parent_open: bool) -> None:  # type: ignore[no-untyped-def]
+    with uow() as w:
+        w.rounds.add(_round("child", "commune", "38/15664", (GK, BK)))
+        w.rounds.add(_round("parent", "province", "38", (BK,), "nominating" if parent_open else "scoring"))
+        for i, form in ((1, GK.key), (2, GK.key), (3, BK.key)):
+            w.nominations.add(_nom(i, "child", form))
+            for m, score in (("a", 90 - i), ("b", 80 - i), ("c", 70)):
+                w.council.put_score("child", Score(f"n{i}", m, score, True), NOW)
+        w.commit()
+
+
+def _statuses(uow, rid: str) -> dict[str, tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    with uow() as w:
+        return {n.id: (n.status, n.forwarded_to) for n in w.nominations.of_round(rid)}
+
+
+def test_each_step_runs_once_however_often_it_is_retried(uow) -> None:  # type: ignore[no-untyped-def]
+    _seed(uow, parent_open=True)
+    with pytest.raises(WrongPhase):
+        phases.draw_shortlist(uow(), round_id="child", actor="x", reason="r")
+    for _ in range(2):
+        phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
+        summary = phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
+    assert summary["counts"] == {"shortlisted": 1, "not_selected": 1, "forwarded": 1}
+    first = phases.record_decision(
+        uow(),
+        round_id="child",
+        number="1/QĐ",
+        decided_on=date(2026, 6, 1),
+        signer="c",
+        signer_name="C",
+        reason="r",
+    )
+    again = phases.record_decision(
+        uow(),
+        round_id="child",
+        number="2/QĐ",
+        decided_on=date(2026, 6, 2),
+        signer="c",
+        signer_name="C",
+        reason="r",
+    )
+    assert first == again
+    assert _statuses(uow, "child") == {
+        "n1": ("awarded", None),
+        "n2": ("not_selected", None),
+        "n3": ("forwarded", "parent"),
+    }
+    # The Bằng khen nomination now waits in the province's round, once.
+    [copy] = _statuses(uow, "parent").items()
+    assert copy[1] == ("eligible", None)
+    with uow() as w:
+        actions = [e.action for e in w.audit.entries(chain("child"))]
+        assert verify_chain(w.connection, t.audit_log, chain("child")).ok
+    assert actions == ["round.nominations_closed", "round.shortlisted", "round.decided"]
+
+
+def test_without_an_open_round_above_the_proposal_is_forwarded_on_paper(uow) -> None:  # type: ignore[no-untyped-def]
+    _seed(uow, parent_open=False)
+    phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
+    phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
+    assert _statuses(uow, "child")["n3"] == ("forwarded", "")
+    assert _statuses(uow, "parent") == {}
+
+
+def test_the_award_history_counts_for_later_rounds(uow) -> None:  # type: ignore[no-untyped-def]
+    _seed(uow, parent_open=False)
+    phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
+    phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
+    phases.record_decision(
+        uow(),
+        round_id="child",
+        number="1/QĐ",
+        decided_on=date(2026, 6, 1),
+        signer="c",
+        signer_name="C",
+        reason="r",
+    )
+    with uow() as w:
+        [(awarded, year)] = w.nominations.awards_of("S1")
+        assert (awarded.form_key, year, awarded.initiatives) == (GK.key, 2026, ("SK1",))
+        assert w.nominations.awards_of("S2") == []

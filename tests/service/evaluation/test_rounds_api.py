@@ -1,0 +1,280 @@
+"""The round's HTTP API on a real SQLite database (Temporal and S3 as fakes): every bad input answers 4xx
+with the field and the reason and writes nothing; If-Match is required (428) and checked (412)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from common.auth import Principal
+from common.db import make_engine
+from common.settings import CommonSettings
+from services.evaluation.adapters import tables as t
+from services.evaluation.app import create_app
+from services.evaluation.config import Settings
+from tests.conftest import HCMC_WARD, free_port, seed_reference_data
+from tests.service.evaluation.matrix_world import FakeGateway, FakeStorage
+from tests.signin import bearer
+
+SECRET = "rounds-api-secret-0001"
+ROUND = "round-api"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("rounds-api")
+    url = f"sqlite:///{tmp / 'evaluation.db'}"
+    seed_reference_data(url)
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    with engine.begin() as db:
+        db.execute(
+            t.rounds.insert().values(
+                id=ROUND,
+                workflow_id="yearly-round/x",
+                admin_unit_code=HCMC_WARD,
+                year=2026,
+                plan_code="ho-chi-minh-city-2023",
+                phase="posting",
+                version=3,
+                opened_by="t",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    common = CommonSettings(
+        broker_url="memory://",
+        temporal_address=f"127.0.0.1:{free_port()}",
+        s3_endpoint=f"127.0.0.1:{free_port()}",
+        secret_key=SECRET,
+    )
+    app = create_app(Settings(database_url=url, common=common))
+    app.extensions["evaluation"].gateway = FakeGateway()
+    app.extensions["evaluation"].storage = FakeStorage()
+    client = app.test_client()
+    client.engine = engine  # type: ignore[attr-defined]
+    return client
+
+
+def _as(role: str) -> dict[str, str]:
+    return bearer(SECRET, Principal(user_id=role, username=role, role=role, scope_code="79", scope_path="79"))
+
+
+OFFICER, CHAIRMAN = _as("commune_association_officer"), _as("commune_chairman")
+
+
+def _count(api: Any, table: sa.Table) -> int:
+    with api.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"year": 2026}, "admin_unit_code"),
+        ({"admin_unit_code": HCMC_WARD}, "year"),
+        ({"admin_unit_code": HCMC_WARD, "year": 1999}, "year"),
+        ({"admin_unit_code": HCMC_WARD, "year": 2040}, "year"),  # outside the plan's period
+        ({"admin_unit_code": "79", "year": 2026}, "admin_unit_code"),  # a province, not a commune
+        ({"admin_unit_code": "00000", "year": 2026}, "admin_unit_code"),
+        ({"admin_unit_code": HCMC_WARD, "year": 2026, "colour": "đỏ"}, "colour"),
+    ],
+)
+def test_opening_a_round_refuses_bad_input(api: Any, body: dict[str, Any], field: str) -> None:
+    r = api.post("/rounds", json=body, headers=OFFICER)
+    assert r.status_code == 422, r.get_json()
+    assert field in str(r.get_json()["errors"])
+
+
+def test_open_and_read(api: Any) -> None:
+    r = api.post("/rounds", json={"admin_unit_code": HCMC_WARD, "year": 2026}, headers=OFFICER)
+    assert (
+        r.status_code == 202
+        and r.get_json()["workflow_id"] == "yearly-round/26506/2026/ho-chi-minh-city-2023"
+    )
+    r = api.get(f"/rounds/{ROUND}", headers=OFFICER)
+    assert r.status_code == 200 and r.headers["ETag"] == '"3"' and r.get_json()["phase"] == "posting"
+    assert api.get("/rounds/nope", headers=OFFICER).status_code == 404
+
+
+def test_objections_through_their_steps_with_if_match(api: Any) -> None:
+    before = _count(api, t.round_objections)
+    for body in (
+        {},
+        {"filed_by": "", "content": "x"},
+        {"filed_by": "x", "content": "y", "case_id": "no-case"},
+    ):
+        r = api.post(f"/rounds/{ROUND}/objections", json=body, headers=OFFICER)
+        assert r.status_code == 422 and r.get_json()["errors"], body
+    assert _count(api, t.round_objections) == before
+    r = api.post(
+        f"/rounds/{ROUND}/objections",
+        json={"filed_by": "Bà Lê Thị Hoa", "content": "Chưa đủ điều kiện"},
+        headers=OFFICER,
+    )
+    assert r.status_code == 201 and r.headers["ETag"] == '"1"'
+    oid = r.get_json()["id"]
+    assign = f"/rounds/{ROUND}/objections/{oid}/assign"
+    assert api.post(assign, json={"assignee": "a"}, headers=OFFICER).status_code == 428
+    assert api.post(assign, json={"assignee": "a"}, headers={**OFFICER, "If-Match": '"7"'}).status_code == 412
+    assert api.post(assign, json={"assignee": "a"}, headers={**OFFICER, "If-Match": "x"}).status_code == 422
+    assert api.post(assign, json={}, headers={**OFFICER, "If-Match": '"1"'}).status_code == 422
+    r = api.post(assign, json={"assignee": "can-bo-thon"}, headers={**OFFICER, "If-Match": '"1"'})
+    assert r.status_code == 200 and r.get_json()["status"] == "assigned"
+    resolve = f"/rounds/{ROUND}/objections/{oid}/resolve"
+    assert (
+        api.post(resolve, json={"resolution": "x"}, headers={**OFFICER, "If-Match": '"2"'}).status_code == 422
+    )
+    r = api.post(
+        resolve, json={"resolution": "Đã xác minh", "upheld": False}, headers={**OFFICER, "If-Match": '"2"'}
+    )
+    assert r.status_code == 200 and r.get_json()["status"] == "resolved"
+    r = api.post(
+        resolve, json={"resolution": "again", "upheld": True}, headers={**OFFICER, "If-Match": '"3"'}
+    )
+    assert r.status_code == 409
+    assert (
+        api.post(
+            f"/rounds/{ROUND}/objections/nope/assign",
+            json={"assignee": "a"},
+            headers={**OFFICER, "If-Match": '"1"'},
+        ).status_code
+        == 404
+    )
+    with api.engine.connect() as conn:
+        actions = (
+            conn.execute(sa.select(t.audit.c.action).where(t.audit.c.chain == f"round:{ROUND}"))
+            .scalars()
+            .all()
+        )
+    assert actions == ["objection.filed", "objection.assigned", "objection.resolved"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"chair": "a", "secretary": "b", "attendance": ["a"]},  # no date
+        {"met_on": "15/10/2026", "chair": "a", "secretary": "b", "attendance": ["a"]},
+        {"met_on": "2026-10-15", "chair": "a", "secretary": "b", "attendance": []},
+        {"met_on": "2026-10-15", "chair": "", "secretary": "b", "attendance": ["a"]},
+        {
+            "met_on": "2026-10-15",
+            "chair": "a",
+            "secretary": "b",
+            "attendance": ["a"],
+            "votes": [{"case_id": "c", "in_favour": -1, "against": 0}],
+        },
+    ],
+)
+def test_council_minutes_refuse_bad_input(api: Any, body: dict[str, Any]) -> None:
+    r = api.post(f"/rounds/{ROUND}/council", json=body, headers={**OFFICER, "If-Match": '"3"'})
+    assert r.status_code == 422 and r.get_json()["errors"]
+
+
+def test_sign_and_lists_refuse_bad_input(api: Any) -> None:
+    sign = f"/rounds/{ROUND}/sign"
+    good = {"signer_name": "Lê Văn Sang", "signed_on": "2026-12-15"}
+    assert api.post(sign, json=good, headers=CHAIRMAN).status_code == 428
+    assert (
+        api.post(sign, json={"signed_on": "2026-12-15"}, headers={**CHAIRMAN, "If-Match": '"3"'}).status_code
+        == 422
+    )
+    assert (
+        api.post(
+            sign, json={**good, "signed_on": "hôm nay"}, headers={**CHAIRMAN, "If-Match": '"3"'}
+        ).status_code
+        == 422
+    )
+    assert api.post(sign, json=good, headers={**OFFICER, "If-Match": '"3"'}).status_code == 403
+    assert (
+        api.get(
+            f"/rounds/{ROUND}/decision-list", query_string={"outcome": "maybe"}, headers=OFFICER
+        ).status_code
+        == 422
+    )
+    assert (
+        api.get(f"/rounds/{ROUND}/decision-list", query_string={"limit": 0}, headers=OFFICER).status_code
+        == 422
+    )
+    r = api.get(f"/rounds/{ROUND}/decision-list", headers=OFFICER)
+    assert r.status_code == 200 and r.get_json() == {"items": [], "total": 0}
+    assert api.get(f"/rounds/{ROUND}/documents", headers=OFFICER).get_json() == {"items": []}
+    assert (
+        api.get(f"/rounds/{ROUND}/documents", query_string={"case_id": "x"}, headers=OFFICER).status_code
+        == 404
+    )
+    amend = f"/rounds/{ROUND}/amendments"
+    body = {
+        "decision_id": "none",
+        "kind": "revocation",
+        "reason": "x",
+        "signer_name": "a",
+        "signed_on": "2027-01-10",
+    }
+    assert api.post(amend, json=body, headers=CHAIRMAN).status_code == 404
+    assert api.post(amend, json={**body, "kind": "edit"}, headers=CHAIRMAN).status_code == 422
+
+
+class _EndedGateway(FakeGateway):
+    """Temporal when the round's workflow has ended: the Update's RPC answers NOT_FOUND."""
+
+    def __init__(self) -> None:
+        self.updates: list[str] = []
+
+    def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
+        from temporalio.service import RPCError, RPCStatusCode
+
+        from common.errors import DependencyUnavailable
+
+        self.updates.append(update)
+        try:
+            raise RPCError("workflow execution already completed", RPCStatusCode.NOT_FOUND, b"")
+        except RPCError as exc:
+            raise DependencyUnavailable("temporal", str(exc)) from exc
+
+
+def _set_phase(api: Any, phase: str, version: int) -> None:
+    with api.engine.begin() as conn:
+        conn.execute(t.rounds.update().where(t.rounds.c.id == ROUND).values(phase=phase, version=version))
+
+
+def test_an_update_in_the_wrong_phase_or_to_an_ended_round_is_409_with_the_reason(api: Any) -> None:
+    gateway = _EndedGateway()
+    app_gateway = api.application.extensions["evaluation"]
+    saved = app_gateway.gateway
+    app_gateway.gateway = gateway
+    sign = f"/rounds/{ROUND}/sign"
+    good = {"signer_name": "Lê Văn Sang", "signed_on": "2026-12-15"}
+    minutes = {
+        "met_on": "2026-10-20",
+        "chair": "Ông A",
+        "secretary": "Bà B",
+        "attendance": ["Ông A", "Bà B"],
+    }
+    english = {"Accept-Language": "en"}
+    try:
+        # The stored phase is posting: neither Update is sent.
+        r = api.post(sign, json=good, headers={**CHAIRMAN, "If-Match": '"3"'})
+        assert r.status_code == 409, r.get_json()
+        assert r.get_json()["message"] == (
+            "Đợt xét đang ở giai đoạn “niêm yết công khai”, chưa đến bước “chờ ký quyết định”."
+        )
+        r = api.post(f"/rounds/{ROUND}/council", json=minutes, headers={**OFFICER, "If-Match": '"3"'})
+        assert r.status_code == 409 and r.get_json()["code"] == "invalid_transition"
+        _set_phase(api, "closed", 10)
+        r = api.post(sign, json=good, headers={**CHAIRMAN, "If-Match": '"10"', **english})
+        assert r.status_code == 409
+        assert r.get_json()["message"] == "The round is past this step (it is in the closed phase)."
+        assert gateway.updates == []
+        # The stored phase says awaiting signature, but the workflow has ended: 409, not 503.
+        _set_phase(api, "awaiting_signature", 6)
+        r = api.post(sign, json=good, headers={**CHAIRMAN, "If-Match": '"6"', **english})
+        assert r.status_code == 409, r.get_json()
+        assert r.get_json()["message"] == "The round's workflow has ended; this step is no longer taken."
+        assert gateway.updates == ["sign"]
+    finally:
+        _set_phase(api, "posting", 3)
+        app_gateway.gateway = saved

@@ -1,0 +1,337 @@
+"""The web's pages through Flask's test client, over the real evaluation and notifications apps (httpx
+WSGI transport), real SQLite and rclone S3: sign-in, inbox, the case form generated from the criteria
+set, Vietnamese reasons for bad input, evidence, verdicts, the timeline, CSRF, language, the bell."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.web import i18n
+from tests.web.world import World, build_world, csrf_of, seed_case, sign_in
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, s3_server: dict[str, Any]) -> World:
+    return build_world(tmp_path_factory.mktemp("web"), s3_server)
+
+
+@pytest.fixture
+def web(world: World) -> Any:
+    return world.web().test_client()
+
+
+def as_user(world: World, username: str) -> Any:
+    client = world.web().test_client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+def test_anonymous_visitors_go_to_the_login_page_in_vietnamese(web: Any) -> None:
+    r = web.get("/tasks")
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=/tasks")
+    page = web.get("/login")
+    assert page.status_code == 200
+    assert '<html lang="vi">' in page.text and "Đăng nhập" in page.text and "Mật khẩu" in page.text
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_empty_login_names_both_fields_in_vietnamese(web: Any) -> None:
+    page = web.get("/login")
+    r = web.post("/login", data={"username": "", "password": "", "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422
+    assert r.text.count("Bắt buộc nhập.") == 2
+    assert 'id="username-error"' in r.text and 'aria-invalid="true"' in r.text
+
+
+def test_wrong_password_says_so_in_vietnamese(web: Any) -> None:
+    r = sign_in(web, "truong-thon", "sai-mat-khau")
+    assert r.status_code == 422
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
+
+
+def test_a_form_without_its_csrf_token_is_refused(web: Any) -> None:
+    r = web.post("/login", data={"username": "truong-thon", "password": "x"})
+    assert r.status_code == 400 and "Biểu mẫu đã hết hạn" in r.text
+
+
+def test_sign_in_never_redirects_to_another_site(web: Any) -> None:
+    page = web.get("/login?next=//evil.example/x")
+    r = web.post(
+        "/login?next=//evil.example/x",
+        data={"username": "truong-thon", "password": "mat-khau-thu-nghiem", "csrf_token": csrf_of(page.text)},
+    )
+    assert r.status_code == 302 and r.headers["Location"] == "/tasks"
+
+
+def test_the_household_inbox_lists_its_case_and_the_case_page_has_the_criteria_form(world: World) -> None:
+    client = as_user(world, "ho-gia-dinh")
+    inbox = client.get("/tasks")
+    assert inbox.status_code == 200
+    assert "Việc cần làm" in inbox.text and f"/cases/{world.case_id}" in inbox.text
+    page = client.get(f"/cases/{world.case_id}")
+    assert page.status_code == 200
+    assert "gia-dinh-hoc-tap@2023.1" in page.text and "Phiếu tự đánh giá" in page.text
+    assert 'name="score-1.1"' in page.text and 'value="submit"' in page.text
+    assert 'value="pass_review"' not in page.text  # households do not review
+    fragment = client.get("/tasks?title=learning_family", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and world.case_id in fragment.text
+
+
+def test_out_of_range_and_missing_scores_show_each_field_with_the_reason_in_vietnamese(world: World) -> None:
+    client = as_user(world, "ho-gia-dinh")
+    page = client.get(f"/cases/{world.case_id}")
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "version": "1",
+        "action": "submit",
+        "score-1.1": "99",
+        "score-1.2": "abc",
+    }
+    r = client.post(f"/cases/{world.case_id}/steps", data=form)
+    assert r.status_code == 422
+    assert "Có lỗi trong biểu mẫu" in r.text
+    assert 'id="score-1.1-error"' in r.text and "Phải từ 0 đến" in r.text
+    assert 'id="score-1.2-error"' in r.text and "Phải là số nguyên từ 0 đến" in r.text
+    assert "Bắt buộc nhập." in r.text  # the other required indicators
+    assert 'value="99"' in r.text  # what was typed stays
+
+
+def test_a_withdrawal_without_a_reason_names_the_reason_field(world: World) -> None:
+    client = as_user(world, "ho-gia-dinh")
+    page = client.get(f"/cases/{world.case_id}")
+    r = client.post(
+        f"/cases/{world.case_id}/steps",
+        data={"csrf_token": csrf_of(page.text), "version": "1", "action": "withdraw", "reason": "  "},
+    )
+    assert r.status_code == 422 and 'id="reason-error"' in r.text and "Cần ghi lý do." in r.text
+
+
+def test_a_stale_version_is_refused_with_the_latest_case_shown(world: World) -> None:
+    client = as_user(world, "ho-gia-dinh")
+    page = client.get(f"/cases/{world.case_id}")
+    r = client.post(
+        f"/cases/{world.case_id}/steps",
+        data={"csrf_token": csrf_of(page.text), "version": "0", "action": "save_draft", "score-1.1": "1"},
+    )
+    assert r.status_code == 412 and "Hồ sơ đã được người khác thay đổi" in r.text
+
+
+def test_unknown_case_is_a_404_page(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    r = client.get("/cases/khong-co")
+    assert r.status_code == 404 and "Trang không tồn tại." in r.text
+
+
+def test_evidence_upload_list_and_verdict(world: World) -> None:
+    case_id = seed_case(world.evaluation_settings.database_url, year=2027)  # the household's next year
+    household = as_user(world, "ho-gia-dinh")
+    page = household.get(f"/cases/{case_id}")
+    token = csrf_of(page.text)
+    empty = household.post(
+        f"/cases/{case_id}/evidence",
+        data={"csrf_token": token},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    assert (
+        empty.status_code == 422
+        and empty.get_json()["field"] == "files"
+        and "Chưa chọn tệp." in empty.get_json()["error"]
+    )
+    r = household.post(
+        f"/cases/{case_id}/evidence",
+        data={
+            "csrf_token": token,
+            "indicator_code": "1.1",
+            "files": [(io.BytesIO(PDF), "giay-khen.pdf"), (io.BytesIO(b"MZ\x90\x00binary"), "virus.exe")],
+        },
+        content_type="multipart/form-data",
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    body = r.get_json()
+    assert r.status_code == 422 and not body["ok"]
+    assert body["results"][0] == {"name": "giay-khen.pdf", "ok": True}
+    assert body["results"][1]["ok"] is False and body["results"][1]["error"]
+    listing = household.get(f"/cases/{case_id}/evidence")
+    assert (
+        "giay-khen.pdf" in listing.text and "Chưa xem xét" in listing.text and "virus.exe" not in listing.text
+    )
+    assert "Ghi kết luận" not in listing.text  # households do not judge evidence
+
+    officer = as_user(world, "truong-thon")
+    page = officer.get(f"/cases/{case_id}")
+    evidence_id = page.text.split("/evidence/")[1].split("/verdict")[0]
+    token = csrf_of(page.text)
+    bad = officer.post(
+        f"/evidence/{evidence_id}/verdict",
+        data={"csrf_token": token, "case_id": case_id, "verdict": "rejected"},
+    )
+    assert bad.status_code == 302
+    assert "Lý do: Cần ghi lý do." in officer.get(f"/cases/{case_id}").text
+    refused = officer.post(
+        f"/evidence/{evidence_id}/verdict",
+        data={
+            "csrf_token": token,
+            "case_id": case_id,
+            "verdict": "more_info_needed",
+            "reason": "Ảnh mờ, chụp lại",
+        },
+    )
+    assert refused.status_code == 302  # the service's own reason comes back: a draft is not judged yet
+    assert "Không thể kết luận minh chứng khi hồ sơ ở trạng thái" in officer.get(f"/cases/{case_id}").text
+
+
+def test_the_auditor_reads_the_timeline_with_its_verify_status(world: World) -> None:
+    auditor = as_user(world, "kiem-toan")
+    r = auditor.get(f"/cases/{world.case_id}/timeline")
+    assert r.status_code == 200
+    assert "Chuỗi nhật ký toàn vẹn" in r.text and "Mở hồ sơ" in r.text and "Người thực hiện" in r.text
+    page = auditor.get(f"/cases/{world.case_id}")
+    assert 'value="submit"' not in page.text and "Tải minh chứng lên" not in page.text  # auditors only read
+    household = as_user(world, "ho-gia-dinh")
+    assert household.get(f"/cases/{world.case_id}/timeline").status_code == 403
+
+
+def test_opening_a_case_with_bad_input_names_the_fields(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    page = client.get("/tasks")
+    r = client.post(
+        "/cases/open", data={"csrf_token": csrf_of(page.text), "year": "1999", "title": "x", "subject_id": ""}
+    )
+    assert r.status_code == 422
+    assert (
+        "Năm phải từ 2023 đến 2030." in r.text
+        and "Giá trị không hợp lệ." in r.text
+        and "Bắt buộc nhập." in r.text
+    )
+
+
+def test_english_switch(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    r = client.get("/lang/en?next=/tasks")
+    assert r.status_code == 302 and r.headers["Location"] == "/tasks"
+    page = client.get("/tasks")
+    assert '<html lang="en">' in page.text and "Tasks" in page.text and "Village officer" in page.text
+    client.get("/lang/vi")
+    assert "Việc cần làm" in client.get("/tasks").text
+
+
+def test_the_bell_shows_the_unread_count_and_survives_a_service_outage(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    r = client.get("/bell")
+    assert r.status_code == 200 and 'data-testid="bell"' in r.text
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    broken = world.web(notifications=httpx.MockTransport(down)).test_client()
+    sign_in(broken, "truong-thon")
+    assert broken.get("/bell").status_code == 200
+    page = broken.get("/notifications")
+    assert page.status_code == 200 and "Dịch vụ notifications đang không phản hồi" in page.text
+
+
+def test_an_expired_token_signs_the_session_out(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    with client.session_transaction() as s:
+        s["token"] = "not-a-token"
+    r = client.get("/tasks")
+    assert r.status_code == 302 and r.headers["Location"] == "/login"
+
+
+def test_every_template_string_has_an_english_translation_and_is_nfc() -> None:
+    import re
+
+    root = Path(i18n.__file__).parent / "templates"
+    used = set()
+    for path in root.glob("*.html"):
+        used |= set(re.findall(r'_\(\s*"([^"]+)"\s*\)', path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"_\(\s*'([^']+)'\s*\)", path.read_text(encoding="utf-8")))
+    missing = sorted(s for s in used if s not in i18n.EN)
+    assert not missing, missing
+    for text in list(i18n.EN) + [v for pair in i18n.STATUS_NAMES.values() for v in pair]:
+        assert unicodedata.normalize("NFC", text) == text
+
+
+def test_report_filters_with_bad_input_name_the_field(world: World) -> None:
+    client = as_user(world, "can-bo-hoi")
+    r = client.get("/reports?year=abc&title=khong-co")
+    assert r.status_code == 422
+    assert 'id="year-error"' in r.text and "Năm phải từ 2023 đến 2030." in r.text
+
+
+def test_a_service_without_the_api_yet_shows_not_available(world: World) -> None:
+    inner = httpx.WSGITransport(app=world.evaluation)
+
+    def without_reports(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/reports"):
+            return httpx.Response(404, json={"code": "not_found", "status": 404, "message": "Not Found"})
+        return inner.handle_request(request)
+
+    client = world.web(evaluation=httpx.MockTransport(without_reports)).test_client()
+    sign_in(client, "can-bo-hoi")
+    page = client.get("/reports?year=2026")
+    assert page.status_code == 200 and "Chức năng này chưa có" in page.text
+
+
+def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> None:
+    rnd = {
+        "id": "r1",
+        "kind": "thi_dua",
+        "year": 2026,
+        "level": "commune",
+        "admin_unit_code": "26506",
+        "status": "nominating",
+    }
+    nominations = [
+        {
+            "id": "n1",
+            "name": "Hộ ông Nguyễn Văn A",
+            "nominee_kind": "household",
+            "form_key": "giay_khen:commune",
+            "status": "nominated",
+            "nominated_by": "can-bo-hoi",
+            "eligibility": {"unmet": []},
+        },
+        {
+            "id": "n2",
+            "name": "Hộ bà Trần Thị B",
+            "nominee_kind": "household",
+            "form_key": "bang_khen:province",
+            "status": "ineligible",
+            "nominated_by": "can-bo-hoi",
+            "eligibility": {
+                "unmet": [
+                    {
+                        "rule": "streak",
+                        "message_vi": "Chưa đủ 3 năm liên tục được công nhận.",
+                        "message_en": "x",
+                        "detail": {},
+                    }
+                ]
+            },
+        },
+    ]
+
+    def awards_api(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Authorization"].startswith("Bearer ")
+        routes = {"/rounds": [rnd], "/rounds/r1": rnd, "/rounds/r1/nominations": nominations}
+        body = routes.get(request.url.path)
+        return (
+            httpx.Response(200, json=body) if body is not None else httpx.Response(404, json={"message": "x"})
+        )
+
+    client = world.web(awards=httpx.MockTransport(awards_api)).test_client()
+    sign_in(client, "can-bo-hoi")
+    listing = client.get("/awards")
+    assert listing.status_code == 200 and "/awards/r1" in listing.text
+    page = client.get("/awards/r1")
+    assert "Hộ ông Nguyễn Văn A" in page.text and "Đủ điều kiện" in page.text
+    assert "Không đủ điều kiện" in page.text and "Chưa đủ 3 năm liên tục được công nhận." in page.text

@@ -1,0 +1,1 @@
+"""Operational tools run from a checkout (chaos run)."""

@@ -1,0 +1,1 @@
+"""Chaos run: the real stack, SIGKILLed at random, must lose nothing and do nothing twice."""

@@ -1,0 +1,265 @@
+"""Chaos run: cases through the lifecycle while every process of the stack is SIGKILLed and restarted.
+
+    python -m tools.chaos [--cases 2000] [--duration S] [--quick] [--concurrency 16] [--kill-every 4] [--seed N]
+
+Starts the real stack (tools/chaos/stack.py) on free loopback ports in a temporary folder, drives the
+cases over HTTP from a thread pool (tools/chaos/drive.py) while a monkey kills a random process with
+SIGKILL every few seconds (random gaps around --kill-every) and restarts it after a random pause; any
+process that dies on its own is restarted too. When the clients are done the killing stops, the stack
+settles, and tools/chaos/check.py counts what was lost or done twice. Bounded in count (--cases) and
+time: after --duration seconds no new case starts (the cases already started are finished and checked),
+--timeout bounds the driving, --settle the settling. Exit 0 only when nothing was lost or doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tools.chaos.check import Findings, check, history_lengths, scan_logs, settle
+from tools.chaos.drive import Driver, sign_in
+from tools.chaos.stack import PASSWORD, USERS, Stack
+
+VICTIMS = (
+    "workflow_worker", "evaluation_worker", "awards_worker", "consumer",
+    "evaluation", "awards", "notifications", "s3", "temporal",
+)  # fmt: skip
+
+
+class Monkey(threading.Thread):
+    """Kills a victim (each once per round, in random order) every `every` seconds on average and restarts it after a short pause."""
+
+    def __init__(self, stack: Stack, *, every: float, seed: int, log: Any) -> None:
+        super().__init__(name="chaos-monkey", daemon=True)
+        self.stack, self.every, self.rng, self.log = stack, every, random.Random(seed), log
+        self.stop = threading.Event()
+        self.kills: Counter[str] = Counter()
+        self.round_done = threading.Event()  # every victim killed at least once
+
+    def run(self) -> None:
+        order: list[str] = []
+        while not self.stop.wait(self.rng.uniform(0.3, 1.7) * self.every):
+            if not order:  # every process once per round, in a random order
+                order = self.rng.sample(VICTIMS, len(VICTIMS))
+            victim = order.pop()
+            with self.stack.lock:
+                self.stack.kill(victim)
+            self.kills[victim] += 1
+            down = self.rng.uniform(0.1, 2.0)
+            self.log(f"  SIGKILL {victim}; restart in {down:.1f} s")
+            self.stop.wait(down)
+            with self.stack.lock:
+                self.stack.start(victim)
+                self.stack.reap_dead()
+            if not order:
+                self.round_done.set()
+
+
+def _scores() -> dict[str, float]:
+    from services.evaluation.documents.criteria import get_criteria_set
+
+    return {i.code: i.max_points for i in get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)}
+
+
+def run(
+    *, cases: int, concurrency: int, kill_every: float, seed: int, timeout: float, settle_timeout: float,
+    root: Path | None = None, log: Any = print, pace: float = 0.0, duration: float | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The whole run; returns its figures (also when something was lost: `ok` says)."""
+    own_root = root is None
+    root = root or Path(tempfile.mkdtemp(prefix="chaos-"))
+    stack = Stack.create(root)
+    started = time.monotonic()
+    log(
+        f"chaos: {cases} cases, {concurrency} clients, a SIGKILL every ~{kill_every:g} s, seed {seed}, in {root}"
+    )
+    stack.prepare()
+    stack.start_all()
+    log(f"  stack up in {time.monotonic() - started:.1f} s")
+    monkey = Monkey(stack, every=kill_every, seed=seed, log=log)
+    tokens: dict[str, str] = {}
+    try:
+        deadline = time.monotonic() + timeout
+        tokens = {
+            role: sign_in(stack.evaluation_url, user, PASSWORD, deadline) for role, user in USERS.items()
+        }
+        driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline)
+        subjects = [f"CHAOS-{seed}-{i:05d}-{uuid.uuid4().hex[:6]}" for i in range(cases)]
+        reaper_stop = threading.Event()
+        threading.Thread(target=_reaper, args=(stack, reaper_stop), daemon=True).start()
+        monkey.start()
+        t0 = time.monotonic()
+        if duration is not None:  # bounded in time: after `duration` no new case starts
+            timer = threading.Timer(duration, driver.no_new.set)
+            timer.daemon = True
+            timer.start()
+        pool = ThreadPoolExecutor(concurrency)
+        try:
+            futures = []
+            for subject in subjects:  # `pace`: spread the openings so the kills fall amid every step
+                futures.append(pool.submit(driver.case, subject))
+                time.sleep(pace)
+            done = [c for c in (f.result() for f in futures) if c]
+        except BaseException:  # Ctrl-C: stop the clients, then the stack (finally)
+            driver.abort.set()
+            driver.no_new.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            driver.no_new.set()
+        drive_seconds = time.monotonic() - t0
+        monkey.round_done.wait(max(0.0, deadline - time.monotonic()))  # each process killed at least once
+        monkey.stop.set()
+        monkey.join(30)
+        log(
+            f"  driven: {len(done)} cases done of {len(driver.tally.started)} started in {drive_seconds:.1f} s; settling"
+        )
+        settled = settle(stack, [c for c in done], timeout=settle_timeout, log=log)
+        reaper_stop.set()
+        findings = check(stack, list(driver.tally.started))
+        histories = history_lengths(stack, list(driver.tally.started))
+    finally:
+        monkey.stop.set()
+        stack.stop_all()
+    secrets = {"SECRET_KEY": stack.env["SECRET_KEY"], "S3_SECRET_KEY": stack.env["S3_SECRET_KEY"]}
+    secrets["password"] = PASSWORD
+    secrets.update({f"token of {role}": token for role, token in tokens.items()})
+    scan_logs(findings, stack, secrets)
+    figures = _figures(stack, findings, driver, monkey, drive_seconds, settled, time.monotonic() - started)
+    figures["history_events_per_case"] = (
+        {
+            "sample": len(histories),
+            "events_min": min(h[0] for h in histories),
+            "events_max": max(h[0] for h in histories),
+            "bytes_mean": round(sum(h[1] for h in histories) / len(histories)),
+        }
+        if histories
+        else None
+    )
+    if own_root and findings.ok:
+        shutil.rmtree(root, ignore_errors=True)
+    else:
+        figures["folder"] = str(root)
+    return figures
+
+
+def _reaper(stack: Stack, stop: threading.Event) -> None:
+    """Restart whatever died on its own (a worker that gave up while Temporal was down)."""
+    while not stop.wait(0.5):
+        with stack.lock:
+            stack.reap_dead()
+
+
+def _figures(
+    stack: Stack,
+    f: Findings,
+    driver: Driver,
+    monkey: Monkey,
+    drive_seconds: float,
+    settled: bool,
+    total: float,
+) -> dict[str, Any]:
+    t = driver.tally
+    return {
+        "ok": f.ok and settled and not t.gave_up,
+        "settled": settled,
+        "seconds": {"drive": round(drive_seconds, 1), "total": round(total, 1)},
+        "cases_per_second": round(t.done / drive_seconds, 2) if drive_seconds else None,
+        "kills": dict(monkey.kills),
+        "sigkills": sum(monkey.kills.values()),
+        "exited_on_their_own": {n: p.exits for n, p in stack.procs.items() if p.exits},
+        "client": {
+            "cases_started": len(t.started),
+            "cases_done": t.done,
+            "gave_up": t.gave_up[:20],
+            "connection_errors": dict(t.errors),
+            "responses": dict(sorted(t.statuses.items())),
+            "unexpected_5xx": t.server_errors[:20],
+        },
+        "findings": {
+            k: (
+                v
+                if not isinstance(v, list | dict) or len(v) <= 20
+                else f"{len(v)} items, first: {list(v)[:20]}"
+            )
+            for k, v in asdict(f).items()
+        },
+    }
+
+
+def summary(fig: dict[str, Any]) -> str:
+    """The figures as the lines the run prints."""
+    f = fig["findings"]
+
+    def n(v: Any) -> int:
+        return len(v) if isinstance(v, list | dict) else (int(v.split()[0]) if isinstance(v, str) else int(v))
+
+    lines = [
+        f"cases: {f['cases_expected']} started, {f['cases_found']} found, {f['cases_final']} at awaiting_decision v4",
+        f"lost cases: {n(f['lost_cases'])}; not final: {n(f['not_final'])}; duplicated steps: {n(f['duplicated_steps'])}",
+        f"cases decided twice: {f['decided_twice']}",
+        f"events: {f['events']} ({f['unpublished_events']} unpublished, {f['unprocessed_events']} unprocessed)",
+        f"notifications: {f['notifications_expected']} expected, {f['notifications_found']} in inboxes; "
+        f"lost {n(f['lost_notifications'])}, duplicated {n(f['duplicated_notifications'])}, "
+        f"unexpected {n(f['unexpected_notifications'])}",
+        f"audit: {f['audit_chains']} chains, {f['audit_entries']} entries, {f['audit_bad_chains']} failing",
+        f"secrets in the processes' logs: {n(f['secrets_in_logs'])}",
+        f"SIGKILLs: {fig['sigkills']} {fig['kills']}; exited on their own: {fig['exited_on_their_own']}",
+        f"client: {fig['client']['cases_done']} done, gave up {len(fig['client']['gave_up'])}, "
+        f"connection errors {sum(fig['client']['connection_errors'].values())}, "
+        f"unexpected 5xx {len(fig['client']['unexpected_5xx'])}",
+        f"Temporal history events per case (sample): {fig.get('history_events_per_case')}",
+        f"time: driving {fig['seconds']['drive']} s ({fig['cases_per_second']} cases/s), total {fig['seconds']['total']} s",
+        "RESULT: " + ("OK — nothing lost, nothing doubled" if fig["ok"] else "FAILED"),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.chaos", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 30 cases, a kill every ~2 s")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--kill-every", type=float, default=4.0, help="mean seconds between SIGKILLs")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--pace", type=float, default=0.0, help="seconds between opening two cases")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="seconds after which no new case starts (those started finish)",
+    )
+    parser.add_argument("--timeout", type=float, default=3600, help="hard bound on driving, in seconds")
+    parser.add_argument("--settle", type=float, default=300, help="seconds for the stack to settle")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    # SIGTERM (and SIGINT, which background jobs ignore) stop the clients, then the stack's processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.quick:
+        args.cases, args.kill_every, args.timeout, args.settle = min(args.cases, 30), 1.5, 300, 120
+        args.pace = args.pace or 0.5
+    seed = args.seed if args.seed is not None else random.randrange(1_000_000)
+    fig = run(
+        cases=args.cases, concurrency=args.concurrency, kill_every=args.kill_every, seed=seed,
+        timeout=args.timeout, settle_timeout=args.settle, pace=args.pace, duration=args.duration,
+    )  # fmt: skip
+    fig["seed"] = seed
+    print(summary(fig), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(fig, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if not fig["ok"]:
+        print(json.dumps(fig, ensure_ascii=False, indent=1)[:6000], file=sys.stderr)
+    return 0 if fig["ok"] else 1

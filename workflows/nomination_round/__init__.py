@@ -1,0 +1,1 @@
+"""NominationRound workflow: an award round from nominations to the signed decision and dossiers."""

@@ -1,0 +1,1 @@
+"""The yearly round workflow per (commune, year, plan)."""
