@@ -140,3 +140,41 @@ def test_opening_a_round_with_a_bad_year_and_roles_that_may_not_open(world: Worl
     assert 'name="year"' not in page.text and "dùng mã kỳ xét" in page.text
     assert village.get("/round?id=khong-co").status_code == 302
     assert village.get("/rounds/khong-co").status_code == 404
+
+
+def test_the_round_page_lists_the_rounds_in_my_scope_with_links(world: World) -> None:
+    ward_round = seed_round(world, "awaiting_signature")
+    hanoi_round = f"round-hn-{uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC)
+    engine = make_engine(world.evaluation_settings.database_url)
+    with engine.begin() as db:  # Phường Hoàn Kiếm, Hà Nội: outside the ward users' scope
+        db.execute(
+            t.rounds.insert().values(
+                id=hanoi_round,
+                workflow_id=f"yearly-round/{hanoi_round}",
+                admin_unit_code="00070",
+                year=2099,
+                plan_code="ha-noi",
+                phase="closed",
+                version=10,
+                opened_by="t",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    engine.dispose()
+    for username in ("chu-tich", "truong-thon"):
+        page = as_user(world, username).get("/round")
+        assert page.status_code == 200 and 'data-testid="round-list"' in page.text, username
+        assert f'href="/rounds/{ward_round}"' in page.text and f"/rounds/{hanoi_round}" not in page.text
+        assert "Phường Vũng Tàu (26506)" in page.text and "Chờ Chủ tịch ký" in page.text
+    auditor = as_user(world, "kiem-toan")  # national: both, newest year first
+    page = auditor.get("/round?offset=x")  # a bad offset is the first page
+    assert page.text.index(f"/rounds/{hanoi_round}") < page.text.index(f"/rounds/{ward_round}")
+    auditor.get("/lang/en")
+    page = auditor.get("/round")
+    assert "Rounds within my scope" in page.text and "Awaiting signature" in page.text
+    assert "Closed" in page.text and "Open the round" in page.text
+    household = as_user(world, "ho-gia-dinh")  # households follow their cases: no list
+    page = household.get("/round")
+    assert page.status_code == 200 and 'data-testid="round-list"' not in page.text

@@ -15,6 +15,10 @@ r, o, d, di, rec = t.rounds, t.round_objections, t.decisions, t.decision_items, 
 dn = t.decision_numbers
 
 
+# A listing's columns: the round without its council minutes (read them on the round itself).
+_LIST_COLUMNS = [c for c in r.c if c.name != "council"]
+
+
 def _row(row: Any) -> dict[str, Any] | None:
     return dict(row) if row else None
 
@@ -33,6 +37,39 @@ class RoundRepository:
         if row is not None:
             row["council"] = json.loads(row["council"]) if row["council"] else None
         return row
+
+    def page(
+        self,
+        *,
+        within: str | None,
+        admin_unit_code: str | None = None,
+        year: int | None = None,
+        phase: str | None = None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Rounds whose commune lies inside a subtree (by materialized path; None: all), filtered, newest
+        year first, with the commune's name; and the total."""
+        au = t.admin_units
+        q = sa.select(*_LIST_COLUMNS, au.c.name.label("admin_unit_name")).select_from(
+            r.outerjoin(au, au.c.code == r.c.admin_unit_code)
+        )
+        if within is not None:
+            # A round of an unknown commune sits at the top of the tree: national callers only (within=None).
+            q = q.where(sa.or_(au.c.path == within, au.c.path.startswith(within + "/", autoescape=True)))
+        if admin_unit_code is not None:
+            q = q.where(r.c.admin_unit_code == admin_unit_code)
+        if year is not None:
+            q = q.where(r.c.year == year)
+        if phase is not None:
+            q = q.where(r.c.phase == phase)
+        total = self._conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
+        rows = self._conn.execute(
+            q.order_by(r.c.year.desc(), r.c.admin_unit_code, r.c.plan_code, r.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [dict(x) for x in rows.mappings()], int(total)
 
     def add(self, **values: Any) -> bool:
         """Insert a round; False when it is already there (an activity retried)."""

@@ -20,7 +20,7 @@ from common.auth import (
     SUPERVISORS,
     VILLAGE_OFFICER,
 )
-from common.web import Schema
+from common.web import MAX_OFFSET, Schema
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import unit_in_scope
 from services.evaluation.api.cases import etag, if_match_version
@@ -119,6 +119,36 @@ class RoundSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     objections = fields.List(fields.Nested(ObjectionSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
+
+
+class RoundQueryArgsSchema(Schema):
+    admin_unit_code = fields.String(validate=validate.Length(min=1, max=20))
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    phase = fields.String(validate=validate.OneOf(rc.PHASES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
+
+
+class RoundSummarySchema(Schema):
+    id = fields.String()
+    workflow_id = fields.String()
+    admin_unit_code = fields.String()
+    admin_unit_name = fields.String(allow_none=True)
+    year = fields.Integer()
+    plan_code = fields.String()
+    phase = fields.String()
+    version = fields.Integer()
+    self_assessment_closes = fields.Date(allow_none=True)
+    posting_starts = fields.Date(allow_none=True)
+    objections_close = fields.Date(allow_none=True)
+    opened_by = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class RoundPageSchema(Schema):
+    items = fields.List(fields.Nested(RoundSummarySchema))
+    total = fields.Integer()
 
 
 class ObjectionCreateSchema(Schema):
@@ -234,6 +264,15 @@ class DocumentsSchema(Schema):
 
 @blp.route("")
 class Rounds(MethodView):
+    @blp.arguments(RoundQueryArgsSchema, location="query")
+    @blp.response(200, RoundPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The rounds of the communes within my scope (or of one commune of it), newest year first, paged."""
+        who = require_roles(ROUND_READERS)
+        if "admin_unit_code" in args:  # outside my scope: 404, as the other listings answer
+            unit_in_scope(args["admin_unit_code"], ROUND_READERS)
+        return rounds.list_rounds(container().reader(), within=who.scope_path or None, **args)
+
     @blp.arguments(RoundCreateSchema)
     @blp.response(202, RoundOpenedSchema)
     @blp.alt_response(200, schema=RoundOpenedSchema, description="The round already exists")

@@ -10,6 +10,7 @@ from common.errors import ValidationFailed
 from common.events import Event
 from common.workdays import END_OF_DAY, VIETNAM_TZ, WorkCalendar
 from services.evaluation.domain.plan_calendar import quarter_bounds, year_calendar
+from services.evaluation.service.admin_units import Page
 from services.evaluation.service.decision_batch import stable_id
 from services.evaluation.service.plans import resolve_plan
 from services.evaluation.service.round_audit import get_round_or_raise, round_entry
@@ -281,6 +282,30 @@ def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
             d["not_recognised"] = uow.decisions.count_items(d["id"], outcome=lc.NOT_RECOGNISED)
         rnd["decisions"] = decisions
     return rnd
+
+
+def list_rounds(
+    uow: Any,
+    *,
+    within: str | None,
+    admin_unit_code: str | None = None,
+    year: int | None = None,
+    phase: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """A page of rounds whose commune lies within the subtree at path `within` (None: everywhere),
+    filtered by commune, year and phase, newest year first."""
+    with uow:
+        items, total = uow.rounds.page(
+            within=within,
+            admin_unit_code=admin_unit_code,
+            year=year,
+            phase=phase,
+            limit=limit,
+            offset=offset,
+        )
+    return Page(items=items, total=total)
 
 
 def document_links(uow: Any, *, round_id: str, case_id: str | None) -> list[dict[str, Any]]:

@@ -31,7 +31,9 @@ COUNCIL_SECRETARIES = {
     "administrator",
 }
 SIGNERS = {"commune_chairman"}
+NOT_READERS = {"household_representative"}  # households follow their own cases, not the round
 ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+PAGE_SIZE = 20
 
 
 def _date(raw: str) -> date | None:
@@ -120,8 +122,27 @@ def start() -> Any:
                 fields = _api_fields(exc)
                 errors["year"] = fields.get("year") or fields.get("admin_unit_code") or [exc.message]
     return render_template(
-        "round.html", year=year, errors=errors, can_open=g.user["role"] in ROUND_MANAGERS
+        "round.html",
+        year=year,
+        errors=errors,
+        can_open=g.user["role"] in ROUND_MANAGERS,
+        **_round_list(request.args.get("offset", "")),
     ), (422 if errors else 200)
+
+
+def _round_list(raw_offset: str) -> dict[str, Any]:
+    """A page of the rounds within the user's scope (GET /rounds), for the table on /round."""
+    offset = int(raw_offset) if raw_offset.isdigit() and int(raw_offset) <= 100_000 else 0
+    found: dict[str, Any] = {"rounds": [], "total": 0, "offset": offset, "page_size": PAGE_SIZE}
+    if g.user["role"] in NOT_READERS:
+        return {**found, "rounds": None}
+    try:
+        page = call("evaluation", "GET", "/rounds", params={"limit": PAGE_SIZE, "offset": offset})
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        return {**found, "rounds_problem": exc.message}
+    return {**found, "rounds": page["items"], "total": page["total"]}
 
 
 @bp.route("/rounds/<round_id>")

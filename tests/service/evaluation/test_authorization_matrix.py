@@ -271,6 +271,9 @@ POLICY: dict[tuple[str, str], Row] = {
         UNIT,
         lambda w, p: ("POST", "/rounds", {"json": {"admin_unit_code": HCMC_WARD, "year": 2026}}),
     ),
+    ("rounds.Rounds", "GET"): Row(
+        rounds_api.ROUND_READERS, UNIT, _get("/rounds", query_string={"admin_unit_code": HCMC_WARD})
+    ),
     ("rounds.RoundById", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}")),
     ("rounds.Objections", "POST"): Row(
         rounds_api.OBJECTION_TAKERS,
@@ -386,6 +389,18 @@ def test_the_matrix(world: World, key: tuple[str, str], role: str, scope: str | 
     else:
         assert status == int(expected), (status, response.get_json())
         assert response.get_json()["code"] == ("forbidden" if expected == "403" else "not_found")
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["national", "in-scope", "out-of-scope"])
+@pytest.mark.parametrize("role", sorted(rounds_api.ROUND_READERS))
+def test_the_round_list_without_a_filter_holds_only_the_rounds_in_scope(
+    world: World, role: str, scope: str | None
+) -> None:
+    headers = bearer(world.app.extensions["auth"].secret_key, world.principals[(role, scope)])
+    response = world.api.get("/rounds", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    listed = [item["id"] for item in response.get_json()["items"]]
+    assert (ROUND_ID in listed) is (scope != OUT_OF_SCOPE), listed
 
 
 def test_out_of_scope_looks_exactly_like_missing(world: World) -> None:

@@ -278,3 +278,109 @@ def test_an_update_in_the_wrong_phase_or_to_an_ended_round_is_409_with_the_reaso
     finally:
         _set_phase(api, "posting", 3)
         app_gateway.gateway = saved
+
+
+OTHER_WARD, HANOI_WARD = "26526", "00070"  # Phường Tam Thắng (79/26526), Phường Hoàn Kiếm (01/00070)
+
+
+@pytest.fixture(scope="module")
+def listed(api: Any) -> dict[str, str]:
+    """Three more rounds: the ward's 2023 (closed), a neighbouring ward's 2024 (council), Hà Nội's 2025."""
+    now = datetime.now(UTC)
+    rows = {
+        "round-ward-2023": (HCMC_WARD, 2023, "closed"),
+        "round-other-2024": (OTHER_WARD, 2024, "council"),
+        "round-hanoi-2025": (HANOI_WARD, 2025, "posting"),
+    }
+    with api.engine.begin() as db:
+        for round_id, (unit, year, phase) in rows.items():
+            db.execute(
+                t.rounds.insert().values(
+                    id=round_id,
+                    workflow_id=f"yearly-round/{unit}/{year}/plan",
+                    admin_unit_code=unit,
+                    year=year,
+                    plan_code="plan",
+                    phase=phase,
+                    version=10,
+                    opened_by="t",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    return {round_id: unit for round_id, (unit, _, _) in rows.items()}
+
+
+def _listed(api: Any, headers: dict[str, str], **query: Any) -> list[str]:
+    r = api.get("/rounds", query_string=query, headers=headers)
+    assert r.status_code == 200, r.get_json()
+    return [item["id"] for item in r.get_json()["items"]]
+
+
+def test_the_round_list_holds_the_rounds_of_my_scope_newest_year_first(api: Any, listed: Any) -> None:
+    r = api.get("/rounds", headers=OFFICER)
+    body = r.get_json()
+    assert [i["id"] for i in body["items"]] == [ROUND, "round-other-2024", "round-ward-2023"]
+    assert body["total"] == 3  # Hà Nội's round lies outside the city
+    first = body["items"][0]
+    assert first["admin_unit_code"] == HCMC_WARD and first["admin_unit_name"] == "Phường Vũng Tàu"
+    assert first["year"] == 2026 and first["workflow_id"] == "yearly-round/x" and "council" not in first
+    national = bearer(
+        SECRET, Principal(user_id="n", username="n", role="auditor", scope_code=None, scope_path="")
+    )
+    assert _listed(api, national)[:2] == [ROUND, "round-hanoi-2025"]
+    # a ward's chairman sees his ward's rounds only (the scope is filtered in the query)
+    ward = bearer(
+        SECRET,
+        Principal(
+            user_id="c",
+            username="c",
+            role="commune_chairman",
+            scope_code=OTHER_WARD,
+            scope_path=f"79/{OTHER_WARD}",
+        ),
+    )
+    assert _listed(api, ward) == ["round-other-2024"]
+
+
+def test_the_round_list_filters_by_commune_year_and_phase(api: Any, listed: Any) -> None:
+    assert _listed(api, CHAIRMAN, admin_unit_code=HCMC_WARD) == [ROUND, "round-ward-2023"]
+    assert _listed(api, CHAIRMAN, year=2024) == ["round-other-2024"]
+    assert _listed(api, CHAIRMAN, phase="closed") == ["round-ward-2023"]
+    assert _listed(api, CHAIRMAN, admin_unit_code=HCMC_WARD, year=2024) == []
+    assert _listed(api, CHAIRMAN, year=2025) == []  # Hà Nội's, outside the scope
+
+
+def test_the_round_list_is_paged(api: Any, listed: Any) -> None:
+    r = api.get("/rounds", query_string={"limit": 1, "offset": 1}, headers=OFFICER)
+    assert r.get_json() == {"items": [r.get_json()["items"][0]], "total": 3}
+    assert r.get_json()["items"][0]["id"] == "round-other-2024"
+    assert _listed(api, OFFICER, limit=2, offset=2) == ["round-ward-2023"]
+    assert _listed(api, OFFICER, offset=3) == []
+
+
+def test_the_round_list_of_a_commune_outside_my_scope_is_404(api: Any, listed: Any) -> None:
+    for code in (HANOI_WARD, "00000"):
+        r = api.get("/rounds", query_string={"admin_unit_code": code}, headers=OFFICER)
+        assert r.status_code == 404 and r.get_json()["code"] == "not_found", code
+    assert api.get("/rounds").status_code == 401
+    assert api.get("/rounds", headers=_as("household_representative")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "năm nay"}, "year"),
+        ({"year": 1999}, "year"),
+        ({"phase": "voting"}, "phase"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"admin_unit_code": ""}, "admin_unit_code"),
+    ],
+)
+def test_the_round_list_refuses_bad_query_values(api: Any, query: dict[str, Any], field: str) -> None:
+    r = api.get("/rounds", query_string=query, headers=OFFICER)
+    body = r.get_json()
+    assert r.status_code == 422 and body["code"] == "validation_error", body
+    assert list(body["errors"]["query"]) == [field]
