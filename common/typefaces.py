@@ -1,4 +1,4 @@
-"""The shipped Unicode font (Liberation Serif, SIL OFL 1.1) and its metrics (shared rendering helper; a copy of services/evaluation/paperwork/typefaces.py for services that may not import evaluation).
+"""The shipped Unicode font (Liberation Serif, SIL OFL 1.1) and its metrics, for every service that renders PDF or charts.
 
 Liberation Serif is metric-compatible with Times New Roman, which Nghị định 30/2020/NĐ-CP
 prescribes: text measured here has the width it will have in Word with Times New Roman, and the

@@ -94,7 +94,9 @@ class YearlyRoundWorkflow:
         if await self._sleep_until(s.self_assessment_remind):
             await workflow.execute_activity(
                 rc.RECORD_ROUND_PHASE,
-                rc.RoundPhaseInput(inp.round_id, "reminder", self._version),
+                rc.RoundPhaseInput(
+                    inp.round_id, "reminder", self._version, detail={"due_at": s.self_assessment_closes}
+                ),
                 result_type=rc.PhaseResult,
                 **_opts(),
             )

@@ -10,6 +10,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 
+from common.typefaces import width_mm
 from services.evaluation.paperwork import layout as L
 from services.evaluation.paperwork.content import AnnexContent, DecisionContent, Header, SignatureBlock
 from services.evaluation.paperwork.docx_common import (
@@ -21,7 +22,6 @@ from services.evaluation.paperwork.docx_common import (
     repeat_as_header,
     short_rule,
 )
-from services.evaluation.paperwork.typefaces import width_mm
 
 CELL_PADDING = 3.8  # Word's default cell margins, left and right together
 

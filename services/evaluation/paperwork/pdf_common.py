@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from common import typefaces
 from services.evaluation.paperwork import layout as L
-from services.evaluation.paperwork import typefaces
 from services.evaluation.paperwork.content import Header, SignatureBlock
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "justify": TA_JUSTIFY}

@@ -17,8 +17,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import NotAtTopPageBreak
 
+from common import typefaces
 from services.evaluation.paperwork import layout as L
-from services.evaluation.paperwork import typefaces
 from services.evaluation.paperwork.content import AnnexContent, DecisionContent, Header
 from services.evaluation.paperwork.pdf_common import (
     issuer_block,

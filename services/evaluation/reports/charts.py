@@ -19,7 +19,7 @@ matplotlib.use("Agg")  # no display: the Agg raster backend (SVG has its own can
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from services.evaluation.paperwork.typefaces import FILES, FONT_DIR  # noqa: E402
+from common.typefaces import FILES, FONT_DIR  # noqa: E402
 from services.evaluation.reports.labels import chart_title  # noqa: E402
 from services.evaluation.service.progress import ProgressReport  # noqa: E402
 

@@ -181,6 +181,9 @@ def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
                 version=f"reminder-{inp.version}",
                 counts=counts,
                 waiting=counts.get(lc.DRAFT, 0),
+                due_at=inp.detail.get("due_at"),
+                # The village officers chase their villages' households still in self-assessment.
+                village_codes=village_codes(uow, rnd["admin_unit_code"]),
             )
             if not uow.has_event(event.id):
                 uow.record(

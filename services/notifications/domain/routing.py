@@ -26,6 +26,8 @@ _CATEGORY = {
     "case.overdue": "deadlines",
     "case.escalated": "deadlines",
     "report.overdue": "deadlines",
+    "report.reminder_due": "deadlines",
+    "round.reminder_due": "deadlines",
     "evidence.uploaded": "evidence",
     "subjects.imported": "imports",
     "round.opened": "awards",
@@ -84,10 +86,14 @@ _ROLES: dict[str, Rule] = {
     # The yearly round: the village officers post the list in each village; the commune association
     # verifies each objection; the household learns its decision (and a revocation), with its village.
     "round.posted": _fixed(VILLAGE),
+    # The self-assessment window closes soon: the village officers chase the households still in
+    # draft (each household is reminded by its own case), the commune association follows the count.
+    "round.reminder_due": _fixed(VILLAGE, COMMUNE),
     "objection.filed": _fixed(COMMUNE),
     "case.decided": _fixed(HOUSEHOLD, VILLAGE),
     "recognition.revoked": _fixed(HOUSEHOLD, VILLAGE),
     "report.overdue": _from_payload("role", COMMUNE),
+    "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
     "award.nominated": _fixed(CHAIRMAN),
 }
 

@@ -153,6 +153,20 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Title revoked: {title} {year}",
                "Under decision {decision_number}, the title {title} {year} has been revoked. Reason: {reason}"),
     },
+    "round.reminder_due": {
+        "vi": ("Sắp hết hạn tự đánh giá năm {year} (hạn {due})",
+               "Còn {waiting} hồ sơ đang ở bước tự đánh giá. Đề nghị chi hội đôn đốc các hộ hoàn thành "
+               "và nộp trước ngày {due}."),
+        "en": ("Self-assessment closes soon for {year} (due {due})",
+               "{waiting} cases are still in self-assessment. Please remind the households to finish and "
+               "submit by {due}."),
+    },
+    "report.reminder_due": {
+        "vi": ("Nhắc hạn nộp báo cáo năm {year} (hạn {due})",
+               "Báo cáo định kỳ về xây dựng xã hội học tập năm {year} cần được nộp trước ngày {due}."),
+        "en": ("Reminder: report for {year} due {due}",
+               "The periodic learning-society report for {year} must be submitted by {due}."),
+    },
     "report.overdue": {
         "vi": ("Báo cáo quá hạn", "Báo cáo định kỳ về xây dựng xã hội học tập đã quá hạn nộp."),
         "en": ("Report overdue", "A periodic learning-society report is past its due date."),

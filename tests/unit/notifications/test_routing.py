@@ -52,6 +52,9 @@ def _event(event_type: str, **payload: object) -> Event:
         ("round.opened", {}, ("commune_association_officer", "commune_chairman")),
         ("award.nominated", {}, ("commune_chairman",)),
         ("round.posted", {}, ("village_officer",)),
+        ("round.reminder_due", {"waiting": 3}, ("village_officer", "commune_association_officer")),
+        ("report.reminder_due", {"waiting_on_role": "village_officer"}, ("village_officer",)),
+        ("report.reminder_due", {}, ("commune_association_officer",)),
         ("objection.filed", {}, ("commune_association_officer",)),
         ("case.decided", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
         ("recognition.revoked", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
@@ -82,6 +85,7 @@ def test_categories_group_event_types_for_preferences() -> None:
     assert category_of("subjects.imported") == "imports"
     assert category_of("x.happened") == "other"
     assert {category_of(t) for t in ("round.posted", "objection.filed", "case.decided")} == {"cases"}
+    assert {category_of(t) for t in ("round.reminder_due", "report.reminder_due")} == {"deadlines"}
     assert DIGESTIBLE == {"case.reminder_due", "case.overdue"}
 
 

@@ -37,6 +37,7 @@ FULL_PAYLOAD = {
     "objections_close": "2026-10-08",
     "decision_number": "01/QĐ-UBND",
     "outcome": "recognised",
+    "waiting": 7,
 }
 
 
@@ -150,3 +151,18 @@ def test_the_rounds_notices_name_the_window_the_decision_and_the_outcome() -> No
         "không được công nhận."
     )
     assert render(decided, "en").subject == "Recognition result: Learning Family 2026"
+
+
+def test_the_rounds_reminder_counts_the_households_still_in_self_assessment_and_names_the_day() -> None:
+    reminder = Event(
+        type="round.reminder_due",
+        source="evaluation",
+        payload={"year": 2026, "waiting": 12, "due_at": "2026-08-31T16:59:00+00:00"},
+    )
+    assert render(reminder, "vi").subject == "Sắp hết hạn tự đánh giá năm 2026 (hạn 31/08/2026)"
+    assert "Còn 12 hồ sơ đang ở bước tự đánh giá" in render(reminder, "vi").body
+    assert "12 cases are still in self-assessment" in render(reminder, "en").body
+    report = Event(
+        type="report.reminder_due", source="evaluation", payload={"year": 2026, "due_at": "2026-12-05"}
+    )
+    assert render(report, "vi").subject == "Nhắc hạn nộp báo cáo năm 2026 (hạn 05/12/2026)"

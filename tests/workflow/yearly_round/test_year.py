@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -201,6 +202,14 @@ async def test_a_year_of_van_hoa(stack: dict[str, Any]) -> None:
     assert {"round.opened", "round.reminder_due", "round.self_assessment_closed", "round.posted"} <= set(
         reminders
     )
+    with engine.connect() as conn:
+        reminder = json.loads(
+            conn.execute(
+                sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "round.reminder_due")
+            ).scalar_one()
+        )["payload"]
+    # Told to the village officers of every village, with the day self-assessment closes.
+    assert reminder["due_at"] and reminder["village_codes"] and reminder["waiting"] >= 0
 
     # An objection about the third household: filed, assigned, upheld.
     gw = Signals(client, asyncio.get_running_loop())
@@ -287,7 +296,6 @@ async def test_a_year_of_van_hoa(stack: dict[str, Any]) -> None:
         decision = conn.execute(sa.select(t.decisions)).mappings().one()
     assert sorted(r["subject_id"] for r in recs) == sorted(ids_[:2]) and all(r["certificate"] for r in recs)
     assert (await asyncio.to_thread(audit.verify_audit, uow())).ok
-    import json
 
     files = json.loads(decision["documents"])
     data = b"".join(stack["storage"].iter_object(files["docx"]["key"]))
