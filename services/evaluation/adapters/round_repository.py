@@ -232,6 +232,16 @@ class DecisionRepository:
             values["certificate"] = canonical_json(values["certificate"])
         self._conn.execute(rec.update().where(rec.c.id == recognition_id).values(**values))
 
+    def revoke_recognition(self, recognition_id: str, *, revoked_by: str) -> bool:
+        """Flag a recognition revoked by an amending decision; False when another one revoked it first
+        (a conditional update: of two revocations racing, exactly one writes)."""
+        done = self._conn.execute(
+            rec.update()
+            .where(rec.c.id == recognition_id, rec.c.revoked.is_(False))
+            .values(revoked=True, revoked_by=revoked_by)
+        )
+        return done.rowcount == 1
+
     def recognitions_of(
         self, decision_id: str, *, after: str = "", limit: int | None = None
     ) -> list[dict[str, Any]]:

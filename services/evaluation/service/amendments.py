@@ -220,7 +220,9 @@ def _issue(
         for case_id in case_ids:
             case = uow.cases.get(case_id)
             if kind == "revocation":
-                uow.decisions.set_recognition(by_case[case_id]["id"], revoked=True, revoked_by=new_id)
+                if not uow.decisions.revoke_recognition(by_case[case_id]["id"], revoked_by=new_id):
+                    # Revoked by another decision since the check: nothing of this one is written.
+                    raise InvalidTransition("Danh hiệu đã bị thu hồi.", "The recognition is already revoked.")
                 uow.publish(
                     Event(
                         id=stable_id("event", "recognition.revoked", new_id, case_id),

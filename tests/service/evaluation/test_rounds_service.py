@@ -65,6 +65,21 @@ class RivalStorage(FakeStorage):
         return super().put_stream(key, stream, content_type=content_type, max_bytes=max_bytes)
 
 
+class RivalRevocation(FakeStorage):
+    """Object storage during which another revocation of the same recognition is issued in full (the
+    race between a revocation's check and its write)."""
+
+    def __init__(self, objects: dict[str, bytes], rival: Any) -> None:
+        super().__init__(objects)
+        self._rival = rival
+
+    def put_stream(self, key: str, stream: Any, *, content_type: str, max_bytes: int) -> Any:
+        if key.endswith(".docx") and self._rival is not None:
+            rival, self._rival = self._rival, None
+            rival()
+        return super().put_stream(key, stream, content_type=content_type, max_bytes=max_bytes)
+
+
 class Gateway:
     def __init__(self) -> None:
         self.signals: list[tuple[str, str]] = []
@@ -513,6 +528,30 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
         assert not uow.decisions.claim_number(COMMUNE, YEAR, 5, "another-decision")  # 5 is given: refused
     assert written()[0] == before[0] + 1
 
+    # Two revocations of one recognition racing: the other one is written between our check and our
+    # write. Ours loses the number claim, checks again and is refused whole (no decision, no event, no
+    # audit entry of it); the write itself is conditional too (a revoked recognition is not revoked again).
+    raced = w["families"][6]
+    rival_revocation = RivalRevocation(storage.objects, lambda: amend(case_ids=[raced], reason="trùng hồ sơ"))
+    mid = written()
+    with pytest.raises(InvalidTransition):
+        amend(rival_revocation, case_ids=[raced], reason="khai không đúng")
+    with engine.connect() as conn:
+        revoked_events = [
+            json.loads(b)["payload"]
+            for b in conn.execute(
+                sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "recognition.revoked")
+            ).scalars()
+        ]
+    assert [e["reason"] for e in revoked_events if e["case_id"] == raced] == ["trùng hồ sơ"]
+    assert written()[0] == mid[0] + 1  # the rival's decision only
+    with w["uow"]() as uow:
+        (raced_recognition,) = [
+            r for r in uow.decisions.recognitions_of(family["id"]) if r["case_id"] == raced
+        ]
+        assert raced_recognition["revoked"]
+        assert not uow.decisions.revoke_recognition(raced_recognition["id"], revoked_by=family["id"])
+
     # GET /recognitions: in scope, out of scope, filters, bad input.
     common = CommonSettings(
         broker_url="memory://",
@@ -554,8 +593,8 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     )
     assert (first.status_code, second.status_code) == (201, 200), first.get_json()
     assert (
-        first.get_json() == second.get_json() and first.get_json()["number_text"] == "09/QĐ-UBND"
-    )  # 6–8 went to the rival
+        first.get_json() == second.get_json() and first.get_json()["number_text"] == "10/QĐ-UBND"
+    )  # 6–8 went to the rival, 9 to the racing revocation
     r = api.get(
         "/recognitions",
         query_string={"title": "learning_family", "page_size": 10},
