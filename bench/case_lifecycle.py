@@ -35,13 +35,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Result, child_reply, child_task, peak_rss_mib, run_child
+from bench.harness import (
+    Result,
+    child_reply,
+    child_task,
+    peak_rss_mib,
+    postgres_database,
+    postgres_unreachable,
+    run_child,
+)
 
 NAME = "case_lifecycle"
 GOAL = (
     "A recognition case through open, self-assessment, one evidence file, village and commune review "
-    "(HTTP, real Temporal dev server, real workers, S3, SQLite) reaches at least 0.8× the throughput "
-    "of a bare workflow with the same updates and no-op activities (issue #5)."
+    "(HTTP, real Temporal dev server, real workers, S3, SQLite or PostgreSQL) reaches at least 0.8× the "
+    "throughput of a bare workflow with the same updates and no-op activities (issue #5)."
 )
 FULL, QUICK = 200, 20
 CONCURRENCY = 8
@@ -52,6 +60,7 @@ WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): one shipped plan c
 BARE_QUEUE = "bench-bare-case"
 TOPOLOGY = "processes"  # or "one": see _workers
 STEP_DEADLINE = 60.0  # seconds a single case may take before the run is declared broken
+DATABASES = ("sqlite", "postgresql")  # the embedded profile, then the production one
 
 # The smallest PDF the content sniffer accepts.
 PDF = (
@@ -265,10 +274,16 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
 
     n, profile = int(task["n"]), task.get("profile")
     topology = task.get("topology", TOPOLOGY)
+    database = task.get("database", "sqlite")
     tmp = Path(tempfile.mkdtemp(prefix="bench-lifecycle-"))
     env = await start_temporal()
     try:
-        with rclone_s3(tmp / "objects") as s3:
+        with contextlib.ExitStack() as stack:
+            s3 = stack.enter_context(rclone_s3(tmp / "objects"))
+            if database == "postgresql":  # a throwaway database on the benchmark server, dropped after
+                database_url = stack.enter_context(postgres_database("lifecycle"))
+            else:
+                database_url = f"sqlite:///{tmp / 'evaluation.db'}"
             (tmp / "objects").mkdir(exist_ok=True)
             common = CommonSettings(
                 broker_url=f"sqla+sqlite:///{tmp / 'broker.db'}",
@@ -278,15 +293,18 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 s3_secret_key=s3["secret_key"],
                 evidence_bucket="evidence",
             )
-            settings = Settings(
-                database_url=f"sqlite:///{tmp / 'evaluation.db'}", common=common, **FAST_ARGON2
-            )
+            settings = Settings(database_url=database_url, common=common, **FAST_ARGON2)
             seed_reference_data(settings.database_url)
             build_storage(settings).ensure_bucket()
             app = create_app(settings)
             driver = ProductDriver(app, common.secret_key)
             client = env.client
-            out: dict[str, Any] = {"n": n, "concurrency": CONCURRENCY, "topology": topology}
+            out: dict[str, Any] = {
+                "n": n,
+                "concurrency": CONCURRENCY,
+                "topology": topology,
+                "database": database,
+            }
             async with _workers(topology, client, settings, tmp):
                 # warm-up (untimed): imports, connections, sandbox caches on both sides
                 await _run_bare(client, WARMUP)
@@ -306,6 +324,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 out["retries"] = driver.retries
                 out["not_ready"] = driver.not_ready
                 out["bare_again_seconds"] = await _run_bare(client, n)  # drift check
+            app.extensions["evaluation"].engine.dispose()  # before a PostgreSQL database is dropped
     finally:
         await env.shutdown()
     out["peak_rss_mib"] = peak_rss_mib()
@@ -403,28 +422,48 @@ def _child(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(quick: bool) -> list[Result]:
-    """Both sides in one child process on one Temporal dev server."""
+    """One child per database (SQLite, then PostgreSQL), each with its own Temporal dev server and its
+    own bare run: both sides of a ratio ran back to back in the same child."""
     n = QUICK if quick else FULL
-    got = run_child(MODULE, {"step": "lifecycle", "n": n}, timeout=1800)
+    results = []
+    for database in DATABASES:
+        label = _label(database)
+        why = postgres_unreachable() if database == "postgresql" else None
+        if why:
+            results.append(Result.skipped(label, "cases/s", f"≥ {MIN_RATIO:g}×", why))
+            continue
+        got = run_child(MODULE, {"step": "lifecycle", "n": n, "database": database}, timeout=1800)
+        results.append(_result(label, n, got))
+    return results
+
+
+def _label(database: str) -> str:
+    return f"case lifecycle throughput, {'PostgreSQL' if database == 'postgresql' else 'SQLite'} (product / bare workflow)"
+
+
+def _result(label: str, n: int, got: dict[str, Any]) -> Result:
     product = n / got["product_seconds"]
     bare = n / got["bare_seconds"]
     bare_again = n / got["bare_again_seconds"]
+    cpu = ", ".join(f"{k} {v:.1f} s" for k, v in got.get("cpu_product", {}).items() if v >= 0.05)
     notes = (
-        f"{n} cases, {CONCURRENCY} at a time, after {WARMUP} warm-up cases each; product "
-        f"{got['product_seconds']:.1f} s, bare {got['bare_seconds']:.1f} s (bare again after the product "
-        f"run: {bare_again:.1f} cases/s); {got['retries']} step retries, {got.get('not_ready', 0)} cases "
-        "not ready when POST /cases answered; Flask test client and Temporal client in this process, "
-        f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 updates (wait_opened + 3 "
-        "steps), 8 activities + 3 local activities on both sides. Where the time goes: docs/benchmarks-lifecycle.md."
+        f"{n} cases, {CONCURRENCY} at a time, after {WARMUP} warm-up cases each; evaluation database "
+        f"{got.get('database', 'sqlite')}; product {got['product_seconds']:.1f} s, bare "
+        f"{got['bare_seconds']:.1f} s (bare again after the product run: {bare_again:.1f} cases/s); "
+        f"{got['retries']} step retries, {got.get('not_ready', 0)} cases not ready when POST /cases "
+        f"answered; CPU of the product run: {cpu}; Flask test client and Temporal client in this process, "
+        f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 "
+        "updates (wait_opened + 3 steps), 8 activities + 3 local activities on both sides. Where the time "
+        "goes: docs/benchmarks-lifecycle.md."
     )
-    return [_at_least(product, bare, notes)]
+    return _at_least(label, product, bare, notes)
 
 
-def _at_least(product: float, bare: float, notes: str) -> Result:
+def _at_least(label: str, product: float, bare: float, notes: str) -> Result:
     """A higher-is-better ratio: met when product / bare ≥ MIN_RATIO."""
     ratio = product / bare if bare else float("inf")
     return Result(
-        "case lifecycle throughput (product / bare workflow)",
+        label,
         product,
         bare,
         ratio,
@@ -436,7 +475,8 @@ def _at_least(product: float, bare: float, notes: str) -> Result:
 
 
 def main() -> None:
-    """Child entry point, or `python -m bench.case_lifecycle [n] [--profile]` to look by hand."""
+    """Child entry point, or `python -m bench.case_lifecycle [n] [--profile] [--one] [--postgresql]` to
+    look by hand."""
     task = child_task()
     if task is not None:
         child_reply(_child(task))
@@ -444,7 +484,8 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else QUICK
     topology = "one" if "--one" in sys.argv else TOPOLOGY
-    got = _child({"n": n, "profile": "--profile" in sys.argv, "topology": topology})
+    database = "postgresql" if "--postgresql" in sys.argv else "sqlite"
+    got = _child({"n": n, "profile": "--profile" in sys.argv, "topology": topology, "database": database})
     profile = got.pop("profile", None)
     print(got)
     print(f"product {n / got['product_seconds']:.2f} cases/s, bare {n / got['bare_seconds']:.2f} cases/s")
