@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -133,14 +134,17 @@ class OutboxRelay:
             return
         producer = connection.Producer(exchange=ev.exchange(), serializer="json")
         declared = ev.queues()
-        for row in rows:
-            producer.publish(
-                row.body,
-                **_message_of(row),
-                declare=declared,
-                retry=True,
-                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
-            )
+        # The embedded (SQL) broker writes the whole batch in one transaction of its database.
+        one_transaction = getattr(connection.default_channel, "one_transaction", contextlib.nullcontext)
+        with one_transaction():
+            for row in rows:
+                producer.publish(
+                    row.body,
+                    **_message_of(row),
+                    declare=declared,
+                    retry=True,
+                    retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
+                )
 
     def _publish_confirmed(self, connection: Connection, rows: Sequence[sa.Row[Any]]) -> None:
         """AMQP without a confirm per message: publish the whole batch on a channel in confirm mode,

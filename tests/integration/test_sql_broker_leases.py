@@ -61,3 +61,20 @@ def test_acked_messages_leave_no_rows(sql_broker: str) -> None:
         got = [_take_one(conn, ack=True)[0] for _ in range(3)]
     assert sorted(g["n"] for g in got) == [0, 1, 2]
     assert _rows(sql_broker) == 0
+
+
+def test_a_batch_is_written_in_one_transaction_all_or_none(sql_broker: str) -> None:
+    with ev.broker_connection(sql_broker) as conn:
+        producer = conn.Producer()
+        with conn.default_channel.one_transaction():
+            for n in range(3):
+                producer.publish(
+                    {"n": n}, exchange=ev.exchange(), routing_key="case.opened", declare=ev.queues()
+                )
+        assert _rows(sql_broker) == 3
+        with pytest.raises(RuntimeError), conn.default_channel.one_transaction():
+            producer.publish({"n": 3}, exchange=ev.exchange(), routing_key="case.opened", declare=ev.queues())
+            raise RuntimeError("the broker connection broke mid-batch")
+        assert _rows(sql_broker) == 3  # nothing of the failed batch: the relay sends it again
+        with ev.broker_connection(sql_broker) as consumer:
+            assert [_take_one(consumer, ack=True) for _ in range(3)] == [[{"n": 0}], [{"n": 1}], [{"n": 2}]]
