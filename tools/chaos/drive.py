@@ -58,11 +58,19 @@ class Driver:
     """Drives cases through the evaluation API at `base` as the chaos users."""
 
     def __init__(
-        self, base: str, tokens: dict[str, str], scores: dict[str, float], *, deadline: float
+        self,
+        base: str,
+        tokens: dict[str, str],
+        scores: dict[str, float],
+        *,
+        deadline: float,
+        year: int = 2027,
+        plan_code: str | None = None,
     ) -> None:
         self.base = base.rstrip("/")
         self.tokens = tokens
         self.scores = scores
+        self.year, self.plan_code = year, plan_code  # the cases' year and plan (None: the unit's plan)
         self.deadline = deadline  # time.monotonic() after which cases give up
         self.tally = Tally()
         self._local = threading.local()
@@ -102,7 +110,7 @@ class Driver:
 
     # --- one case ----------------------------------------------------------------------------------
 
-    def case(self, subject_id: str, *, year: int = 2027) -> str | None:
+    def case(self, subject_id: str) -> str | None:
         """Drive one case to awaiting_decision; its id, or None when it gave up (counted) or was never
         started (the run's time was up)."""
         if self.no_new.is_set() or self.abort.is_set():
@@ -110,7 +118,7 @@ class Driver:
         with self.tally.lock:
             self.tally.started.append(subject_id)
         try:
-            case_id = self._open(subject_id, year)
+            case_id = self._open(subject_id, self.year)
             on_behalf = {"X-On-Behalf-Of": subject_id}
             submit = {"action": "submit", "scores": self.scores}
             self._step(case_id, "village_officer", "draft", submit, headers=on_behalf)
@@ -129,6 +137,8 @@ class Driver:
         from tools.chaos.stack import WARD
 
         body = {"year": year, "title": "learning_family", "subject_id": subject_id, "admin_unit_code": WARD}
+        if self.plan_code:
+            body["plan_code"] = self.plan_code
         r = self.call("POST", "/cases", "village_officer", json=body)
         if r.status_code not in (200, 202):
             raise Gave_up(f"open -> {r.status_code} {r.text[:200]}")

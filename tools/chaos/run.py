@@ -1,14 +1,18 @@
 """Chaos run: cases through the lifecycle while every process of the stack is SIGKILLed and restarted.
 
     python -m tools.chaos [--cases 2000] [--duration S] [--quick] [--concurrency 16] [--kill-every 4] [--seed N]
+                          [--no-round]
 
 Starts the real stack (tools/chaos/stack.py) on free loopback ports in a temporary folder, drives the
 cases over HTTP from a thread pool (tools/chaos/drive.py) while a monkey kills a random process with
 SIGKILL every few seconds (random gaps around --kill-every) and restarts it after a random pause; any
-process that dies on its own is restarted too. When the clients are done the killing stops, the stack
-settles, and tools/chaos/check.py counts what was lost or done twice. Bounded in count (--cases) and
-time: after --duration seconds no new case starts (the cases already started are finished and checked),
---timeout bounds the driving, --settle the settling. Exit 0 only when nothing was lost or doubled.
+process that dies on its own is restarted too. The cases run under the ward's own plan (tools/chaos/plan.py).
+Once they all await the decision, and while the killing goes on, the ward's yearly round is driven to its
+decision (tools/chaos/round.py; skipped with --no-round). Then the killing stops, the stack settles, and
+tools/chaos/check.py counts what was lost or done twice. Bounded in count (--cases) and time: after
+--duration seconds no new case starts (the cases already started are finished, decided and checked),
+--timeout bounds the driving (the round included), --settle the settling. Exit 0 only when nothing was
+lost or doubled.
 """
 
 from __future__ import annotations
@@ -29,8 +33,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tools.chaos.check import Findings, check, history_lengths, scan_logs, settle
-from tools.chaos.drive import Driver, sign_in
+from tools.chaos.check import (
+    Findings,
+    case_ids_of,
+    check,
+    history_lengths,
+    scan_logs,
+    settle,
+    workflow_statuses,
+)
+from tools.chaos.drive import Driver, Gave_up, sign_in
+from tools.chaos.plan import CODE, run_year
+from tools.chaos.round import RoundDriver, RoundRun, activate_plan
 from tools.chaos.stack import PASSWORD, USERS, Stack
 
 VICTIMS = (
@@ -77,6 +91,7 @@ def _scores() -> dict[str, float]:
 def run(
     *, cases: int, concurrency: int, kill_every: float, seed: int, timeout: float, settle_timeout: float,
     root: Path | None = None, log: Any = print, pace: float = 0.0, duration: float | None = None,
+    decide: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     """The whole run; returns its figures (also when something was lost: `ok` says)."""
     own_root = root is None
@@ -91,12 +106,15 @@ def run(
     log(f"  stack up in {time.monotonic() - started:.1f} s")
     monkey = Monkey(stack, every=kill_every, seed=seed, log=log)
     tokens: dict[str, str] = {}
+    year = run_year()
+    round_run: RoundRun | None = None
     try:
         deadline = time.monotonic() + timeout
         tokens = {
             role: sign_in(stack.evaluation_url, user, PASSWORD, deadline) for role, user in USERS.items()
         }
-        driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline)
+        driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline, year=year, plan_code=CODE)
+        activate_plan(driver, 1, year)  # the ward's plan, before any case opens (and before the killing)
         subjects = [f"CHAOS-{seed}-{i:05d}-{uuid.uuid4().hex[:6]}" for i in range(cases)]
         reaper_stop = threading.Event()
         threading.Thread(target=_reaper, args=(stack, reaper_stop), daemon=True).start()
@@ -121,16 +139,41 @@ def run(
             pool.shutdown(wait=True, cancel_futures=True)
             driver.no_new.set()
         drive_seconds = time.monotonic() - t0
+        log(
+            f"  driven: {len(done)} cases done of {len(driver.tally.started)} started in {drive_seconds:.1f} s"
+        )
+        if decide:  # the round, while the monkey goes on killing
+            round_run = RoundDriver(driver, year, log=log).drive()
+            log(
+                f"  round: {round_run.phase} v{round_run.version} {round_run.seconds} {round_run.error or ''}"
+            )
         monkey.round_done.wait(max(0.0, deadline - time.monotonic()))  # each process killed at least once
         monkey.stop.set()
         monkey.join(30)
-        log(
-            f"  driven: {len(done)} cases done of {len(driver.tally.started)} started in {drive_seconds:.1f} s; settling"
-        )
-        settled = settle(stack, [c for c in done], timeout=settle_timeout, log=log)
+        log("  settling")
+        started_subjects = list(driver.tally.started)
+        done_ids = set(done)
+        done_subjects = [s for c, s in case_ids_of(started_subjects, year).items() if c in done_ids]
+        round_id = round_run.round_id if round_run else None
+
+        def running() -> int:  # the done cases' workflows not yet ended by the decision
+            statuses = workflow_statuses(stack, done_subjects, year=year)
+            return sum(n for status, n in statuses.items() if status != "COMPLETED")
+
+        settled = settle(
+            stack, list(done), timeout=settle_timeout, log=log, round_id=round_id,
+            workflows=running if round_id else None,
+        )  # fmt: skip
         reaper_stop.set()
-        findings = check(stack, list(driver.tally.started))
-        histories = history_lengths(stack, list(driver.tally.started))
+        findings = check(stack, started_subjects, year=year, round_id=round_id)
+        if decide and round_id is None:
+            findings.not_decided = sorted(case_ids_of(started_subjects, year))  # the round never opened
+        findings.case_workflows = workflow_statuses(stack, started_subjects, year=year)
+        if round_id and set(findings.case_workflows) - {"COMPLETED"}:
+            findings.decision_problems.append(f"case workflows not ended: {findings.case_workflows}")
+        histories = history_lengths(stack, started_subjects, year=year)
+    except Gave_up as exc:  # the ward's plan could not be put in force before the deadline
+        raise RuntimeError(f"chaos run: {exc}") from exc
     finally:
         monkey.stop.set()
         stack.stop_all()
@@ -139,6 +182,8 @@ def run(
     secrets.update({f"token of {role}": token for role, token in tokens.items()})
     scan_logs(findings, stack, secrets)
     figures = _figures(stack, findings, driver, monkey, drive_seconds, settled, time.monotonic() - started)
+    figures["year"] = year
+    figures["round"] = _round_figures(round_run) if decide else None
     figures["history_events_per_case"] = (
         {
             "sample": len(histories),
@@ -200,6 +245,18 @@ def _figures(
     }
 
 
+def _round_figures(r: RoundRun | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    s = r.seconds
+    out = asdict(r)
+    # Time to decide: from the chairman's signature until the decision is recorded on every case (the round
+    # in `documents`); from opening the round until then too (council and signature at the client's pace).
+    out["seconds_to_decide"] = round(s["decided"] - s["signed"], 1) if "decided" in s else None
+    out["seconds_open_to_decided"] = round(s["decided"] - s["opened"], 1) if "decided" in s else None
+    return out
+
+
 def summary(fig: dict[str, Any]) -> str:
     """The figures as the lines the run prints."""
     f = fig["findings"]
@@ -207,10 +264,31 @@ def summary(fig: dict[str, Any]) -> str:
     def n(v: Any) -> int:
         return len(v) if isinstance(v, list | dict) else (int(v.split()[0]) if isinstance(v, str) else int(v))
 
+    r = fig.get("round")
+    final = "decided v5" if r else "at awaiting_decision v4"
     lines = [
-        f"cases: {f['cases_expected']} started, {f['cases_found']} found, {f['cases_final']} at awaiting_decision v4",
+        f"cases: {f['cases_expected']} started, {f['cases_found']} found, {f['cases_final']} {final}",
         f"lost cases: {n(f['lost_cases'])}; not final: {n(f['not_final'])}; duplicated steps: {n(f['duplicated_steps'])}",
-        f"cases decided twice: {f['decided_twice']}",
+    ]
+    if r is None:
+        lines.append("cases decided twice: n/a (--no-round: the yearly round was not driven)")
+    else:
+        s = r["seconds"]
+        lines += [
+            f"cases decided once: {f['decided_once']}, twice: {n(f['decided_twice'])}, "
+            f"not decided: {n(f['not_decided'])}; outcomes {f['outcomes']}; inconsistent: {n(f['decision_problems'])}",
+            f"round {fig['year']}: {f['round_phase']} v{f['round_version']}; {r['listed']} on the list, "
+            f"{r['voted_down']} voted down ({r['votes_sent']} votes sent); tries {r['tries']}"
+            + (f"; ERROR {r['error']}" if r["error"] else ""),
+            f"round times (s from POST /rounds): {s}",
+            f"time to decide: {r['seconds_to_decide']} s from the signature to every case recorded "
+            f"({r['seconds_open_to_decided']} s from opening the round)",
+            f"round audit chain: {f['round_chain']}; problems {n(f['round_chain_problems'])}",
+            f"documents read back from S3: {f['documents_checked']}, bad {n(f['documents_bad'])}; "
+            f"case workflows: {f['case_workflows']}",
+            f"notifications of the round (found/expected): {f['notifications_by_type']}",
+        ]
+    lines += [
         f"events: {f['events']} ({f['unpublished_events']} unpublished, {f['unprocessed_events']} unprocessed)",
         f"notifications: {f['notifications_expected']} expected, {f['notifications_found']} in inboxes; "
         f"lost {n(f['lost_notifications'])}, duplicated {n(f['duplicated_notifications'])}, "
@@ -245,6 +323,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="hard bound on driving, in seconds")
     parser.add_argument("--settle", type=float, default=300, help="seconds for the stack to settle")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--no-round",
+        dest="decide",
+        action="store_false",
+        help="skip the yearly round: the cases stop at awaiting_decision",
+    )
     args = parser.parse_args(argv)
     # SIGTERM (and SIGINT, which background jobs ignore) stop the clients, then the stack's processes
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -255,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     fig = run(
         cases=args.cases, concurrency=args.concurrency, kill_every=args.kill_every, seed=seed,
         timeout=args.timeout, settle_timeout=args.settle, pace=args.pace, duration=args.duration,
+        decide=args.decide,
     )  # fmt: skip
     fig["seed"] = seed
     print(summary(fig), flush=True)

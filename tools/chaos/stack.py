@@ -22,15 +22,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): a shipped plan covers it
+WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): the City's shipped plan covers it, the run adds its own
 PASSWORD = "chaos-mat-khau-2026"
-# One account per staff role over the ward: the drivers sign in as these; notifications resolve them. The
-# household's steps are taken by the village officer on its behalf (a household account sees only its own
-# household's case, and the chaos cases are for made-up subjects).
+# One account per role the run acts as, over the ward: the drivers sign in as these; notifications resolve
+# them. The household's steps are taken by the village officer on its behalf (a household account sees only
+# its own household's case, and the chaos cases are for made-up subjects).
 USERS = {
     "village_officer": "chaos-village",
     "commune_association_officer": "chaos-commune",
     "commune_chairman": "chaos-chairman",
+    "administrator": "chaos-admin",  # uploads and activates the ward's plan (tools/chaos/plan.py)
 }
 AUDITOR = "chaos-auditor"  # national auditor: reads the audit verification
 
