@@ -13,6 +13,15 @@ from services.evaluation.adapters import tables as t
 cp, cs = t.case_progress, t.case_scores
 
 
+def _dialect_insert(conn: Connection) -> Any:
+    """The INSERT construct with ON CONFLICT of the connection's dialect (PostgreSQL or SQLite)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 class ProgressRepository:
     """The lifecycle read model of cases: who the case waits on, deadlines, escalation, scores."""
 
@@ -25,12 +34,17 @@ class ProgressRepository:
         return dict(row) if row else None
 
     def upsert(self, case_id: str, **values: Any) -> None:
-        """Create or update the progress row."""
-        if self.get(case_id) is None:
-            defaults = {"overdue": False, "escalation_step": -1}
-            self._conn.execute(cp.insert().values(case_id=case_id, **{**defaults, **values}))
-        elif values:
-            self._conn.execute(cp.update().where(cp.c.case_id == case_id).values(**values))
+        """Create or update the progress row, in one statement (INSERT ... ON CONFLICT DO UPDATE on
+        both PostgreSQL and SQLite): a new row gets the defaults, an existing one only `values`."""
+        defaults = {"overdue": False, "escalation_step": -1}
+        insert = _dialect_insert(self._conn)(cp).values(case_id=case_id, **{**defaults, **values})
+        if values:
+            stmt = insert.on_conflict_do_update(
+                index_elements=[cp.c.case_id], set_={k: insert.excluded[k] for k in values}
+            )
+        else:
+            stmt = insert.on_conflict_do_nothing(index_elements=[cp.c.case_id])
+        self._conn.execute(stmt)
 
     def scores(self, case_id: str) -> list[dict[str, Any]]:
         """Every indicator's scores of a case."""

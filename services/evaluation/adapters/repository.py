@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -43,9 +43,8 @@ class CaseRepository:
             raise PreconditionFailed(
                 "Hồ sơ vừa được người khác cập nhật.", "The case was changed by someone else."
             )
-        updated = self.get(case.id)
-        assert updated is not None
-        return updated
+        # The row is exactly this now (the WHERE on the version matched it): no need to read it back.
+        return replace(case, status=status, version=case.version + 1, updated_at=now)
 
 
 class EvidenceRepository:
