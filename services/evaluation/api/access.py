@@ -60,12 +60,18 @@ def own_household(principal: Principal, subject_id: str) -> bool:
 def case_in_scope(case_id: str, roles: Roles = ALL_ROLES) -> Principal:
     """A caller of one of `roles` whose scope holds the case's unit, and for a household representative
     a case of its own household (404 as for a missing case)."""
+    return checked_case(case_id, roles)[0]
+
+
+def checked_case(case_id: str, roles: Roles = ALL_ROLES) -> tuple[Principal, scopes.PlacedCase]:
+    """As `case_in_scope`, and the case with its progress row as the check read them (a view that
+    needs them next uses these instead of reading them again)."""
     require_roles(roles)
-    path, subject_id = scopes.case_place_or_raise(container().reader(), case_id=case_id)
-    principal = require_scope(path, not_found=CaseNotFound(case_id))
-    if not own_household(principal, subject_id):
+    placed = scopes.placed_case_or_raise(container().reader(), case_id=case_id)
+    principal = require_scope(placed.path, not_found=CaseNotFound(case_id))
+    if not own_household(principal, str(placed.case.subject_id)):
         raise CaseNotFound(case_id)
-    return principal
+    return principal, placed
 
 
 def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
 from common.errors import ValidationFailed
-from services.evaluation.api.access import case_in_scope, case_opening
+from services.evaluation.api.access import case_in_scope, case_opening, checked_case
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.api.schemas import (
     AssignSchema,
@@ -90,7 +90,7 @@ class CaseSteps(MethodView):
     def post(self, body: dict[str, Any], case_id: str) -> Any:
         """Take a step: save_draft, submit, adjust_score, request_evidence, provide_evidence, pass_review,
         withdraw. Send the ETag you read in If-Match."""
-        case_in_scope(case_id, CASE_WRITERS)
+        _, placed = checked_case(case_id, CASE_WRITERS)
         c = container()
         result = steps.take_step(
             c.reader(),
@@ -98,6 +98,7 @@ class CaseSteps(MethodView):
             case_id=case_id,
             actor=current_actor(),
             expected_version=if_match_version(),
+            read=(placed.case, placed.progress),
             **body,
         )
         return result, 200, etag(result.version)

@@ -3,10 +3,12 @@ plans, each answered with the materialized path of its unit (service layer)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from common.errors import NotFound
 from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound
+from services.evaluation.domain.model import Case
 from services.evaluation.domain.plans import Plan
 
 
@@ -25,13 +27,28 @@ def _case_path(uow: Any, case_id: str) -> str | None:
     return _case_place(uow, case_id)[0]
 
 
-def _case_place(uow: Any, case_id: str) -> tuple[str | None, str]:
+@dataclass(frozen=True)
+class PlacedCase:
+    """A case, its progress row, and the path of the unit it belongs to, read in one transaction."""
+
+    case: Case
+    progress: dict[str, Any] | None
+    path: str | None
+
+
+def _placed_case(uow: Any, case_id: str) -> PlacedCase:
     case = uow.cases.get(case_id)
     if case is None:
         raise CaseNotFound(case_id)
+    progress = uow.progress.get(case_id)
     # A case known to belong to a village is scoped there; otherwise to its commune.
-    village = (uow.progress.get(case_id) or {}).get("village_code")
-    return _path(uow, village) or _path(uow, case.admin_unit_code), str(case.subject_id)
+    village = (progress or {}).get("village_code")
+    return PlacedCase(case, progress, _path(uow, village) or _path(uow, case.admin_unit_code))
+
+
+def _case_place(uow: Any, case_id: str) -> tuple[str | None, str]:
+    placed = _placed_case(uow, case_id)
+    return placed.path, str(placed.case.subject_id)
 
 
 def case_place_or_raise(uow: Any, *, case_id: str) -> tuple[str | None, str]:
@@ -39,6 +56,12 @@ def case_place_or_raise(uow: Any, *, case_id: str) -> tuple[str | None, str]:
     representative's check); CaseNotFound."""
     with uow:
         return _case_place(uow, case_id)
+
+
+def placed_case_or_raise(uow: Any, *, case_id: str) -> PlacedCase:
+    """The case with its progress row and its unit's path (one read); CaseNotFound."""
+    with uow:
+        return _placed_case(uow, case_id)
 
 
 def evidence_place_or_raise(uow: Any, *, evidence_id: str) -> tuple[str | None, str]:

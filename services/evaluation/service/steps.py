@@ -11,6 +11,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from common.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed
 from services.evaluation.documents.criteria import get_criteria_set
+from services.evaluation.domain.model import Case
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.cases import get_case_or_raise
 from workflows.recognition import contracts as c
@@ -26,13 +27,17 @@ class Actor:
     on_behalf_of: str | None = None
 
 
-def _validate_scores_now(uow: Any, case_id: str, action: str, scores: dict[str, float]) -> None:
-    """Check scores against the case's criteria set before bothering the workflow (422 per indicator)."""
+def _validate_scores_now(
+    uow: Any, case_id: str, action: str, scores: dict[str, float], progress: dict[str, Any] | None
+) -> None:
+    """Check scores against the case's criteria set before bothering the workflow (422 per indicator);
+    `progress` is the case's progress row when the caller has read it already (None: read it here)."""
     if action not in ("save_draft", "submit", "adjust_score") or not scores:
         return
-    with uow:
-        progress = uow.progress.get(case_id) or {}
-    key = progress.get("criteria_set_key")
+    if progress is None:
+        with uow:
+            progress = uow.progress.get(case_id)
+    key = (progress or {}).get("criteria_set_key")
     if not key:
         return
     code, _, version = key.partition("@")
@@ -74,17 +79,25 @@ def take_step(
     reason: str = "",
     scores: dict[str, float] | None = None,
     indicator_code: str | None = None,
+    read: tuple[Case, dict[str, Any] | None] | None = None,
 ) -> c.StepResult:
-    """Send one step to the case's workflow; refusals become 409/412/422 with the workflow's reason."""
+    """Send one step to the case's workflow; refusals become 409/412/422 with the workflow's reason.
+
+    `read`: the case and its progress row as the caller read them moments ago in this request (its
+    scope check), so they are not read again; the workflow, not this read, decides the step."""
     if action not in lc.STEPS:
         raise ValidationFailed("Thao tác không hợp lệ.", "Unknown action.", errors={"action": [action]})
-    with uow:
-        case = get_case_or_raise(uow, case_id=case_id)
+    progress: dict[str, Any] | None = None
+    if read is None:
+        with uow:
+            case = get_case_or_raise(uow, case_id=case_id)
+    else:
+        case, progress = read
     if case.version != expected_version:  # cheap early answer; the workflow is the real arbiter
         raise PreconditionFailed(
             "Hồ sơ vừa được người khác cập nhật.", "The case was changed by someone else."
         )
-    _validate_scores_now(uow, case_id, action, scores or {})
+    _validate_scores_now(uow, case_id, action, scores or {}, progress)
     step = c.StepInput(
         action=action,
         actor=actor.username,
