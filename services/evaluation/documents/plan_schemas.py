@@ -249,7 +249,7 @@ class DurationSchema(_SourcedSchema):
 
 
 class PostingSchema(DurationSchema):
-    days = _int(1, 90)
+    days = _int(0, 90)  # 0: no objection period (the list goes to the council as soon as it is posted)
 
 
 class ReviewLimitSchema(DurationSchema):

@@ -3,7 +3,7 @@ read it (service layer). Objections, council, signature and decisions are in the
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from common.errors import ValidationFailed
@@ -207,8 +207,12 @@ def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
                 extra_days_off=frozenset(date.fromisoformat(d) for d in inp.detail.get("days_off", [])),  # type: ignore[union-attr]
                 working_days_only=working,
             )
-            closes = cal.deadline(start, days, working).astimezone(VIETNAM_TZ)
-            changes.update(posting_starts=start.astimezone(VIETNAM_TZ).date(), objections_close=closes.date())
+            posted_on = start.astimezone(VIETNAM_TZ).date()
+            if days == 0:  # no objection period: the window's last day is the day before the posting
+                closes_on = posted_on - timedelta(days=1)
+            else:
+                closes_on = cal.deadline(start, days, working).astimezone(VIETNAM_TZ).date()
+            changes.update(posting_starts=posted_on, objections_close=closes_on)
         uow.rounds.update(rnd["id"], **changes)
         after = {
             "phase": inp.phase,

@@ -754,6 +754,46 @@ def test_the_posting_window_comes_from_the_plan(tmp_path: Path) -> None:
     )
 
 
+def test_a_posting_of_0_days_takes_no_objection_and_goes_to_the_council_at_once(
+    world: dict[str, Any],
+) -> None:
+    # `public_posting: {days: 0}`: the list is posted with no objection period. The window's last day is
+    # the day before the posting, already over: the workflow does not wait, and no objection is taken.
+    w, gateway = world, Gateway()
+    decision_list.build_decision_list(w["uow"](), round_id=w["round_id"])
+    _phase(w, rc.REVIEWING, 2)
+    result = _phase(
+        w,
+        rc.POSTING,
+        3,
+        at="2026-10-01T08:00:00+07:00",
+        posting_days=0,
+        posting_working_days=False,
+        days_off=[],
+    )
+    assert result.objections_close == "2026-09-30T23:59:59+07:00"
+    assert datetime.fromisoformat(result.objections_close) < datetime.fromisoformat(
+        "2026-10-01T08:00:00+07:00"
+    )
+    with w["uow"]() as uow:
+        rnd = uow.rounds.get(w["round_id"])
+        assert (rnd["posting_starts"], rnd["objections_close"]) == (date(2026, 10, 1), date(2026, 9, 30))
+    posted_at = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)  # 08:00 on 1/10 in Vietnam, as the list goes up
+    with pytest.raises(InvalidTransition):
+        round_steps.file_objection(
+            w["uow"](),
+            gateway,
+            round_id=w["round_id"],
+            actor=Actor("can-bo-xa", "commune_association_officer"),
+            filed_by="a",
+            content="b",
+            case_id=None,
+            now=posted_at,
+        )
+    assert _phase(w, rc.COUNCIL, 4).moved
+    assert gateway.signals == []
+
+
 def test_objections_close_with_their_window_and_an_open_one_holds_the_council(world: dict[str, Any]) -> None:
     w, gateway = world, Gateway()
     actor = Actor("can-bo-xa", "commune_association_officer")

@@ -117,7 +117,7 @@ def test_seed_plans_state_no_posting_so_the_default_applies(plans: dict[str, Pla
 @pytest.mark.parametrize(
     ("posting", "path"),
     [
-        ({"days": 0, "working_days": True}, "calendar.public_posting.days"),
+        ({"days": -1, "working_days": True}, "calendar.public_posting.days"),
         ({"days": 91, "working_days": True}, "calendar.public_posting.days"),
         ({"days": 5, "working_days": "yes"}, "calendar.public_posting.working_days"),
         ({"days": 5}, "calendar.public_posting.working_days"),
@@ -128,6 +128,14 @@ def test_a_bad_public_posting_is_refused_with_its_path(posting: dict[str, Any], 
     raw = raw_seed()
     raw["calendar"]["public_posting"] = posting
     assert path in problems_of(raw)
+
+
+def test_a_posting_of_0_days_is_a_plan_without_objection_period() -> None:
+    raw = raw_seed()
+    raw["calendar"]["public_posting"] = {"days": 0, "working_days": False, "note": "no posting period"}
+    plan = load_plan(raw)
+    assert (plan.calendar.public_posting.days, plan.calendar.public_posting.working_days) == (0, False)
+    assert load_plan(dump_plan(plan)) == plan
 
 
 def test_a_stated_public_posting_survives_dump_and_load() -> None:
