@@ -113,13 +113,48 @@ def append_many(conn: Connection, table: sa.Table, entries: Sequence[AuditEntry]
             position += 1
             digest = entry_hash(prev, entry_body(ready[i], position))
             values = {**_columns(ready[i]), "position": position, "prev_hash": prev, "hash": digest}
-            seq = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+            seq = conn.execute(_insert_entry(table), values).inserted_primary_key[0]
             stored[i] = StoredAuditEntry(
                 **vars(ready[i]), seq=int(seq), position=position, prev_hash=prev, hash=digest
             )
             prev = digest
-        conn.execute(heads.update().where(heads.c.chain == chain).values(position=position, hash=prev))
+        conn.execute(_move_head(heads), {"b_chain": chain, "b_position": position, "b_hash": prev})
     return [stored[i] for i in range(len(ready))]
+
+
+# Statements of every append, built once per table (and dialect): each append only binds its values.
+_built: dict[tuple[sa.Table, str], Any] = {}
+
+
+def _once(table: sa.Table, kind: str, build: Any) -> Any:
+    stmt = _built.get((table, kind))
+    if stmt is None:
+        stmt = _built[(table, kind)] = build()
+    return stmt
+
+
+def _insert_entry(table: sa.Table) -> Any:
+    return _once(table, "insert", table.insert)
+
+
+def _move_head(heads: sa.Table) -> Any:
+    return _once(
+        heads,
+        "move",
+        lambda: (
+            heads.update()
+            .where(heads.c.chain == sa.bindparam("b_chain"))
+            .values(position=sa.bindparam("b_position"), hash=sa.bindparam("b_hash"))
+        ),
+    )
+
+
+def _head_query(conn: Connection, heads: sa.Table) -> Any:
+    def build() -> Any:
+        query = sa.select(heads.c.position, heads.c.hash).where(heads.c.chain == sa.bindparam("chain"))
+        return query.with_for_update() if conn.dialect.name == "postgresql" else query
+
+    return _once(heads, f"head:{conn.dialect.name}", build)
 
 
 def _columns(entry: AuditEntry) -> dict[str, Any]:
@@ -143,16 +178,14 @@ def _columns(entry: AuditEntry) -> dict[str, Any]:
 
 def _lock_head(conn: Connection, heads: sa.Table, chain: str) -> tuple[int, str]:
     """The chain's newest (position, hash), locked until the caller's transaction ends."""
-    query = sa.select(heads.c.position, heads.c.hash).where(heads.c.chain == chain)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    query = _head_query(conn, heads)  # FOR UPDATE on PostgreSQL
+    row = conn.execute(query, {"chain": chain}).first()
     if row is None:
         # A new chain. Two first appends race on this insert: the loser's insert waits for the
         # winner's commit and then does nothing, and its next SELECT (a fresh snapshot under READ
         # COMMITTED, the default) locks the winner's committed head, so it links after that entry.
         conn.execute(_insert_absent(conn, heads).values(chain=chain, position=0, hash=GENESIS))
-        row = conn.execute(query).one()
+        row = conn.execute(query, {"chain": chain}).one()
     return int(row.position), str(row.hash)
 
 

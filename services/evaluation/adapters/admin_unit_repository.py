@@ -12,6 +12,8 @@ from services.evaluation.adapters import tables as t
 from services.evaluation.domain.admin_units import AdminUnit
 
 au = t.admin_units
+# Built once: a statement object caches its compiled form, so a lookup only binds the code.
+_BY_CODE = sa.select(au).where(au.c.code == sa.bindparam("code"))
 
 
 class AdminUnitRepository:
@@ -22,7 +24,7 @@ class AdminUnitRepository:
 
     def get(self, code: str) -> AdminUnit | None:
         """One unit by code."""
-        row = self._conn.execute(sa.select(au).where(au.c.code == code)).mappings().first()
+        row = self._conn.execute(_BY_CODE, {"code": code}).mappings().first()
         return AdminUnit(**row) if row else None
 
     def upsert_many(self, units: Iterable[AdminUnit]) -> tuple[int, int]:

@@ -11,15 +11,31 @@ from sqlalchemy import Connection
 from services.evaluation.adapters import tables as t
 
 cp, cs = t.case_progress, t.case_scores
+# Built once (hot paths: every scope check and activity): a lookup only binds the case id.
+_PROGRESS_OF = sa.select(cp).where(cp.c.case_id == sa.bindparam("case_id"))
 
 
-def _dialect_insert(conn: Connection) -> Any:
-    """The INSERT construct with ON CONFLICT of the connection's dialect (PostgreSQL or SQLite)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _upsert_statement(dialect: str, keys: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (case_id) DO UPDATE of `keys` (PostgreSQL or SQLite), built once per
+    dialect and set of columns (a few fixed sets): each call only binds its values."""
+    stmt = _UPSERTS.get((dialect, keys))
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        ins = insert(cp)
+        if keys:
+            stmt = ins.on_conflict_do_update(
+                index_elements=[cp.c.case_id], set_={k: ins.excluded[k] for k in keys}
+            )
+        else:
+            stmt = ins.on_conflict_do_nothing(index_elements=[cp.c.case_id])
+        _UPSERTS[(dialect, keys)] = stmt
+    return stmt
 
 
 class ProgressRepository:
@@ -30,21 +46,15 @@ class ProgressRepository:
 
     def get(self, case_id: str) -> dict[str, Any] | None:
         """The progress row of a case."""
-        row = self._conn.execute(sa.select(cp).where(cp.c.case_id == case_id)).mappings().first()
+        row = self._conn.execute(_PROGRESS_OF, {"case_id": case_id}).mappings().first()
         return dict(row) if row else None
 
     def upsert(self, case_id: str, **values: Any) -> None:
         """Create or update the progress row, in one statement (INSERT ... ON CONFLICT DO UPDATE on
         both PostgreSQL and SQLite): a new row gets the defaults, an existing one only `values`."""
-        defaults = {"overdue": False, "escalation_step": -1}
-        insert = _dialect_insert(self._conn)(cp).values(case_id=case_id, **{**defaults, **values})
-        if values:
-            stmt = insert.on_conflict_do_update(
-                index_elements=[cp.c.case_id], set_={k: insert.excluded[k] for k in values}
-            )
-        else:
-            stmt = insert.on_conflict_do_nothing(index_elements=[cp.c.case_id])
-        self._conn.execute(stmt)
+        row = {"case_id": case_id, "overdue": False, "escalation_step": -1, **values}
+        stmt = _upsert_statement(self._conn.dialect.name, tuple(sorted(values)))
+        self._conn.execute(stmt, row)
 
     def scores(self, case_id: str) -> list[dict[str, Any]]:
         """Every indicator's scores of a case."""

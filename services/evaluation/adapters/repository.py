@@ -10,6 +10,9 @@ from sqlalchemy import Connection
 from services.evaluation.adapters import tables as t
 from services.evaluation.domain.model import Case, Evidence
 
+# Built once (hot path: every scope check, step and activity): a lookup only binds the id.
+_CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("id"))
+
 
 class CaseRepository:
     """Cases in the read model."""
@@ -19,7 +22,7 @@ class CaseRepository:
 
     def get(self, case_id: str) -> Case | None:
         """One case by id."""
-        row = self._conn.execute(sa.select(t.cases).where(t.cases.c.id == case_id)).mappings().first()
+        row = self._conn.execute(_CASE_BY_ID, {"id": case_id}).mappings().first()
         return Case(**row) if row else None
 
     def add(self, case: Case) -> bool:
