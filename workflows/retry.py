@@ -15,6 +15,9 @@ DATABASE_WRITE = RetryPolicy(
     non_retryable_error_types=["ValidationFailed", "NotFound", "InvalidTransition"],
 )
 DATABASE_WRITE_TIMEOUT = timedelta(seconds=30)
+# Long activities (a page of the batch decision, documents) heartbeat while they run: a worker killed in
+# the middle of one is noticed within this, not after the activity's whole start-to-close timeout.
+HEARTBEAT_TIMEOUT = timedelta(seconds=30)
 
 # Award round steps (NominationRound): the same, and the awards service's business refusals are final.
 AWARDS_WRITE = RetryPolicy(

@@ -4,8 +4,11 @@ Each is idempotent: a retry after a crash finds its rows written and changes not
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -15,6 +18,37 @@ from services.evaluation.activities import business_errors_final
 from services.evaluation.service import decision_batch, decision_list, round_documents, round_steps, rounds
 from services.evaluation.service.ports import UnitOfWork
 from workflows.yearly_round import contracts as rc
+
+F = TypeVar("F", bound=Callable[..., Any])
+HEARTBEAT_EVERY = 5.0  # seconds; the workflow waits workflows/retry.HEARTBEAT_TIMEOUT (30 s) for one
+
+
+def keep_alive(fn: F) -> F:
+    """Heartbeat every few seconds while a long activity runs, from a thread of its own (the activity's
+    thread is busy in one transaction or rendering): if the worker is killed, Temporal retries the activity
+    once the heartbeat timeout passes instead of waiting out its start-to-close timeout (5–10 minutes)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not activity.in_activity():
+            return fn(*args, **kwargs)
+        context, stop = contextvars.copy_context(), threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(HEARTBEAT_EVERY):
+                try:
+                    context.run(activity.heartbeat)
+                except Exception:  # noqa: BLE001 - the activity is ending or the worker stopping
+                    return
+
+        threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stop.set()
+
+    wrapper.heartbeats = True  # type: ignore[attr-defined]  # carried up by functools.wraps (tests read it)
+    return wrapper  # type: ignore[return-value]
 
 
 class RoundActivities:
@@ -44,6 +78,7 @@ class RoundActivities:
 
     @activity.defn(name=rc.BUILD_DECISION_LIST)
     @business_errors_final
+    @keep_alive
     def build_decision_list(self, round_id: str) -> rc.DecisionList:
         """The draft decisions from the cases awaiting decision, dependencies judged (once)."""
         return decision_list.build_decision_list(self._uow(), round_id=round_id)
@@ -68,6 +103,7 @@ class RoundActivities:
 
     @activity.defn(name=rc.RECORD_DECISION_PAGE)
     @business_errors_final
+    @keep_alive
     def record_decision_page(self, inp: rc.DecisionPageInput) -> rc.DecisionPage:
         """Record the decision on one page of cases (idempotent per case). A case changed by someone else
         while its page was being recorded is a lost race, not a broken rule: the page's transaction was
@@ -79,6 +115,7 @@ class RoundActivities:
 
     @activity.defn(name=rc.GENERATE_DECISION_DOCUMENTS)
     @business_errors_final
+    @keep_alive
     def generate_decision_documents(self, decision_id: str) -> dict:
         """Render and store the decision and the minutes (once)."""
         return round_documents.generate_decision_documents(
@@ -87,6 +124,7 @@ class RoundActivities:
 
     @activity.defn(name=rc.GENERATE_CERTIFICATE_PAGE)
     @business_errors_final
+    @keep_alive
     def generate_certificate_page(self, inp: rc.DecisionPageInput) -> rc.CertificatePage:
         """Render and store one page of certificates (once each)."""
         cursor, made, done = round_documents.generate_certificate_page(

@@ -7,6 +7,14 @@ posting at once and waits for the council; the association officer then records 
 (attendance and a vote per subject: every fourth subject voted down, so both outcomes are decided), the
 chairman signs, and the round records the decision on every case and stores its documents.
 
+Besides the monkey's random kills, each step of the round is followed by an aimed one (`strike`), so that
+even a small round, which takes a second or two, is killed in its middle: the workflow worker right after
+the round is opened (the round passes its phases), the Temporal server as soon as the council is due (the
+minutes are then sent to a dead server), the evaluation worker 0.3 s after the minutes are sent (recording
+them) and right after the signature (recording the decision on the cases: the page's transaction may or
+may not have committed when the worker dies, and the retried page must decide nobody twice). The documents
+are left to the random kills (in a large round they take minutes).
+
 The same careful client as for the case steps: every call goes through `Driver.call` (retried through
 connection errors and 502/503/504); the minutes and the signature are sent once per try (`once=True`)
 and a try whose answer is lost, or refused as stale (412) or out of phase (409), is followed by reading
@@ -18,6 +26,7 @@ version just read in `If-Match`. Opening the round, uploading and activating the
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,10 +73,13 @@ class RoundRun:
 class RoundDriver:
     """Drives the ward's round for `year` through the evaluation API, as the chaos users."""
 
-    def __init__(self, driver: Driver, year: int, *, log: Any = print) -> None:
+    def __init__(
+        self, driver: Driver, year: int, *, log: Any = print, strike: Callable[..., None] | None = None
+    ) -> None:
         self.d, self.year, self.log = driver, year, log
         self.run = RoundRun(year=year)
         self._t0 = 0.0
+        self._strike = strike or (lambda victim, after=0.0: None)
 
     def _mark(self, name: str) -> None:
         self.run.seconds[name] = round(time.monotonic() - self._t0, 1)
@@ -80,12 +92,15 @@ class RoundDriver:
             self._mark("plan_v2_active")
             rid = self.run.round_id = self._open()
             self._mark("opened")
+            self._strike("workflow_worker")
             body = self._wait(rid, "council")
             self._mark("council_due")
+            self._strike("temporal")
             self._council(rid, body)
             self._mark("minutes_recorded")
             self._sign(rid)
             self._mark("signed")
+            self._strike("evaluation_worker")
             self._wait(rid, "documents")
             self._mark("decided")  # every case of the list recorded
             self._wait(rid, "closed")
@@ -165,6 +180,7 @@ class RoundDriver:
             "votes": votes,
             "notes": "Họp xét công nhận danh hiệu Gia đình học tập (chạy thử chaos).",
         }
+        self._strike("evaluation_worker", after=0.3)
         self._step(rid, "council", "commune_association_officer", f"/rounds/{rid}/council", minutes, body)
 
     def _sign(self, rid: str) -> None:

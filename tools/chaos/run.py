@@ -61,6 +61,7 @@ class Monkey(threading.Thread):
         self.stack, self.every, self.rng, self.log = stack, every, random.Random(seed), log
         self.stop = threading.Event()
         self.kills: Counter[str] = Counter()
+        self.strikes: list[str] = []  # aimed kills (`strike`), also counted in `kills`
         self.round_done = threading.Event()  # every victim killed at least once
 
     def run(self) -> None:
@@ -70,8 +71,8 @@ class Monkey(threading.Thread):
                 order = self.rng.sample(VICTIMS, len(VICTIMS))
             victim = order.pop()
             with self.stack.lock:
-                self.stack.kill(victim)
-            self.kills[victim] += 1
+                if self.stack.kill(victim):  # not when an aimed kill has it down already
+                    self.kills[victim] += 1
             down = self.rng.uniform(0.1, 2.0)
             self.log(f"  SIGKILL {victim}; restart in {down:.1f} s")
             self.stop.wait(down)
@@ -80,6 +81,26 @@ class Monkey(threading.Thread):
                 self.stack.reap_dead()
             if not order:
                 self.round_done.set()
+
+    def strike(self, victim: str, *, after: float = 0.0) -> None:
+        """An aimed kill, beside the random ones: SIGKILL `victim` `after` seconds from now and restart it
+        after the same random pause (in a thread of its own: the caller goes on at once)."""
+
+        def kill() -> None:
+            if self.stop.wait(after):
+                return
+            with self.stack.lock:
+                if not self.stack.kill(victim):
+                    return  # down already (the monkey's kill): its restart brings it back
+            self.kills[victim] += 1
+            self.strikes.append(victim)
+            down = self.rng.uniform(0.1, 2.0)
+            self.log(f"  SIGKILL {victim} (aimed); restart in {down:.1f} s")
+            time.sleep(down)
+            with self.stack.lock:
+                self.stack.start(victim)
+
+        threading.Thread(target=kill, name=f"strike-{victim}", daemon=True).start()
 
 
 def _scores() -> dict[str, float]:
@@ -143,7 +164,7 @@ def run(
             f"  driven: {len(done)} cases done of {len(driver.tally.started)} started in {drive_seconds:.1f} s"
         )
         if decide:  # the round, while the monkey goes on killing
-            round_run = RoundDriver(driver, year, log=log).drive()
+            round_run = RoundDriver(driver, year, log=log, strike=monkey.strike).drive()
             log(
                 f"  round: {round_run.phase} v{round_run.version} {round_run.seconds} {round_run.error or ''}"
             )
@@ -225,6 +246,7 @@ def _figures(
         "cases_per_second": round(t.done / drive_seconds, 2) if drive_seconds else None,
         "kills": dict(monkey.kills),
         "sigkills": sum(monkey.kills.values()),
+        "aimed_kills": list(monkey.strikes),
         "exited_on_their_own": {n: p.exits for n, p in stack.procs.items() if p.exits},
         "client": {
             "cases_started": len(t.started),
@@ -295,7 +317,8 @@ def summary(fig: dict[str, Any]) -> str:
         f"unexpected {n(f['unexpected_notifications'])}",
         f"audit: {f['audit_chains']} chains, {f['audit_entries']} entries, {f['audit_bad_chains']} failing",
         f"secrets in the processes' logs: {n(f['secrets_in_logs'])}",
-        f"SIGKILLs: {fig['sigkills']} {fig['kills']}; exited on their own: {fig['exited_on_their_own']}",
+        f"SIGKILLs: {fig['sigkills']} {fig['kills']} (aimed at the round: {fig['aimed_kills']}); "
+        f"exited on their own: {fig['exited_on_their_own']}",
         f"client: {fig['client']['cases_done']} done, gave up {len(fig['client']['gave_up'])}, "
         f"connection errors {sum(fig['client']['connection_errors'].values())}, "
         f"unexpected 5xx {len(fig['client']['unexpected_5xx'])}",

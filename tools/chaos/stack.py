@@ -173,9 +173,12 @@ class Stack:
         )  # fmt: skip
 
     def start(self, name: str) -> None:
-        """Start one process in its own process group, its output appended to its log."""
+        """Start one process in its own process group, its output appended to its log (not a second one
+        when it is already running: the monkey's restart and an aimed kill's may both come)."""
         proc = self.procs[name]
         assert proc.log is not None
+        if proc.popen is not None and proc.popen.poll() is None:
+            return
         with open(proc.log, "ab") as log:
             proc.popen = subprocess.Popen(
                 proc.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -198,16 +201,17 @@ class Stack:
                     raise TimeoutError(f"{name} does not listen on {port} (see {self.procs[name].log})")
                 time.sleep(0.1)
 
-    def kill(self, name: str) -> None:
-        """SIGKILL the process group of one process and reap it."""
+    def kill(self, name: str) -> bool:
+        """SIGKILL the process group of one process and reap it; False when it was already down."""
         proc = self.procs[name]
         if proc.popen is None:
-            return
+            return False
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.popen.pid, signal.SIGKILL)
         proc.popen.wait(30)
         proc.popen = None  # down until started again: not "died on its own"
         proc.kills += 1
+        return True
 
     def reap_dead(self) -> list[str]:
         """Restart the processes that died on their own; their names."""

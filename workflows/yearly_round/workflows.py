@@ -23,11 +23,14 @@ COUNCIL_ROLES = frozenset(
 SIGNER_ROLES = frozenset({"commune_chairman"})
 
 
-def _opts(timeout: timedelta = retry.DATABASE_WRITE_TIMEOUT) -> dict:
+def _opts(timeout: timedelta = retry.DATABASE_WRITE_TIMEOUT, *, long: bool = False) -> dict:
+    """Activity options; `long`: the activity heartbeats (services/evaluation/round_activities.keep_alive),
+    so a worker killed during it costs the heartbeat timeout, not the whole start-to-close timeout."""
     return {
         "task_queue": ids.EVALUATION_TASK_QUEUE,
         "start_to_close_timeout": timeout,
         "retry_policy": retry.DATABASE_WRITE,
+        **({"heartbeat_timeout": retry.HEARTBEAT_TIMEOUT} if long else {}),
     }
 
 
@@ -104,7 +107,10 @@ class YearlyRoundWorkflow:
         await self._to(rc.REVIEWING)
         await self._sleep_until(s.decision_from)
         built = await workflow.execute_activity(
-            rc.BUILD_DECISION_LIST, inp.round_id, result_type=rc.DecisionList, **_opts(timedelta(minutes=10))
+            rc.BUILD_DECISION_LIST,
+            inp.round_id,
+            result_type=rc.DecisionList,
+            **_opts(timedelta(minutes=10), long=True),
         )
         self._decision_ids = built.decision_ids
         result = await self._to(
@@ -141,7 +147,7 @@ class YearlyRoundWorkflow:
                 rc.RECORD_DECISION_PAGE,
                 rc.DecisionPageInput(self._decision_ids[self._index], self._cursor, rc.PAGE_SIZE),
                 result_type=rc.DecisionPage,
-                **_opts(timedelta(minutes=5)),
+                **_opts(timedelta(minutes=5), long=True),
             )
             await self._tell_cases(self._decision_ids[self._index], page)
             self._recorded += page.newly_recorded
@@ -171,13 +177,13 @@ class YearlyRoundWorkflow:
                     rc.GENERATE_DECISION_DOCUMENTS,
                     decision_id,
                     result_type=dict,
-                    **_opts(timedelta(minutes=10)),
+                    **_opts(timedelta(minutes=10), long=True),
                 )
             page = await workflow.execute_activity(
                 rc.GENERATE_CERTIFICATE_PAGE,
                 rc.DecisionPageInput(decision_id, self._cursor, rc.CERTIFICATE_PAGE),
                 result_type=rc.CertificatePage,
-                **_opts(timedelta(minutes=10)),
+                **_opts(timedelta(minutes=10), long=True),
             )
             self._cursor, pages = page.next_after, pages + 1
             if page.done:
