@@ -75,7 +75,8 @@ class _LeasedSqlChannel(SqlChannel):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rows: dict[str, int] = {}
-        self._batch: dict[str, Any] | None = None  # queue name -> its row, while in `one_transaction`
+        self._batch: dict[str, Any] | None = None  # queue name -> its id, while in `one_transaction`
+        self._batch_rows: list[dict[str, Any]] = []
 
     @contextlib.contextmanager
     def one_transaction(self) -> Iterator[None]:
@@ -85,24 +86,26 @@ class _LeasedSqlChannel(SqlChannel):
         if self._batch is not None:  # nested: the outer batch commits
             yield
             return
-        self._batch = {}
+        self._batch, self._batch_rows = {}, []
         try:
             yield
+            if self._batch_rows:  # one multi-row INSERT (Core), not an ORM flush of N objects
+                self.session.execute(self.message_cls.__table__.insert(), self._batch_rows)
             self.session.commit()
         except BaseException:
             self.session.rollback()
             raise
         finally:
-            self._batch = None
+            self._batch, self._batch_rows = None, []
 
     def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
         if self._batch is None:
             super()._put(queue, payload, **kwargs)
             return
-        obj = self._batch.get(queue)
-        if obj is None:
-            obj = self._batch[queue] = self._get_or_create(queue)
-        self.session.add(self.message_cls(dumps(payload), obj))
+        queue_id = self._batch.get(queue)
+        if queue_id is None:
+            queue_id = self._batch[queue] = self._get_or_create(queue).id
+        self._batch_rows.append({"payload": dumps(payload), "queue_id": queue_id})
 
     def _get(self, queue: str) -> Any:
         obj = self._get_or_create(queue)
