@@ -7,13 +7,13 @@ posting at once and waits for the council; the association officer then records 
 (attendance and a vote per subject: every fourth subject voted down, so both outcomes are decided), the
 chairman signs, and the round records the decision on every case and stores its documents.
 
-Besides the monkey's random kills, each step of the round is followed by an aimed one (`strike`), so that
-even a small round, which takes a second or two, is killed in its middle: the workflow worker right after
-the round is opened (the round passes its phases), the Temporal server as soon as the council is due (the
-minutes are then sent to a dead server), the evaluation worker 0.3 s after the minutes are sent (recording
-them) and right after the signature (recording the decision on the cases: the page's transaction may or
-may not have committed when the worker dies, and the retried page must decide nobody twice). The documents
-are left to the random kills (in a large round they take minutes).
+Besides the monkey's random kills, two kills are aimed at the round's steps (`strike`), so that even a small
+round, which takes a second or two, is killed in its middle: the evaluation worker 0.3 s after the minutes
+are sent (while it records them: the client's try fails or times out, it reads the round and decides
+again) and right after the signature (while it records the decision on the cases: the page's transaction
+may or may not have committed when the worker dies, and the retried page must decide nobody twice). Each
+costs the activity's timeout (30 s; the decision pages heartbeat, so 30 s too, not their 5 minutes). The
+rest of the round (phases, documents) is left to the random kills; in a large round they take minutes.
 
 The same careful client as for the case steps: every call goes through `Driver.call` (retried through
 connection errors and 502/503/504); the minutes and the signature are sent once per try (`once=True`)
@@ -92,10 +92,8 @@ class RoundDriver:
             self._mark("plan_v2_active")
             rid = self.run.round_id = self._open()
             self._mark("opened")
-            self._strike("workflow_worker")
             body = self._wait(rid, "council")
             self._mark("council_due")
-            self._strike("temporal")
             self._council(rid, body)
             self._mark("minutes_recorded")
             self._sign(rid)

@@ -1,7 +1,8 @@
 """Chaos smoke run: the real stack as separate processes (Temporal dev server with a SQLite file, rclone
 S3, three gunicorn APIs, workflow and activity workers, relays, the notifications consumer), each
-SIGKILLed and restarted while cases go through the lifecycle over HTTP; nothing lost, nothing doubled.
-The full-size run is `make chaos` (docs/chaos.md)."""
+SIGKILLed and restarted while cases go through the lifecycle over HTTP and the ward's yearly round
+decides them (council minutes, the chairman's signature, the decision recorded, documents stored);
+nothing lost, nothing doubled, no case decided twice. The full-size run is `make chaos` (docs/chaos.md)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ pytestmark = [
 
 def test_every_process_killed_nothing_lost_nothing_doubled(tmp_path: Path) -> None:
     fig = run(
-        cases=8, concurrency=4, kill_every=1.5, pace=1.0, seed=20261124, timeout=150, settle_timeout=60, root=tmp_path,
+        cases=8, concurrency=4, kill_every=1.5, pace=1.0, seed=20261124, timeout=200, settle_timeout=60, root=tmp_path,
         log=lambda *_: None,
     )  # fmt: skip
     print(summary(fig))
@@ -42,6 +43,19 @@ def test_every_process_killed_nothing_lost_nothing_doubled(tmp_path: Path) -> No
         and not f["unexpected_notifications"]
     )
     assert f["audit_chains"] >= 8 and f["audit_bad_chains"] == 0
+    # The round: every case decided exactly once, two of the eight voted down by the council
+    r = fig["round"]
+    assert r["error"] is None and f["round_phase"] == "closed", (r, f["round_phase"])
+    assert (r["listed"], r["voted_down"]) == (8, 2)
+    assert f["decided_once"] == 8 and not f["decided_twice"] and not f["not_decided"]
+    assert f["outcomes"] == {"recognised": 6, "not_recognised": 2} and not f["decision_problems"]
+    assert f["round_chain"]["round.council_recorded"] == 1 and not f["round_chain_problems"]
+    # decision DOCX + PDF + minutes, and a certificate (DOCX + PDF) per recognised case, read back from S3
+    assert f["documents_checked"] == 3 + 2 * 6 and not f["documents_bad"]
+    assert f["case_workflows"] == {"COMPLETED": 8}
+    assert f["notifications_by_type"]["case.decided"] == "8/8"
+    assert r["seconds_to_decide"] is not None
+    assert fig["aimed_kills"]  # kills aimed at the round's steps (one is skipped if its process is down)
     assert not f["secrets_in_logs"]
     assert not fig["client"]["unexpected_5xx"], fig["client"]["unexpected_5xx"]
     assert fig["ok"] and fig["settled"]
