@@ -302,7 +302,7 @@ def summary(fig: dict[str, Any]) -> str:
             f"round {fig['year']}: {f['round_phase']} v{f['round_version']}; {r['listed']} on the list, "
             f"{r['voted_down']} voted down ({r['votes_sent']} votes sent); tries {r['tries']}"
             + (f"; ERROR {r['error']}" if r["error"] else ""),
-            f"round times (s from POST /rounds): {s}",
+            f"round times (s from the plan's version 2): {s}",
             f"time to decide: {r['seconds_to_decide']} s from the signature to every case recorded "
             f"({r['seconds_open_to_decided']} s from opening the round)",
             f"round audit chain: {f['round_chain']}; problems {n(f['round_chain_problems'])}",
