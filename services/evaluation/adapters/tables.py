@@ -345,6 +345,13 @@ recognitions = sa.Table(
     sa.Column("certificate", sa.Text, nullable=True),  # canonical JSON: kind -> {key, sha256, media_type}
     sa.UniqueConstraint("subject_id", "title", "year", name="uq_recognitions_subject_title_year"),
     sa.Index("ix_recognitions_unit_year", "admin_unit_code", "year"),
+    # The few revoked ones, subtracted by the progress report (migration eval_0016).
+    sa.Index(
+        "ix_recognitions_revoked",
+        "case_id",
+        postgresql_where=sa.text("revoked"),
+        sqlite_where=sa.text("revoked"),
+    ),
 )
 
 outbox = outbox_table(metadata)
