@@ -107,6 +107,7 @@ def open_round(
                     "year": year,
                     "level": level,
                     "admin_unit_code": admin_unit_code,
+                    "actor": actor.username,
                 },
             )
         )

@@ -103,7 +103,10 @@ def _year(required: bool = True) -> fields.Integer:
 
 
 def _many(schema: type[ma.Schema], minimum: int = 0) -> fields.List:
-    return fields.List(fields.Nested(schema), required=minimum > 0, validate=validate.Length(min=minimum))
+    """A list of nested items; with no minimum it may be left out (an empty list), else it is required."""
+    if minimum > 0:
+        return fields.List(fields.Nested(schema), required=True, validate=validate.Length(min=minimum))
+    return fields.List(fields.Nested(schema), load_default=list)
 
 
 class StrictBool(fields.Boolean):

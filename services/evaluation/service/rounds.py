@@ -132,7 +132,16 @@ def record_round_opened(uow: Any, *, inp: rc.RoundOpenedInput) -> rc.RoundSchedu
                     at=now,
                 )
             )
-            uow.publish(_round_event(row, "round.opened", schedule=schedule.__dict__))
+            uow.publish(
+                _round_event(
+                    row,
+                    "round.opened",
+                    schedule=schedule.__dict__,
+                    due_at=schedule.self_assessment_closes,
+                    actor=inp.opened_by,
+                    village_codes=village_codes(uow, inp.admin_unit_code),
+                )
+            )
             uow.commit()
     return schedule
 

@@ -30,7 +30,8 @@ _CATEGORY = {
     "round.reminder_due": "deadlines",
     "evidence.uploaded": "evidence",
     "subjects.imported": "imports",
-    "round.opened": "awards",
+    "round.opened": "cases",
+    "round.created": "awards",
     "award.nominated": "awards",
     "round.posted": "cases",
     "objection.filed": "cases",
@@ -82,7 +83,9 @@ _ROLES: dict[str, Rule] = {
     "case.escalated": _from_payload("role", COMMUNE),  # the escalation step's target role
     "evidence.uploaded": _fixed(VILLAGE),
     "subjects.imported": _fixed(COMMUNE),
-    "round.opened": _fixed(COMMUNE, CHAIRMAN),
+    # The commune's yearly round opens self-assessment: the village officers tell their households.
+    "round.opened": _fixed(VILLAGE, COMMUNE, CHAIRMAN),
+    "round.created": _fixed(COMMUNE, CHAIRMAN),  # an award round (awards service): prepare nominations
     # The yearly round: the village officers post the list in each village; the commune association
     # verifies each objection; the household learns its decision (and a revocation), with its village.
     "round.posted": _fixed(VILLAGE),

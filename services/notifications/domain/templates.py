@@ -120,6 +120,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Imported: {kind}", "{actor} imported {kind}: {count} records."),
     },
     "round.opened": {
+        "vi": ("Mở đợt xét công nhận danh hiệu năm {year}",
+               "Đợt tự đánh giá, xét công nhận các danh hiệu học tập năm {year} đã mở. Hạn tự đánh giá: {due}."),
+        "en": ("Recognition round {year} open",
+               "Self-assessment for the {year} learning titles is open until {due}."),
+    },
+    "round.created": {
         "vi": ("Mở đợt xét khen thưởng", "Một đợt xét khen thưởng mới đã được mở; vui lòng chuẩn bị hồ sơ đề nghị."),
         "en": ("Award round opened", "A new award round is open; please prepare the nominations."),
     },

@@ -454,3 +454,29 @@ def test_any_corrupted_value_gives_plan_invalid_never_a_crash(
         load_plan(raw)
     except PlanInvalid as exc:
         assert exc.problems and all(problem.message for problem in exc.problems)
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_any_key_left_out_gives_plan_invalid_or_a_plan_never_a_crash(name: str) -> None:
+    """A locality's plan missing any field: required ones are reported by path, optional lists (report
+    deadlines, targets, legal bases...) are empty — never a TypeError (which the API would answer 500)."""
+    keyed = [path for path in _paths(raw_seed(name))[1:] if isinstance(path[-1], str)]
+    loaded = 0
+    for path in keyed:
+        raw = raw_seed(name)
+        node = raw
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+        try:
+            load_plan(raw)
+            loaded += 1
+        except PlanInvalid as exc:
+            assert exc.problems and all(problem.message for problem in exc.problems), path
+    assert loaded  # some fields are optional (e.g. calendar.report_deadlines)
+
+
+def test_a_plan_without_report_deadlines_has_none() -> None:
+    raw = raw_seed("van-hoa-2023.yaml")
+    del raw["calendar"]["report_deadlines"]
+    assert load_plan(raw).calendar.report_deadlines == ()

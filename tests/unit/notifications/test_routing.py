@@ -49,7 +49,8 @@ def _event(event_type: str, **payload: object) -> Event:
         ),
         ("evidence.uploaded", {}, ("village_officer",)),
         ("subjects.imported", {}, ("commune_association_officer",)),
-        ("round.opened", {}, ("commune_association_officer", "commune_chairman")),
+        ("round.opened", {}, ("village_officer", "commune_association_officer", "commune_chairman")),
+        ("round.created", {}, ("commune_association_officer", "commune_chairman")),
         ("award.nominated", {}, ("commune_chairman",)),
         ("round.posted", {}, ("village_officer",)),
         ("round.reminder_due", {"waiting": 3}, ("village_officer", "commune_association_officer")),
@@ -84,7 +85,10 @@ def test_categories_group_event_types_for_preferences() -> None:
     assert category_of("case.escalated") == "deadlines"
     assert category_of("subjects.imported") == "imports"
     assert category_of("x.happened") == "other"
-    assert {category_of(t) for t in ("round.posted", "objection.filed", "case.decided")} == {"cases"}
+    assert {category_of(t) for t in ("round.posted", "objection.filed", "case.decided", "round.opened")} == {
+        "cases"
+    }
+    assert category_of("round.created") == "awards"
     assert {category_of(t) for t in ("round.reminder_due", "report.reminder_due")} == {"deadlines"}
     assert DIGESTIBLE == {"case.reminder_due", "case.overdue"}
 

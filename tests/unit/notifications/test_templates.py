@@ -166,3 +166,15 @@ def test_the_rounds_reminder_counts_the_households_still_in_self_assessment_and_
         type="report.reminder_due", source="evaluation", payload={"year": 2026, "due_at": "2026-12-05"}
     )
     assert render(report, "vi").subject == "Nhắc hạn nộp báo cáo năm 2026 (hạn 05/12/2026)"
+
+
+def test_the_yearly_round_opening_names_the_year_and_the_last_day_of_self_assessment() -> None:
+    opened = Event(
+        type="round.opened",
+        source="evaluation",
+        payload={"year": 2027, "due_at": "2027-09-30T16:59:59+00:00"},
+    )
+    assert render(opened, "vi").subject == "Mở đợt xét công nhận danh hiệu năm 2027"
+    assert "Hạn tự đánh giá: 30/09/2027." in render(opened, "vi").body
+    award = Event(type="round.created", source="awards", payload={"year": 2027})
+    assert render(award, "vi").subject == "Mở đợt xét khen thưởng"
