@@ -104,7 +104,9 @@ class DecisionSchema(Schema):
     documents = fields.Dict()
 
 
-class RoundSchema(Schema):
+class _RoundFieldsSchema(Schema):
+    """What a round is, in the list and in full."""
+
     id = fields.String()
     workflow_id = fields.String()
     admin_unit_code = fields.String()
@@ -115,6 +117,9 @@ class RoundSchema(Schema):
     self_assessment_closes = fields.Date(allow_none=True)
     posting_starts = fields.Date(allow_none=True)
     objections_close = fields.Date(allow_none=True)
+
+
+class RoundSchema(_RoundFieldsSchema):
     council = fields.Dict(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     objections = fields.List(fields.Nested(ObjectionSchema))
@@ -129,18 +134,8 @@ class RoundQueryArgsSchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
-class RoundSummarySchema(Schema):
-    id = fields.String()
-    workflow_id = fields.String()
-    admin_unit_code = fields.String()
+class RoundSummarySchema(_RoundFieldsSchema):
     admin_unit_name = fields.String(allow_none=True)
-    year = fields.Integer()
-    plan_code = fields.String()
-    phase = fields.String()
-    version = fields.Integer()
-    self_assessment_closes = fields.Date(allow_none=True)
-    posting_starts = fields.Date(allow_none=True)
-    objections_close = fields.Date(allow_none=True)
     opened_by = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
