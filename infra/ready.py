@@ -38,10 +38,13 @@ def main() -> None:
         print(f"All services healthy in {time.time() - started:.1f} s", flush=True)
     ui = os.environ.get("TEMPORAL_UI_PORT", "8233")
     lines = [
-        f"  {name:<14} {url}  (OpenAPI: {url}/openapi.json)" for name, url in services.items() if name != "web"
+        f"  {name:<14} {url}  (OpenAPI: {url}/openapi.json)"
+        for name, url in services.items()
+        if name != "web"
     ]
     lines.insert(
-        0, f"  {'web (staff)':<14} {services['web']}  (demo users: docs/web.md, e.g. truong-thon / hoc-tap-2026)"
+        0,
+        f"  {'web (staff)':<14} {services['web']}  (demo users: docs/web.md, e.g. truong-thon / hoc-tap-2026)",
     )
     lines.append(f"  {'temporal ui':<14} http://127.0.0.1:{ui}")
     lines.append(f"  {'s3':<14} http://{settings.s3_endpoint}  bucket {settings.evidence_bucket}")
