@@ -112,24 +112,40 @@ def _titles(plan: Plan, title: str | None) -> list[str]:
     return [title]
 
 
-def _count_registers(
-    reader: Any, kinds: set[str], communes: list[str] | None, by_village: bool, year: int
-) -> dict[str, dict[str, int]]:
-    """The registers' sizes (households, citizens, clans, units) per commune or village, in a read-only
-    unit of work of their own, so that they can be counted while the recognised cases are."""
+@dataclass(frozen=True)
+class _Denominators:
+    """What the report divides by, and its units' names: read beside the recognised cases."""
+
+    registers: dict[str, dict[str, int]]
+    villages_per_commune: dict[str, int] | None
+    names: dict[str, str]
+
+
+def _read_denominators(
+    reader: Any,
+    kinds: set[str],
+    communes: list[str] | None,
+    by_village: bool,
+    year: int,
+    name_codes: list[str],
+) -> _Denominators:
+    """The registers' sizes (households, citizens, clans, units) per commune or village, the villages per
+    commune and the units' names, in a read-only unit of work of their own, so that they are read while
+    the recognised cases are counted."""
     with reader:
-        return reader.report_query.populations(
+        q = reader.report_query
+        registers = q.populations(
             sorted(kinds - {"villages", "communes"}),
             communes=communes,
             by_village=by_village,
             year=year,
             working_age=WORKING_AGE,
         )
+        villages = q.villages_per_commune(communes) if "villages" in kinds and not by_village else None
+        return _Denominators(registers, villages, q.names(name_codes))
 
 
-def _populations(
-    uow: Any, kinds: set[str], tree: Tree, communes: list[str] | None, counted: dict[str, dict[str, int]]
-) -> dict[str, dict[str, int | None]]:
+def _populations(kinds: set[str], tree: Tree, read: _Denominators) -> dict[str, dict[str, int | None]]:
     """Register sizes per kind, rolled up to the tree's level, plus the subtree total under the key ``""``."""
     level, units = tree.level, list(tree.units.values())
     by_village = level == "village"
@@ -139,9 +155,9 @@ def _populations(
             member = "village" if kind == "villages" else "commune"
             raw: dict[str, int] = {u.code: 1 for u in units if u.level == member}
         elif kind == "villages":
-            raw = uow.report_query.villages_per_commune(communes)
+            raw = read.villages_per_commune or {}
         else:
-            raw = counted[kind]
+            raw = read.registers[kind]
         rolled: dict[str, int | None] = dict(tree.roll_up(raw))
         if by_village and kind in COMMUNE_ONLY:
             rolled = {}  # not attributable to villages
@@ -191,9 +207,18 @@ def progress_report(
             communes = [root.parent_code]  # a village's cases and registers are kept by its commune
         kinds = {DENOMINATOR[t] for t in titles}
         by_village = chosen_level == "village"
-        # The two big scans — recognised cases and the registers divided by — run at the same time, on
-        # two connections: the report then takes about as long as the larger of them, not their sum.
-        registers = _REPORT_QUERIES.submit(_count_registers, uow.reader(), kinds, communes, by_village, year)
+        row_units = sorted(u.code for u in units if u.level == chosen_level)
+        # The big scans — recognised cases, and the registers divided by — run at the same time, on two
+        # connections: the report then takes about as long as the larger of them, not their sum.
+        side = _REPORT_QUERIES.submit(
+            _read_denominators,
+            uow.reader(),
+            kinds,
+            communes,
+            by_village,
+            year,
+            [*row_units, *([root.code] if root else [])],
+        )
         counts = uow.report_query.recognised(
             year_from=plan.period.start_year,
             year_to=year,
@@ -201,15 +226,15 @@ def progress_report(
             communes=communes,
             by_village=by_village,
         )
-        populations = _populations(uow, kinds, tree, communes, registers.result())
-        row_units = sorted(u.code for u in units if u.level == chosen_level)
         per_year: dict[tuple[int, str], dict[str, int]] = {}
         for y, t, unit, n in counts:
             per_year.setdefault((y, t), {})[unit] = per_year.get((y, t), {}).get(unit, 0) + n
         extra = sorted(
             {code for (y, _), m in per_year.items() if y == year for code in tree.roll_up(m)} - set(row_units)
         )
-        names = uow.report_query.names([*row_units, *extra, *([root.code] if root else [])])
+        read = side.result()
+        populations = _populations(kinds, tree, read)
+        names = {**read.names, **(uow.report_query.names(extra) if extra else {})}
     title_info, rows, totals, history = [], [], [], []
     for t in titles:
         target = target_in_force(plan, t, year)
