@@ -68,20 +68,23 @@ class ReportQuery:
         else:
             unit, source = c.c.admin_unit_code, c
 
-        def grouped(select_from: Any, *extra: Any) -> dict[tuple[int, str, str], int]:
+        def grouped(select_from: Any, *extra: Any) -> Sequence[Any]:
             q = (
                 sa.select(c.c.year, c.c.title, unit.label("unit"), sa.func.count().label("n"))
                 .select_from(select_from)
                 .where(where, *extra)
                 .group_by(c.c.year, c.c.title, unit)
             )
-            return {(y, t, u): int(n) for y, t, u, n in self._conn.execute(q).all()}
+            return self._conn.execute(q).all()
 
-        counts = grouped(source)
+        counted = grouped(source)
         revoked = grouped(rec.join(source, rec.c.case_id == c.c.id), rec.c.revoked == sa.true())
-        for key, n in revoked.items():
-            counts[key] -= n
-        return [(y, t, u, n) for (y, t, u), n in counts.items() if n > 0]
+        if not revoked:  # the usual case: the rows as they came (thousands of them city-wide)
+            return counted  # type: ignore[return-value]
+        counts = {(year, title, code): int(n) for year, title, code, n in counted}
+        for year, title, code, n in revoked:
+            counts[(year, title, code)] -= int(n)
+        return [(year, title, code, n) for (year, title, code), n in counts.items() if n > 0]
 
     def villages_per_commune(self, communes: Sequence[str] | None) -> dict[str, int]:
         """How many villages each commune has."""
