@@ -20,6 +20,7 @@ from common.outbox import OutboxRelay, add_event, pending_count
 from infra.migrate import upgrade
 from services.evaluation.adapters import tables as evaluation_tables
 from services.notifications.adapters import tables as nt
+from services.notifications.adapters.unit_of_work import SqlUnitOfWork
 from services.notifications.config import Settings as NotificationsSettings
 from services.notifications.service import inbox
 from tests.conftest import assert_eventually, free_port
@@ -83,7 +84,7 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_down_then_all_arriv
         engine = make_engine(notifications.database_url)
 
         def all_delivered() -> None:
-            assert len(inbox.list_inbox(engine, recipient=f"unit:{unit}", limit=200)) == 25
+            assert len(inbox.list_inbox(SqlUnitOfWork(engine), recipient=f"unit:{unit}", limit=200)) == 25
 
         await assert_eventually(all_delivered)
     finally:

@@ -11,27 +11,17 @@ from services.notifications.domain.model import InboxItem
 from services.notifications.service.ports import UnitOfWork
 
 
-def _as_uow(source: Any) -> UnitOfWork:
-    # TODO(#7): tests/integration/test_outbox_and_consumer.py still passes an Engine; drop this shim once
-    # it passes a unit of work.
-    if not hasattr(source, "connect"):  # an Engine connects; a unit of work does not
-        return source  # type: ignore[no-any-return]
-    from services.notifications.adapters.unit_of_work import SqlUnitOfWork
-
-    return SqlUnitOfWork(source)
-
-
 def list_inbox(
     uow: UnitOfWork, *, recipient: str, limit: int = 50, offset: int = 0, unread_only: bool = False
 ) -> list[InboxItem]:
     """A recipient's inbox, newest first."""
-    with _as_uow(uow) as tx:
+    with uow as tx:
         return list(tx.inbox.list(recipient, limit=limit, offset=offset, unread_only=unread_only))
 
 
 def unread_count(uow: UnitOfWork, *, recipient: str) -> int:
     """How many unread items a recipient has."""
-    with _as_uow(uow) as tx:
+    with uow as tx:
         return int(tx.inbox.unread_count(recipient))
 
 
