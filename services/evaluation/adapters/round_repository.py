@@ -38,6 +38,18 @@ class RoundRepository:
             row["council"] = json.loads(row["council"]) if row["council"] else None
         return row
 
+    def case_counts(self, admin_unit_code: str, year: int, plan_code: str) -> dict[str, int]:
+        """How many cases of a commune and year (under the plan, or not yet tied to one) are in each status."""
+        c, p = t.cases, t.case_progress
+        q = (
+            sa.select(c.c.status, sa.func.count())
+            .select_from(c.outerjoin(p, p.c.case_id == c.c.id))
+            .where(c.c.admin_unit_code == admin_unit_code, c.c.year == year)
+            .where(sa.or_(p.c.plan_code == plan_code, p.c.plan_code.is_(None)))
+            .group_by(c.c.status)
+        )
+        return {status: int(n) for status, n in self._conn.execute(q)}
+
     def page(
         self,
         *,

@@ -163,18 +163,7 @@ def _round_event(rnd: dict[str, Any], event_type: str, **payload: Any) -> Event:
 
 def case_counts(uow: Any, rnd: dict[str, Any]) -> dict[str, int]:
     """How many of the round's cases are in each status (its commune and year, under its plan)."""
-    import sqlalchemy as sa
-
-    from services.evaluation.adapters import tables as t
-
-    q = (
-        sa.select(t.cases.c.status, sa.func.count())
-        .select_from(t.cases.join(t.case_progress, t.case_progress.c.case_id == t.cases.c.id, isouter=True))
-        .where(t.cases.c.admin_unit_code == rnd["admin_unit_code"], t.cases.c.year == rnd["year"])
-        .where(sa.or_(t.case_progress.c.plan_code == rnd["plan_code"], t.case_progress.c.plan_code.is_(None)))
-        .group_by(t.cases.c.status)
-    )
-    return {status: int(n) for status, n in uow.connection.execute(q)}
+    return uow.rounds.case_counts(rnd["admin_unit_code"], rnd["year"], rnd["plan_code"])
 
 
 def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
