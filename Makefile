@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# Bytecode compiled ahead (only stale files are rewritten): where PYTHONDONTWRITEBYTECODE is set,
+# imports would otherwise compile from source every time, and the workflow sandbox re-imports each
+# workflow's module for every workflow run it loads.
 install: $(STAMP)
+	$(PY) -m compileall -q -j 0 common services workflows infra tools bench
 
 migrate: install
 	$(PY) -m infra.migrate

@@ -1,12 +1,19 @@
 """The bare baseline of bench.case_lifecycle: the recognition case's Temporal shape with no product code.
 
-Same shape as workflows/recognition/workflows.py for one case that goes open -> submit -> village
-pass_review -> commune pass_review: two activities at opening (record opened, get schedule), then per
-phase (draft, village review, commune review) one local activity (the alarms) and one activity (the
-"scheduled" notice) under the lock, a long timer that is cancelled when the phase changes, and one
-activity per step update; the client starts it with the same `wait_opened` update
-(update-with-start) as the product's POST /cases. Every activity is a no-op. Kept in its own module so that the workflow sandbox
-imports only temporalio.
+Same shape as workflows/recognition/workflows.py (its `one-activity-per-step` version) for one case
+that goes open -> submit -> village pass_review -> commune pass_review: one activity at opening (the
+case written, its schedule answered) and one local activity (the draft's alarms); per step update one
+activity, preceded by a local activity (the new phase's alarms) when the step begins a phase with a
+deadline (village review, commune review); each phase waits on a long timer cancelled when the phase
+changes. The client starts it with the same `wait_opened` update (update-with-start) as the product's
+POST /cases. 4 activities, 3 local activities, 4 updates per case. Every activity is a no-op. Kept in
+its own module so that the workflow sandbox imports only temporalio.
+
+Two topologies: "both" serves the workflow and its activities on one task queue from one process (the
+server hands an activity straight back with the workflow task that scheduled it: eager dispatch);
+"workflows" + "activities" serve them from two processes, the activities on a queue of their own (the
+product's shape, where each service's worker serves its own queue: every activity goes through the
+server's matching).
 """
 
 from __future__ import annotations
@@ -18,20 +25,15 @@ from temporalio import activity, workflow
 from temporalio.exceptions import ApplicationError
 
 BARE_WORKFLOW = "BenchBareCase"
-ACTIVITY_NAMES = ("bare_opened", "bare_schedule", "bare_step", "bare_alarm")
+ACTIVITY_NAMES = ("bare_open", "bare_step")
 LOCAL_ACTIVITY = "bare_plan_alarms"
 PHASES_WITH_ALARMS = ("draft", "village_review", "commune_review")
 NEXT = {"draft": "village_review", "village_review": "commune_review", "commune_review": "awaiting_decision"}
 _OPTS = {"start_to_close_timeout": timedelta(seconds=30)}
 
 
-@activity.defn(name="bare_opened")
-async def bare_opened(case_id: str) -> bool:
-    return True
-
-
-@activity.defn(name="bare_schedule")
-async def bare_schedule(case_id: str) -> dict:
+@activity.defn(name="bare_open")
+async def bare_open(case_id: str) -> dict:
     return {"case_id": case_id}
 
 
@@ -40,47 +42,43 @@ async def bare_step(case_id: str) -> bool:
     return True
 
 
-@activity.defn(name="bare_alarm")
-async def bare_alarm(case_id: str) -> bool:
-    return True
-
-
 @activity.defn(name=LOCAL_ACTIVITY)
 async def bare_plan_alarms(case_id: str) -> list[str]:
     return ["reminder", "overdue"]
 
 
-ACTIVITIES = [bare_opened, bare_schedule, bare_step, bare_alarm, bare_plan_alarms]
+ACTIVITIES = [bare_open, bare_step, bare_plan_alarms]
 
 
 @workflow.defn(name=BARE_WORKFLOW)
 class BareCaseWorkflow:
-    """Opening activities, then per phase: alarms (local), the scheduled notice, a cancellable timer."""
+    """Opening activity and alarms, then per phase a cancellable timer; each step one activity."""
 
     @workflow.init
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, activity_queue: str = "") -> None:
         self._case_id = case_id
+        # "" = the workflow's own queue; else the queue of an activity worker in another process.
+        self._opts = {**_OPTS, "task_queue": activity_queue} if activity_queue else _OPTS
         self._status = "opening"
         self._version = 0
         self._seq = 0
         self._lock = asyncio.Lock()
 
+    async def _alarms(self) -> list[str]:
+        return await workflow.execute_local_activity(
+            LOCAL_ACTIVITY, self._case_id, start_to_close_timeout=timedelta(seconds=10)
+        )
+
     @workflow.run
-    async def run(self, case_id: str) -> str:
-        await workflow.execute_activity("bare_opened", case_id, **_OPTS)
-        await workflow.execute_activity("bare_schedule", case_id, **_OPTS)
+    async def run(self, case_id: str, activity_queue: str = "") -> str:
+        await workflow.execute_activity("bare_open", case_id, **self._opts)
+        await self._alarms()
         async with self._lock:
             self._status, self._version = "draft", 1
             self._seq += 1
         while True:  # like the product, the case then waits for the yearly round (never ends here)
             seq = self._seq
             if self._status in PHASES_WITH_ALARMS:
-                await workflow.execute_local_activity(
-                    LOCAL_ACTIVITY, case_id, start_to_close_timeout=timedelta(seconds=10)
-                )
-                async with self._lock:
-                    if self._seq == seq:
-                        await workflow.execute_activity("bare_alarm", case_id, **_OPTS)
                 try:
                     await workflow.wait_condition(
                         lambda seq=seq: self._seq != seq, timeout=timedelta(days=30)
@@ -92,15 +90,18 @@ class BareCaseWorkflow:
 
     @workflow.update
     async def wait_opened(self) -> int:
-        """Like the product's: answers once the opening activities have run."""
+        """Like the product's: answers once the opening activity has run."""
         await workflow.wait_condition(lambda: self._status != "opening")
         return self._version
 
     @workflow.update
     async def act(self, expected_version: int) -> int:
         async with self._lock:
-            await workflow.execute_activity("bare_step", self._case_id, **_OPTS)
-            self._status = NEXT[self._status]
+            to_status = NEXT[self._status]
+            if to_status in PHASES_WITH_ALARMS:
+                await self._alarms()  # the new phase's alarms, before its step is written
+            await workflow.execute_activity("bare_step", self._case_id, **self._opts)
+            self._status = to_status
             self._version += 1
             self._seq += 1
             return self._version
@@ -113,16 +114,25 @@ class BareCaseWorkflow:
             raise ApplicationError("stale", type="VersionConflict", non_retryable=True)
 
 
-async def _serve(address: str, task_queue: str) -> None:
+async def _serve(address: str, task_queue: str, role: str) -> None:
     from temporalio.client import Client
     from temporalio.worker import Worker
 
     client = await Client.connect(address)
-    worker = Worker(client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=ACTIVITIES)
+    if role == "activities":
+        worker = Worker(client, task_queue=task_queue, activities=[bare_open, bare_step])
+    elif role == "workflows":  # the local activity runs in the workflow's worker, as plan_alarms does
+        worker = Worker(
+            client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=[bare_plan_alarms]
+        )
+    else:
+        worker = Worker(client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=ACTIVITIES)
     await worker.run()
 
 
-if __name__ == "__main__":  # `python -m bench._lifecycle_bare <temporal address> <task queue>`
+if (
+    __name__ == "__main__"
+):  # `python -m bench._lifecycle_bare <temporal address> <task queue> [both|workflows|activities]`
     import sys
 
-    asyncio.run(_serve(sys.argv[1], sys.argv[2]))
+    asyncio.run(_serve(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "both"))

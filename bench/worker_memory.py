@@ -3,10 +3,10 @@
 The workflow worker (workflows.worker.build_worker, the production worker with its configured workflow
 cache, WORKFLOW_MAX_CACHED_WORKFLOWS, default 500) runs alone in a child process against a Temporal dev server. The evaluation activities are
 no-ops registered under their real names on the evaluation task queue in this (parent) process;
-get_case_schedule answers the real schedule of the Hồ Chí Minh City plan, computed once from a seeded
-SQLite database, so every case gets real deadlines and its durable timers. N RecognitionCase
-workflows are started (quick: 500); once every one has reached draft (its "scheduled" deadline
-notice has been recorded, it now waits on its timers), the worker's VmRSS is read from
+open_case answers the real schedule of the Hồ Chí Minh City plan, computed once from a seeded SQLite
+database, so every case gets real deadlines and its durable timers. N RecognitionCase workflows are
+started (quick: 500); once every one has been opened and the last ones answer in draft (each then
+waits on its timers), the worker's VmRSS is read from
 /proc/<pid>/status. Baseline: the same worker's RSS when idle, before the first case.
 """
 
@@ -47,22 +47,13 @@ def _real_schedule() -> Any:
     """The real CaseSchedule of a 2027 learning family in the ward, from a seeded SQLite database."""
     from common.db import make_engine
     from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-    from services.evaluation.service.case_steps import case_schedule
-    from services.evaluation.service.cases import record_case_opened
+    from services.evaluation.service.case_steps import open_case
     from tests.conftest import seed_reference_data
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-memory-')) / 'evaluation.db'}"
     seed_reference_data(url)
     engine = make_engine(url)
     try:
-        inp = c.CaseInput(
-            case_id="x",
-            year=2027,
-            title="learning_family",
-            subject_id="x",
-            admin_unit_code=WARD,
-            opened_by="x",
-        )
         opened = c.CaseOpenedInput(
             case_id="x",
             workflow_id="x",
@@ -74,28 +65,22 @@ def _real_schedule() -> Any:
             opened_by="x",
             plan_code=None,
         )
-        record_case_opened(SqlUnitOfWork(engine), inp=opened)  # the schedule is written beside the case
-        return case_schedule(SqlUnitOfWork(engine), inp=inp)
+        return open_case(SqlUnitOfWork(engine), inp=opened)
     finally:
         engine.dispose()
 
 
-def _noop_activities(schedule: Any, counts: dict[str, int]) -> list[Any]:
+def _noop_activities(schedule: Any, opened: set[str], progress: asyncio.Event) -> list[Any]:
     from temporalio import activity
 
-    @activity.defn(name=c.RECORD_CASE_OPENED)
-    async def opened(inp: c.CaseOpenedInput) -> bool:
-        counts["opened"] += 1
-        return True
-
-    @activity.defn(name=c.GET_CASE_SCHEDULE)
-    async def get_schedule(inp: c.CaseInput) -> c.CaseSchedule:
+    @activity.defn(name=c.OPEN_CASE)
+    async def open_case(inp: c.CaseOpenedInput) -> c.CaseSchedule:
+        opened.add(inp.case_id)  # a set: a retried activity counts once
+        progress.set()
         return schedule
 
     @activity.defn(name=c.RECORD_CASE_ALARM)
     async def alarm(inp: c.CaseAlarmInput) -> bool:
-        if inp.kind == "scheduled":
-            counts["scheduled"] += 1
         return True
 
     @activity.defn(name=c.RECORD_CASE_STEP)
@@ -106,7 +91,7 @@ def _noop_activities(schedule: Any, counts: dict[str, int]) -> list[Any]:
     async def withdrawn(inp: c.CaseWithdrawnInput) -> bool:
         return True
 
-    return [opened, get_schedule, alarm, step, withdrawn]
+    return [open_case, alarm, step, withdrawn]
 
 
 async def _measure(n: int) -> dict[str, Any]:
@@ -138,11 +123,12 @@ async def _measure(n: int) -> dict[str, Any]:
             raise RuntimeError(f"worker did not start: {line!r}")
         await asyncio.sleep(SETTLE_SECONDS)
         out["idle_mb"] = _rss_mb(proc.pid)
-        counts = {"opened": 0, "scheduled": 0}
+        opened: set[str] = set()
+        progress = asyncio.Event()
         acts = Worker(
             env.client,
             task_queue=ids.EVALUATION_TASK_QUEUE,
-            activities=_noop_activities(schedule, counts),
+            activities=_noop_activities(schedule, opened, progress),
             max_concurrent_activities=200,
         )
         async with acts:
@@ -160,10 +146,6 @@ async def _measure(n: int) -> dict[str, Any]:
                     opened_by="bench",
                     plan_code=schedule.plan_code,
                 )
-                # At most OPENING_WINDOW cases opening at once (as HTTP would pace them): firing all N
-                # starts at once makes the cache evict cases mid-opening and replay them again and again.
-                while i - counts["scheduled"] >= OPENING_WINDOW:
-                    await asyncio.sleep(0.02)
                 async with sem:
                     await env.client.start_workflow(
                         c.WORKFLOW_NAME,
@@ -173,15 +155,32 @@ async def _measure(n: int) -> dict[str, Any]:
                     )
 
             started = time.perf_counter()
-            await asyncio.gather(*(start(i) for i in range(n)))
+            starts = []
+            for i in range(n):
+                # At most OPENING_WINDOW cases opening at once (as HTTP would pace them): firing all N
+                # starts at once makes the cache evict cases mid-opening and replay them again and
+                # again. One waiter, woken by the activity (not N coroutines polling).
+                while i - len(opened) >= OPENING_WINDOW:
+                    progress.clear()
+                    await progress.wait()
+                starts.append(asyncio.create_task(start(i)))
+            await asyncio.gather(*starts)
             out["start_seconds"] = time.perf_counter() - started
             deadline = time.monotonic() + max(120.0, n * 0.1)
-            while counts["scheduled"] < n:
+            while len(opened) < n:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"only {counts['scheduled']} of {n} cases reached draft in time")
+                    raise RuntimeError(f"only {len(opened)} of {n} cases opened in time")
                 if proc.poll() is not None:
                     raise RuntimeError("the workflow worker died")
                 await asyncio.sleep(0.5)
+            # The last cases opened are the last to plan their draft alarms: once they answer in draft,
+            # every case waits on its timers (queried while they are still in the worker's cache).
+            for i in range(max(0, n - 20), n):
+                handle = env.client.get_workflow_handle(
+                    ids.recognition_workflow_id(2027, "learning_family", f"MEM-{run}-{i:06d}")
+                )
+                while (await handle.query("status", result_type=c.CaseStatus)).status != "draft":
+                    await asyncio.sleep(0.1)
             out["draft_seconds"] = time.perf_counter() - started
             await asyncio.sleep(SETTLE_SECONDS)
             out["open_mb"] = _rss_mb(proc.pid)

@@ -175,12 +175,13 @@ class OutboxRelay:
             return db.execute(query).first() is not None
 
     def run_forever(
-        self, stop: threading.Event, *, idle_sleep: float = 0.2, gather_sleep: float = 0.05
+        self, stop: threading.Event, *, idle_sleep: float = 0.2, gather_sleep: float = 0.2
     ) -> None:
         """Relay until `stop` is set; a broker or database outage is logged and retried with backoff.
 
         After a batch smaller than `batch_size` the relay waits `gather_sleep` so that the next batch
-        gathers several events under one write lock instead of taking it per event."""
+        gathers several events under one write lock instead of taking it per event (a busy worker's
+        events then reach the broker within ~0.2 s, in a fraction of the transactions and commits)."""
         backoff = idle_sleep
         while not stop.is_set():
             try:

@@ -34,6 +34,7 @@ PASSTHROUGH_MODULES = (
     "workflows.retry",
     "workflows.recognition.contracts",
     "workflows.recognition.lifecycle",
+    "workflows.recognition.state",
     "common.workdays",
 )
 

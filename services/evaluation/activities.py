@@ -45,10 +45,16 @@ class EvaluationActivities:
         self._uow = uow_factory
         self._storage = storage  # object storage for the round's documents
 
+    @activity.defn(name=c.OPEN_CASE)
+    @business_errors_final
+    def open_case(self, inp: c.CaseOpenedInput) -> c.CaseSchedule:
+        """Write the opened case into the read model (once) and answer its deadlines from its plan."""
+        return case_steps.open_case(self._uow(), inp=inp)
+
     @activity.defn(name=c.RECORD_CASE_OPENED)
     @business_errors_final
     def record_case_opened(self, inp: c.CaseOpenedInput) -> bool:
-        """Write the opened case into the read model (once)."""
+        """Write the opened case into the read model (once); for histories recorded before open_case."""
         return cases.record_case_opened(self._uow(), inp=inp)
 
     @activity.defn(name=c.RECORD_CASE_WITHDRAWN)
@@ -60,7 +66,7 @@ class EvaluationActivities:
     @activity.defn(name=c.GET_CASE_SCHEDULE)
     @business_errors_final
     def get_case_schedule(self, inp: c.CaseInput) -> c.CaseSchedule:
-        """The case's deadlines from its plan."""
+        """The case's deadlines from its plan; for histories recorded before open_case."""
         return case_steps.case_schedule(self._uow(), inp=inp)
 
     @activity.defn(name=c.RECORD_CASE_STEP)
@@ -105,6 +111,7 @@ class EvaluationActivities:
 
         return [
             *RoundActivities(self._uow, self._storage).all(),
+            self.open_case,
             self.record_case_opened,
             self.record_case_withdrawn,
             self.get_case_schedule,

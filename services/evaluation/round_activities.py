@@ -83,6 +83,13 @@ class RoundActivities:
         """The draft decisions from the cases awaiting decision, dependencies judged (once)."""
         return decision_list.build_decision_list(self._uow(), round_id=round_id)
 
+    @activity.defn(name=rc.BUILD_SUPPLEMENTARY_LIST)
+    @business_errors_final
+    @keep_alive
+    def build_supplementary_list(self, inp: rc.SupplementListInput) -> rc.DecisionList:
+        """The supplementary drafts from the cases awaiting decision in no decision of the round (once)."""
+        return decision_list.build_supplementary_list(self._uow(), inp=inp)
+
     @activity.defn(name=rc.OPEN_OBJECTIONS)
     @business_errors_final
     def open_objections(self, round_id: str) -> int:
@@ -139,6 +146,7 @@ class RoundActivities:
             self.record_round_phase,
             self.round_progress,
             self.build_decision_list,
+            self.build_supplementary_list,
             self.open_objections,
             self.record_council,
             self.record_signature,

@@ -92,7 +92,7 @@ def create_app(
         phase_name=lambda k: i18n.name_of(i18n.PHASE_NAMES, k),
         outcome_name=lambda k: i18n.name_of(i18n.OUTCOME_NAMES, k),
         decision_status_name=lambda k: i18n.name_of(i18n.DECISION_STATUS_NAMES, k),
-        document_name=lambda k: i18n.name_of(i18n.DOCUMENT_NAMES, k),
+        document_name=i18n.document_name,
         TITLES=list(i18n.TITLE_NAMES),
         STATUSES=list(i18n.STATUS_NAMES),
         VERDICTS=list(i18n.VERDICT_NAMES),

@@ -70,6 +70,11 @@ PHASE_NAMES = {
     "awaiting_signature": ("Chờ Chủ tịch ký", "Awaiting signature"),
     "recording": ("Đang ghi quyết định", "Recording the decision"),
     "documents": ("Đang tạo văn bản", "Generating documents"),
+    "supplementary": (
+        "Đã ban hành quyết định, nhận công nhận bổ sung",
+        "Decided; supplementary decisions open",
+    ),
+    "supplement_signature": ("Chờ Chủ tịch ký quyết định bổ sung", "Awaiting the supplementary signature"),
     "closed": ("Đã kết thúc", "Closed"),
 }
 OUTCOME_NAMES = {
@@ -85,6 +90,9 @@ DOCUMENT_NAMES = {
     "docx": ("Quyết định (Word, DOCX)", "Decision (Word, DOCX)"),
     "pdf": ("Quyết định (PDF)", "Decision (PDF)"),
     "minutes": ("Biên bản hội đồng (JSON)", "Council minutes (JSON)"),
+    "minutes_docx": ("Biên bản hội đồng (Word, DOCX)", "Council minutes (Word, DOCX)"),
+    "minutes_pdf": ("Biên bản hội đồng (PDF)", "Council minutes (PDF)"),
+    "certificates_pdf": ("Tất cả giấy chứng nhận (PDF để in)", "Every certificate (PDF to print)"),
     "certificate_docx": ("Giấy chứng nhận (Word, DOCX)", "Certificate (Word, DOCX)"),
     "certificate_pdf": ("Giấy chứng nhận (PDF)", "Certificate (PDF)"),
 }
@@ -248,6 +256,17 @@ EN: dict[str, str] = {
     "Tải về Excel": "Download Excel",
     "Quyết định": "Decision",
     "Ký quyết định": "Sign the decision",
+    "Danh sách công nhận bổ sung": "Supplementary recognition list",
+    "Hồ sơ đến bước chờ quyết định sau khi danh sách của kỳ xét đã lập được công nhận bằng quyết định bổ sung, đến hết ngày 31/12 của năm xét hoặc đến khi kỳ xét kết thúc.": "Cases that reach the decision after the round's list was built are decided by supplementary decisions, until 31/12 of the round's year or until the round is closed.",
+    "Chưa có danh sách bổ sung.": "No supplementary list yet.",
+    "Danh sách gồm các hồ sơ đang chờ quyết định chưa thuộc quyết định nào của kỳ xét; không niêm yết, không qua hội đồng; Chủ tịch UBND xã ký.": "The list holds the cases awaiting a decision that are in none of the round's decisions; it is not posted nor put to the council; the commune chairman signs it.",
+    "Lập danh sách bổ sung": "Build a supplementary list",
+    "Ký quyết định bổ sung": "Sign the supplementary decision",
+    "Ký xong, quyết định bổ sung được ghi vào từng hồ sơ trong danh sách và không sửa được; ngày ký không trước ngày ký quyết định của kỳ xét.": "Once signed, the supplementary decision is recorded on every case of the list and cannot be edited; it cannot be dated before the round's decision.",
+    "Kết thúc kỳ xét": "Close the round",
+    "Kết thúc kỳ xét thì không lập thêm quyết định bổ sung nào của năm này; hồ sơ đến bước chờ quyết định sau đó không thuộc kỳ xét. Nếu không kết thúc, kỳ xét tự kết thúc lúc 23:59:59 ngày 31/12.": "Once the round is closed no more supplementary decisions are made for this year; cases reaching the decision afterwards are not in the round. Otherwise the round closes by itself at 23:59:59 on 31/12.",
+    "Tôi xác nhận kết thúc kỳ xét năm": "I confirm closing the round of",
+    "Quyết định công nhận bổ sung": "Supplementary recognition decision",
     "Giấy chứng nhận": "Certificate",
     "Giấy chứng nhận của": "Certificate of",
     "Người ký": "Signed by",
@@ -282,6 +301,14 @@ REASONS: dict[str, tuple[str, str]] = {
         "The signing date must be in {year} or {next}.",
     ),
     "no_change": ("Chưa thay đổi điểm chỉ số nào.", "No indicator's score was changed."),
+    "sign_after": (
+        "Quyết định bổ sung không được ký trước ngày ký quyết định của kỳ xét ({day}).",
+        "A supplementary decision cannot be signed before the round's decision ({day}).",
+    ),
+    "confirm_close": (
+        "Hãy đánh dấu ô xác nhận kết thúc kỳ xét.",
+        "Tick the box confirming that the round is closed.",
+    ),
 }
 
 
@@ -308,6 +335,14 @@ def name_of(table: dict[str, tuple[str, str]], key: str | None) -> str:
     if pair is None:
         return key
     return pair[1] if lang() == "en" else pair[0]
+
+
+def document_name(kind: str | None) -> str:
+    """A stored document's name; the merged certificates come in volumes (`certificates_pdf_2`, ...)."""
+    head, _, volume = (kind or "").rpartition("_")
+    if head == "certificates_pdf" and volume.isdigit():
+        return f"{name_of(DOCUMENT_NAMES, head)}, {'volume' if lang() == 'en' else 'tập'} {volume}"
+    return name_of(DOCUMENT_NAMES, kind)
 
 
 def reason(code: str, **values: object) -> str:

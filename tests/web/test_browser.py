@@ -3,9 +3,10 @@ dev server, rclone S3, workers, outbox relay, notifications consumer): a househo
 and self-assesses its case and uploads evidence with per-file progress, the village officer judges the
 evidence and passes the review, the commune officer adjusts a score with a reason and passes it on, the
 chairman opens the commune's round; months later (phases written directly, see `skip_to_the_council`) the
-commune officer records the council's minutes, the chairman signs the decision, the round records it and
-closes, and the decision (PDF, DOCX) and the certificate download; an auditor reads the timeline with its
-verify status. Bad input shows the field and the reason in Vietnamese. A screenshot of every page is kept (path printed; WEB_SCREENSHOTS_DIR
+commune officer records the council's minutes, the chairman signs the decision, the round records it,
+and the decision (PDF, DOCX) and the certificate download; an auditor reads the timeline with its
+verify status; a late household's case (taken to the decision through the API) goes into a supplementary
+list built on a phone, the chairman signs it (02/QĐ-UBND), and the association closes the round. Bad input shows the field and the reason in Vietnamese. A screenshot of every page is kept (path printed; WEB_SCREENSHOTS_DIR
 keeps them elsewhere, e.g. as CI artifacts)."""
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ INDICATORS = get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HOUSEHOLD = "HH-TRINH-DUYET"  # the household of `ho-gia-dinh` (a readable id: pages show it)
+LATE_HOUSEHOLD = "HH-TRE-HAN"  # its case reaches the decision after the round's: a supplementary decision
 
 
 @pytest.fixture
@@ -188,6 +190,70 @@ async def skip_to_the_council(client: Client, stack: Stack, round_id: str) -> No
         id=rnd["workflow_id"],
         task_queue=ids.WORKFLOW_TASK_QUEUE,
     )
+
+
+async def decide_late_case(stack: Stack) -> None:
+    """The late household's case, opened after the round's list was built, taken to awaiting_decision
+    through the evaluation API (each person's token, If-Match on every step)."""
+    from common.auth import Principal
+    from common.settings import DEFAULT_SECRET_KEY
+    from tests.conftest import assert_eventually
+    from tests.signin import bearer
+
+    def headers(role: str, version: int | None = None) -> dict[str, str]:
+        principal = Principal(
+            user_id=f"id-{role}",
+            username=f"{role}-late",
+            role=role,
+            scope_code=HCMC_WARD,
+            scope_path=f"79/{HCMC_WARD}",
+            subject_id=LATE_HOUSEHOLD if role == "household_representative" else None,
+        )
+        h = bearer(DEFAULT_SECRET_KEY, principal)
+        if version is not None:
+            h["If-Match"] = f'"{version}"'
+        return h
+
+    add_household(
+        stack.evaluation_settings.database_url,
+        commune_code=HCMC_WARD,
+        code="HTH1",
+        village="KP7",
+        household_id=LATE_HOUSEHOLD,
+    )
+    body = {
+        "year": 2027,
+        "title": "learning_family",
+        "subject_id": LATE_HOUSEHOLD,
+        "admin_unit_code": HCMC_WARD,
+    }
+    r = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json=body, headers=headers("village_officer")
+    )
+    assert r.status_code == 202, r.get_json()
+    case_id = r.get_json()["case_id"]
+
+    async def opened() -> None:
+        got = await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}", headers=headers("village_officer")
+        )
+        assert got.status_code == 200 and got.headers["ETag"] == '"1"'
+
+    await assert_eventually(opened)
+    scores = {i.code: (i.max_points if i.max_points is not None else True) for i in INDICATORS}
+    for version, role, action, extra in (
+        (1, "household_representative", "submit", {"scores": scores}),
+        (2, "village_officer", "pass_review", {}),
+        (3, "commune_association_officer", "pass_review", {}),
+    ):
+        r = await asyncio.to_thread(
+            stack.evaluation.post,
+            f"/cases/{case_id}/steps",
+            json={"action": action, **extra},
+            headers=headers(role, version),
+        )
+        assert r.status_code == 200, (action, r.get_json())
+    assert r.get_json()["status"] == "awaiting_decision"
 
 
 async def take(page: Any, folder: Path, name: str) -> None:
@@ -353,18 +419,20 @@ async def test_a_whole_case_in_the_browser(
     await chairman.get_by_label("Họ tên người ký").press("Enter")
     await expect(chairman.locator(".flash.success")).to_have_text("Đã lưu.")
     await expect(chairman.get_by_test_id("phase")).to_have_text(
-        re.compile("Đang ghi quyết định|Đang tạo văn bản|Đã kết thúc")
+        re.compile("Đang ghi quyết định|Đang tạo văn bản|Đã ban hành quyết định")
     )
     await expect(chairman.get_by_test_id("decision")).to_contain_text("01/QĐ-UBND")
     await take(chairman, screenshots, "14-chairman-signed")
 
-    # 10. The round records the decision and stores its documents, then closes: the links answer.
+    # 10. The round records the decision and stores its documents, then takes supplementary decisions until
+    # the end of 2027 (docs/yearly-round.md): the links answer.
+    decided = "Đã ban hành quyết định, nhận công nhận bổ sung"
     for _ in range(120):
         await chairman.reload()
-        if await chairman.get_by_test_id("phase").text_content() == "Đã kết thúc":
+        if await chairman.get_by_test_id("phase").text_content() == decided:
             break
         await asyncio.sleep(0.5)
-    await expect(chairman.get_by_test_id("phase")).to_have_text("Đã kết thúc")
+    await expect(chairman.get_by_test_id("phase")).to_have_text(decided)
     decision = chairman.get_by_test_id("decision")
     await expect(decision).to_contain_text("Đã ghi vào hồ sơ")
     await expect(decision).to_contain_text("Lê Văn Sang")
@@ -391,6 +459,8 @@ async def test_a_whole_case_in_the_browser(
     # 11. The auditor reads the timeline: every action, who, on whose behalf, why, and the verify status.
     auditor = await browser("kiem-toan")
     await auditor.goto(f"{web_url}/login")  # by keyboard only: the username field has the focus
+    # Autofocus lands once the page is ready; keys typed before it are lost (seen under load in CI).
+    await expect(auditor.locator("#username")).to_be_focused()
     await auditor.keyboard.type("kiem-toan")
     await auditor.keyboard.press("Tab")
     await auditor.keyboard.type(PASSWORD)
@@ -411,4 +481,57 @@ async def test_a_whole_case_in_the_browser(
     await auditor.get_by_role("link", name="English").click()
     await expect(auditor.get_by_test_id("verify")).to_contain_text("Audit chain verified")
     await take(auditor, screenshots, "18-auditor-timeline-english")
-    assert len(list(screenshots.glob("*.png"))) == 20
+
+    # 13. A late household: its case reaches the decision only now (through the API; the pages above did
+    # it once), so the commune officer builds a supplementary list, the chairman signs it (not before the
+    # round's decision of 15/12), the round records it as 02/QĐ-UBND with its documents while the page
+    # polls; then the association closes the round, confirming it first.
+    await decide_late_case(stack)
+    await commune.set_viewport_size({"width": 390, "height": 844})
+    await commune.goto(round_url)
+    await expect(commune.get_by_test_id("phase")).to_have_text(decided)
+    await step(commune, "Lập danh sách bổ sung")
+    await expect(commune.get_by_test_id("phase")).to_have_text("Chờ Chủ tịch ký quyết định bổ sung")
+    late_row = commune.get_by_test_id("supplementary-item")
+    await expect(late_row).to_have_count(1)
+    await expect(late_row).to_contain_text(LATE_HOUSEHOLD)
+    await expect(late_row).to_contain_text("Được công nhận")
+    await take(commune, screenshots, "19-supplementary-list")
+    await chairman.goto(round_url)
+    await chairman.get_by_label("Họ tên người ký").fill("Lê Văn Sang")
+    await chairman.get_by_label("Ngày ký").fill("2027-12-01")
+    await step(chairman, "Ký quyết định bổ sung")
+    await expect(chairman.locator("#signed_on-error")).to_contain_text(
+        "không được ký trước ngày ký quyết định"
+    )
+    await chairman.get_by_label("Ngày ký").fill("2027-12-22")
+    await step(chairman, "Ký quyết định bổ sung")
+    await expect(chairman.locator(".flash.success")).to_have_text("Đã lưu.")
+    await expect(chairman.get_by_test_id("phase")).to_have_text(decided, timeout=60_000)  # htmx polls
+    supplementary = chairman.locator('[data-testid="decision"][data-kind="supplementary"]')
+    await expect(supplementary).to_contain_text("Quyết định công nhận bổ sung 02/QĐ-UBND")
+    await expect(supplementary).to_contain_text("Đã ghi vào hồ sơ")
+    await expect(chairman.get_by_test_id("supplementary-item")).to_contain_text("02/QĐ-UBND")
+    await take(chairman, screenshots, "20-supplementary-decision")
+    links = {
+        supplementary.get_by_test_id("download-pdf"): ("application/pdf", b"%PDF"),
+        supplementary.get_by_test_id("download-docx"): (DOCX, b"PK"),
+        chairman.get_by_test_id("supplementary-certificate-pdf"): ("application/pdf", b"%PDF"),
+    }
+    for link, (media_type, magic) in links.items():
+        href = await link.get_attribute("href")
+        assert href
+        answer = await chairman.context.request.get(href if href.startswith("http") else web_url + href)
+        assert answer.status == 200 and answer.headers["content-type"] == media_type, href
+        assert (await answer.body()).startswith(magic), href
+    await commune.goto(round_url)
+    await step(commune, "Kết thúc kỳ xét")
+    await expect(commune.locator("#confirm_close-error")).to_have_text(
+        "Hãy đánh dấu ô xác nhận kết thúc kỳ xét."
+    )
+    await commune.get_by_label("Tôi xác nhận kết thúc kỳ xét năm 2027").check()
+    await step(commune, "Kết thúc kỳ xét")
+    await expect(commune.get_by_test_id("phase")).to_have_text("Đã kết thúc")
+    await expect(commune.get_by_role("button", name="Lập danh sách bổ sung")).to_have_count(0)
+    await take(commune, screenshots, "21-round-closed")
+    assert len(list(screenshots.glob("*.png"))) == 23

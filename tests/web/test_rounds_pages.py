@@ -1,6 +1,7 @@
 """The round's pages over the real evaluation app (rounds seeded in the phases a workflow would have
 put them in): phase and dates, the forms each role sees in each phase, and bad input named per field
-with the reason in Vietnamese before anything reaches the service."""
+with the reason in Vietnamese before anything reaches the service; supplementary decisions and the
+round's closing over a stand-in for the round's workflow (the API's 409/412/403 shown on the page)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from common.db import make_engine
 from services.evaluation.adapters import tables as t
 from tests.conftest import HCMC_WARD
-from tests.web.world import World, build_world, csrf_of, sign_in
+from tests.web.world import HOUSEHOLD, World, build_world, csrf_of, seed_case, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +179,326 @@ def test_the_round_page_lists_the_rounds_in_my_scope_with_links(world: World) ->
     household = as_user(world, "ho-gia-dinh")  # households follow their cases: no list
     page = household.get("/round")
     assert page.status_code == 200 and 'data-testid="round-list"' not in page.text
+
+
+# --- supplementary decisions and the round's closing ---------------------------------------------------
+#
+# No Temporal here: the round's Updates reach a stand-in for its workflow that checks what the workflow's
+# Update validators check (phase, version, role), then writes what its activities write, with the
+# service's own functions (the supplementary list, the signature's numbers); the refusals travel as the
+# workflow's ApplicationErrors do, so the evaluation API answers with its own 409/412 envelope.
+
+SUPPLEMENT_YEARS = itertools.count(2041)  # apart from YEARS: each of these rounds has a late case
+UPDATE_PHASES = {
+    "council": "council",
+    "sign": "awaiting_signature",
+    "supplement": "supplementary",
+    "sign_supplement": "supplement_signature",
+    "close": "supplementary",
+}
+UPDATE_ROLES = {
+    "supplement": {"commune_association_officer", "commune_chairman", "administrator"},
+    "close": {"commune_association_officer", "commune_chairman", "administrator"},
+    "sign_supplement": {"commune_chairman"},
+}
+
+
+class RoundWorkflowStandIn:
+    """The round's Updates as the workflow takes them (its checks, then what its activities record)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.updates: list[str] = []
+
+    def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
+        from temporalio.client import WorkflowUpdateFailedError
+        from temporalio.exceptions import ApplicationError
+
+        from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+        from services.evaluation.service import decision_list, round_steps
+        from workflows.yearly_round import contracts as rc
+
+        round_id = workflow_id.split("/", 1)[1]
+        engine = make_engine(self.database_url)
+        try:
+            with engine.begin() as db:
+                row = db.execute(t.rounds.select().where(t.rounds.c.id == round_id)).one()
+            if row.phase != UPDATE_PHASES[update]:
+                raise WorkflowUpdateFailedError(
+                    ApplicationError(f"Đợt xét đang ở giai đoạn '{row.phase}'.", type="InvalidTransition")
+                )
+            if arg.expected_version != row.version:
+                raise WorkflowUpdateFailedError(
+                    ApplicationError(
+                        f"Đợt xét đã thay đổi (phiên bản {row.version}, yêu cầu dựa trên {arg.expected_version}).",
+                        type="VersionConflict",
+                    )
+                )
+            if arg.role not in UPDATE_ROLES.get(update, {arg.role}):
+                raise WorkflowUpdateFailedError(
+                    ApplicationError("Vai trò không được.", type="InvalidTransition")
+                )
+            self.updates.append(update)
+            version = row.version + 1
+            if update == "supplement":
+                decision_list.build_supplementary_list(
+                    SqlUnitOfWork(engine), inp=rc.SupplementListInput(round_id, version, arg)
+                )
+                phase = "supplement_signature"
+            elif update == "sign_supplement":
+                round_steps.record_signature(
+                    SqlUnitOfWork(engine), inp=rc.SignRecordInput(round_id, version, arg)
+                )
+                phase = "recording"
+            else:
+                phase = "closed"
+            set_phase(engine, round_id, phase, version)
+            return rc.RoundStep(phase, version)
+        finally:
+            engine.dispose()
+
+    def check(self) -> None:
+        return None
+
+
+def set_phase(engine: Any, round_id: str, phase: str, version: int) -> None:
+    with engine.begin() as db:
+        db.execute(t.rounds.update().where(t.rounds.c.id == round_id).values(phase=phase, version=version))
+
+
+@pytest.fixture
+def stand_in(world: World) -> Any:
+    container = world.evaluation.extensions["evaluation"]
+    saved, container.gateway = container.gateway, RoundWorkflowStandIn(world.evaluation_settings.database_url)
+    try:
+        yield container.gateway
+    finally:
+        container.gateway = saved
+
+
+def decided_round(world: World, *, late_case: bool) -> tuple[str, int, str | None]:
+    """A round in `supplementary` (version 10) whose decision 01/QĐ-UBND was signed on 20/11 and recorded,
+    with its documents; `late_case`: the household's case reached the decision afterwards."""
+    import json
+
+    year = next(SUPPLEMENT_YEARS)
+    url = world.evaluation_settings.database_url
+    round_id = seed_round(world, "supplementary")
+    now = datetime.now(UTC)
+    decision_id = str(uuid.uuid4())
+    engine = make_engine(url)
+    with engine.begin() as db:
+        db.execute(t.rounds.update().where(t.rounds.c.id == round_id).values(year=year, version=10))
+        db.execute(
+            t.decisions.insert().values(
+                id=decision_id,
+                round_id=round_id,
+                title="learning_family",
+                kind="recognition",
+                number=1,
+                symbol="QĐ-UBND",
+                status="recorded",
+                signed_by="chu-tich",
+                signer_name="Lê Văn Sang",
+                signed_on=datetime(year, 11, 20).date(),
+                documents=json.dumps(document_files(round_id, "01-learning_family")),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.execute(
+            t.decision_numbers.insert().values(
+                admin_unit_code=HCMC_WARD, year=year, number=1, decision_id=decision_id
+            )
+        )
+    case_id = None
+    if late_case:
+        case_id = seed_case(url, year=year)
+        with engine.begin() as db:
+            village = (
+                db.execute(t.households.select().where(t.households.c.id == HOUSEHOLD)).one().village_code
+            )
+            db.execute(t.cases.update().where(t.cases.c.id == case_id).values(status="awaiting_decision"))
+            db.execute(
+                t.case_progress.update()
+                .where(t.case_progress.c.case_id == case_id)
+                .values(village_code=village, plan_code="ho-chi-minh-city-2023")
+            )
+    engine.dispose()
+    return round_id, year, case_id
+
+
+def document_files(round_id: str, name: str) -> dict[str, Any]:
+    """A decision's documents as the documents activity records them (the page only links to them)."""
+    return {
+        fmt: {"key": f"rounds/{round_id}/decisions/{name}.{fmt}", "sha256": "0" * 64, "media_type": media}
+        for fmt, media in (
+            ("pdf", "application/pdf"),
+            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )
+    }
+
+
+def post_form(client: Any, round_id: str, path: str, **data: str) -> Any:
+    page = client.get(f"/rounds/{round_id}")
+    return client.post(f"/rounds/{round_id}{path}", data={"csrf_token": csrf_of(page.text), **data})
+
+
+def test_a_late_case_goes_through_a_supplementary_decision_and_the_round_closes(
+    world: World, stand_in: RoundWorkflowStandIn
+) -> None:
+    import json
+
+    round_id, year, late = decided_round(world, late_case=True)
+    officer = as_user(world, "can-bo-hoi")
+    page = officer.get(f"/rounds/{round_id}")
+    assert page.status_code == 200 and "Đã ban hành quyết định, nhận công nhận bổ sung" in page.text
+    assert "Danh sách công nhận bổ sung (0)" in page.text and "Chưa có danh sách bổ sung." in page.text
+    assert f'action="/rounds/{round_id}/supplementary"' in page.text and "Lập danh sách bổ sung" in page.text
+    assert f'action="/rounds/{round_id}/close"' in page.text and 'name="confirm_close"' in page.text
+
+    # Someone else acted since the page was read: the service's 412, the page shows the latest round.
+    r = post_form(officer, round_id, "/supplementary", version="9")
+    assert r.status_code == 412 and "đã được người khác thay đổi" in r.text and stand_in.updates == []
+    r = post_form(officer, round_id, "/supplementary", version="10")
+    assert r.status_code == 302 and stand_in.updates == ["supplement"]
+    page = officer.get(f"/rounds/{round_id}")
+    assert (
+        "Chờ Chủ tịch ký quyết định bổ sung" in page.text and "Danh sách công nhận bổ sung (1)" in page.text
+    )
+    assert page.text.count('data-testid="supplementary-item"') == 1
+    row = page.text.split('data-testid="supplementary-item"')[1].split("</tr>")[0]
+    assert HOUSEHOLD in row and "Thôn KP9" in row and "Gia đình học tập" in row and "Dự thảo" in row
+    assert ">Được công nhận</td>" in row  # the family depends on nothing: recognised
+    assert "Lập danh sách bổ sung" not in page.text and 'name="confirm_close"' not in page.text
+    assert 'name="signer_name"' not in page.text  # the chairman alone signs
+
+    chairman = as_user(world, "chu-tich")
+    page = chairman.get(f"/rounds/{round_id}")
+    assert "Ký quyết định bổ sung" in page.text
+    assert f'action="/rounds/{round_id}/supplementary/sign"' in page.text
+    r = post_form(  # before the round's decision (20/11): refused in the web, named on the field
+        chairman,
+        round_id,
+        "/supplementary/sign",
+        version="11",
+        signer_name="Lê Văn Sang",
+        signed_on=f"{year}-11-01",
+    )
+    assert r.status_code == 422 and 'id="signed_on-error"' in r.text
+    assert f"không được ký trước ngày ký quyết định của kỳ xét ({year}-11-20)" in r.text
+    r = post_form(
+        chairman,
+        round_id,
+        "/supplementary/sign",
+        version="11",
+        signer_name="Lê Văn Sang",
+        signed_on=f"{year}-12-05",
+    )
+    assert r.status_code == 302 and stand_in.updates == ["supplement", "sign_supplement"]
+    page = chairman.get(f"/rounds/{round_id}")
+    assert "Đang ghi quyết định" in page.text and 'data-testid="working"' in page.text
+    assert 'hx-trigger="load delay:5s"' in page.text  # the page polls until the decision is recorded
+
+    # What the workflow's recording and documents activities write, then back to `supplementary`.
+    engine = make_engine(world.evaluation_settings.database_url)
+    with engine.begin() as db:
+        supp = db.execute(
+            t.decisions.select().where(
+                t.decisions.c.kind == "supplementary", t.decisions.c.round_id == round_id
+            )
+        ).one()
+        assert supp.number == 2 and supp.status == "signed"
+        db.execute(
+            t.decisions.update()
+            .where(t.decisions.c.id == supp.id)
+            .values(
+                status="recorded",
+                documents=json.dumps(
+                    {
+                        **document_files(round_id, "02-learning_family"),
+                        "certificates_pdf_2": {  # the merged certificates' second volume
+                            "key": f"rounds/{round_id}/certificates/02-learning_family-tat-ca-2.pdf",
+                            "sha256": "1" * 64,
+                            "media_type": "application/pdf",
+                        },
+                    }
+                ),
+            )
+        )
+        db.execute(
+            t.decision_items.update().where(t.decision_items.c.decision_id == supp.id).values(recorded=True)
+        )
+    set_phase(engine, round_id, "supplementary", 13)
+    engine.dispose()
+    page = officer.get(f"/rounds/{round_id}")
+    assert "Quyết định công nhận bổ sung 02/QĐ-UBND" in page.text and "Lê Văn Sang" in page.text
+    block = page.text.split('data-kind="supplementary"')[1].split("</div>")[0]
+    assert 'data-testid="download-pdf"' in block and 'data-testid="download-docx"' in block
+    assert "02-learning_family.pdf" in block and "02-learning_family.docx" in block
+    assert "Tất cả giấy chứng nhận (PDF để in), tập 2 · 02/QĐ-UBND" in block
+    row = page.text.split('data-testid="supplementary-item"')[1].split("</tr>")[0]
+    assert "02/QĐ-UBND" in row and f"/rounds/{round_id}/certificates/{late}/pdf" in row
+
+    # Closing: the box must be ticked; a stale version is the 412; then the round is closed.
+    r = post_form(officer, round_id, "/close", version="13")
+    assert r.status_code == 422 and 'id="confirm_close-error"' in r.text
+    assert "Hãy đánh dấu ô xác nhận kết thúc kỳ xét." in r.text and stand_in.updates[-1] == "sign_supplement"
+    r = post_form(officer, round_id, "/close", version="12", confirm_close="yes")
+    assert r.status_code == 412 and "đã được người khác thay đổi" in r.text
+    r = post_form(officer, round_id, "/close", version="13", confirm_close="yes")
+    assert r.status_code == 302 and stand_in.updates[-1] == "close"
+    page = officer.get(f"/rounds/{round_id}")
+    assert "Đã kết thúc" in page.text and 'name="confirm_close"' not in page.text
+    assert "Lập danh sách bổ sung" not in page.text and "Quyết định công nhận bổ sung 02/QĐ-UBND" in page.text
+    officer.get("/lang/en")
+    page = officer.get(f"/rounds/{round_id}")
+    assert "Supplementary recognition list (1)" in page.text
+    assert "Supplementary recognition decision 02/QĐ-UBND" in page.text and "Closed" in page.text
+
+
+def test_an_empty_supplementary_list_shows_the_services_409_in_my_language(
+    world: World, stand_in: RoundWorkflowStandIn
+) -> None:
+    round_id, _, _ = decided_round(world, late_case=False)
+    officer = as_user(world, "can-bo-hoi")
+    r = post_form(officer, round_id, "/supplementary", version="10")
+    assert r.status_code == 409 and 'role="alert"' in r.text
+    assert (
+        "Không có hồ sơ nào chờ quyết định ngoài các quyết định đã ban hành: không lập danh sách bổ sung."
+        in r.text
+    )
+    assert "Lập danh sách bổ sung" in r.text and stand_in.updates == []  # nothing sent, the form is back
+    officer.get("/lang/en")
+    r = post_form(officer, round_id, "/supplementary", version="10")
+    assert r.status_code == 409
+    assert "No case awaits a decision outside the round&#39;s decisions" in r.text
+
+
+def test_roles_without_the_step_see_no_button_and_are_refused_when_forcing_it(
+    world: World, stand_in: RoundWorkflowStandIn
+) -> None:
+    round_id, year, _ = decided_round(world, late_case=False)
+    for username in ("truong-thon", "kiem-toan"):
+        page = as_user(world, username).get(f"/rounds/{round_id}")
+        assert page.status_code == 200 and "Danh sách công nhận bổ sung" in page.text, username
+        assert "Lập danh sách bổ sung" not in page.text and 'name="confirm_close"' not in page.text
+    village = as_user(world, "truong-thon")
+    for path, data in (("/supplementary", {}), ("/close", {"confirm_close": "yes"})):
+        r = post_form(village, round_id, path, version="10", **data)
+        assert r.status_code == 403 and "Bạn không có quyền thực hiện thao tác này." in r.text, path
+    officer = as_user(world, "can-bo-hoi")  # the chairman alone signs
+    engine = make_engine(world.evaluation_settings.database_url)
+    set_phase(engine, round_id, "supplement_signature", 11)
+    engine.dispose()
+    assert 'name="signer_name"' not in officer.get(f"/rounds/{round_id}").text
+    r = post_form(
+        officer,
+        round_id,
+        "/supplementary/sign",
+        version="11",
+        signer_name="Trần Văn Hội",
+        signed_on=f"{year}-12-05",
+    )
+    assert r.status_code == 403 and "Bạn không có quyền thực hiện thao tác này." in r.text
+    assert stand_in.updates == []

@@ -5,7 +5,8 @@ of the ward's plan (tools/chaos/plan.py: the window closed, the decision due, no
 commune association officer opens the round (`POST /rounds`), which passes self-assessment, review and the
 posting at once and waits for the council; the association officer then records the council's minutes
 (attendance and a vote per subject: every fourth subject voted down, so both outcomes are decided), the
-chairman signs, and the round records the decision on every case and stores its documents.
+chairman signs, and the round records the decision on every case and stores its documents; the
+association then closes the round (no supplementary decision in this run).
 
 Besides the monkey's random kills, two kills are aimed at the round's steps (`strike`), so that even a small
 round, which takes a second or two, is killed in its middle: the evaluation worker 0.3 s after the minutes
@@ -66,7 +67,7 @@ class RoundRun:
     phase: str | None = None
     version: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)
-    tries: dict[str, int] = field(default_factory=dict)  # POSTs of the minutes and the signature
+    tries: dict[str, int] = field(default_factory=dict)  # POSTs of the minutes, the signature, the closing
     error: str | None = None
 
 
@@ -101,6 +102,10 @@ class RoundDriver:
             self._strike("evaluation_worker")
             self._wait(rid, "documents")
             self._mark("decided")  # every case of the list recorded
+            # The round then takes supplementary decisions until the end of its year: the association
+            # closes it (docs/yearly-round.md); a round past 31/12 has closed by itself.
+            self._wait(rid, "supplementary")
+            self._step(rid, "supplementary", "commune_association_officer", f"/rounds/{rid}/close", {}, None)
             self._wait(rid, "closed")
             self._mark("closed")
         except Gave_up as exc:

@@ -1,14 +1,15 @@
 """Chaos run: cases through the lifecycle while every process of the stack is SIGKILLed and restarted.
 
     python -m tools.chaos [--cases 2000] [--duration S] [--quick] [--concurrency 16] [--kill-every 4] [--seed N]
-                          [--no-round]
+                          [--no-round] [--broker sql|rabbitmq]
 
 Starts the real stack (tools/chaos/stack.py) on free loopback ports in a temporary folder, drives the
 cases over HTTP from a thread pool (tools/chaos/drive.py) while a monkey kills a random process with
 SIGKILL every few seconds (random gaps around --kill-every) and restarts it after a random pause; any
 process that dies on its own is restarted too. The cases run under the ward's own plan (tools/chaos/plan.py).
 Once they all await the decision, and while the killing goes on, the ward's yearly round is driven to its
-decision (tools/chaos/round.py; skipped with --no-round). Then the killing stops, the stack settles, and
+decision (tools/chaos/round.py; skipped with --no-round). With --broker rabbitmq the broker is a private
+RabbitMQ node the run starts (tools/chaos/rabbitmq.py), killed and restarted like the rest. Then the killing stops, the stack settles, and
 tools/chaos/check.py counts what was lost or done twice. Bounded in count (--cases) and time: after
 --duration seconds no new case starts (the cases already started are finished, decided and checked),
 --timeout bounds the driving (the round included), --settle the settling. Exit 0 only when nothing was
@@ -44,6 +45,7 @@ from tools.chaos.check import (
 )
 from tools.chaos.drive import Driver, Gave_up, sign_in
 from tools.chaos.plan import CODE, run_year
+from tools.chaos.rabbitmq import available as rabbitmq_available
 from tools.chaos.round import RoundDriver, RoundRun, activate_plan
 from tools.chaos.stack import PASSWORD, USERS, Stack
 
@@ -51,14 +53,18 @@ VICTIMS = (
     "workflow_worker", "evaluation_worker", "awards_worker", "consumer",
     "evaluation", "awards", "notifications", "s3", "temporal",
 )  # fmt: skip
+RABBITMQ = "rabbitmq"  # a victim too with --broker rabbitmq (its epmd is not: it only maps names to ports)
 
 
 class Monkey(threading.Thread):
     """Kills a victim (each once per round, in random order) every `every` seconds on average and restarts it after a short pause."""
 
-    def __init__(self, stack: Stack, *, every: float, seed: int, log: Any) -> None:
+    def __init__(
+        self, stack: Stack, *, every: float, seed: int, log: Any, victims: tuple[str, ...] = VICTIMS
+    ) -> None:
         super().__init__(name="chaos-monkey", daemon=True)
         self.stack, self.every, self.rng, self.log = stack, every, random.Random(seed), log
+        self.victims = victims
         self.stop = threading.Event()
         self.kills: Counter[str] = Counter()
         self.strikes: list[str] = []  # aimed kills (`strike`), also counted in `kills`
@@ -68,7 +74,7 @@ class Monkey(threading.Thread):
         order: list[str] = []
         while not self.stop.wait(self.rng.uniform(0.3, 1.7) * self.every):
             if not order:  # every process once per round, in a random order
-                order = self.rng.sample(VICTIMS, len(VICTIMS))
+                order = self.rng.sample(self.victims, len(self.victims))
             victim = order.pop()
             with self.stack.lock:
                 if self.stack.kill(victim):  # not when an aimed kill has it down already
@@ -112,20 +118,22 @@ def _scores() -> dict[str, float]:
 def run(
     *, cases: int, concurrency: int, kill_every: float, seed: int, timeout: float, settle_timeout: float,
     root: Path | None = None, log: Any = print, pace: float = 0.0, duration: float | None = None,
-    decide: bool = True,
+    decide: bool = True, broker: str = "sql",
 ) -> dict[str, Any]:  # fmt: skip
     """The whole run; returns its figures (also when something was lost: `ok` says)."""
     own_root = root is None
     root = root or Path(tempfile.mkdtemp(prefix="chaos-"))
-    stack = Stack.create(root)
+    stack = Stack.create(root, broker=broker)
     started = time.monotonic()
     log(
-        f"chaos: {cases} cases, {concurrency} clients, a SIGKILL every ~{kill_every:g} s, seed {seed}, in {root}"
+        f"chaos: {cases} cases, {concurrency} clients, a SIGKILL every ~{kill_every:g} s, seed {seed}, "
+        f"broker {broker}, in {root}"
     )
     stack.prepare()
     stack.start_all()
     log(f"  stack up in {time.monotonic() - started:.1f} s")
-    monkey = Monkey(stack, every=kill_every, seed=seed, log=log)
+    victims = (*VICTIMS, RABBITMQ) if stack.rabbit else VICTIMS
+    monkey = Monkey(stack, every=kill_every, seed=seed, log=log, victims=victims)
     tokens: dict[str, str] = {}
     year = run_year()
     round_run: RoundRun | None = None
@@ -204,6 +212,7 @@ def run(
     scan_logs(findings, stack, secrets)
     figures = _figures(stack, findings, driver, monkey, drive_seconds, settled, time.monotonic() - started)
     figures["year"] = year
+    figures["broker"] = f"rabbitmq (node {stack.rabbit.name})" if stack.rabbit else "sql (kombu, SQLite)"
     figures["round"] = _round_figures(round_run) if decide else None
     figures["history_events_per_case"] = (
         {
@@ -317,6 +326,7 @@ def summary(fig: dict[str, Any]) -> str:
         f"unexpected {n(f['unexpected_notifications'])}",
         f"audit: {f['audit_chains']} chains, {f['audit_entries']} entries, {f['audit_bad_chains']} failing",
         f"secrets in the processes' logs: {n(f['secrets_in_logs'])}",
+        f"broker: {fig.get('broker')}",
         f"SIGKILLs: {fig['sigkills']} {fig['kills']} (aimed at the round: {fig['aimed_kills']}); "
         f"exited on their own: {fig['exited_on_their_own']}",
         f"client: {fig['client']['cases_done']} done, gave up {len(fig['client']['gave_up'])}, "
@@ -352,7 +362,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="skip the yearly round: the cases stop at awaiting_decision",
     )
+    parser.add_argument(
+        "--broker",
+        choices=("sql", "rabbitmq"),
+        default="sql",
+        help="sql: kombu's SQL transport (embedded); rabbitmq: a private RabbitMQ node, killed too",
+    )
     args = parser.parse_args(argv)
+    if args.broker == "rabbitmq" and (why := rabbitmq_available()):
+        parser.error(f"--broker rabbitmq: {why}")
     # SIGTERM (and SIGINT, which background jobs ignore) stop the clients, then the stack's processes
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
@@ -362,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     fig = run(
         cases=args.cases, concurrency=args.concurrency, kill_every=args.kill_every, seed=seed,
         timeout=args.timeout, settle_timeout=args.settle, pace=args.pace, duration=args.duration,
-        decide=args.decide,
+        decide=args.decide, broker=args.broker,
     )  # fmt: skip
     fig["seed"] = seed
     print(summary(fig), flush=True)

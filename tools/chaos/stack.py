@@ -4,6 +4,8 @@ The same processes as infra/Procfile (Temporal dev server, rclone's S3 server, t
 the workflow worker, each service's activity worker with its outbox relay, the notifications consumer),
 each in a process group of its own so that SIGKILL takes a gunicorn master and its workers together.
 The Temporal dev server keeps its state in a SQLite file, so a killed server restarts where it was.
+The broker is kombu's SQL transport (the embedded profile), or with `broker="rabbitmq"` a private RabbitMQ
+node the run starts itself (tools/chaos/rabbitmq.py), with an epmd of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.chaos.rabbitmq import RabbitNode
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -62,6 +66,8 @@ class Proc:
     exits: int = 0  # died without our SIGKILL (e.g. a worker giving up while Temporal was down)
     starts: int = 0
     log: Path | None = None
+    env: dict[str, str] | None = None  # entries added to the stack's environment for this process only
+    cwd: Path | None = None  # the repository when None
 
 
 @dataclass
@@ -73,13 +79,24 @@ class Stack:
     procs: dict[str, Proc] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rabbit: RabbitNode | None = None  # the private RabbitMQ node (broker "rabbitmq")
 
     @classmethod
-    def create(cls, root: Path, *, web_workers: int = 2) -> Stack:
-        """Pick ports, build the environment and the process table (nothing starts yet)."""
+    def create(cls, root: Path, *, web_workers: int = 2, broker: str = "sql") -> Stack:
+        """Pick ports, build the environment and the process table (nothing starts yet).
+
+        `broker`: "sql" (kombu's SQL transport on a SQLite file) or "rabbitmq" (a private node)."""
+        if broker not in ("sql", "rabbitmq"):
+            raise ValueError(f"unknown broker {broker!r}")
         stack = cls(root=root)
         for name in ("temporal", "temporal_http", "s3", "evaluation", "awards", "notifications"):
             stack.ports[name] = free_port()
+        if broker == "rabbitmq":
+            for name in ("amqp", "erlang_dist", "epmd"):
+                stack.ports[name] = free_port()
+            stack.rabbit = RabbitNode(
+                root / "rabbitmq", stack.ports["amqp"], stack.ports["erlang_dist"], stack.ports["epmd"]
+            )
         key, secret = "chaos-access-key-0001", secrets.token_hex(16)
         stack.env = {
             **os.environ,
@@ -88,7 +105,7 @@ class Stack:
             "EVALUATION_DATABASE_URL": f"sqlite:///{root / 'evaluation.db'}",
             "AWARDS_DATABASE_URL": f"sqlite:///{root / 'awards.db'}",
             "NOTIFICATIONS_DATABASE_URL": f"sqlite:///{root / 'notifications.db'}",
-            "BROKER_URL": f"sqla+sqlite:///{root / 'broker.db'}",
+            "BROKER_URL": stack.rabbit.url if stack.rabbit else f"sqla+sqlite:///{root / 'broker.db'}",
             "TEMPORAL_ADDRESS": f"127.0.0.1:{stack.ports['temporal']}",
             "S3_ENDPOINT": f"127.0.0.1:{stack.ports['s3']}",
             "S3_ACCESS_KEY": key,
@@ -137,6 +154,15 @@ class Stack:
             "workflow_worker": ([py, "-m", "workflows.worker"], None),
             "consumer": ([py, "-m", "services.notifications.consumers"], None),
         }  # fmt: skip
+        if stack.rabbit is not None:  # first: started (and waited for) before the rest
+            node = stack.rabbit
+            stack.procs["epmd"] = Proc(
+                "epmd", node.epmd_argv(), node.epmd_port, log=root / "logs" / "epmd.log", cwd=node.root
+            )
+            stack.procs["rabbitmq"] = Proc(
+                "rabbitmq", node.server_argv(), node.amqp_port, log=root / "logs" / "rabbitmq.log",
+                env=node.env, cwd=node.root,
+            )  # fmt: skip
         for name, (argv, port) in table.items():
             stack.procs[name] = Proc(name=name, argv=argv, port=port, log=root / "logs" / f"{name}.log")
         return stack
@@ -159,6 +185,8 @@ class Stack:
         """Migrate, load the admin tree and the plans, create the accounts (as `make migrate` does)."""
         (self.root / "objects" / "evidence").mkdir(parents=True, exist_ok=True)
         (self.root / "logs").mkdir(parents=True, exist_ok=True)
+        if self.rabbit is not None:
+            self.rabbit.prepare()
         self._run("-m", "infra.migrate")
         self._run("-m", "services.evaluation.cli", "sync-admin-units")
         self._run("-m", "services.evaluation.cli", "sync-plans")
@@ -179,15 +207,21 @@ class Stack:
         assert proc.log is not None
         if proc.popen is not None and proc.popen.poll() is None:
             return
+        env = {**self.env, **proc.env} if proc.env else self.env
         with open(proc.log, "ab") as log:
             proc.popen = subprocess.Popen(
-                proc.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                proc.argv, cwd=proc.cwd or REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
         proc.starts += 1
 
     def start_all(self, timeout: float = 60.0) -> None:
-        """Start everything; wait until the servers listen."""
+        """Start everything; wait until the servers listen (the private broker's epmd, then its node, first:
+        a node booting without its epmd would start a daemonised one of its own)."""
+        first = [name for name in ("epmd", "rabbitmq") if name in self.procs]
+        for name in first:
+            self.start(name)
+            self.wait_listening([name], timeout)
         for name in self.procs:
             self.start(name)
         self.wait_listening(list(self.procs), timeout)
@@ -211,6 +245,11 @@ class Stack:
         proc.popen.wait(30)
         proc.popen = None  # down until started again: not "died on its own"
         proc.kills += 1
+        # The group leader is reaped, but a member (RabbitMQ's beam.smp, forked by `erl`) may still be
+        # exiting and holding its port: down means not listening, or a restart would look up at once.
+        deadline = time.monotonic() + 10
+        while proc.port is not None and listening(proc.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
         return True
 
     def reap_dead(self) -> list[str]:
@@ -240,3 +279,5 @@ class Stack:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.popen.pid, signal.SIGKILL)
             proc.popen.wait(10)
+        if self.rabbit is not None:
+            self.rabbit.stop_strays()

@@ -10,11 +10,16 @@ WORKFLOW_NAME = "RecognitionCase"
 WAIT_OPENED = "wait_opened"
 
 # Activities served by the evaluation service's worker on EVALUATION_TASK_QUEUE.
-RECORD_CASE_OPENED = "record_case_opened"
-RECORD_CASE_WITHDRAWN = "record_case_withdrawn"  # kept for histories recorded before record_case_step
-GET_CASE_SCHEDULE = "get_case_schedule"
-RECORD_CASE_STEP = "record_case_step"
+OPEN_CASE = "open_case"  # the case written and its schedule answered, in one activity
+RECORD_CASE_STEP = "record_case_step"  # a step, with the new phase's due date when the phase changes
 RECORD_CASE_ALARM = "record_case_alarm"
+# Kept for histories recorded before OPEN_CASE (opened, then schedule, then a "scheduled" alarm per
+# phase) and before record_case_step (withdrawn).
+RECORD_CASE_OPENED = "record_case_opened"
+GET_CASE_SCHEDULE = "get_case_schedule"
+RECORD_CASE_WITHDRAWN = "record_case_withdrawn"
+# workflow.patched id of the shape with OPEN_CASE and the due date written by the step.
+ONE_ACTIVITY_PER_STEP = "one-activity-per-step"
 # Signal sent by the yearly round once its decision is recorded on the case.
 CASE_DECIDED_SIGNAL = "decided"
 # Local activity of the workflow worker: pure date arithmetic (working days need the holiday calendar).
@@ -125,7 +130,7 @@ class CaseStepInput:
     to_status: str
     version: int  # the case's version after this step
     returned_to: str | None = None
-    due_at: str | None = None
+    due_at: str | None = None  # the new phase's deadline (ISO), when the step changes the phase
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ read model by an activity on that service's task queue.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -18,19 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import ids, retry
     from workflows.recognition import contracts as c
     from workflows.recognition import lifecycle as lc
-
-
-@dataclass
-class CaseState:
-    """All workflow state in one place."""
-
-    status: str = "opening"
-    version: int = 0
-    phase_seq: int = 0  # bumped on every state change: the deadline watcher restarts on it
-    returned_to: str | None = None  # the review level that asked for more evidence
-    due_at: str | None = None
-    escalation_step: int = -1
-    schedule: c.CaseSchedule | None = None
+    from workflows.recognition.state import CaseState
 
 
 def _act_options() -> dict:
@@ -65,13 +52,24 @@ class RecognitionCaseWorkflow:
             opened_by=inp.opened_by,
             plan_code=inp.plan_code,
         )
-        await workflow.execute_activity(c.RECORD_CASE_OPENED, opened, **_act_options())
-        self._state.schedule = await workflow.execute_activity(
-            c.GET_CASE_SCHEDULE, inp, result_type=c.CaseSchedule, **_act_options()
-        )
-        async with self._lock:
-            self._state.status, self._state.version = lc.DRAFT, 1
-            self._state.phase_seq += 1
+        if workflow.patched(c.ONE_ACTIVITY_PER_STEP):
+            # One activity writes the case and its draft due date and answers the schedule.
+            self._state.schedule = await workflow.execute_activity(
+                c.OPEN_CASE, opened, result_type=c.CaseSchedule, **_act_options()
+            )
+            draft = await self._alarms_of(lc.DRAFT, None)
+            async with self._lock:
+                self._state.status, self._state.version = lc.DRAFT, 1
+                self._state.phase_seq += 1
+                self._state.planned = (self._state.phase_seq, draft)
+        else:
+            await workflow.execute_activity(c.RECORD_CASE_OPENED, opened, **_act_options())
+            self._state.schedule = await workflow.execute_activity(
+                c.GET_CASE_SCHEDULE, inp, result_type=c.CaseSchedule, **_act_options()
+            )
+            async with self._lock:
+                self._state.status, self._state.version = lc.DRAFT, 1
+                self._state.phase_seq += 1
         while self._state.status not in lc.TERMINAL:
             await self._watch_phase()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -89,6 +87,13 @@ class RecognitionCaseWorkflow:
             returned_to = s.status if step.action == "request_evidence" else s.returned_to
             if step.action == "provide_evidence":
                 returned_to = None
+            changed = to_status != s.status
+            # A new phase: its alarms are planned now and its due date written by the step itself,
+            # instead of by a "scheduled" alarm once the phase has begun (one activity, not two).
+            planned = None
+            if changed and workflow.patched(c.ONE_ACTIVITY_PER_STEP):
+                planned = await self._alarms_of(to_status, returned_to)
+            due_at = _deadline_of(planned) if planned is not None else None
             info = workflow.info()
             await workflow.execute_activity(
                 c.RECORD_CASE_STEP,
@@ -101,14 +106,15 @@ class RecognitionCaseWorkflow:
                     to_status=to_status,
                     version=s.version + 1,
                     returned_to=returned_to,
+                    due_at=due_at,
                 ),
                 **_act_options(),
             )
-            changed = to_status != s.status
             s.status, s.version, s.returned_to = to_status, s.version + 1, returned_to
             if changed:
                 s.phase_seq += 1
-                s.escalation_step, s.due_at = -1, None
+                s.escalation_step, s.due_at = -1, due_at
+                s.planned = (s.phase_seq, planned) if planned is not None else None
             return c.StepResult(status=s.status, version=s.version, due_at=s.due_at)
 
     @act.validator
@@ -176,10 +182,14 @@ class RecognitionCaseWorkflow:
     async def _watch_phase(self) -> None:
         """Sleep until each alarm of the current phase; stop as soon as the phase changes."""
         seq = self._state.phase_seq
-        alarms = await self._alarms()
-        deadline = next((a.at for a in alarms if a.kind == "overdue"), None)
+        planned = self._state.planned
+        if planned is not None and planned[0] == seq:
+            alarms, written = planned[1], True  # the step that began the phase wrote its due date
+        else:
+            alarms, written = await self._alarms_of(self._state.status, self._state.returned_to), False
+        deadline = _deadline_of(alarms)
         self._state.due_at = deadline
-        if deadline:
+        if deadline and not written:
             async with self._lock:  # the inbox shows the due date from the start of the phase
                 if self._state.phase_seq != seq:
                     return
@@ -198,13 +208,15 @@ class RecognitionCaseWorkflow:
                 await self._fire(alarm, deadline or alarm.at)
         await workflow.wait_condition(lambda: self._state.phase_seq != seq)
 
-    async def _alarms(self) -> list[c.Alarm]:
-        sched, s = self._state.schedule, self._state
+    async def _alarms_of(self, status: str, returned_to: str | None) -> list[c.Alarm]:
+        """The reminder, deadline and escalation steps of a phase that begins now (none for a phase
+        whose deadlines are the yearly round's, or a terminal one)."""
+        sched = self._state.schedule
         assert sched is not None
-        level = lc.LEVEL_OF.get(s.status) or lc.LEVEL_OF.get(s.returned_to or "")
-        if s.status == lc.DRAFT:
+        level = lc.LEVEL_OF.get(status) or lc.LEVEL_OF.get(returned_to or "")
+        if status == lc.DRAFT:
             limit, working, deadline = None, False, sched.self_assessment_closes
-        elif s.status in (lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW, lc.EVIDENCE_REQUESTED) and level:
+        elif status in (lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW, lc.EVIDENCE_REQUESTED) and level:
             # A household asked for evidence has as long as the asking level has to review.
             limit, working, deadline = (
                 sched.review_days.get(level),
@@ -252,3 +264,8 @@ class RecognitionCaseWorkflow:
         )
         if step is not None:
             self._state.escalation_step = alarm.step
+
+
+def _deadline_of(alarms: list[c.Alarm]) -> str | None:
+    """A phase's deadline: when its "overdue" alarm fires."""
+    return next((a.at for a in alarms if a.kind == "overdue"), None)

@@ -18,14 +18,33 @@ COUNCIL = "council"  # the council meets and votes; minutes are recorded
 AWAITING_SIGNATURE = "awaiting_signature"  # the chairman reviews and signs
 RECORDING = "recording"  # the signed decision is recorded on every case, page by page
 DOCUMENTS = "documents"  # the decision and the certificates are generated and stored
+# After the main decision: the round takes supplementary decisions (quyết định công nhận bổ sung) for the
+# cases that reached awaiting_decision later, until 31/12 of its year or until the association closes it.
+SUPPLEMENTARY = "supplementary"
+SUPPLEMENT_SIGNATURE = "supplement_signature"  # a supplementary list is built; the chairman signs it
 CLOSED = "closed"
-PHASES = (OPEN, REVIEWING, POSTING, COUNCIL, AWAITING_SIGNATURE, RECORDING, DOCUMENTS, CLOSED)
+PHASES = (
+    OPEN,
+    REVIEWING,
+    POSTING,
+    COUNCIL,
+    AWAITING_SIGNATURE,
+    RECORDING,
+    DOCUMENTS,
+    SUPPLEMENTARY,
+    SUPPLEMENT_SIGNATURE,
+    CLOSED,
+)
+# The patch (workflow.patched) under which a round enters SUPPLEMENTARY after its documents instead of
+# closing: histories recorded before it replay unchanged.
+SUPPLEMENTS_PATCH = "supplementary-decisions"
 
 # Activities served by the evaluation service's worker on EVALUATION_TASK_QUEUE.
 RECORD_ROUND_OPENED = "record_round_opened"
 RECORD_ROUND_PHASE = "record_round_phase"
 ROUND_PROGRESS = "round_progress"
 BUILD_DECISION_LIST = "build_decision_list"
+BUILD_SUPPLEMENTARY_LIST = "build_supplementary_list"
 OPEN_OBJECTIONS = "open_objections"
 RECORD_COUNCIL = "record_council"
 RECORD_SIGNATURE = "record_signature"
@@ -68,6 +87,7 @@ class RoundResume:
     cursor: str = ""
     recorded: int = 0
     objections_close: str | None = None  # kept for the `status` query of the continued run
+    first: int = 0  # the first decision of the batch being recorded (0: the main decision)
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,40 @@ class SignRecordInput:
 
 
 @dataclass(frozen=True)
+class SupplementInput:
+    """An Update: the commune association builds a supplementary list (from the cases awaiting decision
+    that are in no decision of the round yet)."""
+
+    actor: str
+    role: str
+    expected_version: int
+    on_behalf_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SupplementListInput:
+    round_id: str
+    version: int  # the round's version the list is built at (part of the drafts' ids)
+    supplement: SupplementInput
+
+
+@dataclass(frozen=True)
+class CloseInput:
+    """An Update: the commune association closes the round before the end of its year (no more
+    supplementary decisions)."""
+
+    actor: str
+    role: str
+    expected_version: int
+    on_behalf_of: str | None = None
+
+
+def supplements_until(year: int) -> str:
+    """The end of the supplementary decisions: 31/12 of the round's year, 23:59:59 Vietnam time (ISO)."""
+    return f"{year}-12-31T23:59:59+07:00"
+
+
+@dataclass(frozen=True)
 class RoundStep:
     """The answer of an Update: the round's phase and version after it."""
 
@@ -224,6 +278,7 @@ class RoundStatus:
     decision_ids: list[str]
     recorded: int
     objections_close: str | None
+    supplements_until: str | None = None
 
 
 @dataclass(frozen=True)

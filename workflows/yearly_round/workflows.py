@@ -1,7 +1,10 @@
 """YearlyRound: one per (commune, year, plan). Opens the self-assessment window, reminds, closes it,
 posts the proposed list publicly and waits out the objection window (and every open objection), takes
 the council's minutes, the chairman's signature (Updates with validators), then records the decision on
-every case in bounded pages (continue-as-new between groups of pages) and generates the documents.
+every case in bounded pages (continue-as-new between groups of pages) and generates the documents. Then,
+until 31/12 of its year or until the association closes it, it takes supplementary decisions: the
+association builds a list of the cases that reached awaiting_decision later (an Update), the chairman signs
+it (an Update), and it is recorded and documented as the main decision was.
 
 The evaluation service's activities hold the data; the workflow holds the phase and the order."""
 
@@ -21,6 +24,9 @@ COUNCIL_ROLES = frozenset(
     {"commune_association_officer", "learning_centre_staff", "commune_chairman", "administrator"}
 )
 SIGNER_ROLES = frozenset({"commune_chairman"})
+# Who builds a supplementary list and who closes the round early: the commune association (and the
+# chairman, the administrator), as for opening the round.
+SUPPLEMENT_ROLES = frozenset({"commune_association_officer", "commune_chairman", "administrator"})
 
 
 def _opts(timeout: timedelta = retry.DATABASE_WRITE_TIMEOUT, *, long: bool = False) -> dict:
@@ -55,6 +61,7 @@ class YearlyRoundWorkflow:
         self._recorded = r.recorded if r else 0
         self._objections_seq = 0
         self._objections_close = r.objections_close if r else None
+        self._first = r.first if r else 0
         self._lock = asyncio.Lock()
 
     @workflow.run
@@ -65,13 +72,21 @@ class YearlyRoundWorkflow:
             # Resumed before the signature (e.g. a round restarted after its dates had passed): the council
             # and sign Updates move it on, as in a first run.
             await workflow.wait_condition(lambda: self._phase == rc.RECORDING)
-        if self._phase == rc.RECORDING:
-            await self._record_pages()
-            await self._to(rc.DOCUMENTS, recorded=self._recorded)
-            self._index, self._cursor = 0, ""
-        if self._phase == rc.DOCUMENTS:
-            await self._documents()
-            await self._to(rc.CLOSED, recorded=self._recorded)
+        while True:
+            if self._phase == rc.RECORDING:
+                await self._record_pages()
+                await self._to(rc.DOCUMENTS, recorded=self._recorded)
+                self._index, self._cursor = self._first, ""
+            if self._phase == rc.DOCUMENTS:
+                await self._documents()
+                # Rounds started before supplementary decisions existed replay as they ran: closed here.
+                if workflow.patched(rc.SUPPLEMENTS_PATCH) and workflow.now() < self._supplements_until():
+                    await self._to(rc.SUPPLEMENTARY, recorded=self._recorded)
+                else:
+                    await self._to(rc.CLOSED, recorded=self._recorded)
+            if self._phase not in (rc.SUPPLEMENTARY, rc.SUPPLEMENT_SIGNATURE):
+                break
+            await self._take_supplements()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return rc.RoundResult(round_id=inp.round_id, phase=self._phase, recorded=self._recorded)
 
@@ -139,6 +154,28 @@ class YearlyRoundWorkflow:
                         break
             await workflow.wait_condition(lambda seen=seen: self._objections_seq != seen)
         await workflow.wait_condition(lambda: self._phase == rc.RECORDING)
+
+    def _supplements_until(self) -> datetime:
+        return datetime.fromisoformat(rc.supplements_until(self._inp.year))
+
+    async def _take_supplements(self) -> None:
+        """Wait in SUPPLEMENTARY (or SUPPLEMENT_SIGNATURE) until a supplementary decision is signed (the
+        phase is then RECORDING), the association closes the round (CLOSED), or the year ends: then, once
+        a list already built is signed and recorded, the round closes."""
+        waiting = (rc.SUPPLEMENTARY, rc.SUPPLEMENT_SIGNATURE)
+        while self._phase in waiting:
+            left = self._supplements_until() - workflow.now()
+            if left > timedelta(0):
+                try:
+                    await workflow.wait_condition(lambda: self._phase not in waiting, timeout=left)
+                except TimeoutError:
+                    pass
+                continue
+            # The year is over: no new list; one awaiting the signature is still signed and recorded.
+            await workflow.wait_condition(lambda: self._phase != rc.SUPPLEMENT_SIGNATURE)
+            async with self._lock:
+                if self._phase == rc.SUPPLEMENTARY:
+                    await self._to(rc.CLOSED, recorded=self._recorded, reason="year_end")
 
     async def _record_pages(self) -> None:
         pages = 0
@@ -209,6 +246,7 @@ class YearlyRoundWorkflow:
                     cursor=self._cursor,
                     recorded=self._recorded,
                     objections_close=self._objections_close,
+                    first=self._first,
                 ),
             )
         )
@@ -221,10 +259,10 @@ class YearlyRoundWorkflow:
         await workflow.sleep(delay)
         return True
 
-    async def _to(self, phase: str, **detail: object) -> rc.PhaseResult:
+    async def _to(self, phase: str, *, actor: str = "system", **detail: object) -> rc.PhaseResult:
         result = await workflow.execute_activity(
             rc.RECORD_ROUND_PHASE,
-            rc.RoundPhaseInput(self._inp.round_id, phase, self._version + 1, detail=detail),
+            rc.RoundPhaseInput(self._inp.round_id, phase, self._version + 1, actor=actor, detail=detail),
             result_type=rc.PhaseResult,
             **_opts(),
         )
@@ -265,8 +303,16 @@ class YearlyRoundWorkflow:
     @workflow.update
     async def sign(self, inp: rc.SignInput) -> rc.RoundStep:
         """The chairman signs the round's decisions; recording on the cases starts."""
+        return await self._sign(inp, rc.AWAITING_SIGNATURE)
+
+    @sign.validator
+    def _validate_sign(self, inp: rc.SignInput) -> None:
+        self._check_signature(inp, rc.AWAITING_SIGNATURE)
+
+    async def _sign(self, inp: rc.SignInput, phase: str) -> rc.RoundStep:
+        """Record the chairman's signature of the decisions awaiting it in `phase`, then record them."""
         async with self._lock:
-            self._check(inp.expected_version, inp.role, rc.AWAITING_SIGNATURE, SIGNER_ROLES)
+            self._check(inp.expected_version, inp.role, phase, SIGNER_ROLES)
             await workflow.execute_activity(
                 rc.RECORD_SIGNATURE,
                 rc.SignRecordInput(self._inp.round_id, self._version + 1, inp),
@@ -277,12 +323,71 @@ class YearlyRoundWorkflow:
             await self._to(rc.RECORDING)
             return rc.RoundStep(self._phase, self._version)
 
-    @sign.validator
-    def _validate_sign(self, inp: rc.SignInput) -> None:
-        self._check(inp.expected_version, inp.role, rc.AWAITING_SIGNATURE, SIGNER_ROLES)
+    def _check_signature(self, inp: rc.SignInput, phase: str) -> None:
+        self._check(inp.expected_version, inp.role, phase, SIGNER_ROLES)
         if not inp.signer_name.strip():
             raise _refuse("Cần họ tên người ký.", "ValidationFailed")
         _iso_date(inp.signed_on, "signed_on")
+
+    @workflow.update
+    async def supplement(self, inp: rc.SupplementInput) -> rc.RoundStep:
+        """The association builds a supplementary list: the cases awaiting decision in no decision of the
+        round yet (refused, nothing written, when there is none)."""
+        async with self._lock:
+            self._check_supplement(inp)
+            built = await workflow.execute_activity(
+                rc.BUILD_SUPPLEMENTARY_LIST,
+                rc.SupplementListInput(self._inp.round_id, self._version + 1, inp),
+                result_type=rc.DecisionList,
+                **_opts(timedelta(minutes=10), long=True),
+            )
+            if not built.decision_ids:
+                raise _refuse(
+                    "Không có hồ sơ nào chờ quyết định ngoài các quyết định đã ban hành.", "NothingToDecide"
+                )
+            self._first = len(self._decision_ids)
+            self._decision_ids = [*self._decision_ids, *built.decision_ids]
+            self._index, self._cursor = self._first, ""
+            await self._to(
+                rc.SUPPLEMENT_SIGNATURE,
+                actor=inp.actor,
+                decisions=built.decision_ids,
+                recognised=built.recognised,
+                not_recognised=built.not_recognised,
+            )
+            return rc.RoundStep(self._phase, self._version)
+
+    @supplement.validator
+    def _validate_supplement(self, inp: rc.SupplementInput) -> None:
+        self._check_supplement(inp)
+
+    def _check_supplement(self, inp: rc.SupplementInput) -> None:
+        self._check(inp.expected_version, inp.role, rc.SUPPLEMENTARY, SUPPLEMENT_ROLES)
+        if workflow.now() >= self._supplements_until():
+            raise _refuse(f"Đã hết năm {self._inp.year}: không lập thêm quyết định bổ sung.")
+
+    @workflow.update
+    async def sign_supplement(self, inp: rc.SignInput) -> rc.RoundStep:
+        """The chairman signs the supplementary decisions; recording on their cases starts."""
+        return await self._sign(inp, rc.SUPPLEMENT_SIGNATURE)
+
+    @sign_supplement.validator
+    def _validate_sign_supplement(self, inp: rc.SignInput) -> None:
+        self._check_signature(inp, rc.SUPPLEMENT_SIGNATURE)
+
+    @workflow.update
+    async def close(self, inp: rc.CloseInput) -> rc.RoundStep:
+        """The association closes the round before the end of its year: no more supplementary decisions."""
+        async with self._lock:
+            self._check(inp.expected_version, inp.role, rc.SUPPLEMENTARY, SUPPLEMENT_ROLES)
+            await self._to(
+                rc.CLOSED, actor=inp.actor, recorded=self._recorded, reason="closed_by_association"
+            )
+            return rc.RoundStep(self._phase, self._version)
+
+    @close.validator
+    def _validate_close(self, inp: rc.CloseInput) -> None:
+        self._check(inp.expected_version, inp.role, rc.SUPPLEMENTARY, SUPPLEMENT_ROLES)
 
     def _check(self, expected_version: int, role: str, phase: str, roles: frozenset[str]) -> None:
         if self._phase != phase:
@@ -304,6 +409,7 @@ class YearlyRoundWorkflow:
             decision_ids=self._decision_ids,
             recorded=self._recorded,
             objections_close=self._objections_close,
+            supplements_until=rc.supplements_until(self._inp.year),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -12,6 +13,25 @@ from services.evaluation.domain.model import Case, Evidence
 
 # Built once (hot path: every scope check, step and activity): a lookup only binds the id.
 _CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("id"))
+
+# A case, its progress row and the paths of its village and of its unit, in one statement: the scope
+# check of every case request reads these together.
+_progress = t.case_progress
+_village, _unit = t.admin_units.alias("village_unit"), t.admin_units.alias("case_unit")
+_PLACED = (
+    sa.select(
+        *t.cases.c,
+        *[c.label(f"progress__{c.name}") for c in _progress.c],
+        _village.c.path.label("village_path"),
+        _unit.c.path.label("unit_path"),
+    )
+    .select_from(
+        t.cases.outerjoin(_progress, _progress.c.case_id == t.cases.c.id)
+        .outerjoin(_village, _village.c.code == _progress.c.village_code)
+        .outerjoin(_unit, _unit.c.code == t.cases.c.admin_unit_code)
+    )
+    .where(t.cases.c.id == sa.bindparam("id"))
+)
 
 
 class CaseRepository:
@@ -24,6 +44,18 @@ class CaseRepository:
         """One case by id."""
         row = self._conn.execute(_CASE_BY_ID, {"id": case_id}).mappings().first()
         return Case(**row) if row else None
+
+    def placed(self, case_id: str) -> tuple[Case, dict[str, Any] | None, str | None] | None:
+        """One case with its progress row (None if it has none yet) and the path of the unit it
+        belongs to: its village's when the progress row names one that exists, else its unit's."""
+        row = self._conn.execute(_PLACED, {"id": case_id}).mappings().first()
+        if row is None:
+            return None
+        case = Case(**{c.name: row[c.name] for c in t.cases.c})
+        progress = None
+        if row["progress__case_id"] is not None:
+            progress = {c.name: row[f"progress__{c.name}"] for c in _progress.c}
+        return case, progress, row["village_path"] or row["unit_path"]
 
     def add(self, case: Case) -> bool:
         """Insert a case; False when it is already there (an activity retried)."""

@@ -126,6 +126,19 @@ unit_members = sa.Table(
     sa.Column("full_name", sa.String(200), nullable=False),
 )
 
+# The size of each register (households, citizens per birth year, clans, units) per commune and village,
+# kept by database triggers on the register tables (migration eval_0017): the progress report's
+# denominators without counting the registers on every call. Clans and units: village_code ''.
+register_counts = sa.Table(
+    "register_counts",
+    metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("commune_code", sa.String(10), primary_key=True),
+    sa.Column("village_code", sa.String(40), primary_key=True),
+    sa.Column("birth_year", sa.Integer, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
 # Plan documents, every version kept; one active version per plan code.
 plans = sa.Table(
     "plans",

@@ -1,14 +1,14 @@
 """HTTP API: the yearly round — open it, read it, objections during the posting, the council's minutes,
-the decision list, the chairman's signature and the documents (evaluation service, entrypoint layer)."""
+the decision list, the chairman's signature and the documents; after the decision, supplementary
+decisions and the round's closing (evaluation service, entrypoint layer)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
 from common.auth import (
     ADMINISTRATOR,
@@ -20,15 +20,32 @@ from common.auth import (
     SUPERVISORS,
     VILLAGE_OFFICER,
 )
-from common.web import MAX_OFFSET, Schema
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import unit_in_scope
 from services.evaluation.api.cases import etag, if_match_version
 from services.evaluation.api.container import container, current_actor
-from services.evaluation.domain.model import TITLES
+from services.evaluation.api.round_schemas import (
+    AmendmentSchema,
+    CouncilSchema,
+    DecisionSchema,
+    DocumentsArgsSchema,
+    DocumentsSchema,
+    ListArgsSchema,
+    ListPageSchema,
+    ObjectionAssignSchema,
+    ObjectionCreateSchema,
+    ObjectionResolveSchema,
+    ObjectionSchema,
+    RoundCreateSchema,
+    RoundOpenedSchema,
+    RoundPageSchema,
+    RoundQueryArgsSchema,
+    RoundSchema,
+    RoundStepSchema,
+    SignSchema,
+)
 from services.evaluation.service import amendments, decision_list, round_steps, rounds, scopes
 from services.evaluation.service.round_audit import round_not_found
-from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
 blp = Blueprint("rounds", __name__, url_prefix="/rounds", description="Yearly rounds")
@@ -43,6 +60,7 @@ COUNCIL_SECRETARIES = frozenset(
 )
 SIGNERS = frozenset({COMMUNE_CHAIRMAN})
 LINK_TTL = timedelta(minutes=10)
+T = TypeVar("T")
 
 
 def round_in_scope(round_id: str, roles: Any) -> dict[str, Any]:
@@ -57,204 +75,6 @@ def round_in_scope(round_id: str, roles: Any) -> dict[str, Any]:
         scopes.unit_path(container().uow(), code=rnd["admin_unit_code"]), not_found=round_not_found(round_id)
     )
     return rnd
-
-
-class RoundCreateSchema(Schema):
-    admin_unit_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    plan_code = fields.String(validate=validate.Length(min=1, max=80))
-
-
-class RoundOpenedSchema(Schema):
-    id = fields.String()
-    workflow_id = fields.String()
-    created = fields.Boolean()
-
-
-class ObjectionSchema(Schema):
-    id = fields.String()
-    round_id = fields.String()
-    case_id = fields.String(allow_none=True)
-    filed_by = fields.String()
-    content = fields.String()
-    status = fields.String()
-    assignee = fields.String(allow_none=True)
-    resolution = fields.String(allow_none=True)
-    upheld = fields.Boolean(allow_none=True)
-    version = fields.Integer()
-    created_by = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-
-
-class DecisionSchema(Schema):
-    id = fields.String()
-    title = fields.String()
-    kind = fields.String()
-    amends_id = fields.String(allow_none=True)
-    number = fields.Integer(allow_none=True)
-    number_text = fields.String()
-    symbol = fields.String()
-    status = fields.String()
-    signed_by = fields.String(allow_none=True)
-    signer_name = fields.String(allow_none=True)
-    signed_on = fields.Date(allow_none=True)
-    recognised = fields.Integer()
-    not_recognised = fields.Integer()
-    documents = fields.Dict()
-
-
-class _RoundFieldsSchema(Schema):
-    """What a round is, in the list and in full."""
-
-    id = fields.String()
-    workflow_id = fields.String()
-    admin_unit_code = fields.String()
-    year = fields.Integer()
-    plan_code = fields.String()
-    phase = fields.String()
-    version = fields.Integer()
-    self_assessment_closes = fields.Date(allow_none=True)
-    posting_starts = fields.Date(allow_none=True)
-    objections_close = fields.Date(allow_none=True)
-
-
-class RoundSchema(_RoundFieldsSchema):
-    council = fields.Dict(allow_none=True)
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    objections = fields.List(fields.Nested(ObjectionSchema))
-    decisions = fields.List(fields.Nested(DecisionSchema))
-
-
-class RoundQueryArgsSchema(Schema):
-    admin_unit_code = fields.String(validate=validate.Length(min=1, max=20))
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    phase = fields.String(validate=validate.OneOf(rc.PHASES))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
-
-
-class RoundSummarySchema(_RoundFieldsSchema):
-    admin_unit_name = fields.String(allow_none=True)
-    opened_by = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-
-
-class RoundPageSchema(Schema):
-    items = fields.List(fields.Nested(RoundSummarySchema))
-    total = fields.Integer()
-
-
-class ObjectionCreateSchema(Schema):
-    filed_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    case_id = fields.String(validate=validate.Length(min=1, max=36))
-
-
-class ObjectionAssignSchema(Schema):
-    assignee = fields.String(required=True, validate=validate.Length(min=1, max=120))
-
-
-class ObjectionResolveSchema(Schema):
-    resolution = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    upheld = fields.Boolean(required=True)
-
-
-class VoteSchema(Schema):
-    case_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    in_favour = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
-    against = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
-    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
-
-
-class CouncilSchema(Schema):
-    met_on = fields.Date(required=True)
-    chair = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    secretary = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    attendance = fields.List(
-        fields.String(validate=validate.Length(min=1, max=200)),
-        required=True,
-        validate=validate.Length(min=1, max=200),
-    )
-    absent = fields.List(
-        fields.String(validate=validate.Length(min=1, max=200)),
-        load_default=list,
-        validate=validate.Length(max=200),
-    )
-    votes = fields.List(fields.Nested(VoteSchema), load_default=list, validate=validate.Length(max=20000))
-    notes = fields.String(load_default="", validate=validate.Length(max=10000))
-
-
-class SignSchema(Schema):
-    signer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    signed_on = fields.Date(required=True)
-
-
-class RoundStepSchema(Schema):
-    phase = fields.String()
-    version = fields.Integer()
-
-
-class ListArgsSchema(Schema):
-    title = fields.String(validate=validate.OneOf(TITLES))
-    outcome = fields.String(validate=validate.OneOf(lc.OUTCOMES))
-    village = fields.String(validate=validate.Length(max=40))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-
-
-class ListItemSchema(Schema):
-    decision_id = fields.String()
-    case_id = fields.String()
-    title = fields.String()
-    subject_id = fields.String()
-    subject_name = fields.String()
-    village_code = fields.String(allow_none=True)
-    village_name = fields.String(allow_none=True)
-    outcome = fields.String()
-    reason = fields.String(allow_none=True)
-    recorded = fields.Boolean()
-
-
-class ListPageSchema(Schema):
-    items = fields.List(fields.Nested(ListItemSchema))
-    total = fields.Integer()
-
-
-class AmendmentSchema(Schema):
-    decision_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    kind = fields.String(required=True, validate=validate.OneOf(("correction", "revocation")))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    changes = fields.List(
-        fields.String(validate=validate.Length(min=1, max=1000)),
-        load_default=list,
-        validate=validate.Length(max=100),
-    )
-    case_ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=36)),
-        load_default=list,
-        validate=validate.Length(max=10000),
-    )
-    signer_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    signed_on = fields.Date(required=True)
-
-
-class DocumentsArgsSchema(Schema):
-    case_id = fields.String(validate=validate.Length(min=1, max=36))
-
-
-class DocumentLinkSchema(Schema):
-    decision_id = fields.String(allow_none=True)
-    case_id = fields.String(allow_none=True)
-    kind = fields.String()
-    sha256 = fields.String()
-    media_type = fields.String()
-    url = fields.String()
-
-
-class DocumentsSchema(Schema):
-    items = fields.List(fields.Nested(DocumentLinkSchema))
 
 
 @blp.route("")
@@ -357,7 +177,6 @@ class Council(MethodView):
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Record the council's minutes: attendance and votes per subject (If-Match: the round's version)."""
         round_in_scope(round_id, COUNCIL_SECRETARIES)
-        actor = current_actor()
         minutes = rc.CouncilMinutes(
             met_on=body["met_on"].isoformat(),
             chair=body["chair"],
@@ -367,14 +186,8 @@ class Council(MethodView):
             notes=body["notes"],
             votes=[rc.Vote(**v) for v in body["votes"]],
         )
-        inp = rc.CouncilInput(
-            actor=actor.username,
-            role=actor.role,
-            expected_version=if_match_version(),
-            minutes=minutes,
-            on_behalf_of=actor.on_behalf_of,
-        )
         c = container()
+        inp = _round_step(rc.CouncilInput, minutes=minutes)
         step = round_steps.submit_council(c.uow(), c.gateway, round_id=round_id, inp=inp)
         return step, 200, etag(step.version)
 
@@ -384,7 +197,8 @@ class DecisionList(MethodView):
     @blp.arguments(ListArgsSchema, location="query")
     @blp.response(200, ListPageSchema)
     def get(self, args: dict[str, Any], round_id: str) -> Any:
-        """The decision list (posted publicly, voted by the council, signed by the chairman), paged."""
+        """The decision list (posted publicly, voted by the council, signed by the chairman), paged; with
+        `kind=supplementary`, the lists of the supplementary decisions."""
         round_in_scope(round_id, ROUND_READERS)
         return decision_list.decision_list(
             container().uow(),
@@ -394,7 +208,25 @@ class DecisionList(MethodView):
             village=args.get("village"),
             offset=args["offset"],
             limit=args["limit"],
+            kind=args["kind"],
         )
+
+
+def _round_step(kind: type[T], **fields: Any) -> T:
+    """A step of the round's workflow by the caller, against the round version in If-Match."""
+    actor = current_actor()
+    return kind(
+        actor=actor.username,
+        role=actor.role,
+        expected_version=if_match_version(),
+        on_behalf_of=actor.on_behalf_of,
+        **fields,
+    )
+
+
+def _signature(body: dict[str, Any]) -> rc.SignInput:
+    """The chairman's signature from a sign request (If-Match: the round's version)."""
+    return _round_step(rc.SignInput, signer_name=body["signer_name"], signed_on=body["signed_on"].isoformat())
 
 
 @blp.route("/<round_id>/sign")
@@ -404,17 +236,46 @@ class Sign(MethodView):
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """The commune chairman signs the round's decisions (If-Match: the round's version)."""
         round_in_scope(round_id, SIGNERS)
-        actor = current_actor()
-        inp = rc.SignInput(
-            actor=actor.username,
-            role=actor.role,
-            expected_version=if_match_version(),
-            signer_name=body["signer_name"],
-            signed_on=body["signed_on"].isoformat(),
-            on_behalf_of=actor.on_behalf_of,
-        )
         c = container()
-        step = round_steps.submit_signature(c.uow(), c.gateway, round_id=round_id, inp=inp)
+        step = round_steps.submit_signature(c.uow(), c.gateway, round_id=round_id, inp=_signature(body))
+        return step, 200, etag(step.version)
+
+
+@blp.route("/<round_id>/supplementary")
+class Supplementary(MethodView):
+    @blp.response(200, RoundStepSchema)
+    def post(self, round_id: str) -> Any:
+        """After the round's decision: build a supplementary list of the cases now awaiting decision that are
+        in no decision of the round (If-Match: the round's version); 409 when there is none."""
+        round_in_scope(round_id, ROUND_MANAGERS)
+        c = container()
+        inp = _round_step(rc.SupplementInput)
+        step = round_steps.submit_supplement(c.uow(), c.gateway, round_id=round_id, inp=inp)
+        return step, 200, etag(step.version)
+
+
+@blp.route("/<round_id>/supplementary/sign")
+class SupplementarySign(MethodView):
+    @blp.arguments(SignSchema)
+    @blp.response(200, RoundStepSchema)
+    def post(self, body: dict[str, Any], round_id: str) -> Any:
+        """The commune chairman signs the supplementary decisions (If-Match: the round's version)."""
+        round_in_scope(round_id, SIGNERS)
+        c = container()
+        step = round_steps.submit_supplement_signature(
+            c.uow(), c.gateway, round_id=round_id, inp=_signature(body)
+        )
+        return step, 200, etag(step.version)
+
+
+@blp.route("/<round_id>/close")
+class Close(MethodView):
+    @blp.response(200, RoundStepSchema)
+    def post(self, round_id: str) -> Any:
+        """Close the round before the end of its year: no more supplementary decisions (If-Match)."""
+        round_in_scope(round_id, ROUND_MANAGERS)
+        c = container()
+        step = round_steps.close_round(c.uow(), c.gateway, round_id=round_id, inp=_round_step(rc.CloseInput))
         return step, 200, etag(step.version)
 
 

@@ -66,6 +66,29 @@ def target_in_force(plan: Plan, title: str, year: int) -> TargetInForce | None:
     )
 
 
+def target_count(target_share: float | None, population: int | None) -> int | None:
+    """How many subjects a target share asks of a population: the share, rounded up (None when either is
+    unknown). Rounded against float noise first: 0.85 x 20 is 17, not 18."""
+    if target_share is None or population is None:
+        return None
+    return math.ceil(round(target_share * population, 9))
+
+
+def figures_dict(recognised: int, population: int | None, target_share: float | None) -> dict[str, object]:
+    """`Figures(recognised, population, target_share)` as the report's plain fields, computed in one pass
+    (the report builds about a thousand of these: no object, the target count computed once)."""
+    wanted = target_count(target_share, population)
+    return {
+        "recognised": recognised,
+        "population": population,
+        "share": recognised / population if population else None,
+        "target_share": target_share,
+        "target_count": wanted,
+        "needed": None if wanted is None else max(0, wanted - recognised),
+        "met": None if wanted is None else recognised >= wanted,
+    }
+
+
 @dataclass(frozen=True)
 class Figures:
     """Recognised subjects out of a population, measured against a target share."""
@@ -84,10 +107,7 @@ class Figures:
     @property
     def target_count(self) -> int | None:
         """How many subjects the target asks for: the share of the population, rounded up."""
-        if self.target_share is None or self.population is None:
-            return None
-        # Rounded against float noise first: 0.85 x 20 is 17, not 18.
-        return math.ceil(round(self.target_share * self.population, 9))
+        return target_count(self.target_share, self.population)
 
     @property
     def needed(self) -> int | None:

@@ -22,6 +22,7 @@ from services.evaluation.paperwork import Amendment
 from services.evaluation.paperwork.render import decision_files
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
+from services.evaluation.service.decision_list import rejudge_dependencies
 from services.evaluation.service.plans import resolve_plan
 from services.evaluation.service.round_audit import decision_number, get_round_or_raise, round_entry
 from services.evaluation.service.round_documents import _issuer, _store, decision_document
@@ -130,7 +131,7 @@ def _issue(
         earlier = uow.decisions.get(decision_id)
         if earlier is None or earlier["round_id"] != round_id:
             raise NotFound(f"Không tìm thấy quyết định {decision_id}.", f"Decision {decision_id} not found.")
-        if earlier["status"] != "recorded" or earlier["kind"] != "recognition":
+        if earlier["status"] != "recorded" or earlier["kind"] not in ("recognition", "supplementary"):
             raise InvalidTransition(
                 "Chỉ sửa đổi, thu hồi quyết định công nhận đã ghi nhận.",
                 "Only a recorded decision of recognition can be amended.",
@@ -252,6 +253,16 @@ def _issue(
                     after={"decision_id": new_id, "decision": text},
                     evidence_sha256=sorted(f["sha256"] for f in documents.values()),
                 )
+            )
+        if kind == "revocation":
+            # A list awaiting signature (a supplementary one) may count the revoked recognitions.
+            rejudge_dependencies(
+                uow,
+                rnd,
+                actor=actor.username,
+                role=actor.role,
+                on_behalf_of=actor.on_behalf_of,
+                trigger=f"decision.{kind}",
             )
         uow.commit()
     return {**new, "documents": documents, "number_text": decision_number(new), "created": True}

@@ -15,7 +15,7 @@ from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.audit import case_entry
-from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.cases import add_opened_case, get_case_or_raise
 from services.evaluation.service.plans import resolve_plan
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
@@ -39,8 +39,31 @@ def _event_id(*parts: object) -> str:
 
 
 def case_schedule(uow: Any, *, inp: c.CaseInput) -> c.CaseSchedule:
-    """The deadlines of a case from its plan: self-assessment close, review limits, reminders, escalation."""
-    plan = resolve_plan(reading(uow), admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
+    """The deadlines of a case from its plan, with the draft's due date written on its progress row
+    (kept for workflow histories recorded before `open_case`)."""
+    schedule = _schedule_of(reading(uow), inp)
+    with uow:
+        _write_draft_progress(uow, inp.case_id, schedule)
+        uow.commit()
+    return schedule
+
+
+def open_case(uow: Any, *, inp: c.CaseOpenedInput) -> c.CaseSchedule:
+    """Write the opened case (once) with its draft due date, and answer its deadlines from its plan.
+
+    One activity, one transaction: the plan is checked before anything is written, so a case whose
+    plan does not recognise its title leaves nothing behind; a retry writes nothing twice."""
+    schedule = _schedule_of(reading(uow), inp)
+    with uow:
+        add_opened_case(uow, inp=inp)
+        _write_draft_progress(uow, inp.case_id, schedule)
+        uow.commit()
+    return schedule
+
+
+def _schedule_of(uow: Any, inp: c.CaseInput | c.CaseOpenedInput) -> c.CaseSchedule:
+    """Self-assessment close, review limits, reminders and escalation, read from the case's plan."""
+    plan = resolve_plan(uow, admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
     scope = plan.title(inp.title)
     if scope is None:
         raise ValidationFailed(
@@ -51,7 +74,7 @@ def case_schedule(uow: Any, *, inp: c.CaseInput) -> c.CaseSchedule:
     cal = year_calendar(plan, inp.year)
     closes = datetime.combine(cal.self_assessment_closes, END_OF_DAY, VIETNAM_TZ)
     criteria = get_criteria_set(scope.criteria.code, scope.criteria.version)
-    schedule = c.CaseSchedule(
+    return c.CaseSchedule(
         plan_code=plan.code,
         plan_version=plan.version,
         criteria_set_key=criteria.key,
@@ -72,17 +95,19 @@ def case_schedule(uow: Any, *, inp: c.CaseInput) -> c.CaseSchedule:
         ],
         days_off=[d.isoformat() for d in plan.calendar.days_off],
     )
-    with uow:
-        uow.progress.upsert(
-            inp.case_id,
-            plan_code=plan.code,
-            plan_version=plan.version,
-            criteria_set_key=criteria.key,
-            waiting_on_role=lc.WAITING_ON[lc.DRAFT],
-            due_at=closes,
-        )
-        uow.commit()
-    return schedule
+
+
+def _write_draft_progress(uow: Any, case_id: str, schedule: c.CaseSchedule) -> None:
+    """The progress row of a case in draft: its plan, criteria set, who it waits on and its due date
+    (the self-assessment close: the draft's deadline, as the workflow's alarms count it)."""
+    uow.progress.upsert(
+        case_id,
+        plan_code=schedule.plan_code,
+        plan_version=schedule.plan_version,
+        criteria_set_key=schedule.criteria_set_key,
+        waiting_on_role=lc.WAITING_ON[lc.DRAFT],
+        due_at=datetime.fromisoformat(schedule.self_assessment_closes),
+    )
 
 
 def _check_scores(criteria_key: str | None, scores: dict[str, float], *, partial: bool) -> None:
@@ -136,8 +161,11 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
             "returned_to": inp.returned_to,
         }
         if inp.to_status != inp.from_status:
+            # The new phase's due date comes with the step (histories before it: None, and a
+            # "scheduled" alarm then wrote it).
+            due_at = datetime.fromisoformat(inp.due_at) if inp.due_at else None
             changes.update(
-                overdue=False, escalation_step=-1, escalated_to_role=None, assignee=None, due_at=None
+                overdue=False, escalation_step=-1, escalated_to_role=None, assignee=None, due_at=due_at
             )
         uow.progress.upsert(case.id, **changes)
         uow.publish(

@@ -85,7 +85,19 @@ def open_case(
 
 
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
-    """Write the case, its `case.opened` event and audit entry once; a retried activity changes nothing."""
+    """Write the case, its `case.opened` event and audit entry once; a retried activity changes nothing.
+
+    Kept for workflow histories recorded before `open_case` (case_steps) did this and the schedule in
+    one activity."""
+    with uow:
+        added = add_opened_case(uow, inp=inp)
+        uow.commit()
+        return added
+
+
+def add_opened_case(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
+    """In the caller's transaction: the case in draft, its `case.opened` event and audit entry, unless
+    it is there already (then nothing is written and the answer is False)."""
     now = datetime.now(UTC)
     case = Case(
         id=inp.case_id,
@@ -101,34 +113,30 @@ def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) 
         created_at=now,
         updated_at=now,
     )
-    with uow:
-        if not uow.cases.add(case):
-            return False
-        uow.publish(
-            events.case_event(
-                events.CASE_OPENED,
-                case_id=case.id,
-                workflow_id=case.workflow_id,
-                year=case.year,
-                title=case.title,
-                subject_id=case.subject_id,
-                admin_unit_code=case.admin_unit_code,
-                actor=case.opened_by,
-            )
+    if not uow.cases.add(case):
+        return False
+    uow.publish(
+        events.case_event(
+            events.CASE_OPENED,
+            case_id=case.id,
+            workflow_id=case.workflow_id,
+            year=case.year,
+            title=case.title,
+            subject_id=case.subject_id,
+            admin_unit_code=case.admin_unit_code,
+            actor=case.opened_by,
         )
-        opened = {
-            **audit.case_state(case),
-            "year": case.year,
-            "title": case.title,
-            "subject_id": case.subject_id,
-            "admin_unit_code": case.admin_unit_code,
-            "plan_code": inp.plan_code,
-        }
-        uow.record(
-            audit.case_entry(case, action=events.CASE_OPENED, actor=case.opened_by, after=opened, at=now)
-        )
-        uow.commit()
-        return True
+    )
+    opened = {
+        **audit.case_state(case),
+        "year": case.year,
+        "title": case.title,
+        "subject_id": case.subject_id,
+        "admin_unit_code": case.admin_unit_code,
+        "plan_code": inp.plan_code,
+    }
+    uow.record(audit.case_entry(case, action=events.CASE_OPENED, actor=case.opened_by, after=opened, at=now))
+    return True
 
 
 def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool:

@@ -6,6 +6,12 @@ level): a village community needs a share of its households holding Learning Fam
 its households, a unit a share of its members holding Learning Citizen. "Holding" counts the
 recognitions already recorded for the year and the subjects this same list recognises (titles without
 dependencies are judged first), so one quarter-IV decision can recognise families and their village.
+
+A supplementary list (after the main decision is recorded) is built the same way from the cases awaiting
+decision that are on no list of the round yet.
+
+The dependencies of the draft lists are judged again (`rejudge_dependencies`) whenever an outcome on them
+may have changed: an upheld objection, the council's votes, a revocation, and the signature (last guard).
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from common.errors import InvalidTransition
 from services.evaluation.adapters import tables as t
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.criteria import TITLE_NAMES_VI
+from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
 from services.evaluation.service.round_audit import get_round_or_raise, round_entry
 from workflows.recognition import lifecycle as lc
@@ -100,21 +108,219 @@ def _holders(conn: Any, title: str, year: int, decided: dict[str, set[str]]) -> 
     return held
 
 
-def _judge(
-    conn: Any, title: str, subject_id: str, deps: list[Any], year: int, decided: dict[str, set[str]]
-) -> tuple[str, str | None]:
-    if title not in ("learning_community_village", "learning_clan", "learning_unit"):
-        return lc.RECOGNISED, None  # a family's adult members are not judged here (docs/yearly-round.md)
-    for dep in deps:
-        members = _members(conn, title, subject_id)
-        holders = _holders(conn, dep.title, year, decided)
-        share = (sum(1 for m in members if m in holders) / len(members)) if members else 0.0
-        if share + 1e-9 < dep.min_share:
-            return lc.NOT_RECOGNISED, (
-                f"Tỷ lệ đạt danh hiệu “{TITLE_NAMES_VI.get(dep.title, dep.title)}” là {share:.0%}, "
-                f"chưa đạt {dep.min_share:.0%} ({len(members)} thành viên)."
+# The titles whose recognition depends on their members' (a village's or a clan's households, a unit's
+# members); a family's adult members are not judged here (docs/yearly-round.md).
+DEPENDENT_TITLES = ("learning_community_village", "learning_clan", "learning_unit")
+_DEPENDENCY_REASON = "Tỷ lệ đạt danh hiệu “"  # how every dependency reason begins
+
+
+def is_dependency_reason(reason: str | None) -> bool:
+    """Whether a list row's reason is a dependency's shortfall (and nothing else refused it since)."""
+    return reason is not None and reason.startswith(_DEPENDENCY_REASON)
+
+
+def _share(dep: Any, members: list[str], holders: set[str]) -> tuple[bool, str]:
+    """Whether the members' share holding the dependency's title meets it, and the sentence saying so."""
+    share = (sum(1 for m in members if m in holders) / len(members)) if members else 0.0
+    name = TITLE_NAMES_VI.get(dep.title, dep.title)
+    if share + 1e-9 < dep.min_share:
+        return False, (
+            f"{_DEPENDENCY_REASON}{name}” là {share:.0%}, "
+            f"chưa đạt {dep.min_share:.0%} ({len(members)} thành viên)."
+        )
+    return True, (
+        f"{_DEPENDENCY_REASON}{name}” là {share:.0%}, đạt mức {dep.min_share:.0%} ({len(members)} thành viên)."
+    )
+
+
+class _Judge:
+    """Judges dependent subjects against their dependencies within one round's year. Who holds a title
+    is read once per title (recorded recognitions of the year, plus the subjects the lists recognise:
+    `decided`, which grows while a list is built — read again when it has grown)."""
+
+    def __init__(self, conn: Any, year: int, decided: dict[str, set[str]]) -> None:
+        self._conn, self._year, self._decided = conn, year, decided
+        self._held: dict[str, tuple[int, set[str]]] = {}
+
+    def _holders(self, title: str) -> set[str]:
+        size = len(self._decided.get(title, ()))
+        cached = self._held.get(title)
+        if cached is None or cached[0] != size:
+            cached = (size, _holders(self._conn, title, self._year, self._decided))
+            self._held[title] = cached
+        return cached[1]
+
+    def judge(self, title: str, subject_id: str, deps: list[Any]) -> tuple[str, str | None, list[str]]:
+        """The outcome, the refusal's reason (None when recognised) and every share judged, in order."""
+        if title not in DEPENDENT_TITLES or not deps:
+            return lc.RECOGNISED, None, []
+        members = _members(self._conn, title, subject_id)
+        why = []
+        for dep in deps:
+            met, text = _share(dep, members, self._holders(dep.title))
+            if not met:
+                return lc.NOT_RECOGNISED, text, [text]
+            why.append(text)
+        return lc.RECOGNISED, None, why
+
+
+def rejudge_dependencies(
+    uow: Any,
+    rnd: dict[str, Any],
+    *,
+    actor: str,
+    trigger: str,
+    role: str | None = None,
+    on_behalf_of: str | None = None,
+) -> list[dict[str, Any]]:
+    """Judge the dependencies of the round's draft lists again, inside the caller's transaction, after
+    an outcome on them changed (an upheld objection, the council's votes, a revocation) and when the
+    chairman signs. A dependent subject (village community, clan, unit) whose share now falls short
+    becomes `not_recognised` with the reason; one refused for its dependency alone (its reason is the
+    dependency's) whose share is met again becomes `recognised`; one refused for another reason is left
+    as it is. "Holding" counts as at building: the recorded recognitions of the year (not revoked) and
+    the subjects the drafts recognise now. Each change is written on the row and audited in the round's
+    chain and the case's (`decision.item_rejudged`: reason, before, after, trigger). Returns the
+    changes."""
+    conn = uow.connection
+    drafts = [d for d in uow.decisions.of_round(rnd["id"]) if d["status"] == "draft"]
+    lists = [(d, uow.decisions.items(d["id"])) for d in drafts]
+    decided: dict[str, set[str]] = defaultdict(set)
+    for d, items in lists:
+        decided[d["title"]].update(i["subject_id"] for i in items if i["outcome"] == lc.RECOGNISED)
+    dependent = [
+        (d, i)
+        for d, items in lists
+        if d["title"] in DEPENDENT_TITLES
+        for i in items
+        if i["outcome"] == lc.RECOGNISED or is_dependency_reason(i["reason"])
+    ]
+    if not dependent:
+        return []
+    cp = t.case_progress
+    case_ids = [i["case_id"] for _, i in dependent]
+    keys: dict[str, str | None] = {}
+    for n in range(0, len(case_ids), 500):
+        q = sa.select(cp.c.case_id, cp.c.criteria_set_key).where(cp.c.case_id.in_(case_ids[n : n + 500]))
+        keys.update({r.case_id: r.criteria_set_key for r in conn.execute(q)})
+    rules: dict[str | None, list[Any]] = {}
+    judge = _Judge(conn, rnd["year"], decided)
+    changes = []
+    for d, item in dependent:
+        key = keys.get(item["case_id"])
+        if key not in rules:
+            rules[key] = _dependencies(key)
+        if not rules[key]:
+            continue  # nothing to judge (no criteria set known): the row stays as built
+        outcome, reason, why = judge.judge(d["title"], item["subject_id"], rules[key])
+        if outcome == item["outcome"] and reason == item["reason"]:
+            continue
+        uow.decisions.set_item(d["id"], item["case_id"], outcome=outcome, reason=reason)
+        change = {
+            "decision_id": d["id"],
+            "case_id": item["case_id"],
+            "subject_id": item["subject_id"],
+            "title": d["title"],
+            "before": {"outcome": item["outcome"], "reason": item["reason"]},
+            "after": {"outcome": outcome, "reason": reason},
+        }
+        changes.append(change)
+        fields = {
+            "role": role,
+            "on_behalf_of": on_behalf_of,
+            "reason": " ".join(why),
+            "before": change["before"],
+            "after": {
+                **change["after"],
+                "trigger": trigger,
+                "decision_id": d["id"],
+                "case_id": item["case_id"],
+                "subject_id": item["subject_id"],
+                "title": d["title"],
+            },
+        }
+        uow.record(round_entry(rnd, action="decision.item_rejudged", actor=actor, **fields))
+        case = uow.cases.get(item["case_id"])
+        if case is not None:
+            uow.record(case_entry(case, action="decision.item_rejudged", actor=actor, **fields))
+    return changes
+
+
+def _awaiting(conn: Any, rnd: dict[str, Any], *, outside_round: bool) -> dict[str, list[Any]]:
+    """The round's cases awaiting decision, by title; `outside_round`: only those in no decision list of
+    the round yet (a supplementary list)."""
+    cs, cp, di, d = t.cases, t.case_progress, t.decision_items, t.decisions
+    q = (
+        sa.select(cs.c.id, cs.c.title, cs.c.subject_id, cp.c.village_code, cp.c.criteria_set_key)
+        .select_from(cs.join(cp, cp.c.case_id == cs.c.id, isouter=True))
+        .where(
+            cs.c.admin_unit_code == rnd["admin_unit_code"],
+            cs.c.year == rnd["year"],
+            cs.c.status == lc.AWAITING_DECISION,
+        )
+        .where(sa.or_(cp.c.plan_code == rnd["plan_code"], cp.c.plan_code.is_(None)))
+    )
+    if outside_round:
+        listed = sa.select(di.c.case_id).join(d, d.c.id == di.c.decision_id).where(d.c.round_id == rnd["id"])
+        q = q.where(cs.c.id.not_in(listed))
+    by_title: dict[str, list[Any]] = defaultdict(list)
+    for row in conn.execute(q.order_by(cs.c.id)):
+        by_title[row.title].append(row)
+    return by_title
+
+
+def _draft(
+    uow: Any, rnd: dict[str, Any], by_title: dict[str, list[Any]], *, kind: str, id_parts: tuple[Any, ...]
+) -> list[dict[str, Any]]:
+    """Write one draft decision per title with its list, dependencies judged; return the decisions."""
+    now = datetime.now(UTC)
+    conn = uow.connection
+    names = _names(conn, rnd["admin_unit_code"])
+    decided: dict[str, set[str]] = {}
+    judge = _Judge(conn, rnd["year"], decided)
+    decisions = []
+    for title in sorted(by_title, key=lambda x: _ORDER.index(x) if x in _ORDER else 99):
+        decision_id = stable_id("decision", rnd["id"], *id_parts, title)
+        uow.decisions.add(
+            id=decision_id,
+            round_id=rnd["id"],
+            title=title,
+            kind=kind,
+            amends_id=None,
+            number=None,
+            symbol=SYMBOL,
+            status="draft",
+            signed_by=None,
+            signer_name=None,
+            signed_on=None,
+            reason=None,
+            documents=None,
+            created_at=now,
+            updated_at=now,
+        )
+        rows = []
+        for case in by_title[title]:
+            outcome, reason, _ = judge.judge(title, case.subject_id, _dependencies(case.criteria_set_key))
+            if outcome == lc.RECOGNISED:
+                decided.setdefault(title, set()).add(case.subject_id)
+            name, village = names.get(case.subject_id, (case.subject_id, None))
+            village = case.village_code or village
+            rows.append(
+                {
+                    "decision_id": decision_id,
+                    "case_id": case.id,
+                    "subject_id": case.subject_id,
+                    "subject_name": name,
+                    "village_code": village,
+                    "village_name": names.get(village, (village, None))[0] if village else None,
+                    "outcome": outcome,
+                    "reason": reason,
+                    "recorded": False,
+                }
             )
-    return lc.RECOGNISED, None
+        uow.decisions.add_items(rows)
+        decisions.append(uow.decisions.get(decision_id))
+    return decisions
 
 
 def build_decision_list(uow: Any, *, round_id: str, actor: str = "system") -> rc.DecisionList:
@@ -125,67 +331,8 @@ def build_decision_list(uow: Any, *, round_id: str, actor: str = "system") -> rc
         existing = [d for d in uow.decisions.of_round(round_id) if d["kind"] == "recognition"]
         if existing:
             return _summary(uow, existing)
-        conn = uow.connection
-        cs, cp = t.cases, t.case_progress
-        q = (
-            sa.select(cs.c.id, cs.c.title, cs.c.subject_id, cp.c.village_code, cp.c.criteria_set_key)
-            .select_from(cs.join(cp, cp.c.case_id == cs.c.id, isouter=True))
-            .where(
-                cs.c.admin_unit_code == rnd["admin_unit_code"],
-                cs.c.year == rnd["year"],
-                cs.c.status == lc.AWAITING_DECISION,
-            )
-            .where(sa.or_(cp.c.plan_code == rnd["plan_code"], cp.c.plan_code.is_(None)))
-        )
-        by_title: dict[str, list[Any]] = defaultdict(list)
-        for row in conn.execute(q):
-            by_title[row.title].append(row)
-        names = _names(conn, rnd["admin_unit_code"])
-        decided: dict[str, set[str]] = {}
-        decisions = []
-        for title in sorted(by_title, key=lambda x: _ORDER.index(x) if x in _ORDER else 99):
-            decision_id = stable_id("decision", round_id, title)
-            uow.decisions.add(
-                id=decision_id,
-                round_id=round_id,
-                title=title,
-                kind="recognition",
-                amends_id=None,
-                number=None,
-                symbol=SYMBOL,
-                status="draft",
-                signed_by=None,
-                signer_name=None,
-                signed_on=None,
-                reason=None,
-                documents=None,
-                created_at=now,
-                updated_at=now,
-            )
-            rows = []
-            for case in by_title[title]:
-                outcome, reason = _judge(
-                    conn, title, case.subject_id, _dependencies(case.criteria_set_key), rnd["year"], decided
-                )
-                if outcome == lc.RECOGNISED:
-                    decided.setdefault(title, set()).add(case.subject_id)
-                name, village = names.get(case.subject_id, (case.subject_id, None))
-                village = case.village_code or village
-                rows.append(
-                    {
-                        "decision_id": decision_id,
-                        "case_id": case.id,
-                        "subject_id": case.subject_id,
-                        "subject_name": name,
-                        "village_code": village,
-                        "village_name": names.get(village, (village, None))[0] if village else None,
-                        "outcome": outcome,
-                        "reason": reason,
-                        "recorded": False,
-                    }
-                )
-            uow.decisions.add_items(rows)
-            decisions.append(uow.decisions.get(decision_id))
+        by_title = _awaiting(uow.connection, rnd, outside_round=False)
+        decisions = _draft(uow, rnd, by_title, kind="recognition", id_parts=())
         summary = _summary(uow, decisions)
         uow.record(
             round_entry(
@@ -196,6 +343,59 @@ def build_decision_list(uow: Any, *, round_id: str, actor: str = "system") -> rc
                     "decisions": summary.decision_ids,
                     "recognised": summary.recognised,
                     "not_recognised": summary.not_recognised,
+                },
+                at=now,
+            )
+        )
+        uow.commit()
+    return summary
+
+
+SUPPLEMENTARY = "supplementary"  # decisions.kind of a supplementary decision (quyết định công nhận bổ sung)
+
+
+def supplementary_candidates(uow: Any, rnd: dict[str, Any]) -> int:
+    """How many of the round's cases await a decision and are in no decision list of the round."""
+    return sum(len(v) for v in _awaiting(uow.connection, rnd, outside_round=True).values())
+
+
+def build_supplementary_list(uow: Any, *, inp: rc.SupplementListInput) -> rc.DecisionList:
+    """A supplementary list (one draft per title) of the round's cases awaiting decision that are in no
+    decision of the round yet, dependencies judged as for the main list. Once per supplementary: a retry
+    finds the drafts it wrote. None such: nothing is written and the answer has no decision."""
+    now = datetime.now(UTC)
+    s = inp.supplement
+    with uow:
+        rnd = get_round_or_raise(uow, inp.round_id, lock=True)
+        drafts = [
+            d
+            for d in uow.decisions.of_round(inp.round_id)
+            if d["kind"] == SUPPLEMENTARY and d["status"] == "draft"
+        ]
+        if drafts:
+            return _summary(uow, drafts)
+        if rnd["phase"] != rc.SUPPLEMENTARY:
+            raise InvalidTransition(
+                "Chỉ lập danh sách bổ sung sau khi quyết định chính đã được ghi nhận.",
+                "A supplementary list is built only once the round's decision is recorded.",
+            )
+        by_title = _awaiting(uow.connection, rnd, outside_round=True)
+        if not by_title:
+            return rc.DecisionList(decision_ids=[], recognised=0, not_recognised=0)
+        decisions = _draft(uow, rnd, by_title, kind=SUPPLEMENTARY, id_parts=(SUPPLEMENTARY, inp.version))
+        summary = _summary(uow, decisions)
+        uow.record(
+            round_entry(
+                rnd,
+                action="round.supplementary_list_built",
+                actor=s.actor,
+                role=s.role,
+                on_behalf_of=s.on_behalf_of,
+                after={
+                    "decisions": summary.decision_ids,
+                    "recognised": summary.recognised,
+                    "not_recognised": summary.not_recognised,
+                    "version": inp.version,
                 },
                 at=now,
             )
@@ -222,15 +422,17 @@ def decision_list(
     village: str | None,
     offset: int,
     limit: int,
+    kind: str = "recognition",
 ) -> dict[str, Any]:
-    """A page of the round's decision lists (for the posting, the council and the chairman)."""
+    """A page of the round's decision lists (for the posting, the council and the chairman): the main
+    decision's (`kind` "recognition") or the supplementary ones' ("supplementary")."""
     di, d = t.decision_items, t.decisions
     with uow:
         get_round_or_raise(uow, round_id)
         q = (
             sa.select(di, d.c.title)
             .join(d, d.c.id == di.c.decision_id)
-            .where(d.c.round_id == round_id, d.c.kind == "recognition")
+            .where(d.c.round_id == round_id, d.c.kind == kind)
         )
         if title:
             q = q.where(d.c.title == title)

@@ -1,5 +1,5 @@
 """Use case: progress against a plan's targets per title and admin unit, this year and across the plan's
-years (service layer). Read only; one grouped query for the cases, one per register."""
+years (service layer). Read only; one grouped query for the cases, one for the registers' kept sizes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from services.evaluation.domain.progress import (
     COMMUNE_ONLY,
     DENOMINATOR,
     WORKING_AGE,
-    Figures,
     Tree,
+    figures_dict,
     target_in_force,
 )
 from services.evaluation.service.plans import get_plan_version, resolve_plan
@@ -166,18 +166,6 @@ def _populations(kinds: set[str], tree: Tree, read: _Denominators) -> dict[str, 
     return out
 
 
-def _figure_row(figures: Figures) -> dict[str, Any]:
-    return {
-        "recognised": figures.recognised,
-        "population": figures.population,
-        "share": figures.share,
-        "target_share": figures.target_share,
-        "target_count": figures.target_count,
-        "needed": figures.needed,
-        "met": figures.met,
-    }
-
-
 def progress_report(
     uow: Any,
     *,
@@ -228,7 +216,10 @@ def progress_report(
         )
         per_year: dict[tuple[int, str], dict[str, int]] = {}
         for y, t, unit, n in counts:
-            per_year.setdefault((y, t), {})[unit] = per_year.get((y, t), {}).get(unit, 0) + n
+            m = per_year.get((y, t))
+            if m is None:
+                m = per_year[(y, t)] = {}
+            m[unit] = m.get(unit, 0) + n
         extra = sorted(
             {code for (y, _), m in per_year.items() if y == year for code in tree.roll_up(m)} - set(row_units)
         )
@@ -236,6 +227,11 @@ def progress_report(
         populations = _populations(kinds, tree, read)
         names = {**read.names, **(uow.report_query.names(extra) if extra else {})}
     title_info, rows, totals, history = [], [], [], []
+    extra_codes = set(extra)
+    # Each row's unit code and name, the same for every title.
+    labelled = [(code, names.get(code, code)) for code in row_units] + [
+        (code, names.get(code, code) + " (chưa rõ thôn)") for code in extra
+    ]
     for t in titles:
         target = target_in_force(plan, t, year)
         kind = DENOMINATOR[t]
@@ -250,32 +246,27 @@ def progress_report(
         )
         share = target.share if target else None
         this_year = tree.roll_up(per_year.get((year, t), {}))
-        for code in [*row_units, *extra]:
-            population = populations[kind].get(code, 0)
-            if code in extra:
-                population = None  # cases whose village is unknown: no register to divide by
-            elif chosen_level == "village" and kind in COMMUNE_ONLY:
-                population = None
-            figures = Figures(this_year.get(code, 0), population, share)
+        # None: cases whose village is unknown have no register to divide by, and a register kept per
+        # commune only cannot be split into villages.
+        unsplit = chosen_level == "village" and kind in COMMUNE_ONLY
+        population_of = populations[kind]
+        for code, name in labelled:
+            population = None if unsplit or code in extra_codes else population_of.get(code, 0)
             rows.append(
                 {
                     "unit_code": code,
-                    "unit_name": names.get(code, code) + (" (chưa rõ thôn)" if code in extra else ""),
+                    "unit_name": name,
                     "title": t,
-                    **_figure_row(figures),
+                    **figures_dict(this_year.get(code, 0), population, share),
                 }
             )
         root_pop = populations[kind][""]
-        totals.append({"title": t, **_figure_row(Figures(sum(this_year.values()), root_pop, share))})
+        totals.append({"title": t, **figures_dict(sum(this_year.values()), root_pop, share)})
         for y in range(plan.period.start_year, year + 1):
             target_y = target_in_force(plan, t, y)
             n = sum(per_year.get((y, t), {}).values())
             history.append(
-                {
-                    "year": y,
-                    "title": t,
-                    **_figure_row(Figures(n, root_pop, target_y.share if target_y else None)),
-                }
+                {"year": y, "title": t, **figures_dict(n, root_pop, target_y.share if target_y else None)}
             )
     return ProgressReport(
         plan={"code": plan.code, "version": plan.version, "name_vi": plan.name_vi},

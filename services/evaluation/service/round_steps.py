@@ -24,6 +24,7 @@ from common.events import Event
 from common.workdays import VIETNAM_TZ
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
+from services.evaluation.service.decision_list import rejudge_dependencies
 from services.evaluation.service.round_audit import get_round_or_raise, round_entry
 from services.evaluation.service.steps import _domain_error
 from workflows.recognition import lifecycle as lc
@@ -263,6 +264,16 @@ def _change(
                     )
         before = {"status": row["status"], "version": row["version"]}
         _audit(uow, rnd, row, action, actor, before, {**values, "version": expected_version + 1}, reason)
+        if values.get("upheld") and row["case_id"]:
+            # The case's going off the list may take a village, clan or unit under its share.
+            rejudge_dependencies(
+                uow,
+                rnd,
+                actor=actor.username,
+                role=actor.role,
+                on_behalf_of=actor.on_behalf_of,
+                trigger=action,
+            )
         uow.commit()
         updated = {**row, **values, "version": expected_version + 1, "updated_at": now}
     _signal(gateway, rnd)
@@ -278,7 +289,13 @@ def open_objections(uow: Any, *, round_id: str) -> int:
 # --- council and signature: Updates of the round's workflow, recorded by its activities ---------------
 
 
-_UPDATE_PHASES = {"council": rc.COUNCIL, "sign": rc.AWAITING_SIGNATURE}
+_UPDATE_PHASES = {
+    "council": rc.COUNCIL,
+    "sign": rc.AWAITING_SIGNATURE,
+    "supplement": rc.SUPPLEMENTARY,
+    "sign_supplement": rc.SUPPLEMENT_SIGNATURE,
+    "close": rc.SUPPLEMENTARY,
+}
 _PHASE_NAMES = {
     rc.OPEN: ("tự đánh giá", "self-assessment"),
     rc.REVIEWING: ("thẩm định", "review"),
@@ -287,6 +304,8 @@ _PHASE_NAMES = {
     rc.AWAITING_SIGNATURE: ("chờ ký quyết định", "awaiting signature"),
     rc.RECORDING: ("ghi nhận quyết định", "recording"),
     rc.DOCUMENTS: ("lập văn bản", "documents"),
+    rc.SUPPLEMENTARY: ("nhận quyết định bổ sung", "supplementary decisions"),
+    rc.SUPPLEMENT_SIGNATURE: ("chờ ký quyết định bổ sung", "awaiting the supplementary signature"),
     rc.CLOSED: ("đã kết thúc", "closed"),
 }
 
@@ -294,7 +313,8 @@ _PHASE_NAMES = {
 def _wrong_phase(phase: str, wanted: str) -> InvalidTransition:
     now_vi, now_en = _PHASE_NAMES.get(phase, (phase, phase))
     want_vi, want_en = _PHASE_NAMES[wanted]
-    if phase in (rc.RECORDING, rc.DOCUMENTS, rc.CLOSED):
+    after_main = (rc.RECORDING, rc.DOCUMENTS, rc.SUPPLEMENTARY, rc.SUPPLEMENT_SIGNATURE)
+    if phase == rc.CLOSED or (wanted in (rc.COUNCIL, rc.AWAITING_SIGNATURE) and phase in after_main):
         return InvalidTransition(
             f"Đợt xét đã qua bước này (đang ở giai đoạn “{now_vi}”).",
             f"The round is past this step (it is in the {now_en} phase).",
@@ -336,6 +356,31 @@ def submit_council(uow: Any, gateway: Any, *, round_id: str, inp: rc.CouncilInpu
 def submit_signature(uow: Any, gateway: Any, *, round_id: str, inp: rc.SignInput) -> rc.RoundStep:
     """Send the chairman's signature to the round."""
     return _update(gateway, uow, round_id, "sign", inp)
+
+
+def submit_supplement(uow: Any, gateway: Any, *, round_id: str, inp: rc.SupplementInput) -> rc.RoundStep:
+    """Ask the round for a supplementary list; refused (409, nothing sent) when no case awaits a decision
+    outside the round's decisions (the workflow's activity checks again when it builds)."""
+    from services.evaluation.service.decision_list import supplementary_candidates
+
+    with uow:
+        rnd = get_round_or_raise(uow, round_id)
+        if rnd["phase"] == rc.SUPPLEMENTARY and not supplementary_candidates(uow, rnd):
+            raise InvalidTransition(
+                "Không có hồ sơ nào chờ quyết định ngoài các quyết định đã ban hành: không lập danh sách bổ sung.",
+                "No case awaits a decision outside the round's decisions: there is no supplementary list to build.",
+            )
+    return _update(gateway, uow, round_id, "supplement", inp)
+
+
+def submit_supplement_signature(uow: Any, gateway: Any, *, round_id: str, inp: rc.SignInput) -> rc.RoundStep:
+    """Send the chairman's signature of the supplementary decisions to the round."""
+    return _update(gateway, uow, round_id, "sign_supplement", inp)
+
+
+def close_round(uow: Any, gateway: Any, *, round_id: str, inp: rc.CloseInput) -> rc.RoundStep:
+    """The association closes the round before the end of its year (no more supplementary decisions)."""
+    return _update(gateway, uow, round_id, "close", inp)
 
 
 def record_council(uow: Any, *, inp: rc.CouncilRecordInput) -> bool:
@@ -406,6 +451,15 @@ def record_council(uow: Any, *, inp: rc.CouncilRecordInput) -> bool:
                 evidence_sha256=[digest],
             )
         )
+        # The subjects voted down may take a village, clan or unit under its share (or back over it).
+        rejudge_dependencies(
+            uow,
+            rnd,
+            actor=inp.council.actor,
+            role=inp.council.role,
+            on_behalf_of=inp.council.on_behalf_of,
+            trigger="round.council_recorded",
+        )
         uow.commit()
         return True
 
@@ -425,8 +479,21 @@ def record_signature(uow: Any, *, inp: rc.SignRecordInput) -> bool:
                 "The signing date is outside the round.",
                 errors={"signed_on": [s.signed_on]},
             )
+        decisions = uow.decisions.of_round(inp.round_id)
+        earlier = [d["signed_on"] for d in decisions if d["signed_on"] and d["kind"] == "recognition"]
+        supplementary = any(d["status"] == "draft" and d["kind"] == "supplementary" for d in decisions)
+        if supplementary and earlier and signed_on < max(earlier):
+            raise ValidationFailed(
+                "Quyết định bổ sung không thể ký trước quyết định công nhận của đợt.",
+                "A supplementary decision cannot be signed before the round's decision.",
+                errors={"signed_on": [s.signed_on]},
+            )
+        # Last guard before numbers are given: the dependencies judged once more on the lists as signed
+        # (a change since the council or the supplementary list's building, e.g. a revocation).
+        if rejudge_dependencies(uow, rnd, actor="system", trigger="round.signed"):
+            decisions = uow.decisions.of_round(inp.round_id)
         numbers = []
-        for decision in uow.decisions.of_round(inp.round_id):
+        for decision in decisions:
             if decision["status"] != "draft":
                 continue
             number = uow.decisions.next_number(rnd["admin_unit_code"], rnd["year"])
@@ -455,6 +522,7 @@ def record_signature(uow: Any, *, inp: rc.SignRecordInput) -> bool:
                 on_behalf_of=s.on_behalf_of,
                 after={
                     "decisions": numbers,
+                    **({"supplementary": True} if supplementary else {}),
                     "signed_on": s.signed_on,
                     "signer_name": s.signer_name,
                     "version": inp.version,

@@ -31,6 +31,8 @@ ROUND_EVENTS = {
     rc.AWAITING_SIGNATURE: "round.awaiting_signature",
     rc.RECORDING: "round.signed",
     rc.DOCUMENTS: "round.recorded",
+    rc.SUPPLEMENTARY: "round.supplements_open",
+    rc.SUPPLEMENT_SIGNATURE: "round.supplementary_awaiting_signature",
     rc.CLOSED: "round.closed",
 }
 
@@ -219,11 +221,13 @@ def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
             **{
                 k: v
                 for k, v in inp.detail.items()
-                if k in ("decisions", "recognised", "not_recognised", "recorded")
+                if k in ("decisions", "recognised", "not_recognised", "recorded", "reason")
             },
         }
         if inp.phase == rc.POSTING:
             after["objections_close"] = changes["objections_close"].isoformat()
+        if inp.phase == rc.SUPPLEMENTARY:
+            after["supplements_until"] = rc.supplements_until(rnd["year"])
         uow.record(
             round_entry(
                 rnd,
@@ -245,6 +249,8 @@ def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
                 phase=inp.phase,
                 counts=counts,
                 objections_close=after.get("objections_close"),
+                actor=inp.actor,
+                **{k: after[k] for k in ("decisions", "reason", "supplements_until") if k in after},
                 **extra,
             )
         )

@@ -37,13 +37,11 @@ class PlacedCase:
 
 
 def _placed_case(uow: Any, case_id: str) -> PlacedCase:
-    case = uow.cases.get(case_id)
-    if case is None:
+    # A case known to belong to a village is scoped there; otherwise to its commune (one statement).
+    found = uow.cases.placed(case_id)
+    if found is None:
         raise CaseNotFound(case_id)
-    progress = uow.progress.get(case_id)
-    # A case known to belong to a village is scoped there; otherwise to its commune.
-    village = (progress or {}).get("village_code")
-    return PlacedCase(case, progress, _path(uow, village) or _path(uow, case.admin_unit_code))
+    return PlacedCase(*found)
 
 
 def _case_place(uow: Any, case_id: str) -> tuple[str | None, str]:

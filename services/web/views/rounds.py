@@ -1,5 +1,6 @@
 """Pages: the commune's yearly round — open it, its phase and dates, the decision list, objections
-during the posting, the council's minutes, the chairman's signature and the documents to download."""
+during the posting, the council's minutes, the chairman's signature and the documents to download; after
+the round's decision, supplementary lists, their signature and the round's closing."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ COUNCIL_SECRETARIES = {
     "administrator",
 }
 SIGNERS = {"commune_chairman"}
+SUPPLEMENT_PHASES = ("recording", "documents", "supplementary", "supplement_signature", "closed")
+WORKING_PHASES = ("recording", "documents")  # the workflow records and writes documents: the page polls
 NOT_READERS = {"household_representative"}  # households follow their own cases, not the round
 ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 PAGE_SIZE = 20
@@ -68,12 +71,21 @@ def render_round(
             raise
         documents = []
     files: dict[str, list[dict[str, Any]]] = {}  # a decision's DOCX and PDF
-    minutes = None  # the council's minutes are stored once, linked from every decision
-    for doc in documents:
-        if doc["kind"] == "minutes":
-            minutes = minutes or doc
+    minutes: dict[str, dict[str, Any]] = {}  # the council's minutes (JSON, DOCX, PDF): stored once, linked
+    for doc in documents:  # from every main decision, shown once
+        if doc["kind"].startswith("minutes"):
+            minutes.setdefault(doc["kind"], doc)
         else:
             files.setdefault(doc.get("decision_id") or "", []).append(doc)
+    supplementary: list[dict[str, Any]] = []
+    if rnd["phase"] in SUPPLEMENT_PHASES:  # after the round's decision: the supplementary decisions' lists
+        supplementary = call(
+            "evaluation",
+            "GET",
+            f"/rounds/{round_id}/decision-list",
+            params={"kind": "supplementary", "limit": 1000},
+        )["items"]
+    decisions = {d["id"]: d for d in rnd.get("decisions") or []}
     role = g.user["role"]
     return render_template(
         "round_detail.html",
@@ -82,15 +94,20 @@ def render_round(
         total=decision_list["total"],
         documents=documents,
         files=files,
-        minutes=minutes,
-        certificates=rnd["phase"] == "closed",
-        working=rnd["phase"] in ("recording", "documents"),
+        minutes=list(minutes.values()),
+        supplementary=supplementary,
+        decisions=decisions,
+        certificates=rnd["phase"] in ("supplementary", "supplement_signature", "closed"),
+        working=rnd["phase"] in WORKING_PHASES,
         errors=errors or {},
         values=values or {},
         problem=problem,
         can_object=role in OBJECTION_TAKERS and rnd["phase"] == "posting",
         can_minute=role in COUNCIL_SECRETARIES and rnd["phase"] == "council",
         can_sign=role in SIGNERS and rnd["phase"] == "awaiting_signature",
+        can_supplement=role in ROUND_MANAGERS and rnd["phase"] == "supplementary",
+        can_sign_supplement=role in SIGNERS and rnd["phase"] == "supplement_signature",
+        can_close=role in ROUND_MANAGERS and rnd["phase"] == "supplementary",
         today=date.today().isoformat(),
     ), status
 
@@ -280,9 +297,12 @@ def certificate(round_id: str, case_id: str, fmt: str) -> Any:
     return redirect(url)
 
 
-@bp.route("/rounds/<round_id>/sign", methods=["POST"])
-@login_required
-def sign(round_id: str) -> Any:
+def _signature(
+    round_id: str, *, supplementary: bool
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
+    """The signer's name and date from the form, checked as the service checks them: the date in the
+    round's year or the next (a decision of the year's quarter IV) and, for a supplementary decision, not
+    before the round's decision. Returns (body, values, errors)."""
     f = request.form
     values = {"signer_name": f.get("signer_name", "").strip(), "signed_on": f.get("signed_on", "").strip()}
     errors: dict[str, list[str]] = {}
@@ -291,14 +311,73 @@ def sign(round_id: str) -> Any:
     signed_on = _date(values["signed_on"])
     if signed_on is None:
         errors["signed_on"] = [reason("date")]
-    else:  # the service takes the round's year or the next (a decision of the year's quarter IV)
-        year = int(call("evaluation", "GET", f"/rounds/{round_id}")["year"])
+    else:
+        rnd = call("evaluation", "GET", f"/rounds/{round_id}")
+        year = int(rnd["year"])
+        main = [
+            d["signed_on"]
+            for d in rnd.get("decisions") or []
+            if d.get("kind") == "recognition" and d.get("signed_on")
+        ]
         if signed_on.year not in (year, year + 1):
             errors["signed_on"] = [reason("sign_year", year=year, next=year + 1)]
+        elif supplementary and main and signed_on.isoformat() < max(main):
+            errors["signed_on"] = [reason("sign_after", day=max(main))]
     body = {"signer_name": values["signer_name"], "signed_on": signed_on.isoformat() if signed_on else ""}
+    return body, values, errors
+
+
+@bp.route("/rounds/<round_id>/sign", methods=["POST"])
+@login_required
+def sign(round_id: str) -> Any:
+    body, values, errors = _signature(round_id, supplementary=False)
     return _after(
         round_id,
-        lambda: call("evaluation", "POST", f"/rounds/{round_id}/sign", json=body, headers=_if_match(f)),
+        lambda: call(
+            "evaluation", "POST", f"/rounds/{round_id}/sign", json=body, headers=_if_match(request.form)
+        ),
+        errors,
+        values,
+    )
+
+
+@bp.route("/rounds/<round_id>/supplementary", methods=["POST"])
+@login_required
+def supplement(round_id: str) -> Any:
+    """Build a supplementary list of the cases that reached the decision after the round's list."""
+    return _after(
+        round_id,
+        lambda: call(
+            "evaluation", "POST", f"/rounds/{round_id}/supplementary", headers=_if_match(request.form)
+        ),
+        {},
+        {},
+    )
+
+
+@bp.route("/rounds/<round_id>/supplementary/sign", methods=["POST"])
+@login_required
+def sign_supplement(round_id: str) -> Any:
+    """The chairman signs the supplementary decisions (the list awaiting his signature)."""
+    body, values, errors = _signature(round_id, supplementary=True)
+    path = f"/rounds/{round_id}/supplementary/sign"
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", path, json=body, headers=_if_match(request.form)),
+        errors,
+        values,
+    )
+
+
+@bp.route("/rounds/<round_id>/close", methods=["POST"])
+@login_required
+def close(round_id: str) -> Any:
+    """The association closes the round before the year's end, once the box confirming it is ticked."""
+    values = {"confirm_close": request.form.get("confirm_close", "")}
+    errors = {} if values["confirm_close"] == "yes" else {"confirm_close": [reason("confirm_close")]}
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", f"/rounds/{round_id}/close", headers=_if_match(request.form)),
         errors,
         values,
     )

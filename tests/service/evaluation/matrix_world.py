@@ -60,8 +60,15 @@ class FakeGateway:
         return started, self.wait_update(workflow_id, update, **wait)
 
     def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
-        if update in ("council", "sign"):
-            return rc.RoundStep(phase="awaiting_signature" if update == "council" else "recording", version=9)
+        steps = {
+            "council": "awaiting_signature",
+            "sign": "recording",
+            "supplement": "supplement_signature",
+            "sign_supplement": "recording",
+            "close": "closed",
+        }
+        if update in steps:
+            return rc.RoundStep(phase=steps[update], version=9)
         return c.StepResult(status="draft", version=1, due_at=None)
 
     def signal(self, workflow_id: str, signal: str, arg: Any = None) -> None:

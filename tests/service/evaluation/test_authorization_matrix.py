@@ -334,6 +334,29 @@ POLICY: dict[tuple[str, str], Row] = {
         ),
     ),
     ("rounds.Documents", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}/documents")),
+    # The round is in `posting`: the right callers get through to the use case, which answers 409.
+    ("rounds.Supplementary", "POST"): Row(
+        rounds_api.ROUND_MANAGERS,
+        UNIT,
+        lambda w, p: ("POST", f"/rounds/{ROUND_ID}/supplementary", {"headers": {"If-Match": '"3"'}}),
+    ),
+    ("rounds.SupplementarySign", "POST"): Row(
+        rounds_api.SIGNERS,
+        UNIT,
+        lambda w, p: (
+            "POST",
+            f"/rounds/{ROUND_ID}/supplementary/sign",
+            {
+                "json": {"signer_name": "Lê Văn Sang", "signed_on": "2026-12-20"},
+                "headers": {"If-Match": '"3"'},
+            },
+        ),
+    ),
+    ("rounds.Close", "POST"): Row(
+        rounds_api.ROUND_MANAGERS,
+        UNIT,
+        lambda w, p: ("POST", f"/rounds/{ROUND_ID}/close", {"headers": {"If-Match": '"3"'}}),
+    ),
 }
 
 

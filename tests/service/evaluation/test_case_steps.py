@@ -3,6 +3,8 @@ alarm written once (retries change nothing), scores checked against the criteria
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.documents.plans import PLANS_DIR
+from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.service import case_steps, cases, plans
 from services.evaluation.service.admin_units import sync_official_units
 from workflows.recognition import contracts as c
@@ -160,3 +163,93 @@ def test_alarms_mark_the_case_and_are_recorded_once(uow: SqlUnitOfWork) -> None:
     assert progress["overdue"] is True and progress["escalation_step"] == 1
     assert progress["escalated_to_role"] == lc.COMMUNE
     assert _events(uow) == ["case.opened", "case.escalated"]
+
+
+def _opened(plan_code: str | None = "van-hoa-2023", title: str = "learning_family") -> c.CaseOpenedInput:
+    return c.CaseOpenedInput(
+        case_id="case-1",
+        workflow_id="wf-1",
+        run_id="run-1",
+        year=2026,
+        title=title,
+        subject_id="HH-1",
+        admin_unit_code=COMMUNE,
+        opened_by="t",
+        plan_code=plan_code,
+    )
+
+
+def test_open_case_writes_the_case_and_its_draft_due_date_once_and_answers_the_schedule(
+    uow: SqlUnitOfWork,
+) -> None:
+    schedule = case_steps.open_case(uow, inp=_opened())
+    again = case_steps.open_case(uow, inp=_opened())  # a retried activity
+    assert again == schedule and schedule.plan_code == "van-hoa-2023"
+    with uow:
+        case = uow.cases.get("case-1")
+        progress = uow.progress.get("case-1")
+    assert (case.status, case.version) == (lc.DRAFT, 1)
+    assert progress["waiting_on_role"] == lc.WAITING_ON[lc.DRAFT]
+    assert progress["criteria_set_key"] == "gia-dinh-hoc-tap@2023.1"
+    assert progress["due_at"] == datetime.fromisoformat(schedule.self_assessment_closes)
+    assert _events(uow) == ["case.opened"]
+
+
+@pytest.mark.parametrize(
+    ("opened", "field"),
+    [
+        (_opened(plan_code=None), "plan_code"),  # two plans cover the commune: one must be named
+        (_opened(title="learning_clan_of_mars"), "title"),  # a title the plan does not recognise
+    ],
+)
+def test_open_case_refused_by_the_plan_writes_nothing(uow: SqlUnitOfWork, opened, field: str) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        case_steps.open_case(uow, inp=opened)
+    assert field in err.value.errors
+    with uow:
+        assert uow.cases.get("case-1") is None
+        assert uow.progress.get("case-1") is None
+    assert _events(uow) == []
+
+
+def test_a_step_that_begins_a_phase_writes_its_due_date(uow: SqlUnitOfWork) -> None:
+    case_steps.open_case(uow, inp=_opened())
+    submit = _step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores=SCORES)
+    due = "2026-10-22T23:59:59+07:00"
+    case_steps.record_case_step(uow, inp=dataclasses.replace(submit, due_at=due))
+    with uow:
+        progress = uow.progress.get("case-1")
+    assert progress["due_at"] == datetime.fromisoformat(due)
+    assert progress["waiting_on_role"] == lc.VILLAGE and not progress["overdue"]
+
+
+def test_a_case_is_placed_by_its_village_else_by_its_unit_in_one_read(uow: SqlUnitOfWork) -> None:
+    from services.evaluation.domain.admin_units import AdminUnit
+    from services.evaluation.service import scopes
+
+    with uow:
+        commune = uow.admin_units.get(COMMUNE)
+        uow.admin_units.upsert_many(
+            [AdminUnit(f"{COMMUNE}-T1", "Thôn 1", "village", "thon", COMMUNE, f"{commune.path}/{COMMUNE}-T1")]
+        )
+        uow.commit()
+    _open(uow)  # no progress row yet: placed by its unit
+    placed = scopes.placed_case_or_raise(uow, case_id="case-1")
+    assert (placed.case.id, placed.progress, placed.path) == ("case-1", None, commune.path)
+    case_steps.case_schedule(uow, inp=_open(uow))  # a progress row, no village yet
+    placed = scopes.placed_case_or_raise(uow, case_id="case-1")
+    assert placed.progress["criteria_set_key"] == "gia-dinh-hoc-tap@2023.1" and placed.path == commune.path
+    for village, path in (
+        (f"{COMMUNE}-T1", f"{commune.path}/{COMMUNE}-T1"),
+        ("unknown-village", commune.path),
+    ):
+        with uow:
+            uow.progress.upsert("case-1", village_code=village)
+            uow.commit()
+        placed = scopes.placed_case_or_raise(uow, case_id="case-1")
+        assert (placed.progress["village_code"], placed.path) == (village, path)
+        with uow:
+            assert placed.case == uow.cases.get("case-1")
+            assert placed.progress == uow.progress.get("case-1")
+    with pytest.raises(CaseNotFound):
+        scopes.placed_case_or_raise(uow, case_id="no-such-case")

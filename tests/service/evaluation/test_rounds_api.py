@@ -384,3 +384,168 @@ def test_the_round_list_refuses_bad_query_values(api: Any, query: dict[str, Any]
     body = r.get_json()
     assert r.status_code == 422 and body["code"] == "validation_error", body
     assert list(body["errors"]["query"]) == [field]
+
+
+# --- supplementary decisions and closing (after the round's decision) --------------------------------
+
+
+class _RecordingGateway(FakeGateway):
+    """The fake gateway, remembering the Updates sent."""
+
+    def __init__(self) -> None:
+        self.updates: list[tuple[str, Any]] = []
+
+    def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
+        self.updates.append((update, arg))
+        return super().execute_update(workflow_id, update, arg, result_type=result_type)
+
+
+def _late_case(api: Any, status: str = "awaiting_decision") -> str:
+    """A case of the round's ward and year that reached `status` after the decision list was built."""
+    import uuid
+
+    case_id, now = str(uuid.uuid4()), datetime.now(UTC)
+    with api.engine.begin() as conn:
+        conn.execute(
+            t.cases.insert().values(
+                id=case_id,
+                workflow_id=f"recognition/2026/learning_family/{case_id}",
+                run_id="r",
+                year=2026,
+                title="learning_family",
+                subject_id=f"late-{case_id[:8]}",
+                admin_unit_code=HCMC_WARD,
+                status=status,
+                version=4,
+                opened_by="t",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return case_id
+
+
+def _drop_case(api: Any, case_id: str) -> None:
+    with api.engine.begin() as conn:
+        conn.execute(t.cases.delete().where(t.cases.c.id == case_id))
+
+
+@pytest.fixture
+def supplementary(api: Any) -> Any:
+    """The round in `supplementary` (version 10) with a recording gateway; restored afterwards."""
+    ext = api.application.extensions["evaluation"]
+    saved, gateway = ext.gateway, _RecordingGateway()
+    ext.gateway = gateway
+    _set_phase(api, "supplementary", 10)
+    try:
+        yield gateway
+    finally:
+        _set_phase(api, "posting", 3)
+        ext.gateway = saved
+
+
+def test_a_supplementary_list_is_asked_of_the_round_with_if_match(api: Any, supplementary: Any) -> None:
+    path = f"/rounds/{ROUND}/supplementary"
+    late = _late_case(api)
+    try:
+        assert api.post(path, headers=OFFICER).status_code == 428
+        assert api.post(path, headers={**OFFICER, "If-Match": "x"}).status_code == 422
+        r = api.post(path, headers={**OFFICER, "If-Match": '"10"'})
+        assert r.status_code == 200, r.get_json()
+        assert r.get_json()["phase"] == "supplement_signature" and r.headers["ETag"] == '"9"'
+        [(update, arg)] = supplementary.updates
+        assert update == "supplement"
+        assert (arg.actor, arg.role, arg.expected_version) == (
+            "commune_association_officer",
+            "commune_association_officer",
+            10,
+        )
+    finally:
+        _drop_case(api, late)
+
+
+def test_an_empty_supplementary_list_is_refused_with_409_and_nothing_sent(
+    api: Any, supplementary: Any
+) -> None:
+    draft = _late_case(api, status="draft")  # not awaiting a decision: no supplementary list
+    try:
+        r = api.post(
+            f"/rounds/{ROUND}/supplementary", headers={**OFFICER, "If-Match": '"10"', "Accept-Language": "en"}
+        )
+        assert r.status_code == 409, r.get_json()
+        assert r.get_json()["message"] == (
+            "No case awaits a decision outside the round's decisions: there is no supplementary list to build."
+        )
+        assert supplementary.updates == []
+    finally:
+        _drop_case(api, draft)
+
+
+def test_supplementary_steps_refuse_wrong_roles_scope_and_phase(api: Any, supplementary: Any) -> None:
+    village = _as("village_officer")
+    hanoi = bearer(
+        SECRET,
+        Principal(
+            user_id="hn",
+            username="hn",
+            role="commune_association_officer",
+            scope_code="01",
+            scope_path="01",
+        ),
+    )
+    hanoi_chairman = bearer(
+        SECRET,
+        Principal(user_id="hc", username="hc", role="commune_chairman", scope_code="01", scope_path="01"),
+    )
+    sign = f"/rounds/{ROUND}/supplementary/sign"
+    good = {"signer_name": "Lê Văn Sang", "signed_on": "2026-12-20"}
+    for path, headers in (
+        (f"/rounds/{ROUND}/supplementary", village),
+        (f"/rounds/{ROUND}/close", village),
+        (sign, OFFICER),  # the chairman alone signs
+    ):
+        r = api.post(path, json=good if path == sign else None, headers={**headers, "If-Match": '"10"'})
+        assert r.status_code == 403 and r.get_json()["code"] == "forbidden", (path, r.get_json())
+    for path, headers in (
+        (f"/rounds/{ROUND}/supplementary", hanoi),
+        (f"/rounds/{ROUND}/close", hanoi),
+        (sign, hanoi_chairman),
+        ("/rounds/no-such-round/supplementary", OFFICER),
+    ):
+        r = api.post(path, json=good if path == sign else None, headers={**headers, "If-Match": '"10"'})
+        assert r.status_code == 404 and r.get_json()["code"] == "not_found", (path, r.get_json())
+    r = api.post(sign, json={"signer_name": ""}, headers={**CHAIRMAN, "If-Match": '"10"'})
+    assert r.status_code == 422 and {"signer_name", "signed_on"} <= set(r.get_json()["errors"]["json"])
+    # In `supplementary` nothing awaits the signature: 409 naming the phase, nothing sent.
+    r = api.post(sign, json=good, headers={**CHAIRMAN, "If-Match": '"10"', "Accept-Language": "en"})
+    assert r.status_code == 409
+    assert r.get_json()["message"] == (
+        "The round is in the supplementary decisions phase, not awaiting the supplementary signature."
+    )
+    assert supplementary.updates == []
+    _set_phase(api, "supplement_signature", 11)
+    r = api.post(sign, json=good, headers={**CHAIRMAN, "If-Match": '"11"'})
+    assert r.status_code == 200 and r.get_json()["phase"] == "recording"
+    assert [u for u, _ in supplementary.updates] == ["sign_supplement"]
+    # Before the round's decision, and once it is closed: 409.
+    for phase, version in (("council", 4), ("closed", 12)):
+        _set_phase(api, phase, version)
+        for path in (f"/rounds/{ROUND}/supplementary", f"/rounds/{ROUND}/close"):
+            r = api.post(path, headers={**OFFICER, "If-Match": f'"{version}"'})
+            assert r.status_code == 409 and r.get_json()["code"] == "invalid_transition", (phase, path)
+    assert [u for u, _ in supplementary.updates] == ["sign_supplement"]
+
+
+def test_the_association_closes_the_round(api: Any, supplementary: Any) -> None:
+    path = f"/rounds/{ROUND}/close"
+    assert api.post(path, headers=OFFICER).status_code == 428
+    r = api.post(path, headers={**OFFICER, "If-Match": '"10"'})
+    assert r.status_code == 200 and r.get_json()["phase"] == "closed"
+    assert [u for u, _ in supplementary.updates] == ["close"]
+
+
+def test_the_supplementary_lists_are_read_apart(api: Any) -> None:
+    r = api.get(f"/rounds/{ROUND}/decision-list", query_string={"kind": "supplementary"}, headers=OFFICER)
+    assert r.status_code == 200 and r.get_json() == {"items": [], "total": 0}
+    r = api.get(f"/rounds/{ROUND}/decision-list", query_string={"kind": "amendment"}, headers=OFFICER)
+    assert r.status_code == 422 and "kind" in r.get_json()["errors"]["query"]

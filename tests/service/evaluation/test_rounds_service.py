@@ -230,9 +230,128 @@ def _through_signature(w: dict[str, Any], gateway: Gateway) -> rc.DecisionList:
     return built
 
 
-def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_once(
-    world: dict[str, Any],
+class CountingStorage(FakeStorage):
+    """Object storage in a dict that counts the writes (a retried activity must write nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.puts: list[str] = []
+
+    def put_stream(self, key: str, stream: Any, *, content_type: str, max_bytes: int) -> Any:
+        self.puts.append(key)
+        return super().put_stream(key, stream, content_type=content_type, max_bytes=max_bytes)
+
+
+def _audit_after(engine: Any, action: str) -> list[tuple[dict[str, Any], list[str]]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.audit.c.after_state, t.audit.c.evidence_sha256)
+            .where(t.audit.c.action == action)
+            .order_by(t.audit.c.position)
+        ).all()
+    return [(json.loads(a), json.loads(e)) for a, e in rows]
+
+
+def _check_minutes(
+    w: dict[str, Any], storage: CountingStorage, docs: dict[str, Any], decision_id: str
 ) -> None:
+    """The council's minutes as DOCX and PDF: attendance and each vote read back, digests audited, and
+    nothing written again by a retried activity."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    with w["uow"]() as uow:
+        names = {
+            i["case_id"]: i["subject_name"]
+            for d in uow.decisions.of_round(w["round_id"])
+            for i in uow.decisions.items(d["id"])
+        }
+    minutes = docx.Document(io.BytesIO(storage.objects[docs["minutes_docx"]["key"]]))
+    body = "\n".join(p.text for p in minutes.paragraphs)
+    assert "BIÊN BẢN HỌP HỘI ĐỒNG XÉT CÔNG NHẬN" in body and "NĂM 2026" in body
+    assert "Thời gian: ngày 15 tháng 10 năm 2026." in body and "Địa điểm: Trụ sở Ủy ban nhân dân xã" in body
+    assert "Chủ trì: Ông Lê Văn Sang, Chủ tịch Hội đồng." in body and "Thư ký: Bà Trần Thị Hà." in body
+    assert "Thành viên có mặt: 3/4 thành viên, gồm:" in body
+    for i, member in enumerate(["Ông Lê Văn Sang", "Bà Trần Thị Hà", "Ông Đỗ Văn Minh"], 1):
+        assert f"{i}. {member}" in body
+    assert "Thành viên vắng mặt: 1/4 thành viên, gồm:" in body and "1. Ông Phạm Văn Tú." in body
+    assert "Người ghi biên bản vào hệ thống: can-bo-xa." in body
+    rows = [[c.text for c in row.cells] for table in minutes.tables for row in table.rows]
+    votes = [r for r in rows if r[0] == "1" and len(r) == 7]
+    assert votes == [["1", names[w["families"][1]], "Gia đình học tập", "1", "2", "0", "Không thông qua"]]
+    signatures = [r for r in rows if len(r) == 2 and "THƯ KÝ" in r[0]]
+    assert signatures and "Bà Trần Thị Hà" in signatures[0][0] and "Ông Lê Văn Sang" in signatures[0][1]
+    pdf = PdfReader(io.BytesIO(storage.objects[docs["minutes_pdf"]["key"]]))
+    pdf_text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())  # cells wrap their words
+    assert (
+        "BIÊN BẢN HỌP HỘI ĐỒNG" in pdf_text
+        and "Không thông qua" in pdf_text
+        and "Ông Phạm Văn Tú" in pdf_text
+    )
+    # Each file's digest is that of the bytes stored, and the audit entry carries it.
+    for kind in ("docx", "pdf", "minutes", "minutes_docx", "minutes_pdf"):
+        assert docs[kind]["sha256"] == hashlib.sha256(storage.objects[docs[kind]["key"]]).hexdigest()
+    ((after, evidence),) = _audit_after(w["engine"], "decision.documents_stored")
+    assert sorted(evidence) == sorted(f["sha256"] for f in docs.values())
+    assert after["minutes_pdf"] == {
+        "key": docs["minutes_pdf"]["key"],
+        "sha256": docs["minutes_pdf"]["sha256"],
+    }
+    # A retried activity stores nothing and audits nothing.
+    written = len(storage.puts)
+    again = round_documents.generate_decision_documents(w["uow"](), storage, decision_id=decision_id)
+    assert again == docs and len(storage.puts) == written
+    assert len(_audit_after(w["engine"], "decision.documents_stored")) == 1
+    links = rounds.document_links(w["uow"](), round_id=w["round_id"], case_id=None)
+    assert {link["kind"] for link in links} >= {"docx", "pdf", "minutes", "minutes_docx", "minutes_pdf"}
+
+
+def _check_merged_certificates(
+    w: dict[str, Any], storage: CountingStorage, decision_id: str, count: int, per_volume: int
+) -> None:
+    """Printable PDFs of the decision's certificates, in volumes of `per_volume`: a page each, in the
+    annex's order, listed, their digests audited; the last page retried writes nothing."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    with w["uow"]() as uow:
+        documents = uow.decisions.get(decision_id)["documents"]
+    sizes = [min(per_volume, count - start) for start in range(0, count, per_volume)]
+    kinds = [round_documents.certificate_volume_kind(v) for v in range(1, len(sizes) + 1)]
+    assert kinds[0] == "certificates_pdf" and sorted(
+        k for k in documents if k.startswith("certificates_pdf")
+    ) == sorted(kinds)
+    texts = []
+    for kind, size in zip(kinds, sizes, strict=True):
+        merged = documents[kind]
+        data = storage.objects[merged["key"]]
+        assert (
+            merged["sha256"] == hashlib.sha256(data).hexdigest() and merged["media_type"] == "application/pdf"
+        )
+        pages = PdfReader(io.BytesIO(data)).pages
+        assert len(pages) == size
+        texts += [p.extract_text() for p in pages]
+    assert len(texts) == count and all("GIẤY CHỨNG NHẬN" in t for t in texts)
+    ((after, evidence),) = _audit_after(w["engine"], "decision.certificates_merged")
+    assert evidence == [documents[k]["sha256"] for k in kinds] and after["certificates"] == count
+    links = rounds.document_links(w["uow"](), round_id=w["round_id"], case_id=None)
+    listed = {link["kind"]: link["sha256"] for link in links if link["kind"].startswith("certificates_pdf")}
+    assert listed == {k: documents[k]["sha256"] for k in kinds}
+    written = len(storage.puts)
+    cursor, n, done = round_documents.generate_certificate_page(
+        w["uow"](), storage, decision_id=decision_id, after="", limit=count + 1
+    )
+    assert (n, done) == (0, True) and len(storage.puts) == written
+    assert len(_audit_after(w["engine"], "decision.certificates_merged")) == 1
+
+
+def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_once(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Certificates merged in volumes of 10 here (500 in production): 28 make volumes of 10, 10 and 8.
+    monkeypatch.setattr(round_documents, "CERTIFICATES_PER_VOLUME", 10)
     w, gateway = world, Gateway()
     # Last year's recognition of one household: this year is its second in a row.
     engine = w["engine"]
@@ -376,9 +495,10 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     # What the notifications service routes on: the commune, the subject (its household) and its village.
     assert payload["admin_unit_code"] == COMMUNE and payload["village_code"] in w["villages"]
 
-    storage = FakeStorage()
+    storage = CountingStorage()
     docs = round_documents.generate_decision_documents(w["uow"](), storage, decision_id=family["id"])
-    assert set(docs) == {"docx", "pdf", "minutes"}
+    assert set(docs) == {"docx", "pdf", "minutes", "minutes_docx", "minutes_pdf"}
+    _check_minutes(w, storage, docs, family["id"])
     document = docx.Document(io.BytesIO(storage.objects[docs["docx"]["key"]]))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     text = "\n".join(" | ".join(r) for r in cells)
@@ -400,6 +520,7 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
         if done:
             break
     assert made == 28
+    _check_merged_certificates(w, storage, family["id"], 28, per_volume=10)
     links = rounds.document_links(w["uow"](), round_id=w["round_id"], case_id=w["families"][3])
     assert {link["kind"] for link in links} == {"certificate_docx", "certificate_pdf"}
 
@@ -472,7 +593,9 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     revocation = docx.Document(io.BytesIO(storage.objects[amended["documents"]["docx"]["key"]]))
     assert "thu hồi" in "\n".join(p.text for p in revocation.paragraphs)
     with w["uow"]() as uow:
-        assert uow.decisions.get(family["id"])["documents"] == docs  # the earlier decision is not edited
+        stored = uow.decisions.get(family["id"])["documents"]
+        volumes = {k: v for k, v in stored.items() if k.startswith("certificates_pdf")}
+        assert {**docs, **volumes} == stored  # the earlier one is not edited
         history = [e.action for e in uow.audit.entries(f"case:{revoked_case}")]
     assert history[-2:] == ["certificate.issued", "decision.revocation"]
     with pytest.raises(InvalidTransition):

@@ -39,6 +39,7 @@ def test_the_long_round_activities_keep_alive() -> None:
     long = {a.__name__ for a in acts.all() if getattr(a, "heartbeats", False)}
     assert long == {
         "build_decision_list",
+        "build_supplementary_list",
         "record_decision_page",
         "generate_decision_documents",
         "generate_certificate_page",

@@ -49,13 +49,9 @@ class Evaluation:
     def of(self, case_id: str) -> dict[str, list]:
         return self.calls.setdefault(case_id, {"opened": [], "steps": [], "alarms": [], "scheduled": []})
 
-    @activity.defn(name=c.RECORD_CASE_OPENED)
-    async def record_case_opened(self, inp: c.CaseOpenedInput) -> bool:
+    @activity.defn(name=c.OPEN_CASE)
+    async def open_case(self, inp: c.CaseOpenedInput) -> c.CaseSchedule:
         self.of(inp.case_id)["opened"].append(inp)
-        return True
-
-    @activity.defn(name=c.GET_CASE_SCHEDULE)
-    async def get_case_schedule(self, inp: c.CaseInput) -> c.CaseSchedule:
         closes = (activity.info().current_attempt_scheduled_time or datetime.now(UTC)) + self.closes_in
         return c.CaseSchedule(
             plan_code="van-hoa-2023",
@@ -81,8 +77,7 @@ class Evaluation:
 
     def all(self) -> list:
         return [
-            self.record_case_opened,
-            self.get_case_schedule,
+            self.open_case,
             self.record_case_step,
             self.record_case_alarm,
         ]
@@ -185,6 +180,8 @@ async def test_a_case_goes_through_every_step_with_the_more_evidence_loop(starte
         ("pass_review", lc.COMMUNE_REVIEW, lc.AWAITING_DECISION, 8),
     ]
     assert ev.steps[1].step.on_behalf_of == "HH-1"
+    # A step that begins a phase with a deadline carries that deadline (written with the step).
+    assert [s.due_at is not None for s in ev.steps] == [False, True, False, True, True, True, False]
 
 
 @pytest.mark.parametrize(
@@ -238,7 +235,7 @@ async def test_a_missed_self_assessment_reminds_then_escalates_along_the_chain(s
     ]
     assert [a.role for a in ev.alarms if a.kind == "escalated"] == [s.role for s in CHAIN]
     assert all(a.status == lc.DRAFT for a in ev.alarms)
-    assert [s.due_at for s in ev.scheduled] == [ev.alarms[1].due_at]  # the inbox knew the deadline at once
+    assert ev.scheduled == []  # the opening wrote the deadline: no "scheduled" notice, one activity less
     status = await handle.query(RecognitionCaseWorkflow.status)
     assert status.escalation_step == 2 and status.due_at == ev.alarms[1].due_at
 
@@ -247,13 +244,16 @@ async def test_acting_stops_the_old_deadline_and_starts_the_review_deadline(star
     handle, ev, env = started
     await env.sleep(timedelta(days=11))  # overdue and first escalation
     fired = len(ev.alarms)
-    await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
+    submitted = await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
     await env.sleep(timedelta(days=4))
     assert len(ev.alarms) == fired  # the self-assessment chain stopped
     await env.sleep(timedelta(days=4))  # village review limit: 7 days
     village = [a for a in ev.alarms[fired:]]
     assert [a.kind for a in village][:2] == ["reminder", "overdue"]
     assert all(a.status == lc.VILLAGE_REVIEW for a in village)
+    # The submit answered the review's deadline and wrote it; no "scheduled" notice was needed.
+    assert submitted.due_at == ev.steps[-1].due_at == village[1].due_at
+    assert ev.scheduled == []
 
 
 async def test_evidence_requested_has_the_asking_levels_time_limit(started) -> None:

@@ -1,11 +1,13 @@
 """The round's workflow with mock activities under their real names (time-skipping server): the move to
 council refused because an objection slipped in (the round waits and moves once told), `objections_close`
-kept across continue-as-new, and an Update to the ended round refused by Temporal with NOT_FOUND (which
+kept across continue-as-new, the round closed by itself when its year ends (nobody asked for a
+supplementary decision), and an Update to the ended round refused by Temporal with NOT_FOUND (which
 the service answers as 409)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -116,8 +118,18 @@ async def test_council_waits_for_a_slipped_objection_and_objections_close_surviv
         )
         sign = rc.SignInput("chu-tich", "commune_chairman", step.version, "Lê Văn Sang", "2027-12-15")
         await handle.execute_update("sign", sign, result_type=rc.RoundStep)
+
+        async def supplementary() -> None:  # the decision recorded: supplementary decisions until 31/12
+            status = await client.get_workflow_handle(wid).query("status", result_type=rc.RoundStatus)
+            assert (status.phase, status.supplements_until) == (rc.SUPPLEMENTARY, "2027-12-31T23:59:59+07:00")
+
+        await assert_eventually(supplementary)
+        # Nobody closes it: the round closes itself when its year ends.
+        now = await temporal_env.get_current_time()
+        await temporal_env.sleep(datetime.fromisoformat("2028-01-01T00:00:00+07:00") - now)
         result = await client.get_workflow_handle(wid, result_type=rc.RoundResult).result()
         assert (result.phase, result.recorded) == (rc.CLOSED, PAGES)
+        assert [p for p, _ in acts.phases[-3:]] == [rc.DOCUMENTS, rc.SUPPLEMENTARY, rc.CLOSED]
 
         latest = client.get_workflow_handle(wid)
         described = await latest.describe()

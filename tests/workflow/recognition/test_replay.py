@@ -1,0 +1,29 @@
+"""Histories recorded by earlier versions of RecognitionCase replay on the current code.
+
+Cases live for months: a deploy must not break the ones already running. Each file under histories/
+was recorded by the version its name gives — v1: the opening as two activities and a "scheduled"
+deadline notice per phase; v2 (`one-activity-per-step`): one opening activity and the due date written
+by the step that begins a phase; v1-then-v2: opened and submitted on v1, its workers then replaced by
+v2's mid-case (recorded on a dev server; the case keeps v1's shape to its end, as `workflow.patched`
+memoises its first answer). The current code must make the same commands from every one of them. A
+new shape of the workflow adds its own histories here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.workflow.replay import histories, replay
+
+HISTORIES = histories(__file__)
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_a_recorded_history_replays_on_the_current_code(path: Path) -> None:
+    await replay(path)
+
+
+def test_there_are_histories_of_every_recorded_version() -> None:
+    assert {p.stem.split("_")[1] for p in HISTORIES} >= {"v1", "v2", "v1-then-v2"}
