@@ -27,8 +27,11 @@ async def main(
     storage = ObjectStorage(endpoint, key, secret, bucket, secure=False, region="us-east-1")
     acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), storage)
     with ThreadPoolExecutor(max_workers=4) as executor:
+        # No workflow cache, so no sticky queue: the time-skipping test server never moves a workflow task
+        # off the sticky queue of a killed worker (a real server does within seconds: the chaos runs, on
+        # the dev server, kill cached workers), and the round waited forever about 1 run in 15.
         async with (
-            build_worker(client, queue),
+            build_worker(client, queue, max_cached=0),
             Worker(
                 client,
                 task_queue=ids.EVALUATION_TASK_QUEUE,
