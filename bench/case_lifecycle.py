@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench import history_timing
 from bench.harness import (
     Result,
     child_reply,
@@ -62,6 +63,7 @@ BARE_QUEUE = "bench-bare-case"
 # The split bare: its workflow on one queue, its activities on another, each served by its own process.
 SPLIT_QUEUE, SPLIT_ACTIVITY_QUEUE = "bench-bare-split", "bench-bare-split-activities"
 TOPOLOGY = "processes"  # or "one": see _workers
+TIMING_SAMPLE = 20  # cases of each side whose histories say where the time goes (bench/history_timing.py)
 STEP_DEADLINE = 60.0  # seconds a single case may take before the run is declared broken
 DATABASES = ("sqlite", "postgresql")  # the embedded profile, then the production one
 
@@ -253,12 +255,15 @@ async def _bare_case(client: Any, case_id: str, split: bool) -> None:
         raise RuntimeError(f"bare case ended at version {version}")
 
 
-async def _run_bare(client: Any, n: int, *, split: bool = False) -> float:
+async def _run_bare(client: Any, n: int, *, split: bool = False, ids_out: list[str] | None = None) -> float:
     sem = asyncio.Semaphore(CONCURRENCY)
 
     async def one(i: int) -> None:
+        case_id = f"{uuid.uuid4().hex}-{i}"
+        if ids_out is not None:
+            ids_out.append(f"bare/{case_id}")
         async with sem:
-            await _bare_case(client, f"{uuid.uuid4().hex}-{i}", split)
+            await _bare_case(client, case_id, split)
 
     started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(n))), timeout=STEP_DEADLINE * n)
@@ -274,6 +279,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
     from services.evaluation.config import Settings
     from tests.conftest import seed_reference_data
     from tests.signin import FAST_ARGON2
+    from workflows import ids
 
     n, profile = int(task["n"]), task.get("profile")
     topology = task.get("topology", TOPOLOGY)
@@ -315,9 +321,11 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 await asyncio.to_thread(_run_threads, driver.case, [f"WARM-{i}" for i in range(WARMUP)])
                 driver.retries = driver.not_ready = 0
                 cpu0 = _cpu_seconds()
-                out["bare_seconds"] = await _run_bare(client, n)
+                bare_ids: list[str] = []
+                split_ids: list[str] = []
+                out["bare_seconds"] = await _run_bare(client, n, ids_out=bare_ids)
                 cpu_split = _cpu_seconds()
-                out["split_seconds"] = await _run_bare(client, n, split=True)
+                out["split_seconds"] = await _run_bare(client, n, split=True, ids_out=split_ids)
                 cpu1 = _cpu_seconds()
                 out["cpu_split"] = {k: round(cpu1[k] - cpu_split[k], 2) for k in cpu_split if k in cpu1}
                 subjects = [f"HH-{uuid.uuid4().hex[:10]}" for _ in range(n)]
@@ -330,6 +338,12 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 out["cpu_product"] = {k: round(cpu2[k] - cpu1[k], 2) for k in cpu1 if k in cpu2}
                 out["retries"] = driver.retries
                 out["not_ready"] = driver.not_ready
+                sample = slice(n // 4, n // 4 + TIMING_SAMPLE)  # cases from the steady middle of each run
+                product_ids = [ids.recognition_workflow_id(2027, "learning_family", s) for s in subjects]
+                out["timing"] = {
+                    side: await history_timing.breakdown(client, wids[sample])
+                    for side, wids in (("product", product_ids), ("bare", bare_ids), ("split", split_ids))
+                }
                 out["split_again_seconds"] = await _run_bare(client, n, split=True)  # drift check
                 out["bare_again_seconds"] = await _run_bare(client, n)
             app.extensions["evaluation"].engine.dispose()  # before a PostgreSQL database is dropped
@@ -489,9 +503,17 @@ def _result(label: str, n: int, got: dict[str, Any]) -> Result:
         f"answered; CPU of the product run: {cpu}; Flask test client and Temporal client in this process, "
         f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 "
         "updates (wait_opened + 3 steps), 4 activities + 3 local activities on both sides. Where the time "
-        "goes: docs/benchmarks-lifecycle.md."
+        f"goes (mean ms per gap in {TIMING_SAMPLE} histories of each side): {_timing(got)}; "
+        "docs/benchmarks-lifecycle.md."
     )
     return _at_least(label, product, bare, notes)
+
+
+def _timing(got: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{side} " + ", ".join(f"{k} {v:g}" for k, v in t.items())
+        for side, t in got.get("timing", {}).items()
+    )
 
 
 def _at_least(label: str, product: float, bare: float, notes: str) -> Result:

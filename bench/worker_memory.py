@@ -1,12 +1,12 @@
-"""Benchmark (issue #5): resident memory of the workflow worker with 10,000 open recognition cases.
+"""Benchmark (issue #5): resident memory of the worker that holds the open recognition cases, with 10,000.
 
-The workflow worker (workflows.worker.build_worker, the production worker with its configured workflow
-cache, WORKFLOW_MAX_CACHED_WORKFLOWS, default 500) runs alone in a child process against a Temporal dev server. The evaluation activities are
-no-ops registered under their real names on the evaluation task queue in this (parent) process;
-open_case answers the real schedule of the Hồ Chí Minh City plan, computed once from a seeded SQLite
-database, so every case gets real deadlines and its durable timers. N RecognitionCase workflows are
-started (quick: 500); once every one has been opened and the last ones answer in draft (each then
-waits on its timers), the worker's VmRSS is read from
+That worker is the evaluation worker (services.evaluation.worker.build_worker: the service's activities
+and the RecognitionCase workflow on ids.CASE_TASK_QUEUE, with its configured workflow cache,
+WORKFLOW_MAX_CACHED_WORKFLOWS, default 500); it runs alone in a child process against a Temporal dev
+server and a seeded SQLite database (its outbox relay, a thread of the deployed process, is not
+started). N cases of the Hồ Chí Minh City plan are started (quick: 500) and really opened (the case,
+its audit entry, its progress row with real deadlines, its durable timers); once every one is written
+and the last ones answer in draft (each then waits on its timers), the worker's VmRSS is read from
 /proc/<pid>/status. Baseline: the same worker's RSS when idle, before the first case.
 """
 
@@ -26,13 +26,14 @@ from bench.harness import Result
 from workflows.recognition import contracts as c
 
 NAME = "worker_memory"
-GOAL = "The workflow worker stays under 500 MB resident with 10,000 open cases waiting on timers (issue #5)."
+GOAL = "The worker holding the cases stays under 500 MB resident with 10,000 open cases waiting on timers (issue #5)."
 FULL, QUICK = int(os.environ.get("BENCH_WORKER_MEMORY_CASES", "10000")), 500
 OPENING_WINDOW = 200
 LIMIT_MB = 500.0
 WARD = "26506"
 START_CONCURRENCY = 50
 SETTLE_SECONDS = 3.0
+POLL_SECONDS = 0.2  # how often the parent counts the opened cases (one query, one waiter)
 
 
 def _rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -43,64 +44,32 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     raise RuntimeError(f"no {field} for {pid}")
 
 
-def _real_schedule() -> Any:
-    """The real CaseSchedule of a 2027 learning family in the ward, from a seeded SQLite database."""
-    from common.db import make_engine
-    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-    from services.evaluation.service.case_steps import open_case
+def _seeded_database() -> str:
+    """A SQLite evaluation database with the reference data (plans, criteria, admin units)."""
     from tests.conftest import seed_reference_data
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-memory-')) / 'evaluation.db'}"
     seed_reference_data(url)
-    engine = make_engine(url)
-    try:
-        opened = c.CaseOpenedInput(
-            case_id="x",
-            workflow_id="x",
-            run_id="x",
-            year=2027,
-            title="learning_family",
-            subject_id="x",
-            admin_unit_code=WARD,
-            opened_by="x",
-            plan_code=None,
-        )
-        return open_case(SqlUnitOfWork(engine), inp=opened)
-    finally:
-        engine.dispose()
+    return url
 
 
-def _noop_activities(schedule: Any, opened: set[str], progress: asyncio.Event) -> list[Any]:
-    from temporalio import activity
+def _opened_count(engine: Any) -> int:
+    import sqlalchemy as sa
 
-    @activity.defn(name=c.OPEN_CASE)
-    async def open_case(inp: c.CaseOpenedInput) -> c.CaseSchedule:
-        opened.add(inp.case_id)  # a set: a retried activity counts once
-        progress.set()
-        return schedule
+    from services.evaluation.adapters import tables as t
 
-    @activity.defn(name=c.RECORD_CASE_ALARM)
-    async def alarm(inp: c.CaseAlarmInput) -> bool:
-        return True
-
-    @activity.defn(name=c.RECORD_CASE_STEP)
-    async def step(inp: c.CaseStepInput) -> bool:
-        return True
-
-    @activity.defn(name=c.RECORD_CASE_WITHDRAWN)
-    async def withdrawn(inp: c.CaseWithdrawnInput) -> bool:
-        return True
-
-    return [open_case, alarm, step, withdrawn]
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(t.cases)).scalar_one())
 
 
 async def _measure(n: int) -> dict[str, Any]:
     from temporalio.testing import WorkflowEnvironment
-    from temporalio.worker import Worker
 
+    from common.db import make_engine
     from workflows import ids
 
-    schedule = _real_schedule()
+    url = _seeded_database()
+    engine = make_engine(url)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
         ui=False,
@@ -108,7 +77,7 @@ async def _measure(n: int) -> dict[str, Any]:
     )
     address = env.client.service_client.config.target_host
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.worker_memory", "--serve", address],
+        [sys.executable, "-m", "bench.worker_memory", "--serve", address, url],
         stdout=subprocess.PIPE,
         text=True,
         cwd=os.getcwd(),
@@ -123,68 +92,60 @@ async def _measure(n: int) -> dict[str, Any]:
             raise RuntimeError(f"worker did not start: {line!r}")
         await asyncio.sleep(SETTLE_SECONDS)
         out["idle_mb"] = _rss_mb(proc.pid)
-        opened: set[str] = set()
-        progress = asyncio.Event()
-        acts = Worker(
-            env.client,
-            task_queue=ids.EVALUATION_TASK_QUEUE,
-            activities=_noop_activities(schedule, opened, progress),
-            max_concurrent_activities=200,
-        )
-        async with acts:
-            sem = asyncio.Semaphore(START_CONCURRENCY)
-            run = uuid.uuid4().hex[:6]
+        sem = asyncio.Semaphore(START_CONCURRENCY)
+        run = uuid.uuid4().hex[:6]
 
-            async def start(i: int) -> None:
-                subject = f"MEM-{run}-{i:06d}"
-                inp = c.CaseInput(
-                    case_id=str(uuid.uuid4()),
-                    year=2027,
-                    title="learning_family",
-                    subject_id=subject,
-                    admin_unit_code=WARD,
-                    opened_by="bench",
-                    plan_code=schedule.plan_code,
+        async def start(i: int) -> None:
+            subject = f"MEM-{run}-{i:06d}"
+            inp = c.CaseInput(
+                case_id=str(uuid.uuid4()),
+                year=2027,
+                title="learning_family",
+                subject_id=subject,
+                admin_unit_code=WARD,
+                opened_by="bench",
+                plan_code=None,
+            )
+            async with sem:
+                await env.client.start_workflow(
+                    c.WORKFLOW_NAME,
+                    inp,
+                    id=ids.recognition_workflow_id(2027, "learning_family", subject),
+                    task_queue=ids.CASE_TASK_QUEUE,
                 )
-                async with sem:
-                    await env.client.start_workflow(
-                        c.WORKFLOW_NAME,
-                        inp,
-                        id=ids.recognition_workflow_id(2027, "learning_family", subject),
-                        task_queue=ids.WORKFLOW_TASK_QUEUE,
-                    )
 
-            started = time.perf_counter()
-            starts = []
-            for i in range(n):
-                # At most OPENING_WINDOW cases opening at once (as HTTP would pace them): firing all N
-                # starts at once makes the cache evict cases mid-opening and replay them again and
-                # again. One waiter, woken by the activity (not N coroutines polling).
-                while i - len(opened) >= OPENING_WINDOW:
-                    progress.clear()
-                    await progress.wait()
-                starts.append(asyncio.create_task(start(i)))
-            await asyncio.gather(*starts)
-            out["start_seconds"] = time.perf_counter() - started
-            deadline = time.monotonic() + max(120.0, n * 0.1)
-            while len(opened) < n:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"only {len(opened)} of {n} cases opened in time")
-                if proc.poll() is not None:
-                    raise RuntimeError("the workflow worker died")
-                await asyncio.sleep(0.5)
-            # The last cases opened are the last to plan their draft alarms: once they answer in draft,
-            # every case waits on its timers (queried while they are still in the worker's cache).
-            for i in range(max(0, n - 20), n):
-                handle = env.client.get_workflow_handle(
-                    ids.recognition_workflow_id(2027, "learning_family", f"MEM-{run}-{i:06d}")
-                )
-                while (await handle.query("status", result_type=c.CaseStatus)).status != "draft":
-                    await asyncio.sleep(0.1)
-            out["draft_seconds"] = time.perf_counter() - started
-            await asyncio.sleep(SETTLE_SECONDS)
-            out["open_mb"] = _rss_mb(proc.pid)
-            out["peak_mb"] = _rss_mb(proc.pid, "VmHWM")
+        started = time.perf_counter()
+        starts = []
+        opened = 0
+        deadline = time.monotonic() + max(120.0, n * 0.1)
+        for i in range(n):
+            # At most OPENING_WINDOW cases opening at once (as HTTP would pace them): firing all N
+            # starts at once makes the cache evict cases mid-opening and replay them again and again.
+            while i - opened >= OPENING_WINDOW:
+                await asyncio.sleep(POLL_SECONDS)
+                opened = await asyncio.to_thread(_opened_count, engine)
+            starts.append(asyncio.create_task(start(i)))
+        await asyncio.gather(*starts)
+        out["start_seconds"] = time.perf_counter() - started
+        while opened < n:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"only {opened} of {n} cases opened in time")
+            if proc.poll() is not None:
+                raise RuntimeError("the evaluation worker died")
+            await asyncio.sleep(0.5)
+            opened = await asyncio.to_thread(_opened_count, engine)
+        # The last cases opened are the last to plan their draft alarms: once they answer in draft,
+        # every case waits on its timers (queried while they are still in the worker's cache).
+        for i in range(max(0, n - 20), n):
+            handle = env.client.get_workflow_handle(
+                ids.recognition_workflow_id(2027, "learning_family", f"MEM-{run}-{i:06d}")
+            )
+            while (await handle.query("status", result_type=c.CaseStatus)).status != "draft":
+                await asyncio.sleep(0.1)
+        out["draft_seconds"] = time.perf_counter() - started
+        await asyncio.sleep(SETTLE_SECONDS)
+        out["open_mb"] = _rss_mb(proc.pid)
+        out["peak_mb"] = _rss_mb(proc.pid, "VmHWM")
     finally:
         proc.terminate()
         try:
@@ -193,20 +154,28 @@ async def _measure(n: int) -> dict[str, Any]:
             proc.kill()
             proc.wait(5)
         await env.shutdown()
+        engine.dispose()
     return out
 
 
-async def _serve(address: str) -> None:
-    """Child: the production workflow worker on the real queue, until terminated."""
+async def _serve(address: str, database_url: str) -> None:
+    """Child: the production evaluation worker (its activities and the case workflow, its configured
+    workflow cache) on the real queue, until terminated."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from temporalio.client import Client
 
-    from workflows.worker import build_worker
+    from common.settings import CommonSettings
+    from services.evaluation.config import Settings
+    from services.evaluation.worker import build_worker
+    from workflows import ids
 
     client = await Client.connect(address)
-    worker = build_worker(client)
-    async with worker:
-        print("ready", flush=True)
-        await asyncio.Event().wait()
+    settings = Settings(database_url=database_url, common=CommonSettings(temporal_address=address))
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        async with build_worker(client, settings, executor, ids.EVALUATION_TASK_QUEUE):
+            print("ready", flush=True)
+            await asyncio.Event().wait()
 
 
 def run(quick: bool) -> list[Result]:
@@ -222,7 +191,7 @@ def run(quick: bool) -> list[Result]:
         "timers in the server and are replayed when a timer fires or a step arrives."
     )
     result = Result(
-        f"workflow worker RSS with {n:,} open cases",
+        f"evaluation worker (case workflows + activities) RSS with {n:,} open cases",
         got["open_mb"],
         got["idle_mb"],
         got["open_mb"] / got["idle_mb"],
@@ -235,8 +204,8 @@ def run(quick: bool) -> list[Result]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
-        asyncio.run(_serve(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        asyncio.run(_serve(sys.argv[2], sys.argv[3]))
     else:
         for r in run(quick=True):
             print(r)

@@ -8,6 +8,11 @@ WORKFLOW_TASK_QUEUE = "workflows"
 EVALUATION_TASK_QUEUE = "evaluation"
 AWARDS_TASK_QUEUE = "awards"
 NOTIFICATIONS_TASK_QUEUE = "notifications"
+# The recognition case orchestrates one service only: it runs on that service's queue, served by the
+# evaluation worker beside its activities, so each activity is handed back with the workflow task that
+# schedules it (eager dispatch) instead of going through the server's matching. Cases started before
+# (on WORKFLOW_TASK_QUEUE) finish there: the workflow worker still serves RecognitionCase.
+CASE_TASK_QUEUE = EVALUATION_TASK_QUEUE
 
 
 def recognition_workflow_id(year: int, title: str, subject_id: str) -> str:

@@ -1,4 +1,5 @@
-"""Evaluation worker process: its Temporal activities and its outbox relay (entrypoint)."""
+"""Evaluation worker process: its Temporal activities, the recognition case workflow they serve, and its
+outbox relay (entrypoint)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,35 @@ from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import build_storage
 from services.evaluation.config import Settings
 from workflows import ids
+from workflows.alarms import plan_alarms
+from workflows.recognition.workflows import RecognitionCaseWorkflow
+from workflows.worker import max_cached_workflows, workflow_runner
 
 logger = logging.getLogger(__name__)
 
 
-def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, task_queue: str) -> Worker:
-    """The activity worker of this service (tests pass their own task queue)."""
+def build_worker(
+    client: Client,
+    settings: Settings,
+    executor: ThreadPoolExecutor,
+    task_queue: str,
+    *,
+    max_cached: int | None = None,
+) -> Worker:
+    """The worker of this service (tests pass their own task queue): its activities, and the recognition
+    case workflow (ids.CASE_TASK_QUEUE), whose activities are all this service's, so the server hands
+    each back with the workflow task that schedules it. `max_cached` as in workflows.worker."""
     engine = make_engine(settings.database_url)
     acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), build_storage(settings))
-    return Worker(client, task_queue=task_queue, activities=acts.all(), activity_executor=executor)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        activities=[*acts.all(), plan_alarms],
+        activity_executor=executor,
+        workflows=[RecognitionCaseWorkflow],
+        workflow_runner=workflow_runner(),
+        max_cached_workflows=max_cached if max_cached is not None else max_cached_workflows(),
+    )
 
 
 def start_relay(settings: Settings, stop: threading.Event) -> threading.Thread:
@@ -39,7 +60,7 @@ def start_relay(settings: Settings, stop: threading.Event) -> threading.Thread:
 
 
 async def main() -> None:
-    """Serve activities and relay events until interrupted."""
+    """Serve activities and case workflows, relay events, until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     wait_for("object store", build_storage(settings).ensure_bucket)

@@ -74,7 +74,7 @@ def open_case(
         c.WORKFLOW_NAME,
         arg,
         workflow_id=workflow_id,
-        task_queue=ids.WORKFLOW_TASK_QUEUE,
+        task_queue=ids.CASE_TASK_QUEUE,
         update=c.WAIT_OPENED,
         timeout=OPEN_WAIT_SECONDS,
         result_type=c.CaseStatus,
