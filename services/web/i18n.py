@@ -282,6 +282,24 @@ EN: dict[str, str] = {
     "Trang không tồn tại.": "Page not found.",
     "Bạn không có quyền thực hiện thao tác này.": "Your role may not do this.",
     "Biểu mẫu đã hết hạn, hãy gửi lại.": "The form expired; send it again.",
+    "Quyết định đính chính, thu hồi": "Correcting and revoking decisions",
+    "Quyết định đã ghi vào hồ sơ không sửa được: đính chính hoặc thu hồi là một quyết định mới, có số, văn bản và nhật ký riêng. Thu hồi thì danh hiệu của các đối tượng được chọn không còn giá trị, giấy chứng nhận đã cấp không còn hiệu lực.": "A recorded decision cannot be edited: a correction or a revocation is a new decision with its own number, documents and audit entries. A revocation voids the title of the chosen subjects and the certificates issued to them.",
+    "Quyết định được đính chính, thu hồi": "Decision to correct or revoke",
+    "— Chọn quyết định —": "— Choose a decision —",
+    "Loại quyết định": "Kind of decision",
+    "Đính chính (sửa đổi nội dung)": "Correction (amends its content)",
+    "Thu hồi danh hiệu": "Revocation of the title",
+    "Nội dung đính chính (mỗi nội dung một dòng; chỉ khi đính chính)": "Changes (one per line; corrections only)",
+    "Đối tượng được công nhận (thu hồi: chọn ít nhất một; đính chính: các dòng được sửa, nếu có)": "Recognised subjects (revocation: choose at least one; correction: the rows corrected, if any)",
+    "đã thu hồi": "revoked",
+    "Đã thu hồi": "Revoked",
+    "Ban hành quyết định": "Issue the decision",
+    "Quyết định đính chính": "Correcting decision",
+    "Quyết định thu hồi": "Revoking decision",
+    "đính chính": "corrects",
+    "thu hồi danh hiệu đã công nhận tại": "revokes titles recognised by",
+    "Đã ban hành quyết định đính chính": "Issued the correcting decision",
+    "Đã ban hành quyết định thu hồi": "Issued the revoking decision",
 }
 
 # The reasons the web's own form checks give (Vietnamese; English beside).
@@ -304,6 +322,23 @@ REASONS: dict[str, tuple[str, str]] = {
     "sign_after": (
         "Quyết định bổ sung không được ký trước ngày ký quyết định của kỳ xét ({day}).",
         "A supplementary decision cannot be signed before the round's decision ({day}).",
+    ),
+    "amend_decision": (
+        "Chọn quyết định được đính chính hoặc thu hồi.",
+        "Choose the decision to correct or revoke.",
+    ),
+    "amend_kind": ("Chọn đính chính hoặc thu hồi.", "Choose correction or revocation."),
+    "amend_changes": (
+        "Quyết định đính chính phải nêu nội dung đính chính, mỗi nội dung một dòng.",
+        "A correction lists its changes, one per line.",
+    ),
+    "amend_cases": (
+        "Chọn ít nhất một đối tượng bị thu hồi danh hiệu.",
+        "Choose at least one subject whose title is revoked.",
+    ),
+    "amend_after": (
+        "Quyết định đính chính, thu hồi không được ký trước ngày ký quyết định được sửa đổi ({day}).",
+        "An amending decision cannot be signed before the decision it amends ({day}).",
     ),
     "confirm_close": (
         "Hãy đánh dấu ô xác nhận kết thúc kỳ xét.",

@@ -502,3 +502,245 @@ def test_roles_without_the_step_see_no_button_and_are_refused_when_forcing_it(
     )
     assert r.status_code == 403 and "Bạn không có quyền thực hiện thao tác này." in r.text
     assert stand_in.updates == []
+
+
+# --- amending decisions: the chairman corrects or revokes a recorded decision ---------------------------
+
+SECOND = "HH-WEB-2"  # a second recognised household of the ward (its name lives in the decision's items)
+
+
+def recognised_round(world: World) -> tuple[str, int, str, dict[str, str]]:
+    """A decided round (01/QĐ-UBND signed on 20/11, recorded) that recognised two households; returns the
+    round, its year, the decision's id and the cases by subject."""
+    round_id, year, _ = decided_round(world, late_case=False)
+    url = world.evaluation_settings.database_url
+    engine = make_engine(url)
+    with engine.begin() as db:
+        decision = db.execute(t.decisions.select().where(t.decisions.c.round_id == round_id)).one()
+    cases = {HOUSEHOLD: seed_case(url, year=year), SECOND: seed_case(url, subject_id=SECOND, year=year)}
+    names = {HOUSEHOLD: "Hộ ông Nguyễn Văn An", SECOND: "Hộ bà Trần Thị Bình"}
+    with engine.begin() as db:
+        for subject, case_id in cases.items():
+            db.execute(t.cases.update().where(t.cases.c.id == case_id).values(status="recognised"))
+            db.execute(
+                t.decision_items.insert().values(
+                    decision_id=decision.id,
+                    case_id=case_id,
+                    subject_id=subject,
+                    subject_name=names[subject],
+                    village_code=None,
+                    village_name="Thôn KP9",
+                    outcome="recognised",
+                    reason=None,
+                    recorded=True,
+                )
+            )
+            db.execute(
+                t.recognitions.insert().values(
+                    id=str(uuid.uuid4()),
+                    subject_id=subject,
+                    subject_kind="household",
+                    title="learning_family",
+                    year=year,
+                    case_id=case_id,
+                    decision_id=decision.id,
+                    decision_number="01/QĐ-UBND",
+                    decided_on=decision.signed_on,
+                    admin_unit_code=HCMC_WARD,
+                    village_code=None,
+                    streak=1,
+                    revoked=False,
+                    revoked_by=None,
+                    certificate=None,
+                )
+            )
+    engine.dispose()
+    return round_id, year, decision.id, cases
+
+
+def amend_form(**data: Any) -> dict[str, Any]:
+    return {f"amend_{k}": v for k, v in data.items()}
+
+
+def decisions_of(world: World, round_id: str) -> list[Any]:
+    engine = make_engine(world.evaluation_settings.database_url)
+    with engine.begin() as db:
+        rows = db.execute(
+            t.decisions.select().where(t.decisions.c.round_id == round_id).order_by(t.decisions.c.number)
+        ).all()
+    engine.dispose()
+    return list(rows)
+
+
+def list_row(html: str, subject: str) -> str:
+    return next(r for r in html.split('data-testid="list-item"')[1:] if subject in r.split("</tr>")[0])
+
+
+def test_the_chairman_revokes_one_recognised_subject_by_an_amending_decision(world: World) -> None:
+    round_id, year, decision_id, cases = recognised_round(world)
+    chairman = as_user(world, "chu-tich")
+    page = chairman.get(f"/rounds/{round_id}")
+    assert page.status_code == 200 and "Quyết định đính chính, thu hồi" in page.text
+    assert f'action="/rounds/{round_id}/amendments"' in page.text
+    assert f'<option value="{decision_id}"' in page.text and "01/QĐ-UBND" in page.text
+    picks = page.text.split('data-testid="amend-cases"')[1].split("</fieldset>")[0]
+    assert "Hộ ông Nguyễn Văn An" in picks and "Hộ bà Trần Thị Bình" in picks
+    assert f'value="{cases[SECOND]}"' in picks and "disabled" not in picks
+    assert 'name="amend_signer_name"' in page.text and 'name="amend_signed_on"' in page.text
+
+    data = amend_form(
+        decision_id=decision_id,
+        kind="revocation",
+        reason="Kê khai không đúng thực tế",
+        case_ids=cases[SECOND],
+        signer_name="Lê Văn Sang",
+        signed_on=f"{year}-12-10",
+    )
+    r = post_form(chairman, round_id, "/amendments", **data)
+    assert r.status_code == 302 and r.headers["Location"] == f"/rounds/{round_id}"
+    page = chairman.get(f"/rounds/{round_id}")
+    assert "Đã ban hành quyết định thu hồi 02/QĐ-UBND." in page.text
+    block = page.text.split('data-kind="revocation"')[1].split("</div>")[0]
+    assert "Quyết định thu hồi 02/QĐ-UBND" in block and "Lê Văn Sang" in block
+    assert "thu hồi danh hiệu đã công nhận tại Quyết định 01/QĐ-UBND" in block
+    assert 'data-testid="download-pdf"' in block and 'data-testid="download-docx"' in block
+    assert 'data-testid="revoked"' in list_row(page.text, SECOND)  # the household's title is revoked
+    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD)
+    picks = page.text.split('data-testid="amend-cases"')[1].split("</fieldset>")[0]
+    assert picks.count("disabled") == 1 and "(đã thu hồi)" in picks
+    amending = decisions_of(world, round_id)[-1]
+    assert (amending.kind, amending.amends_id, amending.number) == ("revocation", decision_id, 2)
+
+    # The same request again: the decision already issued (the API's 200), no new number.
+    r = post_form(chairman, round_id, "/amendments", **data)
+    assert r.status_code == 302 and len(decisions_of(world, round_id)) == 2
+    # Revoking it once more by another request: the service's 409, the form keeps what was typed.
+    r = post_form(chairman, round_id, "/amendments", **{**data, "amend_reason": "Trùng hồ sơ"})
+    assert r.status_code == 409 and 'role="alert"' in r.text and "Danh hiệu đã bị thu hồi." in r.text
+    assert ">Trùng hồ sơ</textarea>" in r.text and len(decisions_of(world, round_id)) == 2
+    chairman.get("/lang/en")
+    page = chairman.get(f"/rounds/{round_id}")
+    assert "Revoking decision 02/QĐ-UBND" in page.text and "Correcting and revoking decisions" in page.text
+    assert (
+        "revokes titles recognised by Decision 01/QĐ-UBND" in page.text and ">Revoked</strong>" in page.text
+    )
+
+
+def test_the_chairman_corrects_a_decision_with_its_changes(world: World) -> None:
+    round_id, year, decision_id, cases = recognised_round(world)
+    chairman = as_user(world, "chu-tich")
+    r = post_form(
+        chairman,
+        round_id,
+        "/amendments",
+        **amend_form(
+            decision_id=decision_id,
+            kind="correction",
+            reason="Sai tên chủ hộ",
+            changes="Sửa tên chủ hộ Nguyễn Văn An thành Nguyễn Văn Ân\n\n  Sửa thôn KP9 thành KP8  ",
+            case_ids=cases[HOUSEHOLD],
+            signer_name="Lê Văn Sang",
+            signed_on=f"{year}-11-25",
+        ),
+    )
+    assert r.status_code == 302
+    page = chairman.get(f"/rounds/{round_id}")
+    assert "Đã ban hành quyết định đính chính 02/QĐ-UBND." in page.text
+    block = page.text.split('data-kind="correction"')[1].split("</div>")[0]
+    assert "Quyết định đính chính 02/QĐ-UBND" in block and "đính chính Quyết định 01/QĐ-UBND" in block
+    assert 'data-testid="download-pdf"' in block
+    assert 'data-testid="revoked"' not in page.text  # a correction revokes nothing
+    amending = decisions_of(world, round_id)[-1]
+    assert (amending.kind, amending.amends_id, amending.reason) == (
+        "correction",
+        decision_id,
+        "Sai tên chủ hộ",
+    )
+
+
+def test_an_amending_decision_with_bad_input_names_each_field_in_vietnamese(world: World) -> None:
+    round_id, year, decision_id, cases = recognised_round(world)
+    chairman = as_user(world, "chu-tich")
+    r = post_form(
+        chairman,
+        round_id,
+        "/amendments",
+        **amend_form(
+            decision_id=decision_id,
+            kind="revocation",
+            reason=" ",
+            signer_name="Lê Văn Sang",
+            signed_on="31/02/x",
+        ),
+    )
+    assert r.status_code == 422 and "Có lỗi trong biểu mẫu" in r.text
+    assert 'id="amend_reason-error"' in r.text and "Bắt buộc nhập." in r.text
+    assert (
+        'id="amend_case_ids-error"' in r.text and "Chọn ít nhất một đối tượng bị thu hồi danh hiệu." in r.text
+    )
+    assert 'id="amend_signed_on-error"' in r.text and "Ngày không hợp lệ" in r.text
+    assert 'id="amend_signer_name-error"' not in r.text and 'value="Lê Văn Sang"' in r.text
+    assert 'value="revocation" checked' in r.text  # nothing typed is lost
+    r = post_form(  # no kind, no decision, no signer; a correction needs its changes
+        chairman,
+        round_id,
+        "/amendments",
+        **amend_form(reason="Sai tên", signer_name="", signed_on=f"{year}-12-01"),
+    )
+    assert r.status_code == 422
+    assert (
+        "Chọn quyết định được đính chính hoặc thu hồi." in r.text
+        and "Chọn đính chính hoặc thu hồi." in r.text
+    )
+    assert 'id="amend_signer_name-error"' in r.text
+    r = post_form(
+        chairman,
+        round_id,
+        "/amendments",
+        **amend_form(
+            decision_id=decision_id,
+            kind="correction",
+            reason="Sai tên",
+            signer_name="Lê Văn Sang",
+            signed_on=f"{year}-11-01",  # before the decision it amends (20/11)
+        ),
+    )
+    assert r.status_code == 422 and 'id="amend_changes-error"' in r.text
+    assert "Quyết định đính chính phải nêu nội dung đính chính" in r.text
+    assert f"không được ký trước ngày ký quyết định được sửa đổi ({year}-11-20)" in r.text
+    # What only the service knows: a case that decision did not recognise (its 422 on the field), a
+    # decision that is not the round's (its 404 as the page's problem).
+    other = seed_case(world.evaluation_settings.database_url, subject_id="HH-WEB-9", year=year)
+    good = amend_form(kind="revocation", reason="Sai", signer_name="Lê Văn Sang", signed_on=f"{year}-12-01")
+    r = post_form(
+        chairman, round_id, "/amendments", **good, amend_decision_id=decision_id, amend_case_ids=other
+    )
+    assert r.status_code == 422 and 'id="amend_case_ids-error"' in r.text
+    assert "Hồ sơ không được công nhận tại quyết định này." in r.text
+    r = post_form(
+        chairman, round_id, "/amendments", **good, amend_decision_id="khong-co", amend_case_ids=other
+    )
+    assert r.status_code == 404 and "Không tìm thấy quyết định khong-co." in r.text
+    assert len(decisions_of(world, round_id)) == 1  # nothing issued
+
+
+def test_other_roles_see_no_amendment_form_and_are_refused_when_forcing_it(world: World) -> None:
+    round_id, year, decision_id, cases = recognised_round(world)
+    for username in ("truong-thon", "can-bo-hoi", "kiem-toan"):
+        page = as_user(world, username).get(f"/rounds/{round_id}")
+        assert page.status_code == 200 and "01/QĐ-UBND" in page.text, username
+        assert "Quyết định đính chính, thu hồi" not in page.text and "/amendments" not in page.text, username
+    undecided = seed_round(world, "awaiting_signature")  # nothing recorded yet: nothing to amend
+    assert "/amendments" not in as_user(world, "chu-tich").get(f"/rounds/{undecided}").text
+    data = amend_form(
+        decision_id=decision_id,
+        kind="revocation",
+        reason="Kê khai không đúng",
+        case_ids=cases[SECOND],
+        signer_name="Trần Văn Hội",
+        signed_on=f"{year}-12-10",
+    )
+    for username in ("can-bo-hoi", "truong-thon"):
+        r = post_form(as_user(world, username), round_id, "/amendments", **data)
+        assert r.status_code == 403 and "Bạn không có quyền thực hiện thao tác này." in r.text, username
+    assert len(decisions_of(world, round_id)) == 1

@@ -1,10 +1,12 @@
 """Pages: the commune's yearly round — open it, its phase and dates, the decision list, objections
 during the posting, the council's minutes, the chairman's signature and the documents to download; after
-the round's decision, supplementary lists, their signature and the round's closing."""
+the round's decision, supplementary lists, their signature, the round's closing, and the chairman's
+amending decisions (a correction or a revocation of a recorded decision)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -37,6 +39,9 @@ WORKING_PHASES = ("recording", "documents")  # the workflow records and writes d
 NOT_READERS = {"household_representative"}  # households follow their own cases, not the round
 ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 PAGE_SIZE = 20
+AMENDABLE = ("recognition", "supplementary")  # the decisions an amending decision may correct or revoke
+AMEND_KINDS = ("correction", "revocation")
+RECOGNITIONS_PAGE = 500
 
 
 def _date(raw: str) -> date | None:
@@ -86,6 +91,13 @@ def render_round(
             params={"kind": "supplementary", "limit": 1000},
         )["items"]
     decisions = {d["id"]: d for d in rnd.get("decisions") or []}
+    amendable = [  # what the chairman may correct or revoke: the round's recorded decisions of recognition
+        d for d in decisions.values() if d.get("kind") in AMENDABLE and d.get("status") == "recorded"
+    ]
+    recognised: dict[str, list[dict[str, Any]]] = {}  # a decision's recognised items, to pick from
+    for item in [*decision_list["items"], *supplementary]:
+        if item.get("outcome") == "recognised" and item.get("decision_id"):
+            recognised.setdefault(item["decision_id"], []).append(item)
     role = g.user["role"]
     return render_template(
         "round_detail.html",
@@ -97,6 +109,9 @@ def render_round(
         minutes=list(minutes.values()),
         supplementary=supplementary,
         decisions=decisions,
+        amendable=amendable,
+        recognised=recognised,
+        revoked=_revoked(rnd),
         certificates=rnd["phase"] in ("supplementary", "supplement_signature", "closed"),
         working=rnd["phase"] in WORKING_PHASES,
         errors=errors or {},
@@ -108,8 +123,45 @@ def render_round(
         can_supplement=role in ROUND_MANAGERS and rnd["phase"] == "supplementary",
         can_sign_supplement=role in SIGNERS and rnd["phase"] == "supplement_signature",
         can_close=role in ROUND_MANAGERS and rnd["phase"] == "supplementary",
+        can_amend=role in SIGNERS and bool(amendable),
         today=date.today().isoformat(),
     ), status
+
+
+def _revoked(rnd: dict[str, Any]) -> set[tuple[str, str]]:
+    """(decision id, subject id) of the round's recognitions revoked by an amending decision, from the
+    recognition history (`GET /recognitions` of the commune and year); asked only once the round has a
+    revocation."""
+    if not any(d.get("kind") == "revocation" for d in rnd.get("decisions") or []):
+        return set()
+    ids = {d["id"] for d in rnd["decisions"]}
+    found: set[tuple[str, str]] = set()
+    for page in range(1, 21):
+        try:
+            chunk = call(
+                "evaluation",
+                "GET",
+                "/recognitions",
+                params={
+                    "admin_unit": rnd["admin_unit_code"],
+                    "year_from": rnd["year"],
+                    "year_to": rnd["year"],
+                    "page": page,
+                    "page_size": RECOGNITIONS_PAGE,
+                },
+            )
+        except ApiError as exc:
+            if exc.status == 401:
+                raise
+            break
+        found |= {
+            (r["decision_id"], r["subject_id"])
+            for r in chunk["items"]
+            if r.get("revoked") and r.get("decision_id") in ids
+        }
+        if page * RECOGNITIONS_PAGE >= chunk["total"]:
+            break
+    return found
 
 
 @bp.route("/round", methods=["GET", "POST"])
@@ -175,12 +227,22 @@ def show(round_id: str) -> Any:
         raise
 
 
-def _after(round_id: str, send: Any, errors: dict[str, list[str]], values: dict[str, Any]) -> Any:
+def _after(
+    round_id: str,
+    send: Any,
+    errors: dict[str, list[str]],
+    values: dict[str, Any],
+    *,
+    fields: Callable[[ApiError], dict[str, list[str]]] = _api_fields,
+    saved: Callable[[Any], str] | None = None,
+) -> Any:
+    """Send the step when the form is right; a refusal re-renders the round with the API's message (and
+    its field errors through `fields`), success redirects back with `saved(answer)` or "Đã lưu."."""
     if errors:
         flash(_("Có lỗi trong biểu mẫu, hãy sửa các ô được đánh dấu."), "error")
         return render_round(round_id, errors=errors, values=values, status=422)
     try:
-        send()
+        answer = send()
     except ApiError as exc:
         if exc.status == 401:
             raise
@@ -195,12 +257,12 @@ def _after(round_id: str, send: Any, errors: dict[str, list[str]], values: dict[
             )
         return render_round(
             round_id,
-            errors=_api_fields(exc),
+            errors=fields(exc),
             values=values,
             status=exc.status if 400 <= exc.status < 500 else 502,
             problem=exc.message,
         )
-    flash(_("Đã lưu."), "success")
+    flash(saved(answer) if saved else _("Đã lưu."), "success")
     return redirect(url_for("rounds.show", round_id=round_id))
 
 
@@ -380,4 +442,81 @@ def close(round_id: str) -> Any:
         lambda: call("evaluation", "POST", f"/rounds/{round_id}/close", headers=_if_match(request.form)),
         errors,
         values,
+    )
+
+
+def _amend_fields(exc: ApiError) -> dict[str, list[str]]:
+    """The API's field errors on the amending decision's form (its fields are named `amend_<field>`);
+    where the service names the offending values (the cases not recognised by the decision, the date
+    before it) rather than a reason, its message is the reason."""
+    out: dict[str, list[str]] = {}
+    for key, messages in _api_fields(exc).items():
+        if key in ("case_ids", "signed_on") and exc.code == "validation_failed":  # the service's own
+            messages = [exc.message]
+        out[f"amend_{key}"] = messages
+    return out
+
+
+@bp.route("/rounds/<round_id>/amendments", methods=["POST"])
+@login_required
+def amend(round_id: str) -> Any:
+    """The chairman corrects (đính chính) or revokes (thu hồi) a recorded decision of the round by a new,
+    amending decision: checked here as the service checks it, then `POST /rounds/<id>/amendments`."""
+    f = request.form
+    values: dict[str, Any] = {
+        f"amend_{k}": f.get(f"amend_{k}", "").strip()
+        for k in ("decision_id", "kind", "reason", "changes", "signer_name", "signed_on")
+    }
+    case_ids = [c.strip() for c in f.getlist("amend_case_ids") if c.strip()][:10000]
+    values["amend_case_ids"] = case_ids
+    kind = values["amend_kind"]
+    changes = [line.strip()[:1000] for line in values["amend_changes"].splitlines() if line.strip()][:100]
+    errors: dict[str, list[str]] = {}
+    if not values["amend_decision_id"]:
+        errors["amend_decision_id"] = [reason("amend_decision")]
+    if kind not in AMEND_KINDS:
+        errors["amend_kind"] = [reason("amend_kind")]
+    if not values["amend_reason"]:
+        errors["amend_reason"] = [reason("required")]
+    elif len(values["amend_reason"]) > 2000:
+        errors["amend_reason"] = [reason("too_long", n=2000)]
+    if kind == "correction" and not changes:
+        errors["amend_changes"] = [reason("amend_changes")]
+    if kind == "revocation" and not case_ids:
+        errors["amend_case_ids"] = [reason("amend_cases")]
+    if not values["amend_signer_name"]:
+        errors["amend_signer_name"] = [reason("required")]
+    signed_on = _date(values["amend_signed_on"])
+    if signed_on is None:
+        errors["amend_signed_on"] = [reason("date")]
+    elif values["amend_decision_id"]:  # not before the decision it amends (the service's own check)
+        rnd = call("evaluation", "GET", f"/rounds/{round_id}")
+        earlier = next(
+            (d for d in rnd.get("decisions") or [] if d["id"] == values["amend_decision_id"]), None
+        )
+        if earlier and earlier.get("signed_on") and signed_on.isoformat() < earlier["signed_on"]:
+            errors["amend_signed_on"] = [reason("amend_after", day=earlier["signed_on"])]
+    body = {
+        "decision_id": values["amend_decision_id"],
+        "kind": kind,
+        "reason": values["amend_reason"],
+        "changes": changes if kind == "correction" else [],
+        "case_ids": case_ids,
+        "signer_name": values["amend_signer_name"],
+        "signed_on": signed_on.isoformat() if signed_on else "",
+    }
+
+    def saved(issued: Any) -> str:
+        number = (issued or {}).get("number_text", "")
+        if kind == "revocation":
+            return _("Đã ban hành quyết định thu hồi") + f" {number}."
+        return _("Đã ban hành quyết định đính chính") + f" {number}."
+
+    return _after(
+        round_id,
+        lambda: call("evaluation", "POST", f"/rounds/{round_id}/amendments", json=body),
+        errors,
+        values,
+        fields=_amend_fields,
+        saved=saved,
     )
