@@ -498,13 +498,15 @@ async def test_a_whole_case_in_the_browser(
     await expect(late_row).to_contain_text("Được công nhận")
     await take(commune, screenshots, "19-supplementary-list")
     await chairman.goto(round_url)
-    await chairman.get_by_label("Họ tên người ký").fill("Lê Văn Sang")
-    await chairman.get_by_label("Ngày ký").fill("2027-12-01")
+    # The amending decisions' form below has its own signer and date: the fields of this section.
+    signing = chairman.get_by_role("region", name="Ký quyết định bổ sung")
+    await signing.get_by_label("Họ tên người ký").fill("Lê Văn Sang")
+    await signing.get_by_label("Ngày ký").fill("2027-12-01")
     await step(chairman, "Ký quyết định bổ sung")
     await expect(chairman.locator("#signed_on-error")).to_contain_text(
         "không được ký trước ngày ký quyết định"
     )
-    await chairman.get_by_label("Ngày ký").fill("2027-12-22")
+    await signing.get_by_label("Ngày ký").fill("2027-12-22")
     await step(chairman, "Ký quyết định bổ sung")
     await expect(chairman.locator(".flash.success")).to_have_text("Đã lưu.")
     await expect(chairman.get_by_test_id("phase")).to_have_text(decided, timeout=60_000)  # htmx polls
