@@ -300,6 +300,10 @@ EN: dict[str, str] = {
     "thu hồi danh hiệu đã công nhận tại": "revokes titles recognised by",
     "Đã ban hành quyết định đính chính": "Issued the correcting decision",
     "Đã ban hành quyết định thu hồi": "Issued the revoking decision",
+    "Danh hiệu không còn đủ điều kiện": "Titles that no longer qualify",
+    "Sau một quyết định thu hồi, các danh hiệu dưới đây không còn đạt tỷ lệ thành viên được công nhận. Danh hiệu không tự bị thu hồi: Chủ tịch UBND xã xem xét và, nếu cần, ban hành quyết định thu hồi.": "After a revoking decision, the titles below no longer meet their members' share. They are not revoked by themselves: the commune chairman considers them and, if need be, issues a revoking decision.",
+    "Ghi nhận lúc": "Flagged on",
+    "sau Quyết định thu hồi": "after revoking decision",
 }
 
 # The reasons the web's own form checks give (Vietnamese; English beside).

@@ -744,3 +744,63 @@ def test_other_roles_see_no_amendment_form_and_are_refused_when_forcing_it(world
         r = post_form(as_user(world, username), round_id, "/amendments", **data)
         assert r.status_code == 403 and "Bạn không có quyền thực hiện thao tác này." in r.text, username
     assert len(decisions_of(world, round_id)) == 1
+
+
+def test_a_recognition_left_short_of_its_dependency_is_shown_until_the_chairman_revokes_it(
+    world: World,
+) -> None:
+    """The flag a revocation writes (`decision.dependency_unmet`, see test_dependency_warnings.py) shown
+    on the round page to staff, and gone once that recognition is revoked with the existing form."""
+    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+    from services.evaluation.service.decision_list import DEPENDENCY_UNMET
+    from services.evaluation.service.round_audit import round_entry
+
+    round_id, year, decision_id, cases = recognised_round(world)
+    reason = "Tỷ lệ đạt danh hiệu “Gia đình học tập” là 60%, chưa đạt 70% (10 thành viên)."
+    engine = make_engine(world.evaluation_settings.database_url)
+    with SqlUnitOfWork(engine) as uow:
+        rnd = uow.rounds.get(round_id)
+        after = {
+            "decision_id": decision_id,
+            "decision_number": "01/QĐ-UBND",
+            "case_id": cases[SECOND],
+            "subject_id": SECOND,
+            "title": "learning_community_village",
+            "trigger": "revoking-decision",
+            "trigger_number": "02/QĐ-UBND",
+        }
+        uow.record(round_entry(rnd, action=DEPENDENCY_UNMET, actor="chu-tich", reason=reason, after=after))
+        uow.commit()
+    engine.dispose()
+    for username in ("can-bo-hoi", "kiem-toan", "chu-tich"):
+        page = as_user(world, username).get(f"/rounds/{round_id}")
+        assert page.status_code == 200 and "Danh hiệu không còn đủ điều kiện (1)" in page.text
+        (row,) = page.text.split('data-testid="dependency-warning"')[1:]
+        row = row.split("</tr>")[0]
+        assert "Hộ bà Trần Thị Bình" in row and "Cộng đồng học tập cấp thôn" in row and "01/QĐ-UBND" in row
+        assert reason in row and "sau Quyết định thu hồi 02/QĐ-UBND" in row
+    chairman = as_user(world, "chu-tich")
+    chairman.get("/lang/en")
+    page = chairman.get(f"/rounds/{round_id}")
+    assert (
+        "Titles that no longer qualify (1)" in page.text and "after revoking decision 02/QĐ-UBND" in page.text
+    )
+    chairman.get("/lang/vi")
+    # The chairman revokes it with the amending decision's form: the warning is gone.
+    r = post_form(
+        chairman,
+        round_id,
+        "/amendments",
+        **amend_form(
+            decision_id=decision_id,
+            kind="revocation",
+            reason="Không còn đủ tỷ lệ gia đình học tập",
+            case_ids=cases[SECOND],
+            signer_name="Lê Văn Sang",
+            signed_on=f"{year}-12-10",
+        ),
+    )
+    assert r.status_code == 302
+    page = chairman.get(f"/rounds/{round_id}")
+    assert 'data-testid="dependency-warnings"' not in page.text
+    assert "Danh hiệu không còn đủ điều kiện" not in page.text

@@ -118,6 +118,49 @@ class RoundRepository:
         )
         return result.rowcount == 1
 
+    def dependency_warnings(self, round_id: str, chain: str, action: str) -> list[dict[str, Any]]:
+        """The recognitions flagged in a round's audit chain (`action` entries, written with each
+        revocation that left their dependency unmet) that still stand (not revoked since): the latest
+        flag of each, oldest recognition flagged first. Derived from the append-only audit and the
+        recognitions, so nothing else has to be kept in step."""
+        a = t.audit
+        latest: dict[str, dict[str, Any]] = {}
+        q = (
+            sa.select(a.c.after_state, a.c.reason, a.c.occurred_at, a.c.actor)
+            .where(a.c.chain == chain, a.c.action == action)
+            .order_by(a.c.position)
+        )
+        for row in self._conn.execute(q):
+            after = json.loads(row.after_state or "{}")
+            if after.get("case_id"):
+                latest[after["case_id"]] = {
+                    **after,
+                    "round_id": round_id,
+                    "reason": row.reason,
+                    "flagged_at": row.occurred_at,
+                    "flagged_by": row.actor,
+                }
+        if not latest:
+            return []
+        ids = list(latest)
+        standing: dict[str, Any] = {}
+        for i in range(0, len(ids), 500):
+            q2 = (
+                sa.select(rec.c.case_id, di.c.subject_name, rec.c.village_code)
+                .select_from(
+                    rec.outerjoin(
+                        di, sa.and_(di.c.decision_id == rec.c.decision_id, di.c.case_id == rec.c.case_id)
+                    )
+                )
+                .where(rec.c.case_id.in_(ids[i : i + 500]), rec.c.revoked.is_(False))
+            )
+            standing.update({x.case_id: x for x in self._conn.execute(q2)})
+        return [
+            {**w, "subject_name": standing[c].subject_name, "village_code": standing[c].village_code}
+            for c, w in latest.items()
+            if c in standing
+        ]
+
     def open_objections(self, round_id: str) -> int:
         """How many objections are not resolved yet."""
         q = sa.select(sa.func.count()).where(o.c.round_id == round_id, o.c.status != "resolved")

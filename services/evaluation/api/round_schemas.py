@@ -70,11 +70,29 @@ class _RoundFieldsSchema(Schema):
     objections_close = fields.Date(allow_none=True)
 
 
+class DependencyWarningSchema(Schema):
+    """A recorded recognition a later revocation left short of its dependency, still standing."""
+
+    case_id = fields.String()
+    subject_id = fields.String()
+    subject_name = fields.String(allow_none=True)
+    village_code = fields.String(allow_none=True)
+    title = fields.String()
+    decision_id = fields.String()
+    decision_number = fields.String()
+    reason = fields.String(allow_none=True)
+    trigger = fields.String()  # the revoking decision's id
+    trigger_number = fields.String()
+    flagged_at = fields.DateTime()
+    flagged_by = fields.String()
+
+
 class RoundSchema(_RoundFieldsSchema):
     council = fields.Dict(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     objections = fields.List(fields.Nested(ObjectionSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
+    dependency_warnings = fields.List(fields.Nested(DependencyWarningSchema))
 
 
 class RoundQueryArgsSchema(Schema):

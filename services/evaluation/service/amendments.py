@@ -1,7 +1,8 @@
 """Use case: a later correction or revocation of a recorded decision is a new, amending decision — its
 own number, DOCX and PDF, audit entries — never an edit of the earlier one (service layer). A revocation
 marks the named recognitions revoked (the history keeps them, flagged) and tells each case's chain and
-the outbox (`recognition.revoked`).
+the outbox (`recognition.revoked`); the recorded recognitions whose dependency it leaves unmet (a village
+short of its families) are flagged, not revoked (`decision.dependency_unmet`).
 
 Idempotent: the amending decision's id is derived from the request (decision, kind, reason, changes, cases,
 signer, date), so the same request sent twice gives back the decision already issued (`created` False).
@@ -22,7 +23,7 @@ from services.evaluation.paperwork import Amendment
 from services.evaluation.paperwork.render import decision_files
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
-from services.evaluation.service.decision_list import rejudge_dependencies
+from services.evaluation.service.decision_list import flag_unmet_dependencies, rejudge_dependencies
 from services.evaluation.service.plans import resolve_plan
 from services.evaluation.service.round_audit import decision_number, get_round_or_raise, round_entry
 from services.evaluation.service.round_documents import _issuer, _store, decision_document
@@ -263,6 +264,17 @@ def _issue(
                 role=actor.role,
                 on_behalf_of=actor.on_behalf_of,
                 trigger=f"decision.{kind}",
+            )
+            # Recorded recognitions are never re-judged into revocation: those whose dependency this
+            # revocation leaves unmet are flagged for the chairman (docs/yearly-round.md).
+            flag_unmet_dependencies(
+                uow,
+                rnd,
+                trigger=new_id,
+                trigger_number=text,
+                actor=actor.username,
+                role=actor.role,
+                on_behalf_of=actor.on_behalf_of,
             )
         uow.commit()
     return {**new, "documents": documents, "number_text": decision_number(new), "created": True}

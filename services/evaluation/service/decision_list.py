@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.errors import InvalidTransition
+from common.events import Event
 from services.evaluation.adapters import tables as t
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.criteria import TITLE_NAMES_VI
@@ -244,6 +245,96 @@ def rejudge_dependencies(
         if case is not None:
             uow.record(case_entry(case, action="decision.item_rejudged", actor=actor, **fields))
     return changes
+
+
+DEPENDENCY_UNMET = "decision.dependency_unmet"  # audit action (round's and case's chains) of a flag
+UNMET_EVENT = "recognition.dependency_unmet"
+
+
+def flag_unmet_dependencies(
+    uow: Any,
+    rnd: dict[str, Any],
+    *,
+    trigger: str,
+    trigger_number: str,
+    actor: str,
+    role: str | None = None,
+    on_behalf_of: str | None = None,
+) -> list[dict[str, Any]]:
+    """After a revocation (`trigger`, the revoking decision's id), inside its transaction: the recorded,
+    not revoked recognitions of a dependent title (village community, clan, unit) of the round's commune
+    and year whose dependency is no longer met are **flagged**, never revoked (a revocation is the
+    chairman's signed act). Judged with the same rules as the draft lists, "holding" being the year's
+    recorded recognitions that are not revoked, this revocation's included. Each flag is an audit entry
+    `decision.dependency_unmet` in the round's chain and the dependent case's, and an outbox event
+    `recognition.dependency_unmet` (id from the trigger and the case: a retried request publishes it
+    once). Returns the flags."""
+    conn = uow.connection
+    rec, cp = t.recognitions, t.case_progress
+    standing = [
+        dict(r)
+        for r in conn.execute(
+            sa.select(rec)
+            .where(
+                rec.c.admin_unit_code == rnd["admin_unit_code"],
+                rec.c.year == rnd["year"],
+                rec.c.title.in_(DEPENDENT_TITLES),
+                rec.c.revoked.is_(False),
+            )
+            .order_by(rec.c.title, rec.c.subject_id, rec.c.case_id)
+        ).mappings()
+    ]
+    if not standing:
+        return []
+    case_ids = [r["case_id"] for r in standing]
+    keys: dict[str, str | None] = {}
+    for n in range(0, len(case_ids), 500):
+        q = sa.select(cp.c.case_id, cp.c.criteria_set_key).where(cp.c.case_id.in_(case_ids[n : n + 500]))
+        keys.update({r.case_id: r.criteria_set_key for r in conn.execute(q)})
+    rules: dict[str | None, list[Any]] = {}
+    judge = _Judge(conn, rnd["year"], {})  # recorded recognitions only, none revoked
+    flags = []
+    for r in standing:
+        key = keys.get(r["case_id"])
+        if key not in rules:
+            rules[key] = _dependencies(key)
+        if not rules[key]:
+            continue  # no criteria set known: nothing to judge
+        outcome, reason, _ = judge.judge(r["title"], r["subject_id"], rules[key])
+        if outcome == lc.RECOGNISED:
+            continue
+        after = {
+            "decision_id": r["decision_id"],
+            "decision_number": r["decision_number"],
+            "case_id": r["case_id"],
+            "subject_id": r["subject_id"],
+            "title": r["title"],
+            "trigger": trigger,
+            "trigger_number": trigger_number,
+        }
+        flags.append({**after, "reason": reason})
+        fields = {"role": role, "on_behalf_of": on_behalf_of, "reason": reason, "after": after}
+        uow.record(round_entry(rnd, action=DEPENDENCY_UNMET, actor=actor, **fields))
+        case = uow.cases.get(r["case_id"])
+        if case is not None:
+            uow.record(case_entry(case, action=DEPENDENCY_UNMET, actor=actor, **fields))
+        uow.publish(
+            Event(
+                id=stable_id("event", UNMET_EVENT, trigger, r["case_id"]),
+                type=UNMET_EVENT,
+                source="evaluation",
+                payload={
+                    **after,
+                    "round_id": rnd["id"],
+                    "year": r["year"],
+                    "reason": reason,
+                    # The commune (no village_code): its association and chairman are told.
+                    "admin_unit_code": rnd["admin_unit_code"],
+                    "subject_village_code": r["village_code"],
+                },
+            )
+        )
+    return flags
 
 
 def _awaiting(conn: Any, rnd: dict[str, Any], *, outside_round: bool) -> dict[str, list[Any]]:

@@ -279,8 +279,9 @@ def round_progress(uow: Any, *, round_id: str) -> dict[str, int]:
 
 
 def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
-    """The round with its case counts, objections and decisions."""
-    from services.evaluation.service.round_audit import decision_number
+    """The round with its case counts, objections, decisions and dependency warnings."""
+    from services.evaluation.service.decision_list import DEPENDENCY_UNMET
+    from services.evaluation.service.round_audit import decision_number, round_chain
 
     with uow:
         rnd = get_round_or_raise(uow, round_id)
@@ -292,6 +293,10 @@ def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
             d["recognised"] = uow.decisions.count_items(d["id"], outcome=lc.RECOGNISED)
             d["not_recognised"] = uow.decisions.count_items(d["id"], outcome=lc.NOT_RECOGNISED)
         rnd["decisions"] = decisions
+        # Recognitions a revocation left short of their dependency, still standing (docs/yearly-round.md).
+        rnd["dependency_warnings"] = uow.rounds.dependency_warnings(
+            round_id, round_chain(round_id), DEPENDENCY_UNMET
+        )
     return rnd
 
 

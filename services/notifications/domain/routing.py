@@ -37,6 +37,7 @@ _CATEGORY = {
     "objection.filed": "cases",
     "case.decided": "cases",
     "recognition.revoked": "cases",
+    "recognition.dependency_unmet": "cases",
 }
 # Held back for the daily digest when a user asks for one: these come in floods near a deadline.
 DIGESTIBLE = frozenset({"case.reminder_due", "case.overdue"})
@@ -95,6 +96,9 @@ _ROLES: dict[str, Rule] = {
     "objection.filed": _fixed(COMMUNE),
     "case.decided": _fixed(HOUSEHOLD, VILLAGE),
     "recognition.revoked": _fixed(HOUSEHOLD, VILLAGE),
+    # A revocation left a recorded recognition (a village, clan, unit) short of its dependency: the
+    # commune decides whether to revoke it too (the payload names the commune, no village).
+    "recognition.dependency_unmet": _fixed(COMMUNE, CHAIRMAN),
     "report.overdue": _from_payload("role", COMMUNE),
     "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
     "award.nominated": _fixed(CHAIRMAN),

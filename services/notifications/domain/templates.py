@@ -159,6 +159,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Title revoked: {title} {year}",
                "Under decision {decision_number}, the title {title} {year} has been revoked. Reason: {reason}"),
     },
+    "recognition.dependency_unmet": {
+        "vi": ("Danh hiệu {title} năm {year} không còn đủ điều kiện",
+               "Sau Quyết định thu hồi số {trigger_number}, danh hiệu {title} năm {year} của {subject_id} "
+               "(Quyết định số {decision_number}) không còn đủ điều kiện: {reason} Đề nghị Chủ tịch UBND xã "
+               "xem xét thu hồi."),
+        "en": ("Title {title} {year} no longer qualifies",
+               "After revoking decision {trigger_number}, the title {title} {year} of {subject_id} (decision "
+               "{decision_number}) no longer meets its dependency: {reason} The commune chairman may revoke "
+               "it."),
+    },
     "round.reminder_due": {
         "vi": ("Sắp hết hạn tự đánh giá năm {year} (hạn {due})",
                "Còn {waiting} hồ sơ đang ở bước tự đánh giá. Đề nghị chi hội đôn đốc các hộ hoàn thành "

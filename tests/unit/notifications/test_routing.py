@@ -59,6 +59,11 @@ def _event(event_type: str, **payload: object) -> Event:
         ("objection.filed", {}, ("commune_association_officer",)),
         ("case.decided", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
         ("recognition.revoked", {"subject_id": "HH-1"}, ("household_representative", "village_officer")),
+        (
+            "recognition.dependency_unmet",
+            {"subject_id": "26734-T1"},
+            ("commune_association_officer", "commune_chairman"),
+        ),
     ],
 )
 def test_each_event_type_tells_the_roles_whose_business_it_is(
@@ -109,3 +114,6 @@ def test_units_are_the_subjects_village_or_each_village_of_the_posting_or_the_un
     assert units_for(posted, "commune_association_officer") == ("26734",)
     assert units_for(_event("round.posted", village_codes=[]), "village_officer") == ("26734",)
     assert units_for(Event(type="x", source="e", payload={}), "village_officer") == ()
+    # A recognition left short of its dependency is the commune's to judge, not its village's.
+    unmet = _event("recognition.dependency_unmet", subject_id="26734-T01", subject_village_code="26734-T01")
+    assert units_for(unmet, "commune_chairman") == ("26734",)

@@ -38,6 +38,8 @@ FULL_PAYLOAD = {
     "decision_number": "01/QĐ-UBND",
     "outcome": "recognised",
     "waiting": 7,
+    "subject_id": "26734-T1",
+    "trigger_number": "03/QĐ-UBND",
 }
 
 
