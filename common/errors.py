@@ -12,12 +12,26 @@ class DomainError(Exception):
     code = "domain_error"
 
     def __init__(
-        self, message_vi: str, message_en: str | None = None, *, errors: dict[str, Any] | None = None
+        self,
+        message_vi: str,
+        message_en: str | None = None,
+        *,
+        errors: dict[str, Any] | None = None,
+        errors_en: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message_en or message_vi)
         self.message_vi = message_vi
         self.message_en = message_en or message_vi
         self.errors = errors or {}
+        # The field errors in English, when they are sentences written in both languages (`errors` is
+        # then Vietnamese); None when `errors` holds values or names that read the same in both.
+        self.errors_en = errors_en
+
+    def message_for(self, english: bool) -> str:
+        return self.message_en if english else self.message_vi
+
+    def errors_for(self, english: bool) -> dict[str, Any]:
+        return self.errors_en if english and self.errors_en is not None else self.errors
 
 
 class NotFound(DomainError):

@@ -74,7 +74,7 @@ def _register_error_handlers(app: Flask) -> None:
         if exc.status >= 500:
             logger.warning("dependency unavailable: %s", exc.errors)
         response, status = envelope(
-            exc.status, exc.code, exc.message_en if wants_english() else exc.message_vi, exc.errors
+            exc.status, exc.code, exc.message_for(wants_english()), exc.errors_for(wants_english())
         )
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:

@@ -94,7 +94,7 @@ def _authenticate_unless_public() -> None:
 
 def _unauthorized(exc: AuthenticationFailed) -> Any:
     body, status = envelope(
-        exc.status, exc.code, exc.message_en if wants_english() else exc.message_vi, exc.errors
+        exc.status, exc.code, exc.message_for(wants_english()), exc.errors_for(wants_english())
     )
     challenge = 'Bearer realm="learning-society"'
     if exc.reason in ("expired", "invalid"):

@@ -26,7 +26,8 @@ class InvalidScores(ValidationFailed):
         super().__init__(
             f"Điểm chấm không hợp lệ ({len(problems)} lỗi).",
             f"Invalid scores ({len(problems)} problems).",
-            errors=problems_as_field_errors(problems),
+            errors=problems_as_field_errors(problems, english=False),
+            errors_en=problems_as_field_errors(problems),
         )
         self.problems = tuple(problems)
 

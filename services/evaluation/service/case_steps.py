@@ -117,7 +117,10 @@ def _check_scores(criteria_key: str | None, scores: dict[str, float], *, partial
     problems = validate_scores(get_criteria_set(code, version), scores, partial=partial)
     if problems:
         raise ValidationFailed(
-            "Điểm không hợp lệ.", "Invalid scores.", errors=problems_as_field_errors(problems)
+            "Điểm không hợp lệ.",
+            "Invalid scores.",
+            errors=problems_as_field_errors(problems, english=False),
+            errors_en=problems_as_field_errors(problems),
         )
 
 

@@ -44,7 +44,10 @@ def _validate_scores_now(
     problems = validate_scores(get_criteria_set(code, version), scores, partial=action != "submit")
     if problems:
         raise ValidationFailed(
-            "Điểm không hợp lệ.", "Invalid scores.", errors=problems_as_field_errors(problems)
+            "Điểm không hợp lệ.",
+            "Invalid scores.",
+            errors=problems_as_field_errors(problems, english=False),
+            errors_en=problems_as_field_errors(problems),
         )
 
 
