@@ -536,4 +536,27 @@ async def test_a_whole_case_in_the_browser(
     await expect(commune.get_by_test_id("phase")).to_have_text("Đã kết thúc")
     await expect(commune.get_by_role("button", name="Lập danh sách bổ sung")).to_have_count(0)
     await take(commune, screenshots, "21-round-closed")
-    assert len(list(screenshots.glob("*.png"))) == 23
+
+    # Later, the chairman revokes the late household's recognition by an amending decision.
+    await chairman.goto(round_url)
+    amendment = chairman.get_by_test_id("amendment")
+    decision = amendment.locator("option", has_text="Quyết định công nhận bổ sung 02/QĐ-UBND")
+    await amendment.get_by_label("Quyết định được đính chính, thu hồi").select_option(
+        await decision.get_attribute("value")
+    )
+    await amendment.get_by_label("Thu hồi danh hiệu").check()
+    await amendment.get_by_label("Lý do").fill("Hộ gia đình đã chuyển khỏi địa phương trước khi xét.")
+    await amendment.get_by_label("Ngày ký").fill("2028-01-10")
+    await step(chairman, "Ban hành quyết định")  # no subject ticked: refused, what was typed is kept
+    await expect(chairman.locator("#amend_case_ids-error")).to_be_visible()
+    await expect(amendment.get_by_label("Lý do")).to_have_value(
+        "Hộ gia đình đã chuyển khỏi địa phương trước khi xét."
+    )
+    await amendment.get_by_role("checkbox", name=re.compile(LATE_HOUSEHOLD)).check()
+    await step(chairman, "Ban hành quyết định")
+    await expect(chairman.locator(".flash.success")).to_contain_text("Đã ban hành quyết định thu hồi")
+    revocation = chairman.locator('[data-testid="decision"][data-kind="revocation"]')
+    await expect(revocation).to_contain_text("03/QĐ-UBND")
+    await expect(chairman.get_by_test_id("supplementary-item")).to_contain_text("Đã thu hồi")
+    await take(chairman, screenshots, "22-revocation")
+    assert len(list(screenshots.glob("*.png"))) == 24
