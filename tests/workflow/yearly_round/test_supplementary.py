@@ -11,8 +11,6 @@ import asyncio
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docx
@@ -20,64 +18,20 @@ import pytest
 import sqlalchemy as sa
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from common.db import make_engine
-from common.storage import ObjectStorage
-from services.evaluation.activities import EvaluationActivities
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.domain.model import case_id_for
 from services.evaluation.service import audit, rounds
-from tests.conftest import assert_eventually, new_task_queue, seed_reference_data
+from tests.conftest import assert_eventually
 from tests.workflow.yearly_round.test_year import FULL, _phase, _step, _until
 from workflows import ids
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
-from workflows.worker import build_worker
 from workflows.yearly_round import contracts as rc
 
 COMMUNE, YEAR, PLAN = "15664", 2027, "van-hoa-2023"
 HOUSEHOLDS = ["Nguyễn Văn Hưng", "Trần Thị Hương", "Lê Đức Thắng"]
-
-
-@pytest.fixture(scope="module")
-async def stack(
-    temporal_env: WorkflowEnvironment, s3_server: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[dict[str, Any]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('supplementary') / 'evaluation.db'}"
-    seed_reference_data(url)
-    engine = make_engine(url)
-    storage = ObjectStorage(
-        s3_server["endpoint"],
-        s3_server["access_key"],
-        s3_server["secret_key"],
-        f"supplement-{uuid.uuid4().hex[:8]}",
-        secure=False,
-        region="us-east-1",
-    )
-    storage.ensure_bucket()
-    client = temporal_env.client
-    wf_queue = new_task_queue()
-    acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), storage)
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with (
-            build_worker(client, wf_queue),
-            Worker(
-                client,
-                task_queue=ids.EVALUATION_TASK_QUEUE,
-                activities=acts.all(),
-                activity_executor=executor,
-            ),
-        ):
-            yield {
-                "client": client,
-                "engine": engine,
-                "storage": storage,
-                "queue": wf_queue,
-                "env": temporal_env,
-            }
 
 
 async def _refused(handle: Any, update: str, arg: Any) -> ApplicationError:

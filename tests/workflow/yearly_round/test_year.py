@@ -11,8 +11,6 @@ import asyncio
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -20,23 +18,17 @@ import docx
 import pytest
 import sqlalchemy as sa
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from common.db import make_engine
-from common.storage import ObjectStorage
-from services.evaluation.activities import EvaluationActivities
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.model import case_id_for
 from services.evaluation.service import audit, round_steps, rounds
 from services.evaluation.service.steps import Actor
-from tests.conftest import assert_eventually, new_task_queue, seed_reference_data
+from tests.conftest import assert_eventually
 from workflows import ids
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
-from workflows.worker import build_worker
 from workflows.yearly_round import contracts as rc
 
 COMMUNE, YEAR, PLAN = "15664", 2027, "van-hoa-2023"
@@ -56,44 +48,6 @@ class Signals:
     def signal(self, workflow_id: str, signal: str, arg: Any = None) -> None:
         handle = self._client.get_workflow_handle(workflow_id)
         asyncio.run_coroutine_threadsafe(handle.signal(signal), self._loop).result(30)
-
-
-@pytest.fixture(scope="module")
-async def stack(
-    temporal_env: WorkflowEnvironment, s3_server: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[dict[str, Any]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('year') / 'evaluation.db'}"
-    seed_reference_data(url)
-    engine = make_engine(url)
-    storage = ObjectStorage(
-        s3_server["endpoint"],
-        s3_server["access_key"],
-        s3_server["secret_key"],
-        f"round-{uuid.uuid4().hex[:8]}",
-        secure=False,
-        region="us-east-1",
-    )
-    storage.ensure_bucket()
-    client = temporal_env.client
-    wf_queue = new_task_queue()
-    acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), storage)
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with (
-            build_worker(client, wf_queue),
-            Worker(
-                client,
-                task_queue=ids.EVALUATION_TASK_QUEUE,
-                activities=acts.all(),
-                activity_executor=executor,
-            ),
-        ):
-            yield {
-                "client": client,
-                "engine": engine,
-                "storage": storage,
-                "queue": wf_queue,
-                "env": temporal_env,
-            }
 
 
 async def _step(client: Client, wid: str, action: str, role: str, version: int, **kw: Any) -> c.StepResult:
