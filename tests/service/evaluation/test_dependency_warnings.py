@@ -21,7 +21,7 @@ from common.settings import CommonSettings
 from services.evaluation.adapters import tables as t
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
-from services.evaluation.service import amendments, decision_batch, rounds
+from services.evaluation.service import amendments, rounds
 from services.evaluation.service.audit import verify_audit
 from services.evaluation.service.round_audit import decision_number, round_chain
 from services.evaluation.service.steps import Actor
@@ -30,14 +30,10 @@ from tests.service.evaluation.matrix_world import FakeStorage
 from tests.service.evaluation.test_round_dependencies import (
     AT_60,
     COMMUNE,
-    _council,
-    _phase,
-    _posted,
-    _sign,
+    _recorded,
     _world,
 )
 from tests.signin import bearer
-from workflows.yearly_round import contracts as rc
 
 UNMET = "decision.dependency_unmet"
 EVENT = "recognition.dependency_unmet"
@@ -49,22 +45,7 @@ SECRET = "dependency-warnings-secret-01"
 def recorded(tmp_path: Path) -> dict[str, Any]:
     """Two villages recognised, each at exactly 70 %, by the round's recorded decision."""
     w = _world(tmp_path)
-    _posted(w)
-    _council(w, [])
-    _phase(w, rc.AWAITING_SIGNATURE, 6)
-    _sign(w)
-    _phase(w, rc.RECORDING, 8)
-    with w["uow"]() as uow:
-        decisions = uow.decisions.of_round(w["round_id"])
-    for decision in decisions:
-        cursor = ""
-        while True:
-            page = decision_batch.record_decision_page(
-                w["uow"](), inp=rc.DecisionPageInput(decision["id"], cursor, 500)
-            )
-            cursor = page.next_after
-            if page.done:
-                break
+    decisions = _recorded(w)
     w["decisions"] = {d["title"]: d for d in decisions}
     w["url"] = str(w["engine"].url)
     with w["uow"]() as uow:

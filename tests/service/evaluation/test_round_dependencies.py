@@ -178,6 +178,28 @@ def _sign(w: dict[str, Any], version: int = 7, signed_on: str = "2026-12-15") ->
     assert round_steps.record_signature(w["uow"](), inp=rc.SignRecordInput(w["round_id"], version, sign))
 
 
+def _recorded(w: dict[str, Any]) -> list[dict[str, Any]]:
+    """Post the list, take the council (no votes against), sign and record every page of the round's
+    decisions, as the workflow's activities do; returns the decisions."""
+    _posted(w)
+    _council(w, [])
+    _phase(w, rc.AWAITING_SIGNATURE, 6)
+    _sign(w)
+    _phase(w, rc.RECORDING, 8)
+    with w["uow"]() as uow:
+        decisions = uow.decisions.of_round(w["round_id"])
+    for decision in decisions:
+        cursor = ""
+        while True:
+            page = decision_batch.record_decision_page(
+                w["uow"](), inp=rc.DecisionPageInput(decision["id"], cursor, 500)
+            )
+            cursor = page.next_after
+            if page.done:
+                break
+    return decisions
+
+
 def _villages(w: dict[str, Any], kind: str = "recognition") -> dict[str, dict[str, Any]]:
     """The village communities' rows as GET /rounds/{id}/decision-list answers them."""
     items = decision_list.decision_list(
@@ -388,22 +410,7 @@ def test_a_revocation_while_a_supplementary_list_awaits_signature_refuses_its_vi
     round's decision changes the village's share: re-judged at once, and again at the signature."""
     w = _world(tmp_path, village_a_status=lc.COMMUNE_REVIEW)
     va = w["community"]["A"]
-    _posted(w)
-    _council(w, [])
-    _phase(w, rc.AWAITING_SIGNATURE, 6)
-    _sign(w)
-    _phase(w, rc.RECORDING, 8)
-    with w["uow"]() as uow:
-        main = uow.decisions.of_round(w["round_id"])
-    for decision in main:
-        cursor = ""
-        while True:
-            page = decision_batch.record_decision_page(
-                w["uow"](), inp=rc.DecisionPageInput(decision["id"], cursor, 500)
-            )
-            cursor = page.next_after
-            if page.done:
-                break
+    main = _recorded(w)
     _phase(w, rc.DOCUMENTS, 9)
     _phase(w, rc.SUPPLEMENTARY, 10)
     with w["engine"].begin() as conn:  # village A's case reaches awaiting_decision late
