@@ -63,6 +63,7 @@ BARE_QUEUE = "bench-bare-case"
 # The split bare: its workflow on one queue, its activities on another, each served by its own process.
 SPLIT_QUEUE, SPLIT_ACTIVITY_QUEUE = "bench-bare-split", "bench-bare-split-activities"
 TOPOLOGY = "processes"  # or "one": see _workers
+MACHINE = "machine (all processes)"
 TIMING_SAMPLE = 20  # cases of each side whose histories say where the time goes (bench/history_timing.py)
 STEP_DEADLINE = 60.0  # seconds a single case may take before the run is declared broken
 DATABASES = ("sqlite", "postgresql")  # the embedded profile, then the production one
@@ -356,10 +357,19 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
 _CHILD_PIDS: dict[str, int] = {}
 
 
+def _machine_cpu_seconds() -> float:
+    """CPU time (user + nice + system) of the whole machine so far, every process on every core: the
+    Temporal server, the database, the S3 server and the broker included."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = f.readline().split()[1:]
+    user, nice, system = (int(x) for x in fields[:3])
+    return (user + nice + system) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds() -> dict[str, float]:
-    """CPU time (user + system) so far of this process and of each worker process."""
+    """CPU time (user + system) so far of this process and of each worker process, and of the machine."""
     tick = os.sysconf("SC_CLK_TCK")
-    found = {"web (this process)": sum(os.times()[:2])}
+    found = {"web (this process)": sum(os.times()[:2]), MACHINE: _machine_cpu_seconds()}
     for name, pid in _CHILD_PIDS.items():
         with contextlib.suppress(OSError), open(f"/proc/{pid}/stat", encoding="ascii") as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -501,13 +511,30 @@ def _result(label: str, n: int, got: dict[str, Any]) -> Result:
         f"{got.get('database', 'sqlite')}; product {got['product_seconds']:.1f} s, bare "
         f"{got['bare_seconds']:.1f} s (bare again after the product run: {bare_again:.1f} cases/s); "
         f"{got['retries']} step retries, {got.get('not_ready', 0)} cases not ready when POST /cases "
-        f"answered; CPU of the product run: {cpu}; Flask test client and Temporal client in this process, "
+        f"answered; CPU of the product run: {cpu}; {_machine_per_case(n, got)}; Flask test client and "
+        "Temporal client in this process, "
         f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 "
         "updates (wait_opened + 3 steps), 4 activities + 3 local activities on both sides. Where the time "
         f"goes (mean ms per gap in {TIMING_SAMPLE} histories of each side): {_timing(got)}; "
         "docs/benchmarks-lifecycle.md."
     )
     return _at_least(label, product, bare, notes)
+
+
+def _machine_per_case(n: int, got: dict[str, Any]) -> str:
+    """The whole machine's CPU per case on each side: when it is near its cores' capacity during both
+    runs, the throughput ratio follows the inverse of this ratio."""
+    product = got.get("cpu_product", {}).get(MACHINE)
+    bare = got.get("cpu_bare", {}).get(MACHINE)
+    if not product or not bare:
+        return "machine CPU not read"
+    cores = os.cpu_count() or 1
+    busy = product / (got["product_seconds"] * cores)
+    return (
+        f"machine CPU per case {1000 * product / n:.0f} ms (product, cores {busy:.0%} busy) vs "
+        f"{1000 * bare / n:.0f} ms (bare, {bare / (got['bare_seconds'] * cores):.0%}): "
+        f"bare/product {bare / product:.2f}"
+    )
 
 
 def _timing(got: dict[str, Any]) -> str:
