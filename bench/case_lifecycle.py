@@ -366,10 +366,32 @@ def _machine_cpu_seconds() -> float:
     return (user + nice + system) / os.sysconf("SC_CLK_TCK")
 
 
+def _other_cpu_seconds(tick: int) -> dict[str, float]:
+    """CPU time so far of the machine's other processes, summed by command name ("temporal", "postgres",
+    "rclone", ...): where the machine's CPU goes besides the benchmark's own processes. Processes that
+    ended in between are not counted."""
+    mine = {os.getpid(), *_CHILD_PIDS.values()}
+    found: dict[str, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) in mine:
+            continue
+        with (
+            contextlib.suppress(OSError),
+            open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f,
+        ):
+            head, _, rest = f.read().rpartition(")")
+            fields = rest.split()
+            name = f"other: {head.partition('(')[2]}"
+            found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def _cpu_seconds() -> dict[str, float]:
-    """CPU time (user + system) so far of this process and of each worker process, and of the machine."""
+    """CPU time (user + system) so far of this process, of each worker process, of the machine's other
+    processes by name, and of the machine."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {"web (this process)": sum(os.times()[:2]), MACHINE: _machine_cpu_seconds()}
+    found.update(_other_cpu_seconds(tick))
     for name, pid in _CHILD_PIDS.items():
         with contextlib.suppress(OSError), open(f"/proc/{pid}/stat", encoding="ascii") as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -489,7 +511,7 @@ def _split_result(label: str, n: int, got: dict[str, Any]) -> Result:
     the workflow served by one process, its no-op activities by another on a task queue of their own.
     Information: how much of the bare side's lead is eager dispatch."""
     split, again = n / got["split_seconds"], n / got["split_again_seconds"]
-    cpu = ", ".join(f"{k} {v:.1f} s" for k, v in got.get("cpu_split", {}).items() if v >= 0.05)
+    cpu = _cpu_text(got.get("cpu_split", {}))
     notes = (
         f"Same product run as the row above; baseline: the bare workflow of the row above with its 4 "
         f"activities on a task queue of their own served by a second process (as the product's were "
@@ -505,7 +527,7 @@ def _result(label: str, n: int, got: dict[str, Any]) -> Result:
     product = n / got["product_seconds"]
     bare = n / got["bare_seconds"]
     bare_again = n / got["bare_again_seconds"]
-    cpu = ", ".join(f"{k} {v:.1f} s" for k, v in got.get("cpu_product", {}).items() if v >= 0.05)
+    cpu = f"{_cpu_text(got.get('cpu_product', {}))}; of the bare run: {_cpu_text(got.get('cpu_bare', {}))}"
     notes = (
         f"{n} cases, {CONCURRENCY} at a time, after {WARMUP} warm-up cases each; evaluation database "
         f"{got.get('database', 'sqlite')}; product {got['product_seconds']:.1f} s, bare "
@@ -519,6 +541,12 @@ def _result(label: str, n: int, got: dict[str, Any]) -> Result:
         "docs/benchmarks-lifecycle.md."
     )
     return _at_least(label, product, bare, notes)
+
+
+def _cpu_text(cpu: dict[str, float]) -> str:
+    """The CPU seconds of a run by process, largest first (others' below 0.3 s left out)."""
+    shown = [(k, v) for k, v in cpu.items() if v >= (0.3 if k.startswith("other:") else 0.05)]
+    return ", ".join(f"{k} {v:.1f} s" for k, v in sorted(shown, key=lambda kv: -kv[1]))
 
 
 def _machine_per_case(n: int, got: dict[str, Any]) -> str:
