@@ -293,6 +293,7 @@ EN: dict[str, str] = {
     "Đối tượng được công nhận (thu hồi: chọn ít nhất một; đính chính: các dòng được sửa, nếu có)": "Recognised subjects (revocation: choose at least one; correction: the rows corrected, if any)",
     "đã thu hồi": "revoked",
     "Đã thu hồi": "Revoked",
+    "Không còn hiệu lực": "No longer valid",
     "Ban hành quyết định": "Issue the decision",
     "Quyết định đính chính": "Correcting decision",
     "Quyết định thu hồi": "Revoking decision",

@@ -558,5 +558,7 @@ async def test_a_whole_case_in_the_browser(
     revocation = chairman.locator('[data-testid="decision"][data-kind="revocation"]')
     await expect(revocation).to_contain_text("03/QĐ-UBND")
     await expect(chairman.get_by_test_id("supplementary-item")).to_contain_text("Đã thu hồi")
+    await expect(chairman.get_by_test_id("supplementary-item")).to_contain_text("Không còn hiệu lực")
+    await expect(chairman.get_by_test_id("supplementary-certificate-pdf")).to_have_count(0)
     await take(chairman, screenshots, "22-revocation")
     assert len(list(screenshots.glob("*.png"))) == 24

@@ -606,6 +606,10 @@ def test_the_chairman_revokes_one_recognised_subject_by_an_amending_decision(wor
     assert 'data-testid="download-pdf"' in block and 'data-testid="download-docx"' in block
     assert 'data-testid="revoked"' in list_row(page.text, SECOND)  # the household's title is revoked
     assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD)
+    # The revoked title's certificate is no longer offered; the other household's still is.
+    revoked_row = list_row(page.text, SECOND).split("</tr>")[0]
+    assert "certificate-pdf" not in revoked_row and "Không còn hiệu lực" in revoked_row
+    assert 'data-testid="certificate-pdf"' in list_row(page.text, HOUSEHOLD).split("</tr>")[0]
     picks = page.text.split('data-testid="amend-cases"')[1].split("</fieldset>")[0]
     assert picks.count("disabled") == 1 and "(đã thu hồi)" in picks
     amending = decisions_of(world, round_id)[-1]
