@@ -294,6 +294,8 @@ EN: dict[str, str] = {
     "đã thu hồi": "revoked",
     "Đã thu hồi": "Revoked",
     "Không còn hiệu lực": "No longer valid",
+    "Danh hiệu đã bị thu hồi": "The title has been revoked",
+    "Công nhận tại Quyết định": "Recognised by Decision",
     "Ban hành quyết định": "Issue the decision",
     "Quyết định đính chính": "Correcting decision",
     "Quyết định thu hồi": "Revoking decision",

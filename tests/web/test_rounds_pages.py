@@ -610,6 +610,11 @@ def test_the_chairman_revokes_one_recognised_subject_by_an_amending_decision(wor
     revoked_row = list_row(page.text, SECOND).split("</tr>")[0]
     assert "certificate-pdf" not in revoked_row and "Không còn hiệu lực" in revoked_row
     assert 'data-testid="certificate-pdf"' in list_row(page.text, HOUSEHOLD).split("</tr>")[0]
+    # Each case says so too (GET /cases/{id} carries its recognition): revoked, and still standing.
+    revoked_case = chairman.get(f"/cases/{cases[SECOND]}").text
+    assert "Danh hiệu đã bị thu hồi (Quyết định 02/QĐ-UBND)" in revoked_case
+    standing = chairman.get(f"/cases/{cases[HOUSEHOLD]}").text
+    assert "Công nhận tại Quyết định 01/QĐ-UBND" in standing and "recognition-revoked" not in standing
     picks = page.text.split('data-testid="amend-cases"')[1].split("</fieldset>")[0]
     assert picks.count("disabled") == 1 and "(đã thu hồi)" in picks
     amending = decisions_of(world, round_id)[-1]

@@ -297,6 +297,23 @@ class DecisionRepository:
         )
         return done.rowcount == 1
 
+    def recognition_of_case(self, case_id: str) -> dict[str, Any] | None:
+        """The recognition a case received (at most one: unique per case), with the number of the decision
+        that revoked it, if one did."""
+        revoking = d.alias("revoking")
+        q = (
+            sa.select(
+                rec.c.decision_number,
+                rec.c.decided_on,
+                rec.c.revoked,
+                revoking.c.number.label("revoked_number"),
+                revoking.c.symbol.label("revoked_symbol"),
+            )
+            .select_from(rec.outerjoin(revoking, revoking.c.id == rec.c.revoked_by))
+            .where(rec.c.case_id == case_id)
+        )
+        return _row(self._conn.execute(q).mappings().first())
+
     def recognitions_of(
         self, decision_id: str, *, after: str = "", limit: int | None = None
     ) -> list[dict[str, Any]]:

@@ -77,8 +77,8 @@ class CaseById(MethodView):
     def get(self, case_id: str) -> Any:
         """Get one case; its ETag is its version."""
         case_in_scope(case_id)
-        case = cases.get_case(container().reader(), case_id=case_id)
-        return case, 200, etag(case.version)
+        case = cases.case_with_recognition(container().reader(), case_id=case_id)
+        return case, 200, etag(case["version"])
 
 
 @blp.route("/<case_id>/steps")

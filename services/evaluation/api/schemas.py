@@ -23,6 +23,13 @@ class CaseOpenedSchema(Schema):
     ready = fields.Boolean(metadata={"description": "The case accepts its first step now"})
 
 
+class CaseRecognitionSchema(Schema):
+    decision_number = fields.String()
+    decided_on = fields.Date()
+    revoked = fields.Boolean()
+    revoked_by_number = fields.String(allow_none=True)
+
+
 class CaseSchema(Schema):
     id = fields.String()
     workflow_id = fields.String()
@@ -36,6 +43,8 @@ class CaseSchema(Schema):
     opened_by = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    # Once recorded as recognised by a decision (None before, or for another outcome).
+    recognition = fields.Nested(CaseRecognitionSchema, allow_none=True)
 
 
 class EvidenceUploadSchema(Schema):

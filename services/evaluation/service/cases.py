@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from services.evaluation.domain import events
 from services.evaluation.domain.errors import CaseNotFound
@@ -183,6 +184,25 @@ def get_case(uow: UnitOfWork, *, case_id: str) -> Case:
     """Read one case in its own transaction."""
     with uow:
         return get_case_or_raise(uow, case_id=case_id)
+
+
+def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
+    """One case and, once a decision recorded it as recognised, its recognition: the decision's number and
+    date, and whether an amending decision revoked it (the case's status stays `recognised`: the decision
+    happened; the revocation is a later act)."""
+    with uow:
+        case = get_case_or_raise(uow, case_id=case_id)
+        found = uow.decisions.recognition_of_case(case_id)  # type: ignore[attr-defined]
+    recognition = None
+    if found is not None:
+        number = found["revoked_number"]
+        recognition = {
+            "decision_number": found["decision_number"],
+            "decided_on": found["decided_on"],
+            "revoked": bool(found["revoked"]),
+            "revoked_by_number": f"{number:02d}/{found['revoked_symbol']}" if number else None,
+        }
+    return {**vars(case), "recognition": recognition}
 
 
 def get_scores(uow: UnitOfWork, *, case_id: str) -> list[dict[str, object]]:
