@@ -34,13 +34,12 @@ async def breakdown(client: Any, workflow_ids: list[str]) -> dict[str, float]:
         events = {e.event_id: e for e in history.events}
         sizes.append(sum(e.ByteSize() for e in history.events))
         counts.append(len(history.events))
-        for e in history.events:
-            kind = e.WhichOneof("attributes").removesuffix("_event_attributes")
-            kinds[kind] += 1
-            kind_bytes[kind] += e.ByteSize()
         spans.append(_ms(history.events[0].event_time, history.events[-1].event_time))
         for e in history.events:
             kind = e.WhichOneof("attributes")
+            short = kind.removesuffix("_event_attributes")
+            kinds[short] += 1
+            kind_bytes[short] += e.ByteSize()
             if kind == "activity_task_started_event_attributes":
                 scheduled = events[e.activity_task_started_event_attributes.scheduled_event_id]
                 gaps["schedule_to_start"].append(_ms(scheduled.event_time, e.event_time))
