@@ -3,7 +3,6 @@ that schedules an activity, the activity, and the workflow task that takes its r
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -48,8 +47,10 @@ class _Client:
         return SimpleNamespace(fetch_history=fetch_history)
 
 
-def test_the_gaps_between_events_are_averaged_per_kind() -> None:
-    got = asyncio.run(breakdown(_Client(), ["a", "b"]))
+async def test_the_gaps_between_events_are_averaged_per_kind() -> None:
+    # An async test (not asyncio.run): asyncio.run would close the session's event loop under the
+    # async tests that come after it.
+    got = await breakdown(_Client(), ["a", "b"])
     assert got["schedule_to_start"] == 30.0  # activity scheduled at 50 ms, started at 80
     assert got["activity_run"] == 40.0
     assert got["wft_schedule_to_start"] == 15.0  # (20 + 10) / 2
