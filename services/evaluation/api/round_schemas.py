@@ -187,6 +187,7 @@ class ListItemSchema(Schema):
     outcome = fields.String()
     reason = fields.String(allow_none=True)
     recorded = fields.Boolean()
+    revoked = fields.Boolean(metadata={"description": "Its recognition was revoked by an amending decision"})
 
 
 class ListPageSchema(Schema):

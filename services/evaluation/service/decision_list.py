@@ -517,12 +517,14 @@ def decision_list(
 ) -> dict[str, Any]:
     """A page of the round's decision lists (for the posting, the council and the chairman): the main
     decision's (`kind` "recognition") or the supplementary ones' ("supplementary")."""
-    di, d = t.decision_items, t.decisions
+    di, d, rec = t.decision_items, t.decisions, t.recognitions
     with uow:
         get_round_or_raise(uow, round_id)
         q = (
-            sa.select(di, d.c.title)
+            # `revoked`: the recognition this row gave was revoked since by an amending decision.
+            sa.select(di, d.c.title, sa.func.coalesce(rec.c.revoked, False).label("revoked"))
             .join(d, d.c.id == di.c.decision_id)
+            .outerjoin(rec, sa.and_(rec.c.case_id == di.c.case_id, rec.c.decision_id == di.c.decision_id))
             .where(d.c.round_id == round_id, d.c.kind == kind)
         )
         if title:

@@ -41,7 +41,6 @@ ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 PAGE_SIZE = 20
 AMENDABLE = ("recognition", "supplementary")  # the decisions an amending decision may correct or revoke
 AMEND_KINDS = ("correction", "revocation")
-RECOGNITIONS_PAGE = 500
 
 
 def _date(raw: str) -> date | None:
@@ -95,9 +94,12 @@ def render_round(
         d for d in decisions.values() if d.get("kind") in AMENDABLE and d.get("status") == "recorded"
     ]
     recognised: dict[str, list[dict[str, Any]]] = {}  # a decision's recognised items, to pick from
+    revoked: set[tuple[str, str]] = set()  # (decision, subject) revoked since by an amending decision
     for item in [*decision_list["items"], *supplementary]:
         if item.get("outcome") == "recognised" and item.get("decision_id"):
             recognised.setdefault(item["decision_id"], []).append(item)
+        if item.get("revoked"):
+            revoked.add((item["decision_id"], item["subject_id"]))
     role = g.user["role"]
     return render_template(
         "round_detail.html",
@@ -111,7 +113,7 @@ def render_round(
         decisions=decisions,
         amendable=amendable,
         recognised=recognised,
-        revoked=_revoked(rnd),
+        revoked=revoked,
         certificates=rnd["phase"] in ("supplementary", "supplement_signature", "closed"),
         working=rnd["phase"] in WORKING_PHASES,
         errors=errors or {},
@@ -126,42 +128,6 @@ def render_round(
         can_amend=role in SIGNERS and bool(amendable),
         today=date.today().isoformat(),
     ), status
-
-
-def _revoked(rnd: dict[str, Any]) -> set[tuple[str, str]]:
-    """(decision id, subject id) of the round's recognitions revoked by an amending decision, from the
-    recognition history (`GET /recognitions` of the commune and year); asked only once the round has a
-    revocation."""
-    if not any(d.get("kind") == "revocation" for d in rnd.get("decisions") or []):
-        return set()
-    ids = {d["id"] for d in rnd["decisions"]}
-    found: set[tuple[str, str]] = set()
-    for page in range(1, 21):
-        try:
-            chunk = call(
-                "evaluation",
-                "GET",
-                "/recognitions",
-                params={
-                    "admin_unit": rnd["admin_unit_code"],
-                    "year_from": rnd["year"],
-                    "year_to": rnd["year"],
-                    "page": page,
-                    "page_size": RECOGNITIONS_PAGE,
-                },
-            )
-        except ApiError as exc:
-            if exc.status == 401:
-                raise
-            break
-        found |= {
-            (r["decision_id"], r["subject_id"])
-            for r in chunk["items"]
-            if r.get("revoked") and r.get("decision_id") in ids
-        }
-        if page * RECOGNITIONS_PAGE >= chunk["total"]:
-            break
-    return found
 
 
 @bp.route("/round", methods=["GET", "POST"])
