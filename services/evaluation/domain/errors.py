@@ -46,4 +46,6 @@ class EvidenceRejected(ValidationFailed):
     """An uploaded file is refused (empty, too large, disguised type, bad name)."""
 
     def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_vi, message_en, errors={"file": [message_en]})
+        super().__init__(
+            message_vi, message_en, errors={"file": [message_vi]}, errors_en={"file": [message_en]}
+        )
