@@ -165,6 +165,16 @@ class _Judge:
         return lc.RECOGNISED, None, why
 
 
+def _criteria_keys(conn: Any, case_ids: list[str]) -> dict[str, str | None]:
+    """Each case's criteria set key (its dependency rules), read in batches of 500."""
+    cp = t.case_progress
+    keys: dict[str, str | None] = {}
+    for n in range(0, len(case_ids), 500):
+        q = sa.select(cp.c.case_id, cp.c.criteria_set_key).where(cp.c.case_id.in_(case_ids[n : n + 500]))
+        keys.update({r.case_id: r.criteria_set_key for r in conn.execute(q)})
+    return keys
+
+
 def rejudge_dependencies(
     uow: Any,
     rnd: dict[str, Any],
@@ -198,12 +208,7 @@ def rejudge_dependencies(
     ]
     if not dependent:
         return []
-    cp = t.case_progress
-    case_ids = [i["case_id"] for _, i in dependent]
-    keys: dict[str, str | None] = {}
-    for n in range(0, len(case_ids), 500):
-        q = sa.select(cp.c.case_id, cp.c.criteria_set_key).where(cp.c.case_id.in_(case_ids[n : n + 500]))
-        keys.update({r.case_id: r.criteria_set_key for r in conn.execute(q)})
+    keys = _criteria_keys(conn, [i["case_id"] for _, i in dependent])
     rules: dict[str | None, list[Any]] = {}
     judge = _Judge(conn, rnd["year"], decided)
     changes = []
@@ -270,7 +275,7 @@ def flag_unmet_dependencies(
     `recognition.dependency_unmet` (id from the trigger and the case: a retried request publishes it
     once). Returns the flags."""
     conn = uow.connection
-    rec, cp = t.recognitions, t.case_progress
+    rec = t.recognitions
     standing = [
         dict(r)
         for r in conn.execute(
@@ -286,11 +291,7 @@ def flag_unmet_dependencies(
     ]
     if not standing:
         return []
-    case_ids = [r["case_id"] for r in standing]
-    keys: dict[str, str | None] = {}
-    for n in range(0, len(case_ids), 500):
-        q = sa.select(cp.c.case_id, cp.c.criteria_set_key).where(cp.c.case_id.in_(case_ids[n : n + 500]))
-        keys.update({r.case_id: r.criteria_set_key for r in conn.execute(q)})
+    keys = _criteria_keys(conn, [r["case_id"] for r in standing])
     rules: dict[str | None, list[Any]] = {}
     judge = _Judge(conn, rnd["year"], {})  # recorded recognitions only, none revoked
     flags = []
