@@ -18,6 +18,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from common.errors import DependencyUnavailable
+from common.temporal_converter import DATA_CONVERTER
 
 T = TypeVar("T")
 
@@ -58,7 +59,8 @@ class TemporalGateway:
         if self._client is None:
             try:
                 self._client = await asyncio.wait_for(
-                    Client.connect(self._address, namespace=self._namespace), self._connect_timeout
+                    Client.connect(self._address, namespace=self._namespace, data_converter=DATA_CONVERTER),
+                    self._connect_timeout,
                 )
             except Exception as exc:  # connection refused, timeout, TLS...
                 raise DependencyUnavailable("temporal", str(exc) or type(exc).__name__) from exc

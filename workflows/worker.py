@@ -13,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from common.settings import CommonSettings
 from common.startup import wait_for_async
+from common.temporal_converter import DATA_CONVERTER
 from workflows import ids
 from workflows.alarms import plan_alarms
 from workflows.annual_report.workflows import AnnualReportWorkflow
@@ -75,7 +76,10 @@ async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = CommonSettings.from_env()
     client = await wait_for_async(
-        "temporal", lambda: Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+        "temporal",
+        lambda: Client.connect(
+            settings.temporal_address, namespace=settings.temporal_namespace, data_converter=DATA_CONVERTER
+        ),
     )
     logging.getLogger(__name__).info(
         "workflow worker on %s, queue %s, at most %d cached workflows",

@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from common.db import make_engine
 from common.outbox import OutboxRelay
 from common.startup import wait_for_async
+from common.temporal_converter import DATA_CONVERTER
 from services.awards.activities import AwardsActivities
 from services.awards.adapters import tables
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
@@ -34,7 +35,9 @@ async def main() -> None:
     client = await wait_for_async(
         "temporal",
         lambda: Client.connect(
-            settings.common.temporal_address, namespace=settings.common.temporal_namespace
+            settings.common.temporal_address,
+            namespace=settings.common.temporal_namespace,
+            data_converter=DATA_CONVERTER,
         ),
     )
     storage = build_storage(settings)  # its bucket is made on first use by the activities

@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from common.db import make_engine
 from common.outbox import OutboxRelay
 from common.startup import wait_for, wait_for_async
+from common.temporal_converter import DATA_CONVERTER
 from services.evaluation.activities import EvaluationActivities
 from services.evaluation.adapters import tables
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
@@ -69,7 +70,9 @@ async def main() -> None:
     client = await wait_for_async(
         "temporal",
         lambda: Client.connect(
-            settings.common.temporal_address, namespace=settings.common.temporal_namespace
+            settings.common.temporal_address,
+            namespace=settings.common.temporal_namespace,
+            data_converter=DATA_CONVERTER,
         ),
     )
     with ThreadPoolExecutor(max_workers=16) as executor:
