@@ -22,7 +22,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 
 from common.audit_entry import (
     GENESIS,
@@ -35,7 +34,7 @@ from common.audit_entry import (
     normalized,
 )
 from common.canonical import canonical_json
-from common.db import UTCDateTime
+from common.db import UTCDateTime, upsert_statement
 
 LOG_TABLE = "audit_log"
 HEADS_TABLE = "audit_heads"
@@ -184,16 +183,18 @@ def _lock_head(conn: Connection, heads: sa.Table, chain: str) -> tuple[int, str]
         # A new chain. Two first appends race on this insert: the loser's insert waits for the
         # winner's commit and then does nothing, and its next SELECT (a fresh snapshot under READ
         # COMMITTED, the default) locks the winner's committed head, so it links after that entry.
-        conn.execute(_insert_absent(conn, heads).values(chain=chain, position=0, hash=GENESIS))
+        conn.execute(_insert_absent(conn, heads), {"chain": chain, "position": 0, "hash": GENESIS})
         row = conn.execute(query, {"chain": chain}).one()
     return int(row.position), str(row.hash)
 
 
 def _insert_absent(conn: Connection, heads: sa.Table) -> Any:
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(heads).on_conflict_do_nothing(index_elements=["chain"])
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(heads).on_conflict_do_nothing(index_elements=["chain"])
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        return _once(
+            heads,
+            "insert_absent",
+            lambda: upsert_statement(heads, ["chain"], ["chain", "position", "hash"], []),
+        )
     return heads.insert()
 
 

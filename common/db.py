@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 
@@ -97,3 +99,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def upsert_statement(
+    table: Table, conflict: Sequence[str], columns: Sequence[str], update: Sequence[str]
+) -> Any:
+    """INSERT of `columns` ... ON CONFLICT (`conflict`) DO UPDATE SET `update` (DO NOTHING when empty),
+    as a text statement whose binds carry the columns' types.
+
+    The same SQL runs on PostgreSQL and SQLite (≥ 3.24). SQLAlchemy's dialect upsert constructs are not
+    cacheable (`inherit_cache = False`: recompiled on every execution, ≈ 0.35 ms each); a text statement
+    is compiled once per engine."""
+    names = ", ".join(columns)
+    binds = ", ".join(f":{c}" for c in columns)
+    action = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else "DO NOTHING"
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({binds}) ON CONFLICT ({', '.join(conflict)}) {action}"
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from common.db import upsert_statement
 from services.evaluation.adapters import tables as t
 
 cp, cs = t.case_progress, t.case_scores
@@ -15,26 +16,17 @@ cp, cs = t.case_progress, t.case_scores
 _PROGRESS_OF = sa.select(cp).where(cp.c.case_id == sa.bindparam("case_id"))
 
 
-_UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_UPSERTS: dict[tuple[str, ...], Any] = {}
+_DEFAULTED = ("case_id", "overdue", "escalation_step")  # in every inserted row
 
 
-def _upsert_statement(dialect: str, keys: tuple[str, ...]) -> Any:
-    """INSERT ... ON CONFLICT (case_id) DO UPDATE of `keys` (PostgreSQL or SQLite), built once per
-    dialect and set of columns (a few fixed sets): each call only binds its values."""
-    stmt = _UPSERTS.get((dialect, keys))
+def _upsert_statement(keys: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (case_id) DO UPDATE of `keys` (PostgreSQL and SQLite alike), built once per
+    set of columns (a few fixed sets) and cacheable: each call only binds its values."""
+    stmt = _UPSERTS.get(keys)
     if stmt is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        ins = insert(cp)
-        if keys:
-            stmt = ins.on_conflict_do_update(
-                index_elements=[cp.c.case_id], set_={k: ins.excluded[k] for k in keys}
-            )
-        else:
-            stmt = ins.on_conflict_do_nothing(index_elements=[cp.c.case_id])
-        _UPSERTS[(dialect, keys)] = stmt
+        columns = ("case_id", "overdue", "escalation_step", *(k for k in keys if k not in _DEFAULTED))
+        stmt = _UPSERTS[keys] = upsert_statement(cp, ["case_id"], columns, keys)
     return stmt
 
 
@@ -53,7 +45,7 @@ class ProgressRepository:
         """Create or update the progress row, in one statement (INSERT ... ON CONFLICT DO UPDATE on
         both PostgreSQL and SQLite): a new row gets the defaults, an existing one only `values`."""
         row = {"case_id": case_id, "overdue": False, "escalation_step": -1, **values}
-        stmt = _upsert_statement(self._conn.dialect.name, tuple(sorted(values)))
+        stmt = _upsert_statement(tuple(sorted(values)))
         self._conn.execute(stmt, row)
 
     def scores(self, case_id: str) -> list[dict[str, Any]]:
