@@ -39,7 +39,7 @@ def nomination_view(n: Any) -> dict[str, Any]:
 
 @blp.route("/rounds/<round_id>/nominations")
 class RoundNominations(MethodView):
-    @blp.arguments(NominationCreateSchema)
+    @blp.arguments(NominationCreateSchema())
     @blp.response(201, NominationSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Nominate a collective, household or individual from the level below; 422 lists every unmet
@@ -98,7 +98,7 @@ class Evidence(MethodView):
 
 @blp.route("/nominations/<nomination_id>/scores")
 class Scores(MethodView):
-    @blp.arguments(ScoreCreateSchema)
+    @blp.arguments(ScoreCreateSchema())
     @blp.response(201, ScoreSchema)
     def post(self, body: dict[str, Any], nomination_id: str) -> Any:
         """A council member scores (0-100) and votes; 409 on a conflict of interest."""

@@ -78,7 +78,7 @@ def update_round(item: Any, update: str, arg: Any, *, phase: str) -> Any:
 
 @blp.route("")
 class Rounds(MethodView):
-    @blp.arguments(RoundCreateSchema)
+    @blp.arguments(RoundCreateSchema())
     @blp.response(201, RoundSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Open an award round as the plan sets it (forms, recipients, quotas, deadlines) and start its
@@ -110,7 +110,7 @@ class Rounds(MethodView):
         start_round_workflow(item, unit["name"])
         return round_view(item)
 
-    @blp.arguments(RoundQueryArgsSchema, location="query")
+    @blp.arguments(RoundQueryArgsSchema(), location="query")
     @blp.response(200, RoundSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """List award rounds within my scope."""
@@ -130,7 +130,7 @@ class RoundById(MethodView):
 
 @blp.route("/<round_id>/council")
 class Council(MethodView):
-    @blp.arguments(CouncilSchema)
+    @blp.arguments(CouncilSchema())
     @blp.response(200, CouncilMemberSchema(many=True))
     def put(self, body: dict[str, Any], round_id: str) -> Any:
         """Name the round's council (Hội đồng Thi đua - Khen thưởng), before any score."""
@@ -151,7 +151,7 @@ class Council(MethodView):
 
 @blp.route("/<round_id>/close-nominations")
 class CloseNominations(MethodView):
-    @blp.arguments(StepSchema)
+    @blp.arguments(StepSchema())
     @blp.response(200, RoundSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Close nominations before the deadline: the council may score."""
@@ -167,7 +167,7 @@ class CloseNominations(MethodView):
 
 @blp.route("/<round_id>/close-scoring")
 class CloseScoring(MethodView):
-    @blp.arguments(StepSchema)
+    @blp.arguments(StepSchema())
     @blp.response(200, RoundSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Close the council's scoring: the shortlist is drawn within quotas, higher forms forwarded."""
@@ -180,7 +180,7 @@ class CloseScoring(MethodView):
 
 @blp.route("/<round_id>/decision")
 class Decision(MethodView):
-    @blp.arguments(DecisionCreateSchema)
+    @blp.arguments(DecisionCreateSchema())
     @blp.response(201, DecisionSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Sign the award decision (Quyết định khen thưởng) of the shortlist."""

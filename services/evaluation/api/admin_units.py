@@ -49,7 +49,7 @@ class VillageCreateSchema(Schema):
 
 @blp.route("")
 class AdminUnits(MethodView):
-    @blp.arguments(AdminUnitQueryArgsSchema, location="query")
+    @blp.arguments(AdminUnitQueryArgsSchema(), location="query")
     @blp.response(200, AdminUnitPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Browse administrative units (by level, parent, name, or within a unit)."""
@@ -68,7 +68,7 @@ class AdminUnitByCode(MethodView):
 
 @blp.route("/<commune_code>/villages")
 class Villages(MethodView):
-    @blp.arguments(VillageCreateSchema)
+    @blp.arguments(VillageCreateSchema())
     @blp.response(201, AdminUnitSchema)
     def post(self, body: dict[str, Any], commune_code: str) -> Any:
         """Create a village / residential group in a commune (administrators, commune association officers)."""

@@ -121,7 +121,7 @@ def _report_in_scope(report_id: str, roles: frozenset[str]) -> None:
 
 @blp.route("")
 class AnnualReports(MethodView):
-    @blp.arguments(ReportStartSchema)
+    @blp.arguments(ReportStartSchema())
     @blp.response(202, ReportsStartedSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Start the annual report of a unit within my scope (and of the units reporting to it)."""
@@ -138,7 +138,7 @@ class AnnualReports(MethodView):
         )
         return {"reports": started}
 
-    @blp.arguments(ReportQueryArgsSchema, location="query")
+    @blp.arguments(ReportQueryArgsSchema(), location="query")
     @blp.response(200, AnnualReportPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """The annual reports of the units within my scope (or within one unit of it)."""
@@ -169,7 +169,7 @@ class AnnualReportById(MethodView):
 
 @blp.route("/<string:report_id>/submit")
 class AnnualReportSubmit(MethodView):
-    @blp.arguments(ReportSubmitSchema)
+    @blp.arguments(ReportSubmitSchema())
     @blp.response(200, ReportSubmittedSchema)
     def post(self, body: dict[str, Any], report_id: str) -> Any:
         """Submit the unit's report (If-Match: its ETag); the figures are snapshotted and audited."""

@@ -90,7 +90,7 @@ class UserPageSchema(Schema):
 @blp.route("/auth/login")
 @public
 class Login(MethodView):
-    @blp.arguments(LoginSchema)
+    @blp.arguments(LoginSchema())
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Unknown user or wrong password (one answer for both)")
     @blp.alt_response(
@@ -130,7 +130,7 @@ class Me(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.arguments(UserCreateSchema)
+    @blp.arguments(UserCreateSchema())
     @blp.response(201, UserSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Create an account within my scope (administrators)."""
@@ -138,7 +138,7 @@ class Users(MethodView):
         c = container()
         return users.create_user(c.uow(), c.passwords, created_by=admin, **body)
 
-    @blp.arguments(UserQueryArgsSchema, location="query")
+    @blp.arguments(UserQueryArgsSchema(), location="query")
     @blp.response(200, UserPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Accounts within my scope, by username (administrators)."""

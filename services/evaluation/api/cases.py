@@ -51,7 +51,7 @@ OPEN_RETRY_AFTER = 1  # seconds a client waits before reading (or opening again)
 
 @blp.route("")
 class Cases(MethodView):
-    @blp.arguments(CaseCreateSchema)
+    @blp.arguments(CaseCreateSchema())
     @blp.response(202, CaseOpenedSchema)
     @blp.alt_response(200, schema=CaseOpenedSchema, description="The case already exists; nothing new opened")
     def post(self, body: dict[str, Any]) -> Any:
@@ -83,7 +83,7 @@ class CaseById(MethodView):
 
 @blp.route("/<case_id>/steps")
 class CaseSteps(MethodView):
-    @blp.arguments(StepCreateSchema)
+    @blp.arguments(StepCreateSchema())
     @blp.response(200, StepResultSchema)
     @blp.alt_response(412, description="The case changed since it was read (stale If-Match)")
     @blp.alt_response(428, description="If-Match is missing")
@@ -124,7 +124,7 @@ class CaseClaim(MethodView):
 
 @blp.route("/<case_id>/assign")
 class CaseAssign(MethodView):
-    @blp.arguments(AssignSchema)
+    @blp.arguments(AssignSchema())
     @blp.response(200)
     def post(self, body: dict[str, Any], case_id: str) -> Any:
         """Reassign the case to someone else (supervisors)."""

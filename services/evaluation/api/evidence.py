@@ -32,8 +32,8 @@ def _with_url(item: Any) -> dict[str, Any]:
 
 @blp.route("/cases/<case_id>/evidence")
 class CaseEvidence(MethodView):
-    @blp.arguments(EvidenceUploadSchema, location="form")
-    @blp.arguments(EvidenceFileSchema, location="files")
+    @blp.arguments(EvidenceUploadSchema(), location="form")
+    @blp.arguments(EvidenceFileSchema(), location="files")
     @blp.response(201, EvidenceSchema)
     def post(self, form: dict[str, Any], files: dict[str, Any], case_id: str) -> Any:
         """Upload one evidence file (multipart field `file`), streamed to object storage."""
@@ -93,7 +93,7 @@ class EvidenceVerify(MethodView):
 
 @blp.route("/evidence/<evidence_id>/verdict")
 class EvidenceVerdict(MethodView):
-    @blp.arguments(EvidenceVerdictSchema)
+    @blp.arguments(EvidenceVerdictSchema())
     @blp.response(200, EvidenceSchema)
     def post(self, body: dict[str, Any], evidence_id: str) -> Any:
         """A reviewer's verdict on one file: accepted, rejected or more_info_needed (with a reason)."""

@@ -67,8 +67,8 @@ class ImportRejectedError(ValidationFailed):
 
 @blp.route("")
 class Imports(MethodView):
-    @blp.arguments(ImportFormSchema, location="form")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(ImportFormSchema(), location="form")
+    @blp.arguments(ImportFileSchema(), location="files")
     @blp.response(201, ImportRunSchema)
     def post(self, form: dict[str, Any], files: dict[str, Any]) -> Any:
         """Import a CSV or .xlsx file for a commune within my scope: all of it, or nothing with a report

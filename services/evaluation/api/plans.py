@@ -56,7 +56,7 @@ def _plan_body(stored: Any, parsed: Any) -> dict[str, Any]:
 
 @blp.route("/plans")
 class Plans(MethodView):
-    @blp.arguments(PlanUploadSchema)
+    @blp.arguments(PlanUploadSchema())
     @blp.response(201, PlanVersionSchema)
     @blp.alt_response(200, schema=PlanVersionSchema, description="The same version was uploaded before")
     def post(self, body: dict[str, Any]) -> Any:

@@ -61,7 +61,7 @@ class RecognitionPageSchema(Schema):
 
 @blp.route("")
 class Recognitions(MethodView):
-    @blp.arguments(RecognitionArgsSchema, location="query")
+    @blp.arguments(RecognitionArgsSchema(), location="query")
     @blp.response(200, RecognitionPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Recognised subjects by title and year within my scope (or within `admin_unit`), paged."""

@@ -106,7 +106,7 @@ def _stem(report: progress.ProgressReport) -> str:
 
 @blp.route("/progress")
 class Progress(MethodView):
-    @blp.arguments(ProgressQueryArgsSchema, location="query")
+    @blp.arguments(ProgressQueryArgsSchema(), location="query")
     @blp.response(200, ProgressReportSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Progress against the plan's targets per title and unit, this year and across the plan's years."""
@@ -115,7 +115,7 @@ class Progress(MethodView):
 
 @blp.route("/progress/export")
 class ProgressExport(MethodView):
-    @blp.arguments(ProgressQueryArgsSchema, location="query")
+    @blp.arguments(ProgressQueryArgsSchema(), location="query")
     def get(self, args: dict[str, Any]) -> Any:
         """The progress report as an official Excel table (.xlsx)."""
         from services.evaluation.reports.xlsx import render_xlsx
@@ -128,7 +128,7 @@ class ProgressExport(MethodView):
 
 @blp.route("/progress/chart")
 class ProgressChart(MethodView):
-    @blp.arguments(ChartQueryArgsSchema, location="query")
+    @blp.arguments(ChartQueryArgsSchema(), location="query")
     def get(self, args: dict[str, Any]) -> Any:
         """A chart of progress against target (PNG or SVG)."""
         from services.evaluation.reports.charts import FORMATS, render_chart

@@ -79,7 +79,7 @@ def round_in_scope(round_id: str, roles: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Rounds(MethodView):
-    @blp.arguments(RoundQueryArgsSchema, location="query")
+    @blp.arguments(RoundQueryArgsSchema(), location="query")
     @blp.response(200, RoundPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """The rounds of the communes within my scope (or of one commune of it), newest year first, paged."""
@@ -88,7 +88,7 @@ class Rounds(MethodView):
             unit_in_scope(args["admin_unit_code"], ROUND_READERS)
         return rounds.list_rounds(container().reader(), within=who.scope_path or None, **args)
 
-    @blp.arguments(RoundCreateSchema)
+    @blp.arguments(RoundCreateSchema())
     @blp.response(202, RoundOpenedSchema)
     @blp.alt_response(200, schema=RoundOpenedSchema, description="The round already exists")
     def post(self, body: dict[str, Any]) -> Any:
@@ -111,7 +111,7 @@ class RoundById(MethodView):
 
 @blp.route("/<round_id>/objections")
 class Objections(MethodView):
-    @blp.arguments(ObjectionCreateSchema)
+    @blp.arguments(ObjectionCreateSchema())
     @blp.response(201, ObjectionSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Record an objection received during the public posting (about a case or the whole list)."""
@@ -131,7 +131,7 @@ class Objections(MethodView):
 
 @blp.route("/<round_id>/objections/<objection_id>/assign")
 class ObjectionAssign(MethodView):
-    @blp.arguments(ObjectionAssignSchema)
+    @blp.arguments(ObjectionAssignSchema())
     @blp.response(200, ObjectionSchema)
     def post(self, body: dict[str, Any], round_id: str, objection_id: str) -> Any:
         """Hand an objection to an officer to verify (If-Match: the objection's version)."""
@@ -151,7 +151,7 @@ class ObjectionAssign(MethodView):
 
 @blp.route("/<round_id>/objections/<objection_id>/resolve")
 class ObjectionResolve(MethodView):
-    @blp.arguments(ObjectionResolveSchema)
+    @blp.arguments(ObjectionResolveSchema())
     @blp.response(200, ObjectionSchema)
     def post(self, body: dict[str, Any], round_id: str, objection_id: str) -> Any:
         """Resolve an objection; upheld, its case leaves the recognised list (If-Match)."""
@@ -172,7 +172,7 @@ class ObjectionResolve(MethodView):
 
 @blp.route("/<round_id>/council")
 class Council(MethodView):
-    @blp.arguments(CouncilSchema)
+    @blp.arguments(CouncilSchema())
     @blp.response(200, RoundStepSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """Record the council's minutes: attendance and votes per subject (If-Match: the round's version)."""
@@ -194,7 +194,7 @@ class Council(MethodView):
 
 @blp.route("/<round_id>/decision-list")
 class DecisionList(MethodView):
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(ListArgsSchema(), location="query")
     @blp.response(200, ListPageSchema)
     def get(self, args: dict[str, Any], round_id: str) -> Any:
         """The decision list (posted publicly, voted by the council, signed by the chairman), paged; with
@@ -231,7 +231,7 @@ def _signature(body: dict[str, Any]) -> rc.SignInput:
 
 @blp.route("/<round_id>/sign")
 class Sign(MethodView):
-    @blp.arguments(SignSchema)
+    @blp.arguments(SignSchema())
     @blp.response(200, RoundStepSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """The commune chairman signs the round's decisions (If-Match: the round's version)."""
@@ -256,7 +256,7 @@ class Supplementary(MethodView):
 
 @blp.route("/<round_id>/supplementary/sign")
 class SupplementarySign(MethodView):
-    @blp.arguments(SignSchema)
+    @blp.arguments(SignSchema())
     @blp.response(200, RoundStepSchema)
     def post(self, body: dict[str, Any], round_id: str) -> Any:
         """The commune chairman signs the supplementary decisions (If-Match: the round's version)."""
@@ -281,7 +281,7 @@ class Close(MethodView):
 
 @blp.route("/<round_id>/documents")
 class Documents(MethodView):
-    @blp.arguments(DocumentsArgsSchema, location="query")
+    @blp.arguments(DocumentsArgsSchema(), location="query")
     @blp.response(200, DocumentsSchema)
     def get(self, args: dict[str, Any], round_id: str) -> Any:
         """Short-lived links to the round's decisions and minutes, or to one case's certificate."""
@@ -298,7 +298,7 @@ class Documents(MethodView):
 
 @blp.route("/<round_id>/amendments")
 class Amendments(MethodView):
-    @blp.arguments(AmendmentSchema)
+    @blp.arguments(AmendmentSchema())
     @blp.response(201, DecisionSchema)
     @blp.alt_response(
         200, schema=DecisionSchema, description="The same request again: the decision it issued"

@@ -55,7 +55,7 @@ class SubjectPageSchema(Schema):
 
 @blp.route("")
 class Subjects(MethodView):
-    @blp.arguments(SubjectQueryArgsSchema, location="query")
+    @blp.arguments(SubjectQueryArgsSchema(), location="query")
     @blp.response(200, SubjectPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Subjects of one kind within my scope, paged, filtered by admin unit, village and name."""

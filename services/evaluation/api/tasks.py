@@ -18,7 +18,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Task inbox"
 
 @blp.route("")
 class Tasks(MethodView):
-    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.arguments(TaskQueryArgsSchema(), location="query")
     @blp.response(200, TaskPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Cases waiting on my role within my scope: escalated first, then soonest due."""

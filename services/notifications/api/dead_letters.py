@@ -17,7 +17,7 @@ blp = Blueprint("dead_letters", __name__, url_prefix="/dead-letters", descriptio
 
 @blp.route("")
 class DeadLetters(MethodView):
-    @blp.arguments(DeadLetterQueryArgsSchema, location="query")
+    @blp.arguments(DeadLetterQueryArgsSchema(), location="query")
     @blp.response(200, DeadLetterSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Dead letters, newest first; `replayed=false` for the ones still waiting."""

@@ -23,7 +23,7 @@ blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="In-app inbo
 
 @blp.route("")
 class Inbox(MethodView):
-    @blp.arguments(InboxQueryArgsSchema, location="query")
+    @blp.arguments(InboxQueryArgsSchema(), location="query")
     @blp.response(200, InboxSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """My inbox (or my unit's group inbox), newest first, with the unread count."""
@@ -42,7 +42,7 @@ class InboxItemRead(MethodView):
 
 @blp.route("/read-all")
 class InboxReadAll(MethodView):
-    @blp.arguments(ReadAllSchema)
+    @blp.arguments(ReadAllSchema())
     @blp.response(200, ReadAllResultSchema)
     def post(self, args: dict[str, Any]) -> Any:
         """Mark every unread item of my inbox (or my unit's group inbox) read."""

@@ -22,7 +22,7 @@ class PreferencesByUser(MethodView):
         """A user's preferences (the defaults when they never chose)."""
         return preferences.get_preferences(container().uow(), username=preferences_owner(username))
 
-    @blp.arguments(PreferencesUpdateSchema)
+    @blp.arguments(PreferencesUpdateSchema())
     @blp.response(200, PreferencesSchema)
     def put(self, args: dict[str, Any], username: str) -> Any:
         """Replace a user's preferences: language, digest mode, channels per category."""

@@ -24,7 +24,7 @@ blp = Blueprint("webhooks", __name__, description="Webhook subscriptions and del
 
 @blp.route("/webhooks")
 class Webhooks(MethodView):
-    @blp.arguments(WebhookQueryArgsSchema, location="query")
+    @blp.arguments(WebhookQueryArgsSchema(), location="query")
     @blp.response(200, WebhookSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Webhook subscriptions (without their secrets)."""
@@ -40,7 +40,7 @@ class WebhookByOwner(MethodView):
         administrator()
         return webhooks.get_subscription_or_raise(container().uow(), scope=scope, owner=owner)
 
-    @blp.arguments(WebhookUpdateSchema)
+    @blp.arguments(WebhookUpdateSchema())
     @blp.response(200, WebhookCreatedSchema)
     def put(self, args: dict[str, Any], scope: str, owner: str) -> Any:
         """Set the webhook URL; answers a new signing secret (each call rotates it)."""
@@ -59,7 +59,7 @@ class WebhookByOwner(MethodView):
 
 @blp.route("/deliveries")
 class Deliveries(MethodView):
-    @blp.arguments(DeliveryQueryArgsSchema, location="query")
+    @blp.arguments(DeliveryQueryArgsSchema(), location="query")
     @blp.response(200, DeliverySchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """E-mail and webhook deliveries with their status and attempts, newest first."""
