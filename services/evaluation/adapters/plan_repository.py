@@ -67,6 +67,11 @@ class PlanRepository:
             .values(status="active", activated_at=now)
         )
 
+    def active_keys(self) -> list[tuple[str, int, str]]:
+        """(code, version, sha256) of every active version, without their documents."""
+        q = sa.select(p.c.code, p.c.version, p.c.sha256).where(p.c.status == "active").order_by(p.c.code)
+        return [(r.code, r.version, r.sha256) for r in self._conn.execute(q)]
+
     def list(self) -> list[StoredPlan]:
         """Every version, by code then version."""
         return [
