@@ -105,6 +105,7 @@ async def _measure(n: int) -> dict[str, Any]:
                 admin_unit_code=WARD,
                 opened_by="bench",
                 plan_code=None,
+                shape=c.CURRENT_SHAPE,  # as POST /cases opens them
             )
             async with sem:
                 await env.client.start_workflow(

@@ -20,6 +20,12 @@ GET_CASE_SCHEDULE = "get_case_schedule"
 RECORD_CASE_WITHDRAWN = "record_case_withdrawn"
 # workflow.patched id of the shape with OPEN_CASE and the due date written by the step.
 ONE_ACTIVITY_PER_STEP = "one-activity-per-step"
+# The shape a case is opened with, carried in its input (CaseInput.shape). 0: cases opened before
+# session 7, whose shape `workflow.patched(ONE_ACTIVITY_PER_STEP)` decides (and records in a marker,
+# which the SDK pairs with an upsert of the TemporalChangeVersion search attribute: a visibility write
+# per case). SHAPE_ONE_ACTIVITY: one activity per step, known from the input, with no marker.
+SHAPE_ONE_ACTIVITY = 2
+CURRENT_SHAPE = SHAPE_ONE_ACTIVITY
 # Signal sent by the yearly round once its decision is recorded on the case.
 CASE_DECIDED_SIGNAL = "decided"
 # Local activity of the workflow worker: pure date arithmetic (working days need the holiday calendar).
@@ -37,6 +43,7 @@ class CaseInput:
     admin_unit_code: str
     opened_by: str
     plan_code: str | None = None
+    shape: int = 0  # the workflow's shape (CURRENT_SHAPE for a case opened now); 0 before session 7
 
 
 @dataclass(frozen=True)

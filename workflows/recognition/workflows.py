@@ -52,7 +52,7 @@ class RecognitionCaseWorkflow:
             opened_by=inp.opened_by,
             plan_code=inp.plan_code,
         )
-        if workflow.patched(c.ONE_ACTIVITY_PER_STEP):
+        if self._one_activity_per_step():
             # One activity writes the case and its draft due date and answers the schedule.
             self._state.schedule = await workflow.execute_activity(
                 c.OPEN_CASE, opened, result_type=c.CaseSchedule, **_act_options()
@@ -75,6 +75,11 @@ class RecognitionCaseWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return c.CaseResult(case_id=inp.case_id, status=self._state.status)
 
+    def _one_activity_per_step(self) -> bool:
+        """The shape of this case: from its input when it was opened with one (no patch marker in its
+        history), else as `workflow.patched` recorded it (cases opened before session 7; memoised)."""
+        return self._inp.shape >= c.SHAPE_ONE_ACTIVITY or workflow.patched(c.ONE_ACTIVITY_PER_STEP)
+
     # --- human steps ---------------------------------------------------------------------------
 
     @workflow.update
@@ -91,7 +96,7 @@ class RecognitionCaseWorkflow:
             # A new phase: its alarms are planned now and its due date written by the step itself,
             # instead of by a "scheduled" alarm once the phase has begun (one activity, not two).
             planned = None
-            if changed and workflow.patched(c.ONE_ACTIVITY_PER_STEP):
+            if changed and self._one_activity_per_step():
                 planned = await self._alarms_of(to_status, returned_to)
             due_at = _deadline_of(planned) if planned is not None else None
             info = workflow.info()

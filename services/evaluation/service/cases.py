@@ -66,6 +66,7 @@ def open_case(
         admin_unit_code=admin_unit_code,
         opened_by=opened_by,
         plan_code=plan.code,
+        shape=c.CURRENT_SHAPE,
     )
     # Answer once the opening activities have run (case written, schedule known), so the first step
     # is accepted at once: the workflow is started with the `wait_opened` Update in its first task

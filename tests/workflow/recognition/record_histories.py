@@ -47,6 +47,7 @@ async def _record(version: str) -> dict[str, str]:
                     subject_id=f"HH-{name}",
                     admin_unit_code="15664",
                     opened_by="t",
+                    shape=c.CURRENT_SHAPE,
                 )
                 handle = await env.client.start_workflow(
                     RecognitionCaseWorkflow.run,

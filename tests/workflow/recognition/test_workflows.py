@@ -129,6 +129,7 @@ async def started(
         subject_id=f"HH-{uuid.uuid4().hex[:6]}",
         admin_unit_code="15664",
         opened_by="t",
+        shape=c.CURRENT_SHAPE,
     )
     handle = await client.start_workflow(
         RecognitionCaseWorkflow.run,
@@ -263,3 +264,46 @@ async def test_evidence_requested_has_the_asking_levels_time_limit(started) -> N
     await env.sleep(timedelta(days=8))
     overdue = [a for a in ev.alarms if a.kind == "overdue"]
     assert [a.status for a in overdue] == [lc.EVIDENCE_REQUESTED]
+
+
+async def test_a_case_opened_with_its_shape_records_no_patch_marker(temporal_env, workers) -> None:
+    """A case opened now carries its shape in its input: the same commands as a case whose shape a
+    patch decided (opened before), without the patch marker and its search-attribute upsert."""
+    wf_queue, _ = workers
+    client: Client = temporal_env.client
+    kinds = {}
+    for shape in (0, c.CURRENT_SHAPE):
+        inp = c.CaseInput(
+            case_id=str(uuid.uuid4()),
+            year=2026,
+            title="learning_family",
+            subject_id=f"HH-{uuid.uuid4().hex[:6]}",
+            admin_unit_code="15664",
+            opened_by="t",
+            shape=shape,
+        )
+        handle = await client.start_workflow(
+            RecognitionCaseWorkflow.run,
+            inp,
+            id=ids.recognition_workflow_id(2026, inp.title, inp.subject_id),
+            task_queue=wf_queue,
+        )
+
+        async def ready(handle: WorkflowHandle = handle) -> None:
+            assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
+
+        await assert_eventually(ready)
+        await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"1.1": 10})
+        events = (await handle.fetch_history()).events
+        kinds[shape] = {
+            "activities": [
+                e.activity_task_scheduled_event_attributes.activity_type.name
+                for e in events
+                if e.HasField("activity_task_scheduled_event_attributes")
+            ],
+            "patches": sum(e.marker_recorded_event_attributes.marker_name == "core_patch" for e in events),
+            "upserts": sum(e.HasField("upsert_workflow_search_attributes_event_attributes") for e in events),
+        }
+    assert kinds[0]["activities"] == kinds[c.CURRENT_SHAPE]["activities"] == [c.OPEN_CASE, c.RECORD_CASE_STEP]
+    assert (kinds[0]["patches"], kinds[0]["upserts"]) == (1, 1)
+    assert (kinds[c.CURRENT_SHAPE]["patches"], kinds[c.CURRENT_SHAPE]["upserts"]) == (0, 0)
