@@ -19,6 +19,9 @@ RECOGNISED = "recognised"
 NOT_RECOGNISED = "not_recognised"
 OUTCOMES = (RECOGNISED, NOT_RECOGNISED)
 TERMINAL = frozenset({WITHDRAWN, RECOGNISED, NOT_RECOGNISED})
+# Evidence may be added while the case is being assessed or reviewed; it closes once the commune has
+# passed it on to the decision (the list the council and the chairman judge is then fixed).
+EVIDENCE_OPEN = frozenset({DRAFT, VILLAGE_REVIEW, EVIDENCE_REQUESTED, COMMUNE_REVIEW})
 STATUSES = (
     DRAFT,
     VILLAGE_REVIEW,

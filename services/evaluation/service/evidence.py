@@ -12,15 +12,17 @@ from typing import BinaryIO
 
 import filetype
 
+from common.errors import InvalidTransition
 from common.storage import ObjectTooLarge
 from common.unit_of_work import reading
 from services.evaluation.domain import events
 from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
-from services.evaluation.domain.model import Evidence
+from services.evaluation.domain.model import Case, Evidence
 from services.evaluation.service import audit
 from services.evaluation.service.cases import get_case, get_case_or_raise
 from services.evaluation.service.ports import Storage, UnitOfWork
+from workflows.recognition import lifecycle as lc
 
 logger = logging.getLogger(__name__)
 SNIFF_BYTES = 8192
@@ -83,6 +85,7 @@ def upload_evidence(
     if name is None:
         raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
     case = get_case(reading(uow), case_id=request.case_id)
+    _refuse_unless_open(case)  # before the file is read and stored
     head = request.stream.read(SNIFF_BYTES)
     if not head:
         raise EvidenceRejected("Tệp rỗng.", "The file is empty.")
@@ -115,6 +118,8 @@ def upload_evidence(
     )
     try:
         with uow:
+            # Again in the writing transaction: the commune may have passed the case on meanwhile.
+            _refuse_unless_open(get_case_or_raise(uow, case_id=case.id))
             uow.evidence.add(item)
             uow.publish(
                 events.case_event(
@@ -150,6 +155,15 @@ def upload_evidence(
             logger.exception("orphan evidence object %s left after a failed write", key)
         raise
     return item
+
+
+def _refuse_unless_open(case: Case) -> None:
+    if case.status not in lc.EVIDENCE_OPEN:
+        raise InvalidTransition(
+            f"Hồ sơ đang ở trạng thái '{case.status}': không nhận thêm minh chứng.",
+            f"The case is {case.status}: it takes no more evidence.",
+            errors={"case_id": [case.status]},
+        )
 
 
 def get_evidence_or_raise(uow: UnitOfWork, *, evidence_id: str) -> Evidence:

@@ -12,6 +12,7 @@ from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
 from services.web.i18n import reason
+from workflows.recognition import lifecycle as lc
 
 bp = Blueprint("cases", __name__)
 
@@ -94,7 +95,7 @@ def render_case(
             values={**prefill, **(values or {})},
             errors=errors or {},
             problem=problem,
-            can_upload=role in CASE_WRITERS and case["status"] not in ("withdrawn", "awaiting_decision"),
+            can_upload=role in CASE_WRITERS and case["status"] in lc.EVIDENCE_OPEN,
             can_judge=role in EVIDENCE_REVIEWERS,
             can_read_history=role in HISTORY_READERS,
             acts_for_others=role in STAFF,

@@ -180,6 +180,59 @@ def test_bad_evidence_is_refused_with_a_reason_and_nothing_stored(
     assert count_rows(t.evidence) == 0
 
 
+@pytest.mark.parametrize("status", ["awaiting_decision", "recognised", "not_recognised", "withdrawn"])
+def test_a_case_passed_on_to_the_decision_takes_no_more_evidence(
+    api: FlaskClient, settings: Settings, existing_case: str, count_rows, status: str
+) -> None:
+    """Refused before the file is read or stored (the object store here is down: a 409, not a 503)."""
+    with make_engine(settings.database_url).begin() as db:
+        db.execute(t.cases.update().where(t.cases.c.id == existing_case).values(status=status))
+    r = _upload(api, existing_case, b"%PDF-1.4\n%abc\n")
+    assert r.status_code == 409, r.get_json()
+    assert r.get_json()["code"] == "invalid_transition" and r.get_json()["errors"] == {"case_id": [status]}
+    assert "minh chứng" in r.get_json()["message"]
+    assert count_rows(t.evidence) == 0 and count_rows(t.outbox) == 1  # case.opened only
+
+
+def test_evidence_whose_case_closed_while_it_was_stored_is_removed_again(
+    settings: Settings, existing_case: str, count_rows
+) -> None:
+    """The commune passed the case on while the file streamed: the write is refused and the stored object
+    removed, so storage holds nothing the database does not know."""
+    from common.errors import InvalidTransition
+    from common.storage import StoredObject
+    from services.evaluation.service import evidence
+
+    engine = make_engine(settings.database_url)
+
+    class PassedOnWhileStoring:
+        removed: list[str] = []
+
+        def put_stream(self, key: str, stream, *, content_type: str, max_bytes: int) -> StoredObject:
+            data = stream.read()
+            with engine.begin() as db:  # the commune's pass_review lands meanwhile
+                db.execute(
+                    t.cases.update().where(t.cases.c.id == existing_case).values(status="awaiting_decision")
+                )
+            return StoredObject(key=key, size=len(data), sha256="0" * 64)
+
+        def remove(self, key: str) -> None:
+            self.removed.append(key)
+
+    storage = PassedOnWhileStoring()
+    request = evidence.UploadRequest(
+        case_id=existing_case,
+        indicator_code=None,
+        file_name="giay-khen.pdf",
+        stream=io.BytesIO(b"%PDF-1.4\n%abc\n"),
+        uploaded_by="u",
+    )
+    with pytest.raises(InvalidTransition):
+        evidence.upload_evidence(SqlUnitOfWork(engine), storage, request=request, max_bytes=1024)
+    assert len(storage.removed) == 1 and storage.removed[0].startswith(f"cases/{existing_case}/")
+    assert count_rows(t.evidence) == 0
+
+
 def test_a_request_without_a_file_names_the_field(api: FlaskClient, existing_case: str) -> None:
     r = api.post(
         f"/cases/{existing_case}/evidence", data={"indicator_code": "TC1"}, content_type="multipart/form-data"
