@@ -3,8 +3,8 @@
 `python -m tests.workflow.recognition.record_histories v3` writes histories/case_v3_*.json: a case
 through every step with the more-evidence loop, a late self-assessment escalated then submitted, and
 a withdrawal, on the time-skipping server with the mock evaluation activities of test_workflows.py.
-Record a new version whenever the workflow's commands change (behind `workflow.patched`), and keep
-the older files: running cases replay them.
+Record a new version whenever the workflow's commands change (a new `CaseInput.shape` since v3; v2
+was behind `workflow.patched`), and keep the older files: running cases replay them.
 """
 
 from __future__ import annotations
