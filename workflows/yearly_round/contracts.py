@@ -19,7 +19,8 @@ AWAITING_SIGNATURE = "awaiting_signature"  # the chairman reviews and signs
 RECORDING = "recording"  # the signed decision is recorded on every case, page by page
 DOCUMENTS = "documents"  # the decision and the certificates are generated and stored
 # After the main decision: the round takes supplementary decisions (quyết định công nhận bổ sung) for the
-# cases that reached awaiting_decision later, until 31/12 of its year or until the association closes it.
+# cases that reached awaiting_decision later, until the plan's `calendar.supplementary_until` (31/12 of its
+# year by default) or until the association closes it.
 SUPPLEMENTARY = "supplementary"
 SUPPLEMENT_SIGNATURE = "supplement_signature"  # a supplementary list is built; the chairman signs it
 CLOSED = "closed"
@@ -111,6 +112,9 @@ class RoundSchedule:
     posting_days: int
     posting_working_days: bool
     days_off: list[str] = field(default_factory=list)
+    # The end of the supplementary decisions (the plan's `calendar.supplementary_until`, 23:59:59); empty
+    # in schedules recorded before the field existed: then `supplements_until(year)`, 31/12.
+    supplements_until: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,8 @@ class CloseInput:
 
 
 def supplements_until(year: int) -> str:
-    """The end of the supplementary decisions: 31/12 of the round's year, 23:59:59 Vietnam time (ISO)."""
+    """The default end of the supplementary decisions, when the plan states none (or the round's schedule
+    predates `RoundSchedule.supplements_until`): 31/12 of the round's year, 23:59:59 Vietnam time (ISO)."""
     return f"{year}-12-31T23:59:59+07:00"
 
 

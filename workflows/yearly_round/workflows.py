@@ -2,9 +2,10 @@
 posts the proposed list publicly and waits out the objection window (and every open objection), takes
 the council's minutes, the chairman's signature (Updates with validators), then records the decision on
 every case in bounded pages (continue-as-new between groups of pages) and generates the documents. Then,
-until 31/12 of its year or until the association closes it, it takes supplementary decisions: the
-association builds a list of the cases that reached awaiting_decision later (an Update), the chairman signs
-it (an Update), and it is recorded and documented as the main decision was.
+until the plan's end of supplementary decisions (31/12 of its year by default) or until the association
+closes it, it takes supplementary decisions: the association builds a list of the cases that reached
+awaiting_decision later (an Update), the chairman signs it (an Update), and it is recorded and documented
+as the main decision was.
 
 The evaluation service's activities hold the data; the workflow holds the phase and the order."""
 
@@ -81,7 +82,11 @@ class YearlyRoundWorkflow:
                 await self._documents()
                 # Rounds started before supplementary decisions existed replay as they ran: closed here.
                 if workflow.patched(rc.SUPPLEMENTS_PATCH) and workflow.now() < self._supplements_until():
-                    await self._to(rc.SUPPLEMENTARY, recorded=self._recorded)
+                    await self._to(
+                        rc.SUPPLEMENTARY,
+                        recorded=self._recorded,
+                        supplements_until=self._supplements_until_iso(),
+                    )
                 else:
                     await self._to(rc.CLOSED, recorded=self._recorded)
             if self._phase not in (rc.SUPPLEMENTARY, rc.SUPPLEMENT_SIGNATURE):
@@ -155,8 +160,14 @@ class YearlyRoundWorkflow:
             await workflow.wait_condition(lambda seen=seen: self._objections_seq != seen)
         await workflow.wait_condition(lambda: self._phase == rc.RECORDING)
 
+    def _supplements_until_iso(self) -> str:
+        """The end of the supplementary decisions: the schedule's (from the plan), or 31/12 of the year for
+        a schedule recorded before the field existed (its history replays unchanged)."""
+        s = self._schedule
+        return (s.supplements_until if s else "") or rc.supplements_until(self._inp.year)
+
     def _supplements_until(self) -> datetime:
-        return datetime.fromisoformat(rc.supplements_until(self._inp.year))
+        return datetime.fromisoformat(self._supplements_until_iso())
 
     async def _take_supplements(self) -> None:
         """Wait in SUPPLEMENTARY (or SUPPLEMENT_SIGNATURE) until a supplementary decision is signed (the
@@ -364,7 +375,8 @@ class YearlyRoundWorkflow:
     def _check_supplement(self, inp: rc.SupplementInput) -> None:
         self._check(inp.expected_version, inp.role, rc.SUPPLEMENTARY, SUPPLEMENT_ROLES)
         if workflow.now() >= self._supplements_until():
-            raise _refuse(f"Đã hết năm {self._inp.year}: không lập thêm quyết định bổ sung.")
+            until = self._supplements_until().strftime("%d/%m/%Y")
+            raise _refuse(f"Đã hết hạn lập quyết định bổ sung ({until}): không lập thêm quyết định bổ sung.")
 
     @workflow.update
     async def sign_supplement(self, inp: rc.SignInput) -> rc.RoundStep:
@@ -409,7 +421,7 @@ class YearlyRoundWorkflow:
             decision_ids=self._decision_ids,
             recorded=self._recorded,
             objections_close=self._objections_close,
-            supplements_until=rc.supplements_until(self._inp.year),
+            supplements_until=self._supplements_until_iso(),
         )
 
 

@@ -18,6 +18,7 @@ from services.evaluation.documents.plan_checks import (
 )
 from services.evaluation.domain import plan_terms as t
 
+_QUARTER_START = {1: t.MonthDay(1, 1), 2: t.MonthDay(4, 1), 3: t.MonthDay(7, 1), 4: t.MonthDay(10, 1)}
 _QUARTER_END = {1: t.MonthDay(3, 31), 2: t.MonthDay(6, 30), 3: t.MonthDay(9, 30), 4: t.MonthDay(12, 31)}
 
 
@@ -56,6 +57,13 @@ def _windows(raw: Mapping[str, Any], ctx: Context) -> Iterator[Problem]:
         yield Problem(
             "calendar.evidence_deadline.day",
             f"The evidence deadline falls after quarter {quarter}, when the decision is taken.",
+        )
+    supplements = month_day(get(raw, "calendar", "supplementary_until", "day"))
+    first = _QUARTER_START.get(quarter or 0)
+    if first and supplements and supplements < first:
+        yield Problem(
+            "calendar.supplementary_until.day",
+            f"Supplementary decisions end before quarter {quarter} ({first}), when the decision is taken.",
         )
     level = text(get(raw, "calendar", "decision", "level"))
     if not ctx.level_known(level):

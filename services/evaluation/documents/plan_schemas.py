@@ -288,12 +288,14 @@ class CalendarSchema(_Schema):
     reminder_lead = fields.Nested(DurationSchema, required=True)
     days_off = fields.List(IsoDate())
     public_posting = fields.Nested(PostingSchema, required=False, allow_none=True)
+    supplementary_until = fields.Nested(YearlyDateSchema, required=False, allow_none=True)
 
     @ma.post_dump
-    def _omit_absent_posting(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        # A plan without the field dumps as before, so its canonical form (and sha256) is unchanged.
-        if data.get("public_posting") is None:
-            data.pop("public_posting", None)
+    def _omit_absent_optional_entries(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # A plan without these fields dumps as before, so its canonical form (and sha256) is unchanged.
+        for name in ("public_posting", "supplementary_until"):
+            if data.get(name) is None:
+                data.pop(name, None)
         return data
 
 

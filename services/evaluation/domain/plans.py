@@ -196,6 +196,9 @@ class Calendar:
     # The public posting (niêm yết công khai) and objection window after the list is posted; None in plan
     # versions written before the field existed (the round then takes 5 working days).
     public_posting: Duration | None = None
+    # The last day the round takes supplementary decisions (quyết định công nhận bổ sung); None in plan
+    # versions written before the field existed (the round then takes them until 31/12).
+    supplementary_until: YearlyDate | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ from common.errors import ValidationFailed
 from common.events import Event
 from common.workdays import END_OF_DAY, VIETNAM_TZ, WorkCalendar
 from services.evaluation.domain.plan_calendar import quarter_bounds, year_calendar
+from services.evaluation.domain.plans import Plan
 from services.evaluation.service.admin_units import Page
 from services.evaluation.service.decision_batch import stable_id
 from services.evaluation.service.plans import resolve_plan
@@ -93,7 +94,15 @@ def round_schedule(uow: Any, *, admin_unit_code: str, year: int, plan_code: str)
         posting_days=posting.days if posting else DEFAULT_POSTING_DAYS,
         posting_working_days=posting.working_days if posting else DEFAULT_POSTING_WORKING_DAYS,
         days_off=[d.isoformat() for d in plan.calendar.days_off],
+        supplements_until=supplements_until(plan, year),
     )
+
+
+def supplements_until(plan: Plan, year: int) -> str:
+    """The end of the round's supplementary decisions: the plan's `calendar.supplementary_until` at
+    23:59:59 Vietnam time, or 31/12 when the plan states none."""
+    until = plan.calendar.supplementary_until
+    return _at(until.day.in_year(year)) if until else rc.supplements_until(year)
 
 
 def record_round_opened(uow: Any, *, inp: rc.RoundOpenedInput) -> rc.RoundSchedule:
@@ -227,7 +236,11 @@ def record_round_phase(uow: Any, *, inp: rc.RoundPhaseInput) -> rc.PhaseResult:
         if inp.phase == rc.POSTING:
             after["objections_close"] = changes["objections_close"].isoformat()
         if inp.phase == rc.SUPPLEMENTARY:
-            after["supplements_until"] = rc.supplements_until(rnd["year"])
+            # The workflow's own end (from the round's schedule); 31/12 when an activity scheduled before
+            # the field existed carries none (such a round ran with 31/12).
+            after["supplements_until"] = str(
+                inp.detail.get("supplements_until") or rc.supplements_until(rnd["year"])
+            )
         uow.record(
             round_entry(
                 rnd,

@@ -15,6 +15,7 @@ from typing import Any
 import docx
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from bench.round_seed import ensure_villages, seed_awaiting_cases
 from common.auth import Principal
@@ -875,6 +876,42 @@ def test_the_posting_window_comes_from_the_plan(tmp_path: Path) -> None:
         rounds.DEFAULT_POSTING_DAYS,
         rounds.DEFAULT_POSTING_WORKING_DAYS,
     )
+
+
+def test_the_end_of_supplementary_decisions_comes_from_the_plan(tmp_path: Path) -> None:
+    from services.evaluation.documents.plans import PLANS_DIR, load_plan, parse_plan_yaml, plan_to_yaml
+    from services.evaluation.service import plans
+
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    seed_reference_data(url)
+    uow = lambda: SqlUnitOfWork(make_engine(url))  # noqa: E731
+    schedule = rounds.round_schedule(uow(), admin_unit_code=COMMUNE, year=YEAR, plan_code=PLAN)
+    assert schedule.supplements_until == f"{YEAR}-12-31T23:59:59+07:00"  # the seed states none: 31/12
+    raw = parse_plan_yaml((PLANS_DIR / f"{PLAN}.yaml").read_text(encoding="utf-8"))
+    raw["version"] = 2
+    raw["calendar"]["supplementary_until"] = {"day": "15/12", "source": "V.7.e"}
+    plans.upload_plan(uow(), document=plan_to_yaml(load_plan(raw)), uploaded_by="t")
+    plans.activate_plan(uow(), code=PLAN, version=2)
+    schedule = rounds.round_schedule(uow(), admin_unit_code=COMMUNE, year=YEAR, plan_code=PLAN)
+    assert schedule.supplements_until == f"{YEAR}-12-15T23:59:59+07:00"
+    raw["version"] = 3
+    raw["calendar"]["supplementary_until"] = {"day": "30/09"}  # before quarter IV: refused on upload
+    with pytest.raises(ValidationFailed) as refused:
+        plans.upload_plan(uow(), document=yaml.safe_dump(raw, allow_unicode=True), uploaded_by="t")
+    assert (refused.value.status, list(refused.value.errors)) == (422, ["calendar.supplementary_until.day"])
+
+
+def test_the_supplements_open_entry_carries_the_workflows_end(world: dict[str, Any]) -> None:
+    w = world
+    _phase(w, rc.REVIEWING, 2)
+    with w["uow"]() as uow:
+        uow.rounds.update(w["round_id"], phase=rc.DOCUMENTS, version=9)
+        uow.commit()
+    _phase(w, rc.SUPPLEMENTARY, 10, recorded=0, supplements_until=f"{YEAR}-12-15T23:59:59+07:00")
+    with w["uow"]() as uow:
+        entries = uow.audit.entries(f"round:{w['round_id']}")
+    (entry,) = [e for e in entries if e.action == "round.supplements_open"]
+    assert entry.after["supplements_until"] == f"{YEAR}-12-15T23:59:59+07:00"
 
 
 def test_a_posting_of_0_days_takes_no_objection_and_goes_to_the_council_at_once(

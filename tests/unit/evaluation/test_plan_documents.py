@@ -146,6 +146,50 @@ def test_a_stated_public_posting_survives_dump_and_load() -> None:
     assert (plan.calendar.public_posting.days, plan.calendar.public_posting.working_days) == (10, False)
 
 
+def test_seed_plans_state_no_end_of_supplements_so_31_12_applies(plans: dict[str, Plan]) -> None:
+    for plan in plans.values():
+        assert plan.calendar.supplementary_until is None, plan.code
+        assert "supplementary_until" not in dump_plan(plan)["calendar"]  # canonical form unchanged
+
+
+def test_a_stated_end_of_supplements_loads_and_survives_dump_and_load() -> None:
+    raw = raw_seed()
+    raw["calendar"]["supplementary_until"] = {"day": "15/12", "assumed": True, "note": "xã chốt sớm"}
+    plan = load_plan(raw)
+    until = plan.calendar.supplementary_until
+    assert (until.day, until.assumed, until.note) == (MonthDay(12, 15), True, "xã chốt sớm")
+    assert load_plan(dump_plan(plan)) == plan
+    assert "supplementary_until" in plan_to_yaml(plan)
+    raw["calendar"]["supplementary_until"] = {"day": "01/10"}  # the first day of quarter IV: accepted
+    assert load_plan(raw).calendar.supplementary_until.day == MonthDay(10, 1)
+
+
+@pytest.mark.parametrize(
+    ("until", "path"),
+    [
+        (
+            {"day": "30/09"},
+            "calendar.supplementary_until.day",
+        ),  # before quarter IV, when the decision is taken
+        ({"day": "31/02"}, "calendar.supplementary_until.day"),
+        ({"day": "15/12", "weeks": 1}, "calendar.supplementary_until.weeks"),
+        ({}, "calendar.supplementary_until.day"),
+    ],
+)
+def test_a_bad_end_of_supplements_is_refused_with_its_path(until: dict[str, Any], path: str) -> None:
+    raw = raw_seed()
+    raw["calendar"]["supplementary_until"] = until
+    problems = problems_of(raw)
+    assert path in problems, problems
+    if until == {"day": "30/09"}:
+        assert problems[path] == [
+            "Supplementary decisions end before quarter 4 (01/10), when the decision is taken."
+        ]
+        with pytest.raises(PlanInvalid) as caught:
+            load_plan(raw)
+        assert caught.value.status == 422
+
+
 def test_trieu_son_reports_before_06_12_and_reviews_in_2025_and_2030(plans: dict[str, Plan]) -> None:
     plan = plans["trieu-son-2023"]
     (report,) = plan.calendar.report_deadlines
