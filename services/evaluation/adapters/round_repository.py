@@ -300,19 +300,7 @@ class DecisionRepository:
     def recognition_of_case(self, case_id: str) -> dict[str, Any] | None:
         """The recognition a case received (at most one: unique per case), with the number of the decision
         that revoked it, if one did."""
-        revoking = d.alias("revoking")
-        q = (
-            sa.select(
-                rec.c.decision_number,
-                rec.c.decided_on,
-                rec.c.revoked,
-                revoking.c.number.label("revoked_number"),
-                revoking.c.symbol.label("revoked_symbol"),
-            )
-            .select_from(rec.outerjoin(revoking, revoking.c.id == rec.c.revoked_by))
-            .where(rec.c.case_id == case_id)
-        )
-        return _row(self._conn.execute(q).mappings().first())
+        return _row(self._conn.execute(_RECOGNITION_OF_CASE, {"case_id": case_id}).mappings().first())
 
     def recognitions_of(
         self, decision_id: str, *, after: str = "", limit: int | None = None
@@ -353,3 +341,22 @@ class DecisionRepository:
             .limit(limit)
         )
         return [dict(x) for x in self._conn.execute(q).mappings()], total
+
+
+def _recognition_of_case() -> Any:
+    revoking = d.alias("revoking")
+    return (
+        sa.select(
+            rec.c.decision_number,
+            rec.c.decided_on,
+            rec.c.revoked,
+            revoking.c.number.label("revoked_number"),
+            revoking.c.symbol.label("revoked_symbol"),
+        )
+        .select_from(rec.outerjoin(revoking, revoking.c.id == rec.c.revoked_by))
+        .where(rec.c.case_id == sa.bindparam("case_id"))
+    )
+
+
+# Built once: every read of a case asks it (an alias built per call cost more than the query itself).
+_RECOGNITION_OF_CASE = _recognition_of_case()
