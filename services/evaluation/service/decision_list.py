@@ -252,6 +252,38 @@ def rejudge_dependencies(
     return changes
 
 
+def _short_of_dependency(
+    conn: Any, year: int, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], str]]:
+    """The recognitions among `rows` (each with case_id, title, subject_id) whose dependency the year's
+    recorded, not revoked recognitions no longer meet, each with the reason; rows whose criteria set is
+    unknown are not judged."""
+    if not rows:
+        return []
+    keys = _criteria_keys(conn, [r["case_id"] for r in rows])
+    rules: dict[str | None, list[Any]] = {}
+    judge = _Judge(conn, year, {})  # recorded recognitions only, none revoked
+    short = []
+    for r in rows:
+        key = keys.get(r["case_id"])
+        if key not in rules:
+            rules[key] = _dependencies(key)
+        if not rules[key]:
+            continue
+        outcome, reason, _ = judge.judge(r["title"], r["subject_id"], rules[key])
+        if outcome != lc.RECOGNISED:
+            short.append((r, str(reason)))
+    return short
+
+
+def still_short(uow: Any, rnd: dict[str, Any], warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The flagged recognitions (`warnings`) still short of their dependency, judged now: a later decision
+    (a supplementary one, a correction) that restored the share clears the warning; the flag stays in
+    the audit trail."""
+    short = {r["case_id"] for r, _ in _short_of_dependency(uow.connection, rnd["year"], warnings)}
+    return [w for w in warnings if w["case_id"] in short]
+
+
 DEPENDENCY_UNMET = "decision.dependency_unmet"  # audit action (round's and case's chains) of a flag
 UNMET_EVENT = "recognition.dependency_unmet"
 
@@ -289,21 +321,8 @@ def flag_unmet_dependencies(
             .order_by(rec.c.title, rec.c.subject_id, rec.c.case_id)
         ).mappings()
     ]
-    if not standing:
-        return []
-    keys = _criteria_keys(conn, [r["case_id"] for r in standing])
-    rules: dict[str | None, list[Any]] = {}
-    judge = _Judge(conn, rnd["year"], {})  # recorded recognitions only, none revoked
     flags = []
-    for r in standing:
-        key = keys.get(r["case_id"])
-        if key not in rules:
-            rules[key] = _dependencies(key)
-        if not rules[key]:
-            continue  # no criteria set known: nothing to judge
-        outcome, reason, _ = judge.judge(r["title"], r["subject_id"], rules[key])
-        if outcome == lc.RECOGNISED:
-            continue
+    for r, reason in _short_of_dependency(conn, rnd["year"], standing):
         after = {
             "decision_id": r["decision_id"],
             "decision_number": r["decision_number"],

@@ -293,7 +293,7 @@ def round_progress(uow: Any, *, round_id: str) -> dict[str, int]:
 
 def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
     """The round with its case counts, objections, decisions and dependency warnings."""
-    from services.evaluation.service.decision_list import DEPENDENCY_UNMET
+    from services.evaluation.service.decision_list import DEPENDENCY_UNMET, still_short
     from services.evaluation.service.round_audit import decision_number, round_chain
 
     with uow:
@@ -307,8 +307,9 @@ def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
             d["not_recognised"] = uow.decisions.count_items(d["id"], outcome=lc.NOT_RECOGNISED)
         rnd["decisions"] = decisions
         # Recognitions a revocation left short of their dependency, still standing (docs/yearly-round.md).
-        rnd["dependency_warnings"] = uow.rounds.dependency_warnings(
-            round_id, round_chain(round_id), DEPENDENCY_UNMET
+        # Judged again on reading: a later decision may have restored the share.
+        rnd["dependency_warnings"] = still_short(
+            uow, rnd, uow.rounds.dependency_warnings(round_id, round_chain(round_id), DEPENDENCY_UNMET)
         )
     return rnd
 

@@ -86,6 +86,40 @@ def _events(w: dict[str, Any]) -> list[dict[str, Any]]:
         return [json.loads(b) for b in rows]
 
 
+def _another_family_recognised(w: dict[str, Any]) -> None:
+    """A household of village A outside the list holds the title this year, recorded by another decision
+    (a supplementary one, say)."""
+    with w["engine"].begin() as conn:
+        family = (
+            conn.execute(sa.select(t.recognitions).where(t.recognitions.c.case_id == w["families"]["A"][0]))
+            .mappings()
+            .one()
+        )
+        conn.execute(
+            t.cases.insert().values(
+                **{
+                    k: v
+                    for k, v in conn.execute(sa.select(t.cases).where(t.cases.c.id == family["case_id"]))
+                    .mappings()
+                    .one()
+                    .items()
+                    if k not in ("id", "workflow_id", "subject_id")
+                },
+                id="case-extra-A",
+                workflow_id="wf-extra-A",
+                subject_id=w["extra"]["A"][0],
+            )
+        )
+        conn.execute(
+            t.recognitions.insert().values(
+                **{k: v for k, v in family.items() if k not in ("id", "case_id", "subject_id")},
+                id="rec-extra-A",
+                case_id="case-extra-A",
+                subject_id=w["extra"]["A"][0],
+            )
+        )
+
+
 def _warnings(w: dict[str, Any]) -> list[dict[str, Any]]:
     return rounds.get_round(w["uow"](), round_id=w["round_id"])["dependency_warnings"]
 
@@ -171,35 +205,7 @@ def test_a_revocation_that_leaves_the_share_met_flags_nothing(recorded: dict[str
     w = recorded
     # A household of village A outside the list holds the title this year (recorded by another
     # decision): A is at 80 %, and one family revoked leaves it at 70 %.
-    with w["engine"].begin() as conn:
-        family = (
-            conn.execute(sa.select(t.recognitions).where(t.recognitions.c.case_id == w["families"]["A"][0]))
-            .mappings()
-            .one()
-        )
-        conn.execute(
-            t.cases.insert().values(
-                **{
-                    k: v
-                    for k, v in conn.execute(sa.select(t.cases).where(t.cases.c.id == family["case_id"]))
-                    .mappings()
-                    .one()
-                    .items()
-                    if k not in ("id", "workflow_id", "subject_id")
-                },
-                id="case-extra-A",
-                workflow_id="wf-extra-A",
-                subject_id=w["extra"]["A"][0],
-            )
-        )
-        conn.execute(
-            t.recognitions.insert().values(
-                **{k: v for k, v in family.items() if k not in ("id", "case_id", "subject_id")},
-                id="rec-extra-A",
-                case_id="case-extra-A",
-                subject_id=w["extra"]["A"][0],
-            )
-        )
+    _another_family_recognised(w)
     _revoke(w, "learning_family", [w["families"]["A"][2]])
     assert _entries(w, round_chain(w["round_id"])) == [] and _events(w) == [] and _warnings(w) == []
     # A second family revoked takes A to 60 %: now it is flagged, by that revocation.
@@ -207,4 +213,17 @@ def test_a_revocation_that_leaves_the_share_met_flags_nothing(recorded: dict[str
     (entry,) = _entries(w, round_chain(w["round_id"]))
     assert entry.reason == AT_60 and entry.after["trigger"] == second["id"]
     assert [e["id"] for e in _events(w)] and len(_warnings(w)) == 1
+    assert verify_audit(w["uow"]()).ok
+
+
+def test_a_later_decision_that_restores_the_share_clears_the_warning(recorded: dict[str, Any]) -> None:
+    """Warnings are judged again on reading: once another family of the village holds the title (a later
+    supplementary decision), the village is no longer short and its warning goes; the flag stays in
+    the audit trail."""
+    w = recorded
+    _revoke(w, "learning_family", [w["families"]["A"][2]])
+    assert [x["case_id"] for x in _warnings(w)] == [w["community"]["A"]]
+    _another_family_recognised(w)
+    assert _warnings(w) == []
+    assert len(_entries(w, round_chain(w["round_id"]))) == 1 and len(_events(w)) == 1
     assert verify_audit(w["uow"]()).ok
