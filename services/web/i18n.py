@@ -290,6 +290,7 @@ EN: dict[str, str] = {
     "Đính chính (sửa đổi nội dung)": "Correction (amends its content)",
     "Thu hồi danh hiệu": "Revocation of the title",
     "Nội dung đính chính (mỗi nội dung một dòng; chỉ khi đính chính)": "Changes (one per line; corrections only)",
+    "Hoặc nhập mã đối tượng (mỗi mã một dòng), khi danh sách quá dài để chọn": "Or type the subjects' codes (one per line) when the list is too long to pick from",
     "Đối tượng được công nhận (thu hồi: chọn ít nhất một; đính chính: các dòng được sửa, nếu có)": "Recognised subjects (revocation: choose at least one; correction: the rows corrected, if any)",
     "đã thu hồi": "revoked",
     "Đã thu hồi": "Revoked",
@@ -342,6 +343,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "amend_cases": (
         "Chọn ít nhất một đối tượng bị thu hồi danh hiệu.",
         "Choose at least one subject whose title is revoked.",
+    ),
+    "amend_subjects": (
+        "Không có trong quyết định đã chọn (hoặc đã bị thu hồi): {codes}.",
+        "Not in the chosen decision (or already revoked): {codes}.",
     ),
     "amend_after": (
         "Quyết định đính chính, thu hồi không được ký trước ngày ký quyết định được sửa đổi ({day}).",

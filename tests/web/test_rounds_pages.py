@@ -635,6 +635,32 @@ def test_the_chairman_revokes_one_recognised_subject_by_an_amending_decision(wor
     )
 
 
+def test_the_chairman_revokes_by_typed_subject_codes_when_the_list_is_too_long(world: World) -> None:
+    """A large round's subjects need not be found among checkboxes: codes typed one per line are resolved
+    to the cases the chosen decision recognised; a code it did not recognise is named, nothing issued."""
+    round_id, year, decision_id, cases = recognised_round(world)
+    chairman = as_user(world, "chu-tich")
+    assert 'name="amend_subject_ids"' in chairman.get(f"/rounds/{round_id}").text
+    data = amend_form(
+        decision_id=decision_id,
+        kind="revocation",
+        reason="Kê khai không đúng thực tế",
+        subject_ids=f"{SECOND}\nHH-KHONG-CO",
+        signer_name="Lê Văn Sang",
+        signed_on=f"{year}-12-10",
+    )
+    r = post_form(chairman, round_id, "/amendments", **data)
+    assert r.status_code == 422 and "HH-KHONG-CO" in r.text and "Không có trong quyết định đã chọn" in r.text
+    assert len(decisions_of(world, round_id)) == 1
+    r = post_form(chairman, round_id, "/amendments", **{**data, "amend_subject_ids": f" {SECOND} \n"})
+    assert r.status_code == 302
+    page = chairman.get(f"/rounds/{round_id}")
+    assert 'data-testid="revoked"' in list_row(page.text, SECOND)
+    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD)
+    amending = decisions_of(world, round_id)[-1]
+    assert (amending.kind, amending.amends_id) == ("revocation", decision_id)
+
+
 def test_the_chairman_corrects_a_decision_with_its_changes(world: World) -> None:
     round_id, year, decision_id, cases = recognised_round(world)
     chairman = as_user(world, "chu-tich")

@@ -40,6 +40,7 @@ class RecognitionArgsSchema(Schema):
 
 
 class RecognitionSchema(Schema):
+    case_id = fields.String()  # the case the decision recognised (an amending decision names it)
     subject_id = fields.String()
     subject_kind = fields.String()
     title = fields.String()

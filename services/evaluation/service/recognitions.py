@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from services.evaluation.adapters import tables as t
 
 ITEM_FIELDS = (
+    "case_id",
     "subject_id",
     "subject_kind",
     "title",

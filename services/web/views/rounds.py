@@ -423,6 +423,23 @@ def _amend_fields(exc: ApiError) -> dict[str, list[str]]:
     return out
 
 
+def _recognised_cases(decision_id: str, subject_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The cases `decision_id` recognised (titles not revoked) of these subjects, and the subjects it did
+    not (GET /recognitions per subject: the caller's scope applies)."""
+    found, unknown = [], []
+    for subject in subject_ids:
+        page = call("evaluation", "GET", "/recognitions", params={"subject_id": subject, "page_size": 500})
+        hits = [
+            r["case_id"]
+            for r in page.get("items") or []
+            if r.get("decision_id") == decision_id and not r.get("revoked")
+        ]
+        found.extend(hits)
+        if not hits:
+            unknown.append(subject)
+    return found, unknown
+
+
 @bp.route("/rounds/<round_id>/amendments", methods=["POST"])
 @login_required
 def amend(round_id: str) -> Any:
@@ -435,6 +452,7 @@ def amend(round_id: str) -> Any:
     }
     case_ids = [c.strip() for c in f.getlist("amend_case_ids") if c.strip()][:10000]
     values["amend_case_ids"] = case_ids
+    values["amend_subject_ids"] = f.get("amend_subject_ids", "").strip()
     kind = values["amend_kind"]
     changes = [line.strip()[:1000] for line in values["amend_changes"].splitlines() if line.strip()][:100]
     errors: dict[str, list[str]] = {}
@@ -448,6 +466,14 @@ def amend(round_id: str) -> Any:
         errors["amend_reason"] = [reason("too_long", n=2000)]
     if kind == "correction" and not changes:
         errors["amend_changes"] = [reason("amend_changes")]
+    # Subjects typed by code (a round too large for the checkboxes): resolved to the cases the chosen
+    # decision recognised.
+    codes = list(dict.fromkeys(c.strip() for c in values["amend_subject_ids"].split() if c.strip()))[:500]
+    if codes and values["amend_decision_id"]:
+        found, unknown = _recognised_cases(values["amend_decision_id"], codes)
+        case_ids = list(dict.fromkeys([*case_ids, *found]))
+        if unknown:
+            errors["amend_subject_ids"] = [reason("amend_subjects", codes=", ".join(unknown))]
     if kind == "revocation" and not case_ids:
         errors["amend_case_ids"] = [reason("amend_cases")]
     if not values["amend_signer_name"]:
