@@ -116,12 +116,8 @@ async def workers(temporal_env: WorkflowEnvironment) -> AsyncIterator[tuple[str,
         yield wf_queue, ev
 
 
-@pytest.fixture
-async def started(
-    temporal_env: WorkflowEnvironment, workers
-) -> AsyncIterator[tuple[WorkflowHandle, Recorded, WorkflowEnvironment]]:
-    wf_queue, ev = workers
-    client: Client = temporal_env.client
+async def _open(client: Client, wf_queue: str, shape: int) -> tuple[WorkflowHandle, c.CaseInput]:
+    """Start a case of a new household with this shape and wait until it is open (draft)."""
     inp = c.CaseInput(
         case_id=str(uuid.uuid4()),
         year=2026,
@@ -129,7 +125,7 @@ async def started(
         subject_id=f"HH-{uuid.uuid4().hex[:6]}",
         admin_unit_code="15664",
         opened_by="t",
-        shape=c.CURRENT_SHAPE,
+        shape=shape,
     )
     handle = await client.start_workflow(
         RecognitionCaseWorkflow.run,
@@ -142,6 +138,15 @@ async def started(
         assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
 
     await assert_eventually(ready)
+    return handle, inp
+
+
+@pytest.fixture
+async def started(
+    temporal_env: WorkflowEnvironment, workers
+) -> AsyncIterator[tuple[WorkflowHandle, Recorded, WorkflowEnvironment]]:
+    wf_queue, ev = workers
+    handle, inp = await _open(temporal_env.client, wf_queue, c.CURRENT_SHAPE)
     # The case is left running: terminating a workflow whose activity was just polled leaves the
     # time-skipping server's clock locked for the rest of the session.
     yield handle, Recorded(ev.of(inp.case_id)), temporal_env
@@ -273,26 +278,7 @@ async def test_a_case_opened_with_its_shape_records_no_patch_marker(temporal_env
     client: Client = temporal_env.client
     kinds = {}
     for shape in (0, c.CURRENT_SHAPE):
-        inp = c.CaseInput(
-            case_id=str(uuid.uuid4()),
-            year=2026,
-            title="learning_family",
-            subject_id=f"HH-{uuid.uuid4().hex[:6]}",
-            admin_unit_code="15664",
-            opened_by="t",
-            shape=shape,
-        )
-        handle = await client.start_workflow(
-            RecognitionCaseWorkflow.run,
-            inp,
-            id=ids.recognition_workflow_id(2026, inp.title, inp.subject_id),
-            task_queue=wf_queue,
-        )
-
-        async def ready(handle: WorkflowHandle = handle) -> None:
-            assert (await handle.query(RecognitionCaseWorkflow.status)).status == lc.DRAFT
-
-        await assert_eventually(ready)
+        handle, _ = await _open(client, wf_queue, shape)
         await _act(handle, "submit", lc.HOUSEHOLD, 1, scores={"1.1": 10})
         events = (await handle.fetch_history()).events
         kinds[shape] = {

@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import docx
@@ -42,6 +43,27 @@ async def _refused(handle: Any, update: str, arg: Any) -> ApplicationError:
         cause = cause.cause
     assert isinstance(cause, ApplicationError), refused.value
     return cause
+
+
+async def _decided(handle: Any, engine: sa.Engine, env: Any, round_id: str) -> rc.RoundStatus:
+    """From the opened round of YEAR to its decision recorded and documented: posted on 16/10, ten days of
+    objections, the council's minutes, the chairman's signature on 20/11; the status once it takes
+    supplementary decisions."""
+    await env.sleep(_until(await env.get_current_time(), YEAR, 10, 16))
+    await _phase(engine, round_id, rc.POSTING)
+    await env.sleep(timedelta(days=10))
+    await _phase(engine, round_id, rc.COUNCIL)
+    status = await handle.query("status", result_type=rc.RoundStatus)
+    minutes = rc.CouncilMinutes(f"{YEAR}-11-02", "Ông A", "Bà B", ["Ông A", "Bà B", "Ông C"], [], [])
+    step = await handle.execute_update(
+        "council",
+        rc.CouncilInput("can-bo-xa", "commune_association_officer", status.version, minutes),
+        result_type=rc.RoundStep,
+    )
+    sign = rc.SignInput("chu-tich", "commune_chairman", step.version, "Lê Văn Sang", f"{YEAR}-11-20")
+    await handle.execute_update("sign", sign, result_type=rc.RoundStep)
+    await _phase(engine, round_id, rc.SUPPLEMENTARY)
+    return await handle.query("status", result_type=rc.RoundStatus)
 
 
 async def _to_awaiting_decision(client: Client, wid: str) -> None:
@@ -118,23 +140,7 @@ async def test_a_late_case_is_decided_once_by_a_supplementary_decision(stack: di
         await _to_awaiting_decision(client, wid)
 
     # The round's decision: posting, council, the chairman's signature, recorded, documents.
-    await env.sleep(_until(await env.get_current_time(), YEAR, 10, 16))
-    await _phase(engine, round_id, rc.POSTING)
-    from datetime import timedelta
-
-    await env.sleep(timedelta(days=10))
-    await _phase(engine, round_id, rc.COUNCIL)
-    status = await handle.query("status", result_type=rc.RoundStatus)
-    minutes = rc.CouncilMinutes(f"{YEAR}-11-02", "Ông A", "Bà B", ["Ông A", "Bà B", "Ông C"], [], [])
-    step = await handle.execute_update(
-        "council",
-        rc.CouncilInput("can-bo-xa", "commune_association_officer", status.version, minutes),
-        result_type=rc.RoundStep,
-    )
-    sign = rc.SignInput("chu-tich", "commune_chairman", step.version, "Lê Văn Sang", f"{YEAR}-11-20")
-    await handle.execute_update("sign", sign, result_type=rc.RoundStep)
-    await _phase(engine, round_id, rc.SUPPLEMENTARY)
-    status = await handle.query("status", result_type=rc.RoundStatus)
+    status = await _decided(handle, engine, env, round_id)
     assert status.supplements_until == f"{YEAR}-12-31T23:59:59+07:00"
     main_ids = list(status.decision_ids)
     officer = rc.SupplementInput("can-bo-xa", "commune_association_officer", status.version)

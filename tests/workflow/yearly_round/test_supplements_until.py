@@ -6,13 +6,11 @@ by itself at 15/12 23:59:59, not at the end of the year; later Updates find the 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from common.workdays import VIETNAM_TZ
@@ -20,6 +18,7 @@ from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.documents.plans import PLANS_DIR, load_plan, parse_plan_yaml, plan_to_yaml
 from services.evaluation.service import plans, rounds
+from tests.workflow.yearly_round.test_supplementary import _decided, _refused
 from tests.workflow.yearly_round.test_year import _phase, _until
 from workflows.yearly_round import contracts as rc
 
@@ -43,30 +42,13 @@ async def test_a_plan_ending_supplements_on_15_12_closes_the_round_then(stack: d
         task_queue=stack["queue"],
     )
     await _phase(engine, round_id, rc.OPEN)
-    await env.sleep(_until(await env.get_current_time(), YEAR, 10, 16))
-    await _phase(engine, round_id, rc.POSTING)
-    await env.sleep(timedelta(days=10))
-    await _phase(engine, round_id, rc.COUNCIL)
-    status = await handle.query("status", result_type=rc.RoundStatus)
-    minutes = rc.CouncilMinutes(f"{YEAR}-11-02", "Ông A", "Bà B", ["Ông A", "Bà B", "Ông C"], [], [])
-    step = await handle.execute_update(
-        "council",
-        rc.CouncilInput("can-bo-xa", "commune_association_officer", status.version, minutes),
-        result_type=rc.RoundStep,
-    )
-    sign = rc.SignInput("chu-tich", "commune_chairman", step.version, "Lê Văn Sang", f"{YEAR}-11-20")
-    await handle.execute_update("sign", sign, result_type=rc.RoundStep)
-    await _phase(engine, round_id, rc.SUPPLEMENTARY)
-    status = await handle.query("status", result_type=rc.RoundStatus)
+    status = await _decided(handle, engine, env, round_id)
     assert status.supplements_until == UNTIL
 
     # On 15/12 supplementary lists are still taken (this one is refused only because nobody awaits one).
     await env.sleep(_until(await env.get_current_time(), YEAR, 12, 15))
     officer = rc.SupplementInput("can-bo-xa", "commune_association_officer", status.version)
-    with pytest.raises(WorkflowUpdateFailedError) as refused:
-        await handle.execute_update("supplement", officer, result_type=rc.RoundStep)
-    assert isinstance(refused.value.cause, ApplicationError)
-    assert refused.value.cause.type == "NothingToDecide"
+    assert (await _refused(handle, "supplement", officer)).type == "NothingToDecide"
 
     # At 15/12 23:59:59 the round closes by itself, two weeks before the end of its year.
     await env.sleep(_until(await env.get_current_time(), YEAR, 12, 16))
