@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 
 from common.db import make_engine
 from common.outbox import OutboxRelay
@@ -27,6 +29,21 @@ from workflows.worker import max_cached_workflows, workflow_runner
 
 logger = logging.getLogger(__name__)
 
+# The case workflow runs without the SDK's sandbox here unless this says "on" (docs/architecture.md §13):
+# the sandbox costs about a third of this worker's CPU, and the tests and history replays run the same
+# workflow code inside it, where a non-deterministic call fails.
+CASE_SANDBOX_ENV = "CASE_WORKFLOW_SANDBOX"
+_SWITCH = {"on": True, "off": False}
+
+
+def case_workflow_runner(env: Mapping[str, str] | None = None) -> WorkflowRunner:
+    """The runner of the case workflow in this worker: CASE_WORKFLOW_SANDBOX "off" (default) or "on"."""
+    raw = (os.environ if env is None else env).get(CASE_SANDBOX_ENV, "off")
+    sandboxed = _SWITCH.get(raw.strip().lower())
+    if sandboxed is None:
+        raise ValueError(f"{CASE_SANDBOX_ENV} must be 'on' or 'off', got {raw!r}")
+    return workflow_runner() if sandboxed else UnsandboxedWorkflowRunner()
+
 
 def build_worker(
     client: Client,
@@ -35,10 +52,11 @@ def build_worker(
     task_queue: str,
     *,
     max_cached: int | None = None,
+    runner: WorkflowRunner | None = None,
 ) -> Worker:
     """The worker of this service (tests pass their own task queue): its activities, and the recognition
     case workflow (ids.CASE_TASK_QUEUE), whose activities are all this service's, so the server hands
-    each back with the workflow task that schedules it. `max_cached` as in workflows.worker."""
+    each back with the workflow task that schedules it. `max_cached` as in workflows.worker; `runner` defaults to case_workflow_runner()."""
     engine = make_engine(settings.database_url)
     acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), build_storage(settings))
     return Worker(
@@ -47,7 +65,7 @@ def build_worker(
         activities=[*acts.all(), plan_alarms],
         activity_executor=executor,
         workflows=[RecognitionCaseWorkflow],
-        workflow_runner=workflow_runner(),
+        workflow_runner=runner or case_workflow_runner(),
         max_cached_workflows=max_cached if max_cached is not None else max_cached_workflows(),
     )
 

@@ -8,6 +8,9 @@ v2's mid-case (recorded on a dev server; the case keeps v1's shape to its end, a
 memoises its first answer); v3: v2's commands for a case opened with its shape in its input
 (`CaseInput.shape`), without the patch marker and its search-attribute upsert. The current code must
 make the same commands from every one of them. A new shape of the workflow adds its own histories here.
+
+Each replays twice: in the SDK's sandbox (as the workflow tests run it, where a non-deterministic call
+fails) and without it (as the evaluation worker runs it by default: CASE_WORKFLOW_SANDBOX).
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from services.evaluation.worker import case_workflow_runner
 from tests.workflow.replay import histories, replay
 
 HISTORIES = histories(__file__)
+RUNNERS = {"sandboxed": {"CASE_WORKFLOW_SANDBOX": "on"}, "unsandboxed": {"CASE_WORKFLOW_SANDBOX": "off"}}
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
-async def test_a_recorded_history_replays_on_the_current_code(path: Path) -> None:
-    await replay(path)
+async def test_a_recorded_history_replays_on_the_current_code(path: Path, runner: str) -> None:
+    await replay(path, case_workflow_runner(RUNNERS[runner]))
 
 
 def test_there_are_histories_of_every_recorded_version() -> None:
