@@ -9,11 +9,10 @@ changes. The client starts it with the same `wait_opened` update (update-with-st
 POST /cases. 4 activities, 3 local activities, 4 updates per case. Every activity is a no-op. Kept in
 its own module so that the workflow sandbox imports only temporalio.
 
-Two topologies: "both" serves the workflow and its activities on one task queue from one process (the
-server hands an activity straight back with the workflow task that scheduled it: eager dispatch);
-"workflows" + "activities" serve them from two processes, the activities on a queue of their own (the
-product's shape, where each service's worker serves its own queue: every activity goes through the
-server's matching).
+The workflow and its activities are served on one task queue from one process (the server hands an
+activity straight back with the workflow task that scheduled it: eager dispatch, as the evaluation
+worker serves the case workflow beside its activities), in the SDK's sandbox ("sandboxed", its default)
+or without it ("unsandboxed", as the evaluation worker runs the case workflow: docs/architecture.md §13).
 """
 
 from __future__ import annotations
@@ -55,10 +54,8 @@ class BareCaseWorkflow:
     """Opening activity and alarms, then per phase a cancellable timer; each step one activity."""
 
     @workflow.init
-    def __init__(self, case_id: str, activity_queue: str = "") -> None:
+    def __init__(self, case_id: str) -> None:
         self._case_id = case_id
-        # "" = the workflow's own queue; else the queue of an activity worker in another process.
-        self._opts = {**_OPTS, "task_queue": activity_queue} if activity_queue else _OPTS
         self._status = "opening"
         self._version = 0
         self._seq = 0
@@ -70,8 +67,8 @@ class BareCaseWorkflow:
         )
 
     @workflow.run
-    async def run(self, case_id: str, activity_queue: str = "") -> str:
-        await workflow.execute_activity("bare_open", case_id, **self._opts)
+    async def run(self, case_id: str) -> str:
+        await workflow.execute_activity("bare_open", case_id, **_OPTS)
         await self._alarms()
         async with self._lock:
             self._status, self._version = "draft", 1
@@ -100,7 +97,7 @@ class BareCaseWorkflow:
             to_status = NEXT[self._status]
             if to_status in PHASES_WITH_ALARMS:
                 await self._alarms()  # the new phase's alarms, before its step is written
-            await workflow.execute_activity("bare_step", self._case_id, **self._opts)
+            await workflow.execute_activity("bare_step", self._case_id, **_OPTS)
             self._status = to_status
             self._version += 1
             self._seq += 1
@@ -114,25 +111,21 @@ class BareCaseWorkflow:
             raise ApplicationError("stale", type="VersionConflict", non_retryable=True)
 
 
-async def _serve(address: str, task_queue: str, role: str) -> None:
+async def _serve(address: str, task_queue: str, runner: str) -> None:
     from temporalio.client import Client
-    from temporalio.worker import Worker
+    from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
     client = await Client.connect(address)
-    if role == "activities":
-        worker = Worker(client, task_queue=task_queue, activities=[bare_open, bare_step])
-    elif role == "workflows":  # the local activity runs in the workflow's worker, as plan_alarms does
-        worker = Worker(
-            client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=[bare_plan_alarms]
-        )
-    else:
-        worker = Worker(client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=ACTIVITIES)
+    extra = {"workflow_runner": UnsandboxedWorkflowRunner()} if runner == "unsandboxed" else {}
+    worker = Worker(
+        client, task_queue=task_queue, workflows=[BareCaseWorkflow], activities=ACTIVITIES, **extra
+    )
     await worker.run()
 
 
 if (
     __name__ == "__main__"
-):  # `python -m bench._lifecycle_bare <temporal address> <task queue> [both|workflows|activities]`
+):  # `python -m bench._lifecycle_bare <temporal address> <task queue> [sandboxed|unsandboxed]`
     import sys
 
-    asyncio.run(_serve(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "both"))
+    asyncio.run(_serve(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "sandboxed"))

@@ -60,8 +60,9 @@ MIN_RATIO = 0.8
 MODULE = "bench.case_lifecycle"
 WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): one shipped plan covers it
 BARE_QUEUE = "bench-bare-case"
-# The split bare: its workflow on one queue, its activities on another, each served by its own process.
-SPLIT_QUEUE, SPLIT_ACTIVITY_QUEUE = "bench-bare-split", "bench-bare-split-activities"
+# The same bare workflow served by a worker without the SDK's sandbox, as the evaluation worker serves the
+# case workflow by default since session 8 (CASE_WORKFLOW_SANDBOX): information beside the ratio.
+UNSANDBOXED_QUEUE = "bench-bare-unsandboxed"
 TOPOLOGY = "processes"  # or "one": see _workers
 MACHINE = "machine (all processes)"
 TIMING_SAMPLE = 20  # cases of each side whose histories say where the time goes (bench/history_timing.py)
@@ -232,7 +233,7 @@ def _run_threads(fn: Callable[[str], None], subjects: list[str]) -> float:
 # --- the bare side ---------------------------------------------------------------------------------
 
 
-async def _bare_case(client: Any, case_id: str, split: bool) -> None:
+async def _bare_case(client: Any, case_id: str, queue: str) -> None:
     from temporalio.client import WithStartWorkflowOperation
     from temporalio.common import WorkflowIDConflictPolicy
 
@@ -241,9 +242,9 @@ async def _bare_case(client: Any, case_id: str, split: bool) -> None:
     # As POST /cases does: start with the `wait_opened` Update in the first workflow task.
     start = WithStartWorkflowOperation(
         BARE_WORKFLOW,
-        args=[case_id, SPLIT_ACTIVITY_QUEUE if split else ""],
+        args=[case_id],
         id=f"bare/{case_id}",
-        task_queue=SPLIT_QUEUE if split else BARE_QUEUE,
+        task_queue=queue,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
     )
     version = await client.execute_update_with_start_workflow(
@@ -256,7 +257,9 @@ async def _bare_case(client: Any, case_id: str, split: bool) -> None:
         raise RuntimeError(f"bare case ended at version {version}")
 
 
-async def _run_bare(client: Any, n: int, *, split: bool = False, ids_out: list[str] | None = None) -> float:
+async def _run_bare(
+    client: Any, n: int, *, queue: str = BARE_QUEUE, ids_out: list[str] | None = None
+) -> float:
     sem = asyncio.Semaphore(CONCURRENCY)
 
     async def one(i: int) -> None:
@@ -264,7 +267,7 @@ async def _run_bare(client: Any, n: int, *, split: bool = False, ids_out: list[s
         if ids_out is not None:
             ids_out.append(f"bare/{case_id}")
         async with sem:
-            await _bare_case(client, case_id, split)
+            await _bare_case(client, case_id, queue)
 
     started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(n))), timeout=STEP_DEADLINE * n)
@@ -318,24 +321,30 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
             async with _workers(topology, client, settings, tmp):
                 # warm-up (untimed): imports, connections, sandbox caches on both sides
                 await _run_bare(client, WARMUP)
-                await _run_bare(client, WARMUP, split=True)
+                await _run_bare(client, WARMUP, queue=UNSANDBOXED_QUEUE)
                 await asyncio.to_thread(_run_threads, driver.case, [f"WARM-{i}" for i in range(WARMUP)])
                 driver.retries = driver.not_ready = 0
                 cpu0 = _cpu_seconds()
                 bare_ids: list[str] = []
-                split_ids: list[str] = []
+                unsandboxed_ids: list[str] = []
                 out["bare_seconds"] = await _run_bare(client, n, ids_out=bare_ids)
-                cpu_split = _cpu_seconds()
-                out["split_seconds"] = await _run_bare(client, n, split=True, ids_out=split_ids)
+                cpu_unsandboxed = _cpu_seconds()
+                out["unsandboxed_seconds"] = await _run_bare(
+                    client, n, queue=UNSANDBOXED_QUEUE, ids_out=unsandboxed_ids
+                )
                 cpu1 = _cpu_seconds()
-                out["cpu_split"] = {k: round(cpu1[k] - cpu_split[k], 2) for k in cpu_split if k in cpu1}
+                out["cpu_unsandboxed"] = {
+                    k: round(cpu1[k] - cpu_unsandboxed[k], 2) for k in cpu_unsandboxed if k in cpu1
+                }
                 subjects = [f"HH-{uuid.uuid4().hex[:10]}" for _ in range(n)]
                 if profile:
                     out.update(await _profiled(driver, subjects, profile))
                 else:
                     out["product_seconds"] = await asyncio.to_thread(_run_threads, driver.case, subjects)
                 cpu2 = _cpu_seconds()
-                out["cpu_bare"] = {k: round(cpu_split[k] - cpu0[k], 2) for k in cpu0 if k in cpu_split}
+                out["cpu_bare"] = {
+                    k: round(cpu_unsandboxed[k] - cpu0[k], 2) for k in cpu0 if k in cpu_unsandboxed
+                }
                 out["cpu_product"] = {k: round(cpu2[k] - cpu1[k], 2) for k in cpu1 if k in cpu2}
                 out["retries"] = driver.retries
                 out["not_ready"] = driver.not_ready
@@ -343,9 +352,15 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 product_ids = [ids.recognition_workflow_id(2027, "learning_family", s) for s in subjects]
                 out["timing"] = {
                     side: await history_timing.breakdown(client, wids[sample])
-                    for side, wids in (("product", product_ids), ("bare", bare_ids), ("split", split_ids))
+                    for side, wids in (
+                        ("product", product_ids),
+                        ("bare", bare_ids),
+                        ("unsandboxed", unsandboxed_ids),
+                    )
                 }
-                out["split_again_seconds"] = await _run_bare(client, n, split=True)  # drift check
+                out["unsandboxed_again_seconds"] = await _run_bare(
+                    client, n, queue=UNSANDBOXED_QUEUE
+                )  # drift
                 out["bare_again_seconds"] = await _run_bare(client, n)
             app.extensions["evaluation"].engine.dispose()  # before a PostgreSQL database is dropped
     finally:
@@ -403,7 +418,7 @@ def _cpu_seconds() -> dict[str, float]:
 async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # type: ignore[no-untyped-def]
     """The workers of both sides. "processes" (the default) runs them as deployed (infra/Procfile): the
     workflow worker and the evaluation worker (activities + outbox relay) each in its own process, the
-    bare side's worker in a third; the HTTP app stays in this process (the "web" process). "one" runs
+    bare side's workers (with and without the sandbox) in two more; the HTTP app stays in this process (the "web" process). "one" runs
     them all in this process, as the first version of this benchmark did."""
     if topology == "processes":
         c = settings.common
@@ -421,9 +436,8 @@ async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # typ
         commands = {
             "workflows.worker": ["-m", "workflows.worker"],
             "services.evaluation.worker": ["-m", "services.evaluation.worker"],
-            "bare worker": [*bare, BARE_QUEUE, "both"],
-            "split bare workflows": [*bare, SPLIT_QUEUE, "workflows"],
-            "split bare activities": [*bare, SPLIT_ACTIVITY_QUEUE, "activities"],
+            "bare worker": [*bare, BARE_QUEUE, "sandboxed"],
+            "bare worker without sandbox": [*bare, UNSANDBOXED_QUEUE, "unsandboxed"],
         }
         with contextlib.ExitStack() as stack:
             procs = []
@@ -442,9 +456,9 @@ async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # typ
                     except subprocess.TimeoutExpired:
                         proc.kill()
         return
-    from temporalio.worker import Worker
+    from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-    from bench._lifecycle_bare import ACTIVITIES, BareCaseWorkflow, bare_open, bare_plan_alarms, bare_step
+    from bench._lifecycle_bare import ACTIVITIES, BareCaseWorkflow
     from services.evaluation import worker as evaluation_worker
     from workflows import ids
     from workflows.worker import build_worker as build_workflow_worker
@@ -457,11 +471,14 @@ async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # typ
         bare_worker = Worker(
             client, task_queue=BARE_QUEUE, workflows=[BareCaseWorkflow], activities=ACTIVITIES
         )
-        split_workflows = Worker(
-            client, task_queue=SPLIT_QUEUE, workflows=[BareCaseWorkflow], activities=[bare_plan_alarms]
+        unsandboxed_worker = Worker(
+            client,
+            task_queue=UNSANDBOXED_QUEUE,
+            workflows=[BareCaseWorkflow],
+            activities=ACTIVITIES,
+            workflow_runner=UnsandboxedWorkflowRunner(),
         )
-        split_activities = Worker(client, task_queue=SPLIT_ACTIVITY_QUEUE, activities=[bare_open, bare_step])
-        async with act_worker, wf_worker, bare_worker, split_workflows, split_activities:
+        async with act_worker, wf_worker, bare_worker, unsandboxed_worker:
             yield
     stop.set()
 
@@ -495,32 +512,30 @@ def run(quick: bool) -> list[Result]:
             continue
         got = run_child(MODULE, {"step": "lifecycle", "n": n, "database": database}, timeout=1800)
         results.append(_result(label, n, got))
-        results.append(_split_result(_label(database, split=True), n, got))
+        results.append(_unsandboxed_result(_label(database, unsandboxed=True), n, got))
     return results
 
 
-def _label(database: str, split: bool = False) -> str:
+def _label(database: str, unsandboxed: bool = False) -> str:
     name = "PostgreSQL" if database == "postgresql" else "SQLite"
-    if split:
-        return f"case lifecycle throughput, {name} (product / bare workflow with its activities on another queue, as the product's were until session 6)"
+    if unsandboxed:
+        return f"case lifecycle throughput, {name} (product / bare workflow without the SDK's sandbox, as the product's case workflow runs)"
     return f"case lifecycle throughput, {name} (product / bare workflow)"
 
 
-def _split_result(label: str, n: int, got: dict[str, Any]) -> Result:
-    """The same product run against the bare workflow in the topology the product had until session 6:
-    the workflow served by one process, its no-op activities by another on a task queue of their own.
-    Information: how much of the bare side's lead is eager dispatch."""
-    split, again = n / got["split_seconds"], n / got["split_again_seconds"]
-    cpu = _cpu_text(got.get("cpu_split", {}))
+def _unsandboxed_result(label: str, n: int, got: dict[str, Any]) -> Result:
+    """The same product run against the bare workflow served without the SDK's sandbox, as the evaluation
+    worker serves the case workflow (docs/architecture.md §13). Information: the product's own work
+    against a bare side configured alike; the goal is judged on the row above (the SDK's defaults)."""
+    bare, again = n / got["unsandboxed_seconds"], n / got["unsandboxed_again_seconds"]
+    cpu = _cpu_text(got.get("cpu_unsandboxed", {}))
     notes = (
-        f"Same product run as the row above; baseline: the bare workflow of the row above with its 4 "
-        f"activities on a task queue of their own served by a second process (as the product's were "
-        f"until session 6, when the case workflow moved to the evaluation worker beside its activities: "
-        f"docs/architecture.md §12), so each goes through the server's matching instead of eager "
-        f"dispatch; {got['split_seconds']:.1f} s (again after the product run: {again:.1f} cases/s); "
-        f"CPU: {cpu}. Information only."
+        f"Same product run as the row above; baseline: the bare workflow of the row above served by a "
+        f"worker with UnsandboxedWorkflowRunner; {got['unsandboxed_seconds']:.1f} s (again after the "
+        f"product run: {again:.1f} cases/s); CPU: {cpu}; {_machine_per_case(n, got, 'cpu_unsandboxed', 'unsandboxed_seconds')}. "
+        "Information only."
     )
-    return _at_least(label, n / got["product_seconds"], split, notes)
+    return _at_least(label, n / got["product_seconds"], bare, notes)
 
 
 def _result(label: str, n: int, got: dict[str, Any]) -> Result:
@@ -549,18 +564,20 @@ def _cpu_text(cpu: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in sorted(shown, key=lambda kv: -kv[1]))
 
 
-def _machine_per_case(n: int, got: dict[str, Any]) -> str:
+def _machine_per_case(
+    n: int, got: dict[str, Any], cpu_key: str = "cpu_bare", seconds_key: str = "bare_seconds"
+) -> str:
     """The whole machine's CPU per case on each side: when it is near its cores' capacity during both
     runs, the throughput ratio follows the inverse of this ratio."""
     product = got.get("cpu_product", {}).get(MACHINE)
-    bare = got.get("cpu_bare", {}).get(MACHINE)
+    bare = got.get(cpu_key, {}).get(MACHINE)
     if not product or not bare:
         return "machine CPU not read"
     cores = os.cpu_count() or 1
     busy = product / (got["product_seconds"] * cores)
     return (
         f"machine CPU per case {1000 * product / n:.0f} ms (product, cores {busy:.0%} busy) vs "
-        f"{1000 * bare / n:.0f} ms (bare, {bare / (got['bare_seconds'] * cores):.0%}): "
+        f"{1000 * bare / n:.0f} ms (bare, {bare / (got[seconds_key] * cores):.0%}): "
         f"bare/product {bare / product:.2f}"
     )
 
