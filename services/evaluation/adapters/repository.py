@@ -33,6 +33,13 @@ _PLACED = (
     .where(t.cases.c.id == sa.bindparam("id"))
 )
 
+# A case and its progress row in one statement: the read every lifecycle step's activity starts with.
+_WITH_PROGRESS = (
+    sa.select(*t.cases.c, *[c.label(f"progress__{c.name}") for c in _progress.c])
+    .select_from(t.cases.outerjoin(_progress, _progress.c.case_id == t.cases.c.id))
+    .where(t.cases.c.id == sa.bindparam("id"))
+)
+
 
 class CaseRepository:
     """Cases in the read model."""
@@ -45,16 +52,18 @@ class CaseRepository:
         row = self._conn.execute(_CASE_BY_ID, {"id": case_id}).mappings().first()
         return Case(**row) if row else None
 
+    def with_progress(self, case_id: str) -> tuple[Case, dict[str, Any] | None] | None:
+        """One case with its progress row (None if it has none yet)."""
+        row = self._conn.execute(_WITH_PROGRESS, {"id": case_id}).mappings().first()
+        return None if row is None else _case_and_progress(row)
+
     def placed(self, case_id: str) -> tuple[Case, dict[str, Any] | None, str | None] | None:
         """One case with its progress row (None if it has none yet) and the path of the unit it
         belongs to: its village's when the progress row names one that exists, else its unit's."""
         row = self._conn.execute(_PLACED, {"id": case_id}).mappings().first()
         if row is None:
             return None
-        case = Case(**{c.name: row[c.name] for c in t.cases.c})
-        progress = None
-        if row["progress__case_id"] is not None:
-            progress = {c.name: row[f"progress__{c.name}"] for c in _progress.c}
+        case, progress = _case_and_progress(row)
         return case, progress, row["village_path"] or row["unit_path"]
 
     def add(self, case: Case) -> bool:
@@ -80,6 +89,13 @@ class CaseRepository:
             )
         # The row is exactly this now (the WHERE on the version matched it): no need to read it back.
         return replace(case, status=status, version=case.version + 1, updated_at=now)
+
+
+def _case_and_progress(row: Any) -> tuple[Case, dict[str, Any] | None]:
+    case = Case(**{c.name: row[c.name] for c in t.cases.c})
+    if row["progress__case_id"] is None:
+        return case, None
+    return case, {c.name: row[f"progress__{c.name}"] for c in _progress.c}
 
 
 class EvidenceRepository:

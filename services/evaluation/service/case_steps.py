@@ -11,7 +11,7 @@ from common.events import Event
 from common.unit_of_work import reading
 from common.workdays import END_OF_DAY, VIETNAM_TZ
 from services.evaluation.documents.criteria import get_criteria_set
-from services.evaluation.domain.errors import ValidationFailed
+from services.evaluation.domain.errors import CaseNotFound, ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.audit import case_entry
@@ -128,10 +128,12 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
     """Apply one lifecycle step to the read model once (a retried activity changes nothing)."""
     step, now = inp.step, datetime.now(UTC)
     with uow:
-        case = get_case_or_raise(uow, case_id=inp.case_id)
+        found = uow.cases.with_progress(inp.case_id)  # one statement: this runs for every step
+        if found is None:
+            raise CaseNotFound(inp.case_id)
+        case, progress = found[0], found[1] or {}
         if case.version >= inp.version:
             return False
-        progress = uow.progress.get(case.id) or {}
         if step.action in ("save_draft", "submit"):
             _check_scores(progress.get("criteria_set_key"), step.scores, partial=step.action == "save_draft")
             uow.progress.set_scores(case.id, "self_score", step.scores, step.actor, now)

@@ -253,3 +253,23 @@ def test_a_case_is_placed_by_its_village_else_by_its_unit_in_one_read(uow: SqlUn
             assert placed.progress == uow.progress.get("case-1")
     with pytest.raises(CaseNotFound):
         scopes.placed_case_or_raise(uow, case_id="no-such-case")
+
+
+def test_a_case_is_read_with_its_progress_row_in_one_statement(uow: SqlUnitOfWork) -> None:
+    """What record_case_step reads first: the case and its progress row (None before it has one)."""
+    with uow:
+        assert uow.cases.with_progress("no-such-case") is None
+    _open(uow)  # a case recorded by the old activity: no progress row yet
+    with uow:
+        assert uow.cases.with_progress("case-1") == (uow.cases.get("case-1"), None)
+        uow.progress.upsert("case-1", waiting_on_role=lc.HOUSEHOLD)
+        uow.commit()
+    with uow:
+        case, progress = uow.cases.with_progress("case-1")
+        assert case == uow.cases.get("case-1") and progress == uow.progress.get("case-1")
+        assert progress["waiting_on_role"] == lc.HOUSEHOLD
+
+
+def test_a_step_of_an_unknown_case_is_refused(uow: SqlUnitOfWork) -> None:
+    with pytest.raises(CaseNotFound):
+        case_steps.record_case_step(uow, inp=_step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores=SCORES))
