@@ -13,6 +13,19 @@ from services.evaluation.domain.model import Case, Evidence
 
 # Built once (hot path: every scope check, step and activity): a lookup only binds the id.
 _CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("id"))
+_CASE_EXISTS = sa.select(t.cases.c.id).where(t.cases.c.id == sa.bindparam("id"))
+_INSERT_CASE, _INSERT_EVIDENCE = t.cases.insert(), t.evidence.insert()
+# The status change of every step: the values are bound, not built into the statement (a statement
+# built with `.values(...)` per call has its cache key computed from those values each time).
+_UPDATE_STATUS = (
+    t.cases.update()
+    .where(t.cases.c.id == sa.bindparam("b_id"), t.cases.c.version == sa.bindparam("b_version"))
+    .values(
+        status=sa.bindparam("b_status"),
+        version=sa.bindparam("b_new_version"),
+        updated_at=sa.bindparam("b_updated_at"),
+    )
+)
 
 # A case, its progress row and the paths of its village and of its unit, in one statement: the scope
 # check of every case request reads these together.
@@ -68,18 +81,22 @@ class CaseRepository:
 
     def add(self, case: Case) -> bool:
         """Insert a case; False when it is already there (an activity retried)."""
-        exists = self._conn.execute(sa.select(t.cases.c.id).where(t.cases.c.id == case.id)).first()
-        if exists:
+        if self._conn.execute(_CASE_EXISTS, {"id": case.id}).first():
             return False
-        self._conn.execute(t.cases.insert().values(**asdict(case)))
+        self._conn.execute(_INSERT_CASE, asdict(case))
         return True
 
     def update_status(self, case: Case, status: str, now: object) -> Case:
         """Change the status, bumping the version (optimistic concurrency)."""
         result = self._conn.execute(
-            t.cases.update()
-            .where(t.cases.c.id == case.id, t.cases.c.version == case.version)
-            .values(status=status, version=case.version + 1, updated_at=now)
+            _UPDATE_STATUS,
+            {
+                "b_id": case.id,
+                "b_version": case.version,
+                "b_status": status,
+                "b_new_version": case.version + 1,
+                "b_updated_at": now,
+            },
         )
         if result.rowcount != 1:
             from services.evaluation.domain.errors import PreconditionFailed
@@ -106,7 +123,7 @@ class EvidenceRepository:
 
     def add(self, item: Evidence) -> None:
         """Insert one evidence row."""
-        self._conn.execute(t.evidence.insert().values(**asdict(item)))
+        self._conn.execute(_INSERT_EVIDENCE, asdict(item))
 
     def get(self, evidence_id: str) -> Evidence | None:
         """One evidence row by id."""
