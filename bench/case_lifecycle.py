@@ -21,7 +21,6 @@ does not touch the workflow).
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import io
 import os
@@ -31,12 +30,12 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench import history_timing
+from bench import history_timing, pyspy
 from bench.harness import (
     Result,
     child_reply,
@@ -337,10 +336,10 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                     k: round(cpu1[k] - cpu_unsandboxed[k], 2) for k in cpu_unsandboxed if k in cpu1
                 }
                 subjects = [f"HH-{uuid.uuid4().hex[:10]}" for _ in range(n)]
-                if profile:
-                    out.update(await _profiled(driver, subjects, profile))
-                else:
+                with _profiling(bool(profile), topology, tmp) as profiles:
                     out["product_seconds"] = await asyncio.to_thread(_run_threads, driver.case, subjects)
+                # py-spy's own CPU is in the machine's figure of a profiled run: read its ratio with that in mind
+                out["profile"] = "\n\n".join(pyspy.summary(raw) for raw in profiles.values())
                 cpu2 = _cpu_seconds()
                 out["cpu_bare"] = {
                     k: round(cpu_unsandboxed[k] - cpu0[k], 2) for k in cpu0 if k in cpu_unsandboxed
@@ -483,16 +482,16 @@ async def _workers(topology: str, client: Any, settings: Any, tmp: Path):  # typ
     stop.set()
 
 
-async def _profiled(driver: ProductDriver, subjects: list[str], kind: str) -> dict[str, Any]:
-    """The product run under pyinstrument (all threads are in this process: the loop and the pool)."""
-    from pyinstrument import Profiler
-
-    profiler = Profiler(interval=0.002, async_mode="disabled")
-    profiler.start()
-    seconds = await asyncio.to_thread(_run_threads, driver.case, subjects)
-    profiler.stop()
-    text = profiler.output_text(unicode=False, color=False, show_all=False)
-    return {"product_seconds": seconds, "profile": base64.b64encode(text.encode()).decode()}
+@contextlib.contextmanager
+def _profiling(enabled: bool, topology: str, tmp: Path) -> Iterator[dict[str, Path]]:
+    """py-spy on the evaluation worker and this process (the web) during the product run, when asked
+    (`--profile`, the "processes" topology); yields their raw files (bench/pyspy.py)."""
+    if not enabled or topology != "processes":
+        yield {}
+        return
+    pids = {"evaluation worker": _CHILD_PIDS["services.evaluation.worker"], "web": os.getpid()}
+    with pyspy.recording(pids, tmp) as files:
+        yield files
 
 
 def _child(task: dict[str, Any]) -> dict[str, Any]:
@@ -607,7 +606,8 @@ def _at_least(label: str, product: float, bare: float, notes: str) -> Result:
 
 def main() -> None:
     """Child entry point, or `python -m bench.case_lifecycle [n] [--profile] [--one] [--postgresql]` to
-    look by hand."""
+    look by hand (`--profile`: py-spy profiles of the evaluation worker and the web during the product
+    run, bench/pyspy.py)."""
     task = child_task()
     if task is not None:
         child_reply(_child(task))
@@ -617,11 +617,10 @@ def main() -> None:
     topology = "one" if "--one" in sys.argv else TOPOLOGY
     database = "postgresql" if "--postgresql" in sys.argv else "sqlite"
     got = _child({"n": n, "profile": "--profile" in sys.argv, "topology": topology, "database": database})
-    profile = got.pop("profile", None)
+    profile = got.pop("profile", "")
     print(got)
     print(f"product {n / got['product_seconds']:.2f} cases/s, bare {n / got['bare_seconds']:.2f} cases/s")
-    if profile:
-        print(base64.b64decode(profile).decode())
+    print(profile)
 
 
 if __name__ == "__main__":
