@@ -25,11 +25,14 @@ SQLITE_SYNCHRONOUS = {"FULL": "FULL", "NORMAL": "NORMAL"}.get(
 
 def read_only_connection(engine: Engine) -> Connection:
     """A connection for transactions that only read. On SQLite they begin deferred: no write lock, so
-    they do not queue behind writers (PostgreSQL readers never wait for writers anyway)."""
+    they do not queue behind writers. On PostgreSQL (whose readers never wait for writers) they run in
+    autocommit: under READ COMMITTED every statement reads its own snapshot even inside a transaction,
+    so a BEGIN and a ROLLBACK would be two round trips that change nothing (the isolation level returns
+    to the default when the connection goes back to the pool)."""
     conn = engine.connect()
     if engine.dialect.name == "sqlite":
         return conn.execution_options(**{READ_ONLY_OPTION: True})
-    return conn
+    return conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
