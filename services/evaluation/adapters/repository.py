@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from common.db import upsert_statement
 from services.evaluation.adapters import tables as t
 from services.evaluation.domain.model import Case, Evidence
 
 # Built once (hot path: every scope check, step and activity): a lookup only binds the id.
 _CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("id"))
-_CASE_EXISTS = sa.select(t.cases.c.id).where(t.cases.c.id == sa.bindparam("id"))
-_INSERT_CASE, _INSERT_EVIDENCE = t.cases.insert(), t.evidence.insert()
+# A case written once: a retried activity's insert does nothing (one statement, no read before it).
+_INSERT_CASE_ONCE = upsert_statement(t.cases, ["id"], [f.name for f in fields(Case)], [])
+_INSERT_EVIDENCE = t.evidence.insert()
 # The status change of every step: the values are bound, not built into the statement (a statement
 # built with `.values(...)` per call has its cache key computed from those values each time).
 _UPDATE_STATUS = (
@@ -81,10 +83,7 @@ class CaseRepository:
 
     def add(self, case: Case) -> bool:
         """Insert a case; False when it is already there (an activity retried)."""
-        if self._conn.execute(_CASE_EXISTS, {"id": case.id}).first():
-            return False
-        self._conn.execute(_INSERT_CASE, asdict(case))
-        return True
+        return self._conn.execute(_INSERT_CASE_ONCE, asdict(case)).rowcount == 1
 
     def update_status(self, case: Case, status: str, now: object) -> Case:
         """Change the status, bumping the version (optimistic concurrency)."""
