@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -364,6 +365,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
             app.extensions["evaluation"].engine.dispose()  # before a PostgreSQL database is dropped
     finally:
         await env.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)  # its databases, objects, logs and profiles
     out["peak_rss_mib"] = peak_rss_mib()
     return out
 
