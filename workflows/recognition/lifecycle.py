@@ -7,6 +7,7 @@ this table is refused before it reaches the workflow's history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 DRAFT = "draft"
 VILLAGE_REVIEW = "village_review"  # submitted: the village branch checks it
@@ -44,15 +45,17 @@ VILLAGE_REVIEWERS = frozenset({VILLAGE, ADMIN})
 COMMUNE_REVIEWERS = frozenset({COMMUNE, CENTRE, ADMIN})
 
 # The role whose inbox holds a case in each state.
-WAITING_ON = {
-    DRAFT: HOUSEHOLD,
-    VILLAGE_REVIEW: VILLAGE,
-    EVIDENCE_REQUESTED: HOUSEHOLD,
-    COMMUNE_REVIEW: COMMUNE,
-    AWAITING_DECISION: "commune_chairman",
-}
+WAITING_ON = MappingProxyType(
+    {
+        DRAFT: HOUSEHOLD,
+        VILLAGE_REVIEW: VILLAGE,
+        EVIDENCE_REQUESTED: HOUSEHOLD,
+        COMMUNE_REVIEW: COMMUNE,
+        AWAITING_DECISION: "commune_chairman",
+    }
+)
 # The review level that owns a state's deadline.
-LEVEL_OF = {VILLAGE_REVIEW: "village", COMMUNE_REVIEW: "commune"}
+LEVEL_OF = MappingProxyType({VILLAGE_REVIEW: "village", COMMUNE_REVIEW: "commune"})
 
 
 @dataclass(frozen=True)
@@ -65,40 +68,42 @@ class Step:
     target: str | None
 
 
-STEPS = {
-    s.action: s
-    for s in (
-        Step("save_draft", frozenset({DRAFT}), SUBJECT_SIDE, None),
-        Step("submit", frozenset({DRAFT}), SUBJECT_SIDE, VILLAGE_REVIEW),
-        Step(
-            "adjust_score",
-            frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
-            VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
-            None,
-        ),
-        Step(
-            "request_evidence",
-            frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
-            VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
-            EVIDENCE_REQUESTED,
-        ),
-        Step(
-            "provide_evidence", frozenset({EVIDENCE_REQUESTED}), SUBJECT_SIDE, None
-        ),  # back to the asking level
-        Step(
-            "pass_review",
-            frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
-            VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
-            None,
-        ),
-        Step(
-            "withdraw",
-            frozenset({DRAFT, VILLAGE_REVIEW, EVIDENCE_REQUESTED, COMMUNE_REVIEW}),
-            SUBJECT_SIDE,
-            WITHDRAWN,
-        ),
-    )
-}
+STEPS = MappingProxyType(
+    {
+        s.action: s
+        for s in (
+            Step("save_draft", frozenset({DRAFT}), SUBJECT_SIDE, None),
+            Step("submit", frozenset({DRAFT}), SUBJECT_SIDE, VILLAGE_REVIEW),
+            Step(
+                "adjust_score",
+                frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
+                VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
+                None,
+            ),
+            Step(
+                "request_evidence",
+                frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
+                VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
+                EVIDENCE_REQUESTED,
+            ),
+            Step(
+                "provide_evidence", frozenset({EVIDENCE_REQUESTED}), SUBJECT_SIDE, None
+            ),  # back to the asking level
+            Step(
+                "pass_review",
+                frozenset({VILLAGE_REVIEW, COMMUNE_REVIEW}),
+                VILLAGE_REVIEWERS | COMMUNE_REVIEWERS,
+                None,
+            ),
+            Step(
+                "withdraw",
+                frozenset({DRAFT, VILLAGE_REVIEW, EVIDENCE_REQUESTED, COMMUNE_REVIEW}),
+                SUBJECT_SIDE,
+                WITHDRAWN,
+            ),
+        )
+    }
+)
 
 
 def reviewers_of(status: str) -> frozenset[str]:
