@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from common.errors import DomainError
 from common.health import Check, run_checks
+from common.schema_messages import field_messages_in_vietnamese
 
 logger = logging.getLogger(__name__)
 # The largest list offset accepted: beyond it a page is empty anyway, and SQLite's INTEGER overflows
@@ -92,7 +93,9 @@ def _register_error_handlers(app: Flask) -> None:
         code = "validation_error" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
         message = data.get("message") or exc.description or exc.name
         if status == 422:
-            message = "Dữ liệu không hợp lệ." if not wants_english() else "Invalid input."
+            english = wants_english()
+            message = "Invalid input." if english else "Dữ liệu không hợp lệ."
+            errors = errors if english else field_messages_in_vietnamese(errors)
         return envelope(status, code, message, errors)
 
     @app.errorhandler(Exception)

@@ -76,7 +76,11 @@ def existing_case(settings: Settings) -> str:
 def test_malformed_json_is_a_422_on_the_body(api: FlaskClient) -> None:
     r = api.post("/cases", data='{"year": 2026,', content_type="application/json")
     assert r.status_code == 422
-    assert r.get_json()["errors"] == {"json": ["Invalid JSON body."]}
+    assert r.get_json()["errors"] == {"json": ["Nội dung JSON không hợp lệ."]}
+    english = api.post(
+        "/cases", data='{"year": 2026,', content_type="application/json", headers={"Accept-Language": "en"}
+    )
+    assert english.get_json()["errors"] == {"json": ["Invalid JSON body."]}
 
 
 def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
@@ -85,6 +89,16 @@ def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
     assert r.status_code == 422 and body["code"] == "validation_error"
     assert set(body["errors"]["json"]) == {"year", "colour"}
     assert body["message"] == "Dữ liệu không hợp lệ."
+    # the field reasons in the caller's language too (marshmallow writes them in English)
+    assert body["errors"]["json"] == {
+        "year": ["Không phải số nguyên hợp lệ."],
+        "colour": ["Trường này không có trong yêu cầu hợp lệ."],
+    }
+    english = api.post(
+        "/cases", json={**VALID, "year": "năm nay", "colour": "red"}, headers={"Accept-Language": "en"}
+    ).get_json()
+    assert english["message"] == "Invalid input."
+    assert english["errors"]["json"] == {"year": ["Not a valid integer."], "colour": ["Unknown field."]}
 
 
 @pytest.mark.parametrize(
@@ -105,7 +119,7 @@ def test_out_of_range_values_are_refused(api: FlaskClient, field: str, value: ob
 
 def test_missing_fields_are_each_listed(api: FlaskClient) -> None:
     r = api.post("/cases", json={})
-    assert set(r.get_json()["errors"]["json"]) == set(VALID)
+    assert r.get_json()["errors"]["json"] == {field: ["Thiếu dữ liệu bắt buộc."] for field in VALID}
 
 
 def test_an_unknown_case_is_404_in_the_envelope(api: FlaskClient) -> None:
