@@ -288,6 +288,16 @@ async def test_refused_steps_say_why_and_change_nothing(
     assert got.get_json()["version"] == 1
 
 
+async def test_a_step_the_state_refuses_is_409_before_its_scores_are_judged(stack: Stack) -> None:
+    case_id = await _open(stack)
+    r = await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+    assert r.status_code == 200, r.get_json()
+    bad = {**FULL, "1.1": 11}  # out of range, but the case is past the household's submit anyway
+    r = await _step(stack, case_id, "household_representative", 2, action="submit", scores=bad)
+    assert r.status_code == 409 and r.get_json()["code"] == "invalid_transition", r.get_json()
+    assert "village_review" in r.get_json()["message"]
+
+
 async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> None:
     body = {"year": 2026, "title": "learning_family", "subject_id": "HH-x", "admin_unit_code": "15664"}
     national = _headers("administrator", scope=None)

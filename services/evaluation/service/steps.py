@@ -100,6 +100,9 @@ def take_step(
         raise PreconditionFailed(
             "Hồ sơ vừa được người khác cập nhật.", "The case was changed by someone else."
         )
+    refused = lc.refusal(action, case.status, actor.role)
+    if refused:  # the state before the content: scores are not judged for a step that cannot be taken
+        raise InvalidTransition(refused, "This step is not allowed now or not for your role.")
     _validate_scores_now(uow, case_id, action, scores or {}, progress)
     step = c.StepInput(
         action=action,
