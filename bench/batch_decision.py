@@ -16,6 +16,7 @@ and after the product; the faster one counts.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 import time
@@ -183,6 +184,8 @@ async def _child(task: dict[str, Any]) -> dict[str, Any]:
                 assert decided == n, decided
     finally:
         await env.shutdown()
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
     return {
         "n": n,
         "product_seconds": product,

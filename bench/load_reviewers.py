@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -166,6 +167,7 @@ def run(*, reviewers: int, seconds: float, cases: int, log: Any = print) -> dict
         _audit(findings, stack)
     finally:
         stack.stop_all()
+        shutil.rmtree(root, ignore_errors=True)
     seen = sum((r.seen for r in crowd), Counter())
     wins = sum((r.wins for r in crowd), Counter())
     problems = [p for r in crowd for p in r.problems]

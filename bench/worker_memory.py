@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -156,6 +157,7 @@ async def _measure(n: int) -> dict[str, Any]:
             proc.wait(5)
         await env.shutdown()
         engine.dispose()
+        shutil.rmtree(Path(engine.url.database or "").parent, ignore_errors=True)  # _seeded_database's
     return out
 
 
