@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from common.auth import CASE_WRITERS, EVIDENCE_REVIEWERS
 from common.errors import ValidationFailed
-from services.evaluation.api.access import case_in_scope, evidence_in_scope
+from services.evaluation.api.access import case_in_scope, checked_case, evidence_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.api.schemas import (
     EvidenceFileSchema,
@@ -37,7 +37,7 @@ class CaseEvidence(MethodView):
     @blp.response(201, EvidenceSchema)
     def post(self, form: dict[str, Any], files: dict[str, Any], case_id: str) -> Any:
         """Upload one evidence file (multipart field `file`), streamed to object storage."""
-        uploader = case_in_scope(case_id, CASE_WRITERS)
+        uploader, placed = checked_case(case_id, CASE_WRITERS)
         upload = files["file"]
         if not hasattr(upload, "stream"):
             raise ValidationFailed(
@@ -57,6 +57,7 @@ class CaseEvidence(MethodView):
                 on_behalf_of=uploader.on_behalf_of,
             ),
             max_bytes=c.settings.max_upload_bytes,
+            read=placed.case,
         )
         return _with_url(item)
 

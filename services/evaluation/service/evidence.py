@@ -16,7 +16,7 @@ from common.errors import InvalidTransition
 from common.storage import ObjectTooLarge
 from common.unit_of_work import reading
 from services.evaluation.domain import events
-from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
+from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Case, Evidence
 from services.evaluation.service import audit
@@ -78,13 +78,21 @@ class UploadRequest:
 
 
 def upload_evidence(
-    uow: audit.AuditedUnitOfWork, storage: Storage, *, request: UploadRequest, max_bytes: int
+    uow: audit.AuditedUnitOfWork,
+    storage: Storage,
+    *,
+    request: UploadRequest,
+    max_bytes: int,
+    read: Case | None = None,
 ) -> Evidence:
-    """Check the case and file, stream it to storage, record it with its audit entry; nothing half-written."""
+    """Check the case and file, stream it to storage, record it with its audit entry; nothing half-written.
+
+    `read`: the case as the caller read it moments ago (its scope check), so it is not read again before
+    the file is stored; the writing transaction reads it once more either way."""
     name = sanitize_file_name(request.file_name)
     if name is None:
         raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
-    case = get_case(reading(uow), case_id=request.case_id)
+    case = read if read is not None else get_case(reading(uow), case_id=request.case_id)
     _refuse_unless_open(case)  # before the file is read and stored
     head = request.stream.read(SNIFF_BYTES)
     if not head:
@@ -119,7 +127,11 @@ def upload_evidence(
     try:
         with uow:
             # Again in the writing transaction: the commune may have passed the case on meanwhile.
-            _refuse_unless_open(get_case_or_raise(uow, case_id=case.id))
+            found = uow.cases.with_progress(case.id)  # and its criteria set, in one statement
+            if found is None:
+                raise CaseNotFound(case.id)
+            case, progress = found[0], found[1] or {}
+            _refuse_unless_open(case)
             uow.evidence.add(item)
             uow.publish(
                 events.case_event(
@@ -142,7 +154,7 @@ def upload_evidence(
                         "object_key": item.object_key,
                     },
                     evidence_sha256=[item.sha256],
-                    criteria_set_key=audit.criteria_set_key(uow, case.id),
+                    criteria_set_key=progress.get("criteria_set_key"),
                     at=item.created_at,
                 )
             )
