@@ -106,19 +106,54 @@ def append_many(conn: Connection, table: sa.Table, entries: Sequence[AuditEntry]
     # Chains are locked in sorted order, so two transactions writing to the same chains never wait on
     # each other crosswise (deadlock); the sort is stable, so each chain keeps the recording order.
     order = sorted(range(len(ready)), key=lambda i: ready[i].chain)
-    for chain, indexes in groupby(order, key=lambda i: ready[i].chain):
-        position, prev = _lock_head(conn, heads, chain)
-        for i in indexes:
-            position += 1
-            digest = entry_hash(prev, entry_body(ready[i], position))
-            values = {**_columns(ready[i]), "position": position, "prev_hash": prev, "hash": digest}
-            seq = conn.execute(_insert_entry(table), values).inserted_primary_key[0]
-            stored[i] = StoredAuditEntry(
-                **vars(ready[i]), seq=int(seq), position=position, prev_hash=prev, hash=digest
-            )
-            prev = digest
-        conn.execute(_move_head(heads), {"b_chain": chain, "b_position": position, "b_hash": prev})
+    for chain, group in groupby(order, key=lambda i: ready[i].chain):
+        indexes = list(group)
+        head = _locked_head(conn, heads, chain)
+        if head is None:
+            # A new chain: its head is written at once with the position and hash its entries end at.
+            # Two first appends race on that insert: the loser's waits for the winner's commit and then
+            # does nothing, and its next SELECT (a fresh snapshot under READ COMMITTED, the default) locks
+            # the winner's committed head, so it links after that entry instead.
+            links = _links(ready, indexes, 0, GENESIS)
+            final = {"chain": chain, "position": links[-1][1], "hash": links[-1][3]}
+            if conn.execute(_insert_absent(conn, heads), final).rowcount == 1:
+                stored.update(_insert_links(conn, table, ready, links))
+                continue
+            head = _locked_head(conn, heads, chain)
+            if head is None:  # the insert found a head that the SELECT cannot: not under READ COMMITTED
+                raise RuntimeError(f"audit chain {chain!r}: head neither created nor found")
+        links = _links(ready, indexes, *head)
+        stored.update(_insert_links(conn, table, ready, links))
+        conn.execute(
+            _move_head(heads), {"b_chain": chain, "b_position": links[-1][1], "b_hash": links[-1][3]}
+        )
     return [stored[i] for i in range(len(ready))]
+
+
+def _links(
+    ready: Sequence[AuditEntry], indexes: list[int], position: int, prev: str
+) -> list[tuple[int, int, str, str]]:
+    """(index, position, prev_hash, hash) of each entry appended after (position, prev), in order."""
+    links = []
+    for i in indexes:
+        position += 1
+        digest = entry_hash(prev, entry_body(ready[i], position))
+        links.append((i, position, prev, digest))
+        prev = digest
+    return links
+
+
+def _insert_links(
+    conn: Connection, table: sa.Table, ready: Sequence[AuditEntry], links: list[tuple[int, int, str, str]]
+) -> dict[int, StoredAuditEntry]:
+    stored = {}
+    for i, position, prev, digest in links:
+        values = {**_columns(ready[i]), "position": position, "prev_hash": prev, "hash": digest}
+        seq = conn.execute(_insert_entry(table), values).inserted_primary_key[0]
+        stored[i] = StoredAuditEntry(
+            **vars(ready[i]), seq=int(seq), position=position, prev_hash=prev, hash=digest
+        )
+    return stored
 
 
 # Statements of every append, built once per table (and dialect): each append only binds its values.
@@ -175,17 +210,11 @@ def _columns(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def _lock_head(conn: Connection, heads: sa.Table, chain: str) -> tuple[int, str]:
-    """The chain's newest (position, hash), locked until the caller's transaction ends."""
-    query = _head_query(conn, heads)  # FOR UPDATE on PostgreSQL
-    row = conn.execute(query, {"chain": chain}).first()
-    if row is None:
-        # A new chain. Two first appends race on this insert: the loser's insert waits for the
-        # winner's commit and then does nothing, and its next SELECT (a fresh snapshot under READ
-        # COMMITTED, the default) locks the winner's committed head, so it links after that entry.
-        conn.execute(_insert_absent(conn, heads), {"chain": chain, "position": 0, "hash": GENESIS})
-        row = conn.execute(query, {"chain": chain}).one()
-    return int(row.position), str(row.hash)
+def _locked_head(conn: Connection, heads: sa.Table, chain: str) -> tuple[int, str] | None:
+    """The chain's newest (position, hash), locked until the caller's transaction ends (FOR UPDATE on
+    PostgreSQL; SQLite's writer holds the whole file); None for a chain with no head yet."""
+    row = conn.execute(_head_query(conn, heads), {"chain": chain}).first()
+    return None if row is None else (int(row.position), str(row.hash))
 
 
 def _insert_absent(conn: Connection, heads: sa.Table) -> Any:
