@@ -45,6 +45,19 @@ async def _refused(handle: Any, update: str, arg: Any) -> ApplicationError:
     return cause
 
 
+async def _opened_round(stack: dict[str, Any]) -> tuple[Any, str]:
+    """The round of COMMUNE, YEAR and PLAN started on the stack's queue and open: its handle and id."""
+    workflow_id, round_id = rounds.round_id_for(COMMUNE, YEAR, PLAN)
+    handle = await stack["client"].start_workflow(
+        rc.WORKFLOW_NAME,
+        rc.RoundInput(round_id, COMMUNE, YEAR, PLAN, "can-bo-xa"),
+        id=workflow_id,
+        task_queue=stack["queue"],
+    )
+    await _phase(stack["engine"], round_id, rc.OPEN)
+    return handle, round_id
+
+
 async def _decided(handle: Any, engine: sa.Engine, env: Any, round_id: str) -> rc.RoundStatus:
     """From the opened round of YEAR to its decision recorded and documented: posted on 16/10, ten days of
     objections, the council's minutes, the chairman's signature on 20/11; the status once it takes
@@ -111,14 +124,7 @@ async def test_a_late_case_is_decided_once_by_a_supplementary_decision(stack: di
             )
             households.append(hid)
 
-    workflow_id, round_id = rounds.round_id_for(COMMUNE, YEAR, PLAN)
-    handle = await client.start_workflow(
-        rc.WORKFLOW_NAME,
-        rc.RoundInput(round_id, COMMUNE, YEAR, PLAN, "can-bo-xa"),
-        id=workflow_id,
-        task_queue=stack["queue"],
-    )
-    await _phase(engine, round_id, rc.OPEN)
+    handle, round_id = await _opened_round(stack)
     case_wids = []
     for hid in households:
         wid = ids.recognition_workflow_id(YEAR, "learning_family", hid)

@@ -17,31 +17,23 @@ from common.workdays import VIETNAM_TZ
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.documents.plans import PLANS_DIR, load_plan, parse_plan_yaml, plan_to_yaml
-from services.evaluation.service import plans, rounds
-from tests.workflow.yearly_round.test_supplementary import _decided, _refused
+from services.evaluation.service import plans
+from tests.workflow.yearly_round.test_supplementary import PLAN, YEAR, _decided, _opened_round, _refused
 from tests.workflow.yearly_round.test_year import _phase, _until
 from workflows.yearly_round import contracts as rc
 
-COMMUNE, YEAR, PLAN = "15664", 2027, "van-hoa-2023"
 UNTIL = f"{YEAR}-12-15T23:59:59+07:00"
 
 
 async def test_a_plan_ending_supplements_on_15_12_closes_the_round_then(stack: dict[str, Any]) -> None:
-    client, engine, env = stack["client"], stack["engine"], stack["env"]
+    engine, env = stack["engine"], stack["env"]
     raw = parse_plan_yaml((PLANS_DIR / f"{PLAN}.yaml").read_text(encoding="utf-8"))
     raw["version"] = 2
     raw["calendar"]["supplementary_until"] = {"day": "15/12", "assumed": True, "note": "test"}
     plans.upload_plan(SqlUnitOfWork(engine), document=plan_to_yaml(load_plan(raw)), uploaded_by="t")
     plans.activate_plan(SqlUnitOfWork(engine), code=PLAN, version=2)
 
-    workflow_id, round_id = rounds.round_id_for(COMMUNE, YEAR, PLAN)
-    handle = await client.start_workflow(
-        rc.WORKFLOW_NAME,
-        rc.RoundInput(round_id, COMMUNE, YEAR, PLAN, "can-bo-xa"),
-        id=workflow_id,
-        task_queue=stack["queue"],
-    )
-    await _phase(engine, round_id, rc.OPEN)
+    handle, round_id = await _opened_round(stack)
     status = await _decided(handle, engine, env, round_id)
     assert status.supplements_until == UNTIL
 
