@@ -11,11 +11,11 @@ from common.events import Event
 from common.unit_of_work import reading
 from common.workdays import END_OF_DAY, VIETNAM_TZ
 from services.evaluation.documents.criteria import get_criteria_set
-from services.evaluation.domain.errors import CaseNotFound, ValidationFailed
+from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.audit import case_entry
-from services.evaluation.service.cases import add_opened_case, get_case_or_raise
+from services.evaluation.service.cases import add_opened_case, case_and_progress_or_raise, get_case_or_raise
 from services.evaluation.service.plans import resolve_plan
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
@@ -128,10 +128,7 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
     """Apply one lifecycle step to the read model once (a retried activity changes nothing)."""
     step, now = inp.step, datetime.now(UTC)
     with uow:
-        found = uow.cases.with_progress(inp.case_id)  # one statement: this runs for every step
-        if found is None:
-            raise CaseNotFound(inp.case_id)
-        case, progress = found[0], found[1] or {}
+        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)  # runs for every step
         if case.version >= inp.version:
             return False
         if step.action in ("save_draft", "submit"):

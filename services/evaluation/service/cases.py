@@ -181,6 +181,14 @@ def get_case_or_raise(uow: UnitOfWork, *, case_id: str) -> Case:
     return case
 
 
+def case_and_progress_or_raise(uow: Any, *, case_id: str) -> tuple[Case, dict[str, Any]]:
+    """One case and its progress row ({} before it has one), read in one statement; or CaseNotFound."""
+    found = uow.cases.with_progress(case_id)
+    if found is None:
+        raise CaseNotFound(case_id)
+    return found[0], found[1] or {}
+
+
 def get_case(uow: UnitOfWork, *, case_id: str) -> Case:
     """Read one case in its own transaction."""
     with uow:

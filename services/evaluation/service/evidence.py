@@ -16,11 +16,11 @@ from common.errors import InvalidTransition
 from common.storage import ObjectTooLarge
 from common.unit_of_work import reading
 from services.evaluation.domain import events
-from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound, EvidenceRejected
+from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Case, Evidence
 from services.evaluation.service import audit
-from services.evaluation.service.cases import get_case, get_case_or_raise
+from services.evaluation.service.cases import case_and_progress_or_raise, get_case, get_case_or_raise
 from services.evaluation.service.ports import Storage, UnitOfWork
 from workflows.recognition import lifecycle as lc
 
@@ -127,10 +127,7 @@ def upload_evidence(
     try:
         with uow:
             # Again in the writing transaction: the commune may have passed the case on meanwhile.
-            found = uow.cases.with_progress(case.id)  # and its criteria set, in one statement
-            if found is None:
-                raise CaseNotFound(case.id)
-            case, progress = found[0], found[1] or {}
+            case, progress = case_and_progress_or_raise(uow, case_id=case.id)  # and its criteria set
             _refuse_unless_open(case)
             uow.evidence.add(item)
             uow.publish(
