@@ -341,6 +341,10 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                     out["product_seconds"] = await asyncio.to_thread(_run_threads, driver.case, subjects)
                 # py-spy's own CPU is in the machine's figure of a profiled run: read its ratio with that in mind
                 out["profile"] = "\n\n".join(pyspy.summary(raw) for raw in profiles.values())
+                if task.get("profile_dir"):  # the raw stacks kept for a closer look (flamegraph, grep)
+                    for raw in profiles.values():
+                        if raw.exists():
+                            shutil.copy(raw, Path(task["profile_dir"]) / raw.name)
                 cpu2 = _cpu_seconds()
                 out["cpu_bare"] = {
                     k: round(cpu_unsandboxed[k] - cpu0[k], 2) for k in cpu0 if k in cpu_unsandboxed
@@ -607,9 +611,9 @@ def _at_least(label: str, product: float, bare: float, notes: str) -> Result:
 
 
 def main() -> None:
-    """Child entry point, or `python -m bench.case_lifecycle [n] [--profile] [--one] [--postgresql]` to
-    look by hand (`--profile`: py-spy profiles of the evaluation worker and the web during the product
-    run, bench/pyspy.py)."""
+    """Child entry point, or `python -m bench.case_lifecycle [n] [--profile] [--profile-dir=DIR] [--one]
+    [--postgresql]` to look by hand (`--profile`: py-spy profiles of the evaluation worker and the web
+    during the product run, bench/pyspy.py; `--profile-dir=DIR` also keeps their raw stacks in DIR)."""
     task = child_task()
     if task is not None:
         child_reply(_child(task))
@@ -618,7 +622,16 @@ def main() -> None:
     n = int(args[0]) if args else QUICK
     topology = "one" if "--one" in sys.argv else TOPOLOGY
     database = "postgresql" if "--postgresql" in sys.argv else "sqlite"
-    got = _child({"n": n, "profile": "--profile" in sys.argv, "topology": topology, "database": database})
+    keep = next((a.partition("=")[2] for a in sys.argv if a.startswith("--profile-dir=")), "")
+    got = _child(
+        {
+            "n": n,
+            "profile": "--profile" in sys.argv or bool(keep),
+            "profile_dir": keep,
+            "topology": topology,
+            "database": database,
+        }
+    )
     profile = got.pop("profile", "")
     print(got)
     print(f"product {n / got['product_seconds']:.2f} cases/s, bare {n / got['bare_seconds']:.2f} cases/s")

@@ -1,9 +1,12 @@
 """Units of work on a migrated evaluation database (SQLite, or PostgreSQL with TEST_POSTGRES_URL): a
 reading unit (on PostgreSQL in autocommit, common/db.py) leaves its pooled connection as it found it, so
-the writing unit after it is one transaction again."""
+the writing unit after it is one transaction again. On PostgreSQL, a pooled connection is pinged only
+after it has been idle for a while, and one whose server process died is replaced (common/db.py)."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -11,9 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from common.db import make_engine
+from common.errors import DependencyUnavailable
 from infra.migrate import upgrade
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+from services.evaluation.domain.model import Case
 
 pytestmark = pytest.mark.integration
 
@@ -44,5 +49,126 @@ def test_a_writing_unit_after_a_reading_one_on_the_same_connection_is_one_transa
             assert conn.get_isolation_level() == conn.default_isolation_level
         with pytest.raises(RuntimeError, match="read-only"), SqlUnitOfWork(engine, read_only=True) as uow:
             uow.commit()  # a reading unit cannot write
+    finally:
+        engine.dispose()
+
+
+def test_one_level_of_scores_is_written_in_one_statement_and_leaves_the_others(
+    make_database_url: Callable[[str], str],
+) -> None:
+    url = make_database_url("scores")
+    upgrade("evaluation", url)
+    engine = make_engine(url)
+    now = datetime(2027, 9, 20, 8, tzinfo=UTC)
+    statements: list[str] = []
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            case = Case(
+                "c-1", "wf-1", "", 2027, "learning_family", "H001", "26506", "draft", 1, "u", now, now
+            )
+            uow.cases.add(case)
+            uow.commit()
+        event = sa.event.listen
+        event(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        with SqlUnitOfWork(engine) as uow:  # the self-assessment: two new rows
+            uow.progress.set_scores("c-1", "self_score", {"1.1": 2.0, "1.2": 1.5}, "ho-gia-dinh", now)
+            uow.commit()
+        with SqlUnitOfWork(engine) as uow:  # the village adjusts one indicator and adds none
+            uow.progress.set_scores("c-1", "village_score", {"1.2": 1.0}, "truong-thon", now)
+            uow.progress.set_scores("c-1", "village_score", {}, "truong-thon", now)  # nothing to write
+            uow.commit()
+        writes = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO CASE_SCORES")]
+        assert len(writes) == 2  # one statement per call that writes, whatever the number of indicators
+        with SqlUnitOfWork(engine, read_only=True) as uow:
+            rows = {r["indicator_code"]: r for r in uow.progress.scores("c-1")}
+        assert (rows["1.1"]["self_score"], rows["1.1"]["village_score"]) == (2.0, None)
+        assert (rows["1.2"]["self_score"], rows["1.2"]["village_score"]) == (1.5, 1.0)  # self kept
+        assert rows["1.2"]["updated_by"] == "truong-thon"
+    finally:
+        engine.dispose()
+
+
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("TEST_POSTGRES_URL"), reason="pool pings are for server databases (PostgreSQL)"
+)
+
+
+def _counting_pings(engine: sa.Engine) -> list[int]:
+    """Count the dialect's pings on this engine (the pool calls `dialect.do_ping`)."""
+    pings: list[int] = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_conn):  # type: ignore[no-untyped-def]
+        pings.append(1)
+        return ping(dbapi_conn)
+
+    engine.dialect.do_ping = counted  # type: ignore[method-assign]
+    return pings
+
+
+def _backend_pid(engine: sa.Engine) -> int:
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        return int(uow.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(url: str, pid: int) -> None:
+    """What a server restart or an idle-connection killer does to one pooled connection."""
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    finally:
+        admin.dispose()
+
+
+@postgres_only
+def test_a_connection_reused_at_once_is_not_pinged_and_an_idle_one_is(
+    make_database_url: Callable[[str], str],
+) -> None:
+    url = make_database_url("ping")
+    upgrade("evaluation", url)
+    engine = make_engine(url, pool_size=1, ping_after_idle=0.3)
+    try:
+        pings = _counting_pings(engine)
+        first = _backend_pid(engine)  # a new connection: no ping
+        assert _backend_pid(engine) == first  # reused within the window: no ping either
+        assert pings == []
+        time.sleep(0.4)
+        assert _backend_pid(engine) == first  # idle past the window: pinged, alive, kept
+        assert pings == [1]
+    finally:
+        engine.dispose()
+
+
+@postgres_only
+def test_an_idle_connection_whose_server_process_died_is_replaced_before_use(
+    make_database_url: Callable[[str], str],
+) -> None:
+    url = make_database_url("ping_dead")
+    upgrade("evaluation", url)
+    engine = make_engine(url, pool_size=1, ping_after_idle=0.2)
+    try:
+        dead = _backend_pid(engine)
+        _terminate(url, dead)
+        time.sleep(0.3)
+        assert _backend_pid(engine) != dead  # the ping failed: a new connection, and no error
+        assert _outbox_rows(engine) == 0
+    finally:
+        engine.dispose()
+
+
+@postgres_only
+def test_a_connection_that_died_inside_the_window_fails_one_unit_with_503_then_recovers(
+    make_database_url: Callable[[str], str],
+) -> None:
+    url = make_database_url("ping_window")
+    upgrade("evaluation", url)
+    engine = make_engine(url, pool_size=1, ping_after_idle=60.0)
+    try:
+        dead = _backend_pid(engine)
+        _terminate(url, dead)
+        with pytest.raises(DependencyUnavailable):  # not pinged: its statement meets the dead connection
+            _backend_pid(engine)
+        assert _backend_pid(engine) != dead  # the disconnect emptied the pool: the next unit reconnects
     finally:
         engine.dispose()

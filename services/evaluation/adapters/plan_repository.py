@@ -11,6 +11,12 @@ from sqlalchemy import Connection
 from services.evaluation.adapters import tables as t
 
 p = t.plans
+# Built once (every case opened and every phase's schedule reads them): a statement object caches its
+# compiled form, so a lookup only binds its values; one built per call recomputes its cache key.
+_ACTIVE_KEYS = sa.select(p.c.code, p.c.version, p.c.sha256).where(p.c.status == "active").order_by(p.c.code)
+_ACTIVE_KEY = sa.select(p.c.code, p.c.version, p.c.sha256).where(
+    p.c.code == sa.bindparam("code"), p.c.status == "active"
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,14 @@ class PlanRepository:
             .values(status="active", activated_at=now)
         )
 
+    def active_key(self, code: str) -> tuple[str, int, str] | None:
+        """(code, version, sha256) of a plan's active version, without its document."""
+        row = self._conn.execute(_ACTIVE_KEY, {"code": code}).first()
+        return (row.code, row.version, row.sha256) if row else None
+
     def active_keys(self) -> list[tuple[str, int, str]]:
         """(code, version, sha256) of every active version, without their documents."""
-        q = sa.select(p.c.code, p.c.version, p.c.sha256).where(p.c.status == "active").order_by(p.c.code)
-        return [(r.code, r.version, r.sha256) for r in self._conn.execute(q)]
+        return [(r.code, r.version, r.sha256) for r in self._conn.execute(_ACTIVE_KEYS)]
 
     def list(self) -> list[StoredPlan]:
         """Every version, by code then version."""

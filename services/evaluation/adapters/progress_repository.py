@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from common.db import upsert_statement
+from common.db import row_binds, upsert_statement
 from services.evaluation.adapters import tables as t
 
 cp, cs = t.case_progress, t.case_scores
@@ -27,6 +27,22 @@ def _upsert_statement(keys: tuple[str, ...]) -> Any:
     if stmt is None:
         columns = ("case_id", "overdue", "escalation_step", *(k for k in keys if k not in _DEFAULTED))
         stmt = _UPSERTS[keys] = upsert_statement(cp, ["case_id"], columns, keys)
+    return stmt
+
+
+_SCORE_UPSERTS: dict[tuple[str, int], Any] = {}
+
+
+def _scores_statement(column: str, rows: int) -> Any:
+    """One INSERT of `rows` indicators' scores at one level (`column`) ... ON CONFLICT (case_id,
+    indicator_code) DO UPDATE of that level only; built once per (level, number of indicators)."""
+    key = (column, rows)
+    stmt = _SCORE_UPSERTS.get(key)
+    if stmt is None:
+        written = ("case_id", "indicator_code", column, "updated_by", "updated_at")
+        stmt = _SCORE_UPSERTS[key] = upsert_statement(
+            cs, ["case_id", "indicator_code"], written, written[2:], rows=rows
+        )
     return stmt
 
 
@@ -56,32 +72,13 @@ class ProgressRepository:
     def set_scores(
         self, case_id: str, column: str, scores: dict[str, float], actor: str, now: datetime
     ) -> None:
-        """Write one level's scores (self, village or commune) for the given indicators."""
-        found = self._conn.execute(sa.select(cs.c.indicator_code).where(cs.c.case_id == case_id))
-        existing = set(found.scalars())
-        # One statement per kind, many parameter sets (executemany), not one statement per indicator.
-        updates = [
-            {"b_code": c, "b_value": v, "b_by": actor, "b_at": now}
-            for c, v in scores.items()
-            if c in existing
-        ]
-        inserts = [
+        """Write one level's scores (self, village or commune) for the given indicators, in one statement:
+        a new indicator's row is inserted, an existing one has only this level's score (and who wrote it,
+        when) replaced."""
+        if not scores:
+            return
+        rows = [
             {"case_id": case_id, "indicator_code": c, column: v, "updated_by": actor, "updated_at": now}
             for c, v in scores.items()
-            if c not in existing
         ]
-        if updates:
-            self._conn.execute(
-                cs.update()
-                .where(cs.c.case_id == case_id, cs.c.indicator_code == sa.bindparam("b_code"))
-                .values(
-                    {
-                        column: sa.bindparam("b_value"),
-                        "updated_by": sa.bindparam("b_by"),
-                        "updated_at": sa.bindparam("b_at"),
-                    }
-                ),
-                updates,
-            )
-        if inserts:
-            self._conn.execute(cs.insert(), inserts)
+        self._conn.execute(_scores_statement(column, len(rows)), row_binds(rows))

@@ -106,6 +106,19 @@ def get_plan_version(uow: Any, *, code: str, version: int | None = None) -> tupl
     return stored, parsed_plan(stored)
 
 
+def active_plan(uow: Any, *, code: str) -> Plan:
+    """A plan's active version, parsed; its document is read only the first time this process meets
+    that version (every case opened and every phase's schedule asks for it)."""
+    with uow:
+        key = uow.plans.active_key(code)
+        if key is None:
+            raise NotFound(
+                f"Kế hoạch {code} chưa có phiên bản hiệu lực.", f"Plan {code} has no active version."
+            )
+        plan = _parsed.get(key)
+        return plan if plan is not None else parsed_plan(_get_or_raise(uow, key[0], key[1]))
+
+
 def list_plans(uow: Any) -> list[StoredPlan]:
     """Every stored plan version."""
     with uow:
@@ -135,7 +148,7 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
     from common.errors import ValidationFailed
 
     if plan_code:
-        return get_plan_version(uow, code=plan_code)[1]
+        return active_plan(uow, code=plan_code)
     with uow:
         unit = uow.admin_units.get(admin_unit_code)
         if unit is None:
