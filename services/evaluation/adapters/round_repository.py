@@ -118,21 +118,28 @@ class RoundRepository:
         )
         return result.rowcount == 1
 
-    def dependency_warnings(self, round_id: str, chain: str, action: str) -> list[dict[str, Any]]:
+    def dependency_warnings(
+        self, round_id: str, chain: str, action: str, *, cleared_by: str | None = None
+    ) -> list[dict[str, Any]]:
         """The recognitions flagged in a round's audit chain (`action` entries, written with each
         revocation that left their dependency unmet) that still stand (not revoked since): the latest
         flag of each, oldest recognition flagged first. Derived from the append-only audit and the
-        recognitions, so nothing else has to be kept in step."""
+        recognitions, so nothing else has to be kept in step. With `cleared_by` (an action, e.g. the
+        restore entry), a flag followed by such an entry for the same case no longer counts, until the
+        case is flagged again."""
         a = t.audit
         latest: dict[str, dict[str, Any]] = {}
+        which = a.c.action == action if cleared_by is None else a.c.action.in_([action, cleared_by])
         q = (
-            sa.select(a.c.after_state, a.c.reason, a.c.occurred_at, a.c.actor)
-            .where(a.c.chain == chain, a.c.action == action)
+            sa.select(a.c.action, a.c.after_state, a.c.reason, a.c.occurred_at, a.c.actor)
+            .where(a.c.chain == chain, which)
             .order_by(a.c.position)
         )
         for row in self._conn.execute(q):
             after = json.loads(row.after_state or "{}")
-            if after.get("case_id"):
+            if after.get("case_id") and row.action != action:
+                latest.pop(after["case_id"], None)  # cleared (restored) since its latest flag
+            elif after.get("case_id"):
                 latest[after["case_id"]] = {
                     **after,
                     "round_id": round_id,

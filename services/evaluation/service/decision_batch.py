@@ -3,7 +3,9 @@
 Each page is idempotent: a row of the decision list already recorded, or a case already decided (by
 this or any other decision), is skipped, so a page retried after a crash decides nobody twice. Per case
 decided: its status and version, its progress row, the recognition (with its multi-year streak), an
-audit entry in the case's chain and a `case.decided` event, all in the page's transaction.
+audit entry in the case's chain and a `case.decided` event, all in the page's transaction. A page of a
+supplementary decision that wrote recognitions then restores, in the same transaction, the flagged
+recognitions whose dependency they meet again (`decision_list.restore_met_dependencies`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
 from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.service.audit import case_entry
-from services.evaluation.service.round_audit import decision_number
+from services.evaluation.service.round_audit import decision_number, get_round_or_raise
 from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
@@ -99,6 +101,8 @@ def record_decision_page(uow: Any, *, inp: rc.DecisionPageInput) -> rc.DecisionP
                 _decided_event(case, item["outcome"], decision["id"], number, streak, item["village_code"])
             )
         uow.decisions.add_recognitions(recognitions)
+        if recognitions and decision["kind"] == "supplementary":
+            _restore_dependencies(uow, decision, number)
         done = len(items) < inp.limit
         if done:
             uow.decisions.update(inp.decision_id, status="recorded", updated_at=now)
@@ -106,6 +110,22 @@ def record_decision_page(uow: Any, *, inp: rc.DecisionPageInput) -> rc.DecisionP
     next_after = items[-1]["case_id"] if items else inp.after
     return rc.DecisionPage(
         workflow_ids=workflow_ids, outcomes=outcomes, next_after=next_after, newly_recorded=newly, done=done
+    )
+
+
+def _restore_dependencies(uow: Any, decision: dict[str, Any], number: str) -> None:
+    """A supplementary decision's recognitions, just written, may meet again the dependency of a
+    recognition a revocation flagged: each one restored is audited and published in this page's
+    transaction, by the chairman who signed the decision (docs/yearly-round.md)."""
+    from services.evaluation.service.decision_list import restore_met_dependencies  # imports this module
+
+    restore_met_dependencies(
+        uow,
+        get_round_or_raise(uow, decision["round_id"]),
+        trigger=decision["id"],
+        trigger_number=number,
+        actor=decision["signed_by"],
+        role="commune_chairman",
     )
 
 

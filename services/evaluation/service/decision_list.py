@@ -12,6 +12,9 @@ decision that are on no list of the round yet.
 
 The dependencies of the draft lists are judged again (`rejudge_dependencies`) whenever an outcome on them
 may have changed: an upheld objection, the council's votes, a revocation, and the signature (last guard).
+Recorded recognitions are never re-judged into a revocation: a revocation flags those it leaves short of
+their dependency (`flag_unmet_dependencies`), and a supplementary decision whose recognitions meet the
+share again restores the flag when they are recorded (`restore_met_dependencies`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.criteria import TITLE_NAMES_VI
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
-from services.evaluation.service.round_audit import get_round_or_raise, round_entry
+from services.evaluation.service.round_audit import get_round_or_raise, round_chain, round_entry
 from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
@@ -252,28 +255,36 @@ def rejudge_dependencies(
     return changes
 
 
-def _short_of_dependency(
+def _judge_recorded(
     conn: Any, year: int, rows: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], str]]:
-    """The recognitions among `rows` (each with case_id, title, subject_id) whose dependency the year's
-    recorded, not revoked recognitions no longer meet, each with the reason; rows whose criteria set is
-    unknown are not judged."""
+) -> list[tuple[dict[str, Any], bool, str, list[str]]]:
+    """Each of `rows` (each with case_id, title, subject_id) judged against its dependency, "holding"
+    being the year's recorded, not revoked recognitions: (row, met, the refusal's reason or "", every
+    share judged, in order). Rows whose criteria set is unknown are not judged (left out)."""
     if not rows:
         return []
     keys = _criteria_keys(conn, [r["case_id"] for r in rows])
     rules: dict[str | None, list[Any]] = {}
     judge = _Judge(conn, year, {})  # recorded recognitions only, none revoked
-    short = []
+    judged = []
     for r in rows:
         key = keys.get(r["case_id"])
         if key not in rules:
             rules[key] = _dependencies(key)
         if not rules[key]:
             continue
-        outcome, reason, _ = judge.judge(r["title"], r["subject_id"], rules[key])
-        if outcome != lc.RECOGNISED:
-            short.append((r, str(reason)))
-    return short
+        outcome, reason, why = judge.judge(r["title"], r["subject_id"], rules[key])
+        judged.append((r, outcome == lc.RECOGNISED, reason or "", why))
+    return judged
+
+
+def _short_of_dependency(
+    conn: Any, year: int, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], str]]:
+    """The recognitions among `rows` (each with case_id, title, subject_id) whose dependency the year's
+    recorded, not revoked recognitions no longer meet, each with the reason; rows whose criteria set is
+    unknown are not judged."""
+    return [(r, reason) for r, met, reason, _ in _judge_recorded(conn, year, rows) if not met]
 
 
 def still_short(uow: Any, rnd: dict[str, Any], warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -355,6 +366,76 @@ def flag_unmet_dependencies(
             )
         )
     return flags
+
+
+DEPENDENCY_RESTORED = "decision.dependency_restored"  # audit action (round's and case's chains)
+RESTORED_EVENT = "recognition.dependency_restored"
+
+
+def restore_met_dependencies(
+    uow: Any,
+    rnd: dict[str, Any],
+    *,
+    trigger: str,
+    trigger_number: str,
+    actor: str,
+    role: str | None = None,
+    on_behalf_of: str | None = None,
+) -> list[dict[str, Any]]:
+    """After a decision's recognitions are written (`trigger`, a supplementary decision recording a
+    page), inside that transaction: every recognition still standing as a flag in the round's chain
+    (its latest `decision.dependency_unmet` entry is followed by no `decision.dependency_restored` entry
+    for its case, and it is not revoked) whose dependency the year's recorded, not revoked recognitions
+    now meet again (the judge and rules of `still_short`) is **restored**: an audit entry
+    `decision.dependency_restored` in the round's chain and the dependent case's, and an outbox event
+    `recognition.dependency_restored`, the counterparts of the flag's. The warning itself is still judged
+    on reading; this is its audit trace. Idempotent: a restored flag is not standing any more, so the
+    same step again writes nothing. Returns the restores."""
+    flags = uow.rounds.dependency_warnings(
+        rnd["id"], round_chain(rnd["id"]), DEPENDENCY_UNMET, cleared_by=DEPENDENCY_RESTORED
+    )
+    restored = []
+    for w, met, _, why in _judge_recorded(uow.connection, rnd["year"], flags):
+        if not met:
+            continue
+        reason = " ".join(why)  # the share met, in the judge's words
+        after = {
+            "decision_id": w["decision_id"],
+            "decision_number": w["decision_number"],
+            "case_id": w["case_id"],
+            "subject_id": w["subject_id"],
+            "title": w["title"],
+            "trigger": trigger,
+            "trigger_number": trigger_number,
+        }
+        restored.append({**after, "reason": reason})
+        fields = {"role": role, "on_behalf_of": on_behalf_of, "reason": reason, "after": after}
+        uow.record(round_entry(rnd, action=DEPENDENCY_RESTORED, actor=actor, **fields))
+        case = uow.cases.get(w["case_id"])
+        if case is not None:
+            uow.record(case_entry(case, action=DEPENDENCY_RESTORED, actor=actor, **fields))
+        event_id = stable_id("event", RESTORED_EVENT, trigger, w["case_id"])
+        if uow.has_event(event_id):
+            # This decision already restored the case once, on an earlier page, and a revocation flagged
+            # it again meanwhile: the flag's own trigger tells the two restores apart.
+            event_id = stable_id("event", RESTORED_EVENT, trigger, w["case_id"], w["trigger"])
+        uow.publish(
+            Event(
+                id=event_id,
+                type=RESTORED_EVENT,
+                source="evaluation",
+                payload={
+                    **after,
+                    "round_id": rnd["id"],
+                    "year": rnd["year"],
+                    "reason": reason,
+                    # The commune (no village_code), as for the flag: its association and chairman.
+                    "admin_unit_code": rnd["admin_unit_code"],
+                    "subject_village_code": w["village_code"],
+                },
+            )
+        )
+    return restored
 
 
 def _awaiting(conn: Any, rnd: dict[str, Any], *, outside_round: bool) -> dict[str, list[Any]]:

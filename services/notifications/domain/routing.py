@@ -38,6 +38,7 @@ _CATEGORY = {
     "case.decided": "cases",
     "recognition.revoked": "cases",
     "recognition.dependency_unmet": "cases",
+    "recognition.dependency_restored": "cases",
 }
 # Held back for the daily digest when a user asks for one: these come in floods near a deadline.
 DIGESTIBLE = frozenset({"case.reminder_due", "case.overdue"})
@@ -99,6 +100,9 @@ _ROLES: dict[str, Rule] = {
     # A revocation left a recorded recognition (a village, clan, unit) short of its dependency: the
     # commune decides whether to revoke it too (the payload names the commune, no village).
     "recognition.dependency_unmet": _fixed(COMMUNE, CHAIRMAN),
+    # A later (supplementary) decision met that dependency again: those told of the flag learn it is
+    # no longer standing.
+    "recognition.dependency_restored": _fixed(COMMUNE, CHAIRMAN),
     "report.overdue": _from_payload("role", COMMUNE),
     "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
     "award.nominated": _fixed(CHAIRMAN),

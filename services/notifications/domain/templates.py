@@ -169,6 +169,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "{decision_number}) no longer meets its dependency: {reason} The commune chairman may revoke "
                "it."),
     },
+    "recognition.dependency_restored": {
+        "vi": ("Danh hiệu {title} năm {year} đã đủ điều kiện trở lại",
+               "Sau Quyết định công nhận bổ sung số {trigger_number}, danh hiệu {title} năm {year} của "
+               "{subject_id} (Quyết định số {decision_number}) đã đủ điều kiện trở lại: {reason} Cảnh báo "
+               "trước đây về danh hiệu này không còn hiệu lực."),
+        "en": ("Title {title} {year} qualifies again",
+               "After supplementary decision {trigger_number}, the title {title} {year} of {subject_id} "
+               "(decision {decision_number}) meets its dependency again: {reason} The earlier warning about "
+               "it no longer stands."),
+    },
     "round.reminder_due": {
         "vi": ("Sắp hết hạn tự đánh giá năm {year} (hạn {due})",
                "Còn {waiting} hồ sơ đang ở bước tự đánh giá. Đề nghị chi hội đôn đốc các hộ hoàn thành "

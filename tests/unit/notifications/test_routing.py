@@ -64,6 +64,11 @@ def _event(event_type: str, **payload: object) -> Event:
             {"subject_id": "26734-T1"},
             ("commune_association_officer", "commune_chairman"),
         ),
+        (
+            "recognition.dependency_restored",
+            {"subject_id": "26734-T1"},
+            ("commune_association_officer", "commune_chairman"),
+        ),
     ],
 )
 def test_each_event_type_tells_the_roles_whose_business_it_is(
@@ -117,3 +122,13 @@ def test_units_are_the_subjects_village_or_each_village_of_the_posting_or_the_un
     # A recognition left short of its dependency is the commune's to judge, not its village's.
     unmet = _event("recognition.dependency_unmet", subject_id="26734-T01", subject_village_code="26734-T01")
     assert units_for(unmet, "commune_chairman") == ("26734",)
+
+
+def test_a_restored_dependency_tells_whoever_was_told_of_the_flag_in_the_same_category() -> None:
+    payload = {"subject_id": "26734-T01", "subject_village_code": "26734-T01"}
+    unmet = _event("recognition.dependency_unmet", **payload)
+    restored = _event("recognition.dependency_restored", **payload)
+    assert roles_for(restored) == roles_for(unmet)
+    assert category_of(restored.type) == category_of(unmet.type) == "cases"
+    for role in roles_for(restored):
+        assert units_for(restored, role) == units_for(unmet, role) == ("26734",)

@@ -180,3 +180,21 @@ def test_the_yearly_round_opening_names_the_year_and_the_last_day_of_self_assess
     assert "Hạn tự đánh giá: 30/09/2027." in render(opened, "vi").body
     award = Event(type="round.created", source="awards", payload={"year": 2027})
     assert render(award, "vi").subject == "Mở đợt xét khen thưởng"
+
+
+def test_a_restored_dependency_names_the_supplementary_decision_and_the_share_met() -> None:
+    payload = {
+        **FULL_PAYLOAD,
+        "title": "learning_community_village",
+        "decision_number": "01/QĐ-UBND",
+        "trigger_number": "03/QĐ-UBND",
+        "reason": "Tỷ lệ đạt danh hiệu “Gia đình học tập” là 70%, đạt mức 70% (10 thành viên).",
+    }
+    event = Event(type="recognition.dependency_restored", source="evaluation", payload=payload)
+    vi, en = render(event, "vi"), render(event, "en")
+    assert vi.subject == "Danh hiệu Cộng đồng học tập cấp thôn năm 2026 đã đủ điều kiện trở lại"
+    assert "Sau Quyết định công nhận bổ sung số 03/QĐ-UBND" in vi.body
+    assert "(Quyết định số 01/QĐ-UBND) đã đủ điều kiện trở lại: Tỷ lệ đạt danh hiệu" in vi.body
+    assert en.subject == "Title Learning Community (village) 2026 qualifies again"
+    assert "After supplementary decision 03/QĐ-UBND" in en.body and "meets its dependency again" in en.body
+    assert unicodedata.is_normalized("NFC", vi.subject + vi.body + en.subject + en.body)
