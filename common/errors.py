@@ -55,6 +55,13 @@ class PreconditionFailed(Conflict):
     code = "precondition_failed"
 
 
+class PreconditionRequired(DomainError):
+    """A change sent without If-Match: the client must say which version it read."""
+
+    status = 428
+    code = "precondition_required"
+
+
 class InvalidTransition(Conflict):
     """The requested step is not allowed from the current state."""
 

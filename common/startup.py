@@ -6,10 +6,28 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, Retrying, before_sleep_log, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_delay, wait_exponential
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _log_wait(what: str) -> Callable[[RetryCallState], None]:
+    """A log line per failed attempt that names what is awaited (tenacity's own line names the
+    function, which is a lambda or a bound method here: "<unknown>")."""
+
+    def log(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        delay = state.next_action.sleep if state.next_action is not None else 0.0
+        logger.info(
+            "waiting for %s (attempt %d failed: %s); retrying in %.1f s",
+            what,
+            state.attempt_number,
+            error,
+            delay,
+        )
+
+    return log
 
 
 def wait_for(what: str, attempt: Callable[[], T], *, timeout: float = 120.0) -> T:
@@ -18,7 +36,7 @@ def wait_for(what: str, attempt: Callable[[], T], *, timeout: float = 120.0) -> 
         stop=stop_after_delay(timeout),
         wait=wait_exponential(multiplier=0.2, max=5),
         reraise=True,
-        before_sleep=before_sleep_log(logger, logging.INFO),
+        before_sleep=_log_wait(what),
     ):
         with retry:
             return attempt()
@@ -31,7 +49,7 @@ async def wait_for_async(what: str, attempt: Callable[[], Awaitable[T]], *, time
         stop=stop_after_delay(timeout),
         wait=wait_exponential(multiplier=0.2, max=5),
         reraise=True,
-        before_sleep=before_sleep_log(logger, logging.INFO),
+        before_sleep=_log_wait(what),
     ):
         with retry:
             return await attempt()

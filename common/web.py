@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import flask_smorest
 import marshmallow as ma
 from flask import Flask, current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from common.errors import DomainError
@@ -26,6 +28,25 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class _StrictQueryParser(FlaskParser):
+    """webargs drops unknown query parameters by default (and only those: unknown body fields are
+    refused by `Schema`). A misspelt filter or paging parameter (`?page_size=` where the API pages with
+    `limit`) then answers an unfiltered first page as if it had been applied; here it is a 422 naming
+    the parameter, like an unknown body field."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The services' API blueprint: flask-smorest's, with unknown query parameters refused."""
+
+    ARGUMENTS_PARSER = _StrictQueryParser()
 
 
 def wants_english() -> bool:
@@ -69,6 +90,27 @@ def make_api(app: Flask, title: str) -> Api:
     return api
 
 
+# Werkzeug's own errors (no route, wrong method, body too large, ...) carry English descriptions: a
+# Vietnamese client gets these instead. The service's own refusals are DomainErrors, written in both.
+_HTTP_MESSAGES_VI = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn.",
+    403: "Không có quyền thực hiện thao tác này.",
+    404: "Không tìm thấy địa chỉ được yêu cầu.",
+    405: "Địa chỉ này không nhận phương thức yêu cầu.",
+    406: "Không có định dạng trả lời phù hợp với yêu cầu.",
+    409: "Yêu cầu xung đột với trạng thái hiện tại.",
+    411: "Thiếu độ dài nội dung (Content-Length).",
+    412: "Điều kiện của yêu cầu không còn đúng.",
+    413: "Dữ liệu gửi lên vượt quá giới hạn cho phép.",
+    414: "Địa chỉ yêu cầu quá dài.",
+    415: "Định dạng dữ liệu gửi lên không được hỗ trợ.",
+    428: "Yêu cầu cần kèm điều kiện (If-Match).",
+    429: "Quá nhiều yêu cầu; vui lòng thử lại sau.",
+    431: "Tiêu đề của yêu cầu quá lớn.",
+}
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:
@@ -92,6 +134,8 @@ def _register_error_handlers(app: Flask) -> None:
             status, errors = 422, {"json": ["Invalid JSON body."]}
         code = "validation_error" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
         message = data.get("message") or exc.description or exc.name
+        if not data.get("message") and not wants_english():
+            message = _HTTP_MESSAGES_VI.get(status, message)
         if status == 422:
             english = wants_english()
             message = "Invalid input." if english else "Dữ liệu không hợp lệ."

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from common.errors import NotFound, ValidationFailed
 from common.storage import ObjectTooLarge
+from common.web import Blueprint
 from services.awards.api.access import (
     READERS,
     SCORERS,

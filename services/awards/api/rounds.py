@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from temporalio.client import WorkflowUpdateFailedError
 
 from common.auth import in_scope
 from common.errors import InvalidTransition, NotFound
+from common.web import Blueprint
 from common.web_auth import require_roles
 from services.awards.api import access
 from services.awards.api.access import READERS, ROUND_MANAGERS, SIGNERS, container, round_for

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import REGISTER_KEEPERS
-from common.web import MAX_OFFSET, Schema
+from common.web import MAX_OFFSET, Blueprint, Schema
 from services.evaluation.api.access import signed_in, unit_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.domain.admin_units import LEVELS, VILLAGE_KINDS

@@ -7,7 +7,6 @@ import dataclasses
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import (
@@ -18,7 +17,7 @@ from common.auth import (
     REGISTER_READERS,
     VILLAGE_OFFICER,
 )
-from common.web import Schema
+from common.web import Blueprint, Schema
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import unit_in_scope
 from services.evaluation.api.cases import etag, if_match_version

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from common.auth import CHAIN_VERIFIERS, HISTORY_READERS
-from common.web import Schema
+from common.web import Blueprint, Schema
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import case_in_scope
 from services.evaluation.api.container import container

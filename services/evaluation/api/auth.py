@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import ADMINISTRATOR, ROLES, AuthenticationFailed, issue_token
-from common.web import MAX_OFFSET, Schema
+from common.web import MAX_OFFSET, Blueprint, Schema
 from common.web_auth import public, require_roles
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container

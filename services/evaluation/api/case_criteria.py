@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from common.web import Blueprint
 from services.evaluation.api.access import case_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.service.case_criteria import case_criteria

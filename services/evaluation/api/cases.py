@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
-from common.errors import ValidationFailed
+from common.errors import PreconditionRequired, ValidationFailed
+from common.web import Blueprint
 from services.evaluation.api.access import case_in_scope, case_opening, checked_case
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.api.schemas import (
@@ -35,9 +35,11 @@ def if_match_version() -> int:
     """The version the client read, from If-Match; required for every change (428 when missing)."""
     raw = request.headers.get("If-Match")
     if not raw:
-        from werkzeug.exceptions import PreconditionRequired
-
-        raise PreconditionRequired("If-Match is required: send the ETag you read.")
+        raise PreconditionRequired(
+            "Thiếu tiêu đề If-Match: hãy gửi lại ETag của phiên bản đã đọc.",
+            "If-Match is required: send the ETag you read.",
+            errors={"If-Match": ["required"]},
+        )
     try:
         return int(raw.strip().removeprefix("W/").strip('"'))
     except ValueError as exc:

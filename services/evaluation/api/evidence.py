@@ -6,10 +6,10 @@ from dataclasses import asdict
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from common.auth import CASE_WRITERS, EVIDENCE_REVIEWERS
 from common.errors import ValidationFailed
+from common.web import Blueprint
 from services.evaluation.api.access import case_in_scope, checked_case, evidence_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.api.schemas import (

@@ -6,11 +6,10 @@ from dataclasses import asdict
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.errors import ValidationFailed
-from common.web import Schema
+from common.web import Blueprint, Schema
 from services.evaluation.api.access import import_commune, import_run_visible
 from services.evaluation.api.container import container
 from services.evaluation.imports import ImportOptions, format_for_name

@@ -6,10 +6,9 @@ import dataclasses
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from common.web import Schema
+from common.web import Blueprint, Schema
 from services.evaluation.api.access import plan_document_in_scope, plan_version_in_scope, signed_in
 from services.evaluation.api.container import container
 from services.evaluation.documents.criteria import get_criteria_set, shipped_catalog

@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from common.auth import REGISTER_READERS
-from common.web import Schema
+from common.web import Blueprint, Schema
 from common.web_auth import require_roles
 from services.evaluation.api.access import unit_in_scope
 from services.evaluation.api.container import container

@@ -9,11 +9,10 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import REGISTER_READERS
-from common.web import Schema
+from common.web import Blueprint, Schema
 from common.web_auth import require_roles
 from common.workdays import VIETNAM_TZ
 from services.evaluation.api.access import unit_in_scope

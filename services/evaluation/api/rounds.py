@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from common.auth import (
     ADMINISTRATOR,
@@ -20,6 +19,7 @@ from common.auth import (
     SUPERVISORS,
     VILLAGE_OFFICER,
 )
+from common.web import Blueprint
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import unit_in_scope
 from services.evaluation.api.cases import etag, if_match_version

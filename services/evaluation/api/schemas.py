@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from common.web import MAX_OFFSET, Schema
 from services.evaluation.domain.model import TITLES, VERDICTS
+from workflows.recognition import lifecycle as lc
 
 
 class CaseCreateSchema(Schema):
@@ -109,7 +110,7 @@ class ScoreSchema(Schema):
 
 class TaskQueryArgsSchema(Schema):
     title = fields.String(validate=validate.OneOf(TITLES))
-    status = fields.String(validate=validate.Length(max=40))
+    status = fields.String(validate=validate.OneOf(lc.STATUSES))
     village = fields.String(validate=validate.Length(max=40))
     mine = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

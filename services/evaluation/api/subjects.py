@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from common.auth import REGISTER_READERS
-from common.web import MAX_OFFSET, Schema
+from common.web import MAX_OFFSET, Blueprint, Schema
 from services.evaluation.adapters.subject_repository import SUBJECT_KINDS
 from services.evaluation.api.access import register_filters, subject_in_scope
 from services.evaluation.api.container import container

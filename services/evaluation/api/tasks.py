@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from common.auth import HOUSEHOLD_REPRESENTATIVE
+from common.web import Blueprint
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container
 from services.evaluation.api.schemas import TaskPageSchema, TaskQueryArgsSchema

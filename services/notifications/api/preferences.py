@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from common.web import Blueprint
 from services.notifications.api.access import preferences_owner
 from services.notifications.api.container import container, now
 from services.notifications.api.schemas import PreferencesSchema, PreferencesUpdateSchema

@@ -102,6 +102,44 @@ def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "field", "reason"),
+    [
+        ("page_size=10", "page_size", "Trường này không có trong yêu cầu hợp lệ."),  # /tasks pages by limit
+        ("limit=abc", "limit", "Không phải số nguyên hợp lệ."),
+        ("limit=0", "limit", "Phải lớn hơn hoặc bằng 1 và nhỏ hơn hoặc bằng 200."),
+        ("offset=-1", "offset", "Phải lớn hơn hoặc bằng 0 và nhỏ hơn hoặc bằng 2147483647."),
+        ("status=bogus", "status", None),
+        ("title=learning_village", "title", None),
+        ("mine=maybe", "mine", "Không phải giá trị đúng/sai hợp lệ."),
+    ],
+)
+def test_bad_query_parameters_are_named_not_ignored(
+    api: FlaskClient, query: str, field: str, reason: str | None
+) -> None:
+    r = api.get(f"/tasks?{query}")
+    body = r.get_json()
+    assert r.status_code == 422 and body["message"] == "Dữ liệu không hợp lệ."
+    assert list(body["errors"]["query"]) == [field]
+    if reason is not None:
+        assert body["errors"]["query"][field] == [reason]
+    english = api.get(f"/tasks?{query}", headers={"Accept-Language": "en"}).get_json()
+    assert list(english["errors"]["query"]) == [field]
+    assert api.get("/tasks?limit=5&status=village_review&mine=true").status_code == 200
+
+
+def test_framework_refusals_are_in_the_envelope_in_vietnamese(api: FlaskClient) -> None:
+    r = api.delete("/cases/nope")
+    assert (r.status_code, r.get_json()["code"]) == (405, "method_not_allowed")
+    assert r.get_json()["message"] == "Địa chỉ này không nhận phương thức yêu cầu."
+    r = api.get("/no-such-page")
+    assert r.get_json() == {
+        "status": 404,
+        "code": "not_found",
+        "message": "Không tìm thấy địa chỉ được yêu cầu.",
+    }
+
+
+@pytest.mark.parametrize(
     ("field", "value"),
     [
         ("year", 2019),

@@ -42,3 +42,49 @@ def test_field_errors_given_once_read_the_same_in_both_languages() -> None:
     assert client.get("/boom").get_json()["errors"] == {"year": [2031]}
     en = client.get("/boom", headers={"Accept-Language": "en"}).get_json()
     assert (en["message"], en["errors"]) == ("Wrong.", {"year": [2031]})
+
+
+def test_the_frameworks_own_refusals_are_in_vietnamese_unless_english_is_asked() -> None:
+    app = _app(RuntimeError("unused"))
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.post("/upload")
+    def upload() -> str:
+        from flask import request
+
+        return str(len(request.get_data()))
+
+    client = app.test_client()
+    cases = {  # request -> (status, code, Vietnamese message)
+        ("GET", "/nowhere"): (404, "not_found", "Không tìm thấy địa chỉ được yêu cầu."),
+        ("DELETE", "/boom"): (405, "method_not_allowed", "Địa chỉ này không nhận phương thức yêu cầu."),
+        ("POST", "/upload"): (413, "request_entity_too_large", "Dữ liệu gửi lên vượt quá giới hạn cho phép."),
+    }
+    for (method, path), (status, code, message) in cases.items():
+        vi = client.open(path, method=method, data=b"x" * 100)
+        assert (vi.status_code, vi.get_json()) == (
+            status,
+            {"status": status, "code": code, "message": message},
+        )
+        en = client.open(path, method=method, data=b"x" * 100, headers={"Accept-Language": "en"}).get_json()
+        assert en["code"] == code and en["message"].isascii() and en["message"] != message
+
+
+def test_a_change_without_if_match_is_refused_with_428_in_the_callers_language() -> None:
+    from common.errors import PreconditionRequired
+
+    exc = PreconditionRequired(
+        "Thiếu tiêu đề If-Match.", "If-Match is required.", errors={"If-Match": ["required"]}
+    )
+    client = _app(exc).test_client()
+    vi = client.get("/boom").get_json()
+    assert vi == {
+        "status": 428,
+        "code": "precondition_required",
+        "message": "Thiếu tiêu đề If-Match.",
+        "errors": {"If-Match": ["required"]},
+    }
+    assert (
+        client.get("/boom", headers={"Accept-Language": "en"}).get_json()["message"]
+        == "If-Match is required."
+    )
