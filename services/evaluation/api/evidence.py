@@ -57,7 +57,7 @@ class CaseEvidence(MethodView):
                 on_behalf_of=uploader.on_behalf_of,
             ),
             max_bytes=c.settings.max_upload_bytes,
-            read=placed.case,
+            read=(placed.case, placed.progress),
         )
         return _with_url(item)
 

@@ -8,19 +8,20 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import filetype
 
-from common.errors import InvalidTransition
+from common.errors import InvalidTransition, ValidationFailed
 from common.storage import ObjectTooLarge
 from common.unit_of_work import reading
+from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain import events
 from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Case, Evidence
 from services.evaluation.service import audit
-from services.evaluation.service.cases import case_and_progress_or_raise, get_case, get_case_or_raise
+from services.evaluation.service.cases import case_and_progress_or_raise, get_case_or_raise
 from services.evaluation.service.ports import Storage, UnitOfWork
 from workflows.recognition import lifecycle as lc
 
@@ -77,23 +78,47 @@ class UploadRequest:
     on_behalf_of: str | None = None  # the household a staff member uploads for
 
 
+def _refuse_unknown_indicator(indicator_code: str | None, progress: dict[str, Any] | None) -> None:
+    """Evidence is filed under an indicator of the case's criteria set (or under none: the dossier as a
+    whole); a code the set does not have is a 422 naming `indicator_code`. Before the case's criteria
+    set is known (its opening still running) the code cannot be judged and is taken as given."""
+    key = (progress or {}).get("criteria_set_key")
+    if indicator_code is None or not key:
+        return
+    code, _, version = key.partition("@")
+    criteria = get_criteria_set(code, version)
+    known = {i.code for group in (criteria.group_codes or (None,)) for i in criteria.indicators_for(group)}
+    if indicator_code not in known:
+        raise ValidationFailed(
+            f"Bộ tiêu chí {key} không có chỉ số '{indicator_code}'.",
+            f"Criteria set {key} has no indicator '{indicator_code}'.",
+            errors={"indicator_code": [f"Không có trong bộ tiêu chí {key}."]},
+            errors_en={"indicator_code": [f"Not in criteria set {key}."]},
+        )
+
+
 def upload_evidence(
     uow: audit.AuditedUnitOfWork,
     storage: Storage,
     *,
     request: UploadRequest,
     max_bytes: int,
-    read: Case | None = None,
+    read: tuple[Case, dict[str, Any] | None] | None = None,
 ) -> Evidence:
     """Check the case and file, stream it to storage, record it with its audit entry; nothing half-written.
 
-    `read`: the case as the caller read it moments ago (its scope check), so it is not read again before
-    the file is stored; the writing transaction reads it once more either way."""
+    `read`: the case and its progress row as the caller read them moments ago (its scope check), so they
+    are not read again before the file is stored; the writing transaction reads them once more either
+    way."""
     name = sanitize_file_name(request.file_name)
     if name is None:
         raise EvidenceRejected("Tên tệp không hợp lệ.", "Invalid file name.")
-    case = read if read is not None else get_case(reading(uow), case_id=request.case_id)
+    if read is None:
+        with reading(uow) as reader:
+            read = case_and_progress_or_raise(reader, case_id=request.case_id)
+    case, read_progress = read
     _refuse_unless_open(case)  # before the file is read and stored
+    _refuse_unknown_indicator(request.indicator_code, read_progress)
     head = request.stream.read(SNIFF_BYTES)
     if not head:
         raise EvidenceRejected("Tệp rỗng.", "The file is empty.")
@@ -129,6 +154,7 @@ def upload_evidence(
             # Again in the writing transaction: the commune may have passed the case on meanwhile.
             case, progress = case_and_progress_or_raise(uow, case_id=case.id)  # and its criteria set
             _refuse_unless_open(case)
+            _refuse_unknown_indicator(request.indicator_code, progress)  # the set may be known only now
             uow.evidence.add(item)
             uow.publish(
                 events.case_event(

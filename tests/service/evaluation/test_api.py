@@ -232,6 +232,35 @@ def test_bad_evidence_is_refused_with_a_reason_and_nothing_stored(
     assert count_rows(t.evidence) == 0
 
 
+def test_evidence_for_an_indicator_the_criteria_set_lacks_is_refused_before_it_is_stored(
+    api: FlaskClient, settings: Settings, existing_case: str, count_rows
+) -> None:
+    with SqlUnitOfWork(make_engine(settings.database_url)) as uow:
+        uow.progress.upsert(existing_case, criteria_set_key="gia-dinh-hoc-tap@2023.1")
+        uow.commit()
+    upload = {"file": (io.BytesIO(b"%PDF-1.4\n"), "a.pdf"), "indicator_code": "9.9"}
+    r = api.post(f"/cases/{existing_case}/evidence", data=upload, content_type="multipart/form-data")
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {
+        "indicator_code": ["Không có trong bộ tiêu chí gia-dinh-hoc-tap@2023.1."]
+    }
+    upload = {"file": (io.BytesIO(b"%PDF-1.4\n"), "a.pdf"), "indicator_code": "9.9"}
+    en = api.post(
+        f"/cases/{existing_case}/evidence",
+        data=upload,
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    ).get_json()
+    assert en["message"] == "Criteria set gia-dinh-hoc-tap@2023.1 has no indicator '9.9'."
+    assert count_rows(t.evidence) == 0
+    # A code the set has passes the check and goes on to the object store (down here: 503)
+    upload = {"file": (io.BytesIO(b"%PDF-1.4\n"), "a.pdf"), "indicator_code": "1.1"}
+    ok = api.post(f"/cases/{existing_case}/evidence", data=upload, content_type="multipart/form-data")
+    assert ok.status_code == 503
+    # and so does evidence filed under no indicator (the dossier as a whole)
+    assert _upload(api, existing_case, b"%PDF-1.4\n").status_code == 503
+
+
 @pytest.mark.parametrize("status", ["awaiting_decision", "recognised", "not_recognised", "withdrawn"])
 def test_a_case_passed_on_to_the_decision_takes_no_more_evidence(
     api: FlaskClient, settings: Settings, existing_case: str, count_rows, status: str
