@@ -138,7 +138,7 @@ async def test_evidence_round_trips_through_s3_with_its_sha256(stack: Stack) -> 
     response = await asyncio.to_thread(
         stack.evaluation.post,
         f"/cases/{opened['case_id']}/evidence",
-        data={"file": (io.BytesIO(content), name), "indicator_code": "TC1.2"},
+        data={"file": (io.BytesIO(content), name), "indicator_code": "1.2"},
         content_type="multipart/form-data",
         headers=_officer(stack),
     )

@@ -130,6 +130,13 @@ class SubjectRepository:
         row = self._conn.execute(sa.select(q).where(q.c.id == subject_id)).mappings().first()
         return dict(row) if row else None
 
+    def by_code(self, kind: str, commune_code: str, code: str) -> dict[str, Any] | None:
+        """One subject by its register code within a commune (codes are unique per commune and kind)."""
+        q = _QUERIES[kind]().subquery()
+        found = self._conn.execute(sa.select(q).where(q.c.code == code, q.c.commune_code == commune_code))
+        row = found.mappings().first()
+        return dict(row) if row else None
+
     def communes_within(self, path: str) -> list[str]:
         """Codes of the communes in an admin subtree (a commune or village scope gives its commune)."""
         au = t.admin_units

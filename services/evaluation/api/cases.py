@@ -64,8 +64,15 @@ class Cases(MethodView):
         the evaluation worker slow or down), answers all the same with `ready` false, a `Location` and a
         `Retry-After` header: read the case, or send the same request again, after that many seconds.
         202 when this request opened the case, 200 when it existed already (`created` false)."""
-        case_opening(body["admin_unit_code"], body["subject_id"], CASE_WRITERS)
         c = container()
+        # A register code typed by staff ("H001") names its subject's id; then the household check
+        body["subject_id"] = cases.registered_subject_id(
+            c.reader(),
+            title=body["title"],
+            subject_id=body["subject_id"],
+            admin_unit_code=body["admin_unit_code"],
+        )
+        case_opening(body["admin_unit_code"], body["subject_id"], CASE_WRITERS)
         opened = cases.open_case(c.reader(), c.gateway, opened_by=current_actor().username, **body)
         headers = {}
         if not opened.ready:

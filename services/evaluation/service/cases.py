@@ -86,6 +86,29 @@ def open_case(
     )
 
 
+def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_code: str) -> str:
+    """The register's id of the subject a case is opened for. Staff know households, clans, units and
+    citizens by their register code ("H001"), the register keys them by id: a code of the title's kind
+    in the unit's commune is taken for that subject's id, so the case is the one its household
+    representative sees and the decision names. An id of the register, or a subject the register does
+    not hold (a village or commune community is named by its unit's code), is kept as given."""
+    from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
+    from services.evaluation.service.scopes import unit_path
+
+    kind = SUBJECT_KIND_BY_TITLE.get(title)
+    if kind not in ("household", "clan", "unit", "citizen"):
+        return subject_id
+    path = unit_path(uow, code=admin_unit_code)
+    with uow:
+        if path is None or uow.subjects.get(kind, subject_id) is not None:
+            return subject_id
+        communes = uow.subjects.communes_within(path)
+        if len(communes) != 1:  # a province-wide scope: a code names no single subject
+            return subject_id
+        found = uow.subjects.by_code(kind, communes[0], subject_id)
+    return str(found["id"]) if found is not None else subject_id
+
+
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
     """Write the case, its `case.opened` event and audit entry once; a retried activity changes nothing.
 
