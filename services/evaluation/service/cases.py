@@ -93,20 +93,25 @@ def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_c
     representative sees and the decision names. An id of the register, or a subject the register does
     not hold (a village or commune community is named by its unit's code), is kept as given."""
     from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
-    from services.evaluation.service.scopes import unit_path
 
     kind = SUBJECT_KIND_BY_TITLE.get(title)
     if kind not in ("household", "clan", "unit", "citizen"):
         return subject_id
-    path = unit_path(uow, code=admin_unit_code)
-    with uow:
-        if path is None or uow.subjects.get(kind, subject_id) is not None:
+    with uow:  # one reading unit: the id, else the unit's commune and the code there
+        if uow.subjects.get(kind, subject_id) is not None:
             return subject_id
-        communes = uow.subjects.communes_within(path)
-        if len(communes) != 1:  # a province-wide scope: a code names no single subject
+        commune = _commune_of(uow.admin_units.get(admin_unit_code))
+        if commune is None:  # an unknown unit (refused next) or a province: a code names no one subject
             return subject_id
-        found = uow.subjects.by_code(kind, communes[0], subject_id)
+        found = uow.subjects.by_code(kind, commune, subject_id)
     return str(found["id"]) if found is not None else subject_id
+
+
+def _commune_of(unit: Any) -> str | None:
+    """The commune of a commune or village unit (codes of the register are unique per commune)."""
+    if unit is None:
+        return None
+    return {"commune": unit.code, "village": unit.parent_code}.get(unit.level)
 
 
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
