@@ -124,6 +124,9 @@ EN: dict[str, str] = {
     "Tất cả": "All",
     "Lọc": "Filter",
     "Mã đối tượng": "Subject id",
+    "Mã trong sổ đăng ký của xã (ví dụ H001) hoặc mã định danh của đối tượng.": (
+        "The code in the commune's register (e.g. H001) or the subject's id."
+    ),
     "Hạn xử lý": "Due",
     "Quá hạn": "Overdue",
     "Đã chuyển cấp": "Escalated",
