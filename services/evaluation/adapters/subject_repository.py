@@ -67,6 +67,22 @@ def _citizen_query() -> sa.Select[Any]:
     ).join(h, c.c.household_id == h.c.id)
 
 
+def _id_lookup(table: sa.Table, code: sa.Column[Any], commune: sa.Column[Any] | None) -> sa.Select[Any]:
+    by_id = table.c.id == sa.bindparam("s")
+    by_code = code == sa.bindparam("s")
+    if commune is not None:
+        by_code = sa.and_(commune == sa.bindparam("commune"), by_code)
+    return sa.select(table.c.id, by_id.label("by_id")).where(sa.or_(by_id, by_code)).limit(2)
+
+
+# Built once (every case opened asks): a subject by its id or by its register code, in one statement.
+_ID_LOOKUPS = {
+    "household": _id_lookup(t.households, t.households.c.household_code, t.households.c.commune_code),
+    "clan": _id_lookup(t.clans, t.clans.c.clan_code, t.clans.c.commune_code),
+    "unit": _id_lookup(t.units, t.units.c.unit_code, t.units.c.commune_code),
+    "citizen": _id_lookup(t.citizens, t.citizens.c.citizen_key, None),
+}
+
 _QUERIES = {
     "household": _household_query,
     "clan": _clan_query,
@@ -130,12 +146,11 @@ class SubjectRepository:
         row = self._conn.execute(sa.select(q).where(q.c.id == subject_id)).mappings().first()
         return dict(row) if row else None
 
-    def by_code(self, kind: str, commune_code: str, code: str) -> dict[str, Any] | None:
-        """One subject by its register code within a commune (codes are unique per commune and kind)."""
-        q = _QUERIES[kind]().subquery()
-        found = self._conn.execute(sa.select(q).where(q.c.code == code, q.c.commune_code == commune_code))
-        row = found.mappings().first()
-        return dict(row) if row else None
+    def registered_id(self, kind: str, commune_code: str, id_or_code: str) -> str | None:
+        """The id of the subject of `kind` whose id is `id_or_code`, else of the one whose register code
+        it is in that commune (a citizen's key is national); None when the register has neither."""
+        rows = self._conn.execute(_ID_LOOKUPS[kind], {"s": id_or_code, "commune": commune_code}).all()
+        return next((r.id for r in rows if r.by_id), rows[0].id if rows else None)
 
     def communes_within(self, path: str) -> list[str]:
         """Codes of the communes in an admin subtree (a commune or village scope gives its commune)."""

@@ -89,7 +89,7 @@ def open_case(
 def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_code: str) -> str:
     """The register's id of the subject a case is opened for. Staff know households, clans, units and
     citizens by their register code ("H001"), the register keys them by id: a code of the title's kind
-    in the unit's commune is taken for that subject's id, so the case is the one its household
+    in the case's commune is taken for that subject's id, so the case is the one its household
     representative sees and the decision names. An id of the register, or a subject the register does
     not hold (a village or commune community is named by its unit's code), is kept as given."""
     from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
@@ -97,21 +97,9 @@ def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_c
     kind = SUBJECT_KIND_BY_TITLE.get(title)
     if kind not in ("household", "clan", "unit", "citizen"):
         return subject_id
-    with uow:  # one reading unit: the id, else the unit's commune and the code there
-        if uow.subjects.get(kind, subject_id) is not None:
-            return subject_id
-        commune = _commune_of(uow.admin_units.get(admin_unit_code))
-        if commune is None:  # an unknown unit (refused next) or a province: a code names no one subject
-            return subject_id
-        found = uow.subjects.by_code(kind, commune, subject_id)
-    return str(found["id"]) if found is not None else subject_id
-
-
-def _commune_of(unit: Any) -> str | None:
-    """The commune of a commune or village unit (codes of the register are unique per commune)."""
-    if unit is None:
-        return None
-    return {"commune": unit.code, "village": unit.parent_code}.get(unit.level)
+    with uow:  # one statement: by id, else by code in the commune (a province's code matches no code)
+        found = uow.subjects.registered_id(kind, admin_unit_code, subject_id)
+    return found if found is not None else subject_id
 
 
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
