@@ -74,4 +74,3 @@ def test_codes_of_other_communes_and_unknown_subjects_are_kept_as_given(world: A
     assert gateway.started[-1].subject_id == "H-88"
     assert _open(api, officer, "HH-not-registered").status_code == 202
     assert gateway.started[-1].subject_id == "HH-not-registered"
-
