@@ -5,10 +5,12 @@ after it has been idle for a while, and one whose server process died is replace
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +25,21 @@ from services.evaluation.domain.model import Case
 pytestmark = pytest.mark.integration
 
 
+@contextlib.contextmanager
+def _migrated(
+    make_database_url: Callable[[str], str], name: str, **engine_options: Any
+) -> Iterator[tuple[str, sa.Engine]]:
+    """A new migrated evaluation database (SQLite, or PostgreSQL with TEST_POSTGRES_URL) and an engine on
+    it, disposed after the block."""
+    url = make_database_url(name)
+    upgrade("evaluation", url)
+    engine = make_engine(url, **engine_options)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
+
+
 def _outbox_rows(engine: sa.Engine) -> int:
     with SqlUnitOfWork(engine, read_only=True) as uow:
         return int(uow.connection.execute(sa.select(sa.func.count()).select_from(t.outbox)).scalar_one())
@@ -31,10 +48,8 @@ def _outbox_rows(engine: sa.Engine) -> int:
 def test_a_writing_unit_after_a_reading_one_on_the_same_connection_is_one_transaction(
     make_database_url: Callable[[str], str],
 ) -> None:
-    url = make_database_url("uow")
-    upgrade("evaluation", url)
-    engine = make_engine(url, pool_size=1)  # one pooled connection: every unit below reuses it
-    try:
+    # one pooled connection: every unit below reuses it
+    with _migrated(make_database_url, "uow", pool_size=1) as (_, engine):
         assert _outbox_rows(engine) == 0
         row = {"event_id": "e-1", "event_type": "case.opened", "body": "{}", "created_at": datetime.now(UTC)}
         with pytest.raises(RuntimeError), SqlUnitOfWork(engine) as uow:
@@ -49,19 +64,14 @@ def test_a_writing_unit_after_a_reading_one_on_the_same_connection_is_one_transa
             assert conn.get_isolation_level() == conn.default_isolation_level
         with pytest.raises(RuntimeError, match="read-only"), SqlUnitOfWork(engine, read_only=True) as uow:
             uow.commit()  # a reading unit cannot write
-    finally:
-        engine.dispose()
 
 
 def test_one_level_of_scores_is_written_in_one_statement_and_leaves_the_others(
     make_database_url: Callable[[str], str],
 ) -> None:
-    url = make_database_url("scores")
-    upgrade("evaluation", url)
-    engine = make_engine(url)
     now = datetime(2027, 9, 20, 8, tzinfo=UTC)
     statements: list[str] = []
-    try:
+    with _migrated(make_database_url, "scores") as (_, engine):
         with SqlUnitOfWork(engine) as uow:
             case = Case(
                 "c-1", "wf-1", "", 2027, "learning_family", "H001", "26506", "draft", 1, "u", now, now
@@ -84,8 +94,6 @@ def test_one_level_of_scores_is_written_in_one_statement_and_leaves_the_others(
         assert (rows["1.1"]["self_score"], rows["1.1"]["village_score"]) == (2.0, None)
         assert (rows["1.2"]["self_score"], rows["1.2"]["village_score"]) == (1.5, 1.0)  # self kept
         assert rows["1.2"]["updated_by"] == "truong-thon"
-    finally:
-        engine.dispose()
 
 
 postgres_only = pytest.mark.skipif(
@@ -125,10 +133,7 @@ def _terminate(url: str, pid: int) -> None:
 def test_a_connection_reused_at_once_is_not_pinged_and_an_idle_one_is(
     make_database_url: Callable[[str], str],
 ) -> None:
-    url = make_database_url("ping")
-    upgrade("evaluation", url)
-    engine = make_engine(url, pool_size=1, ping_after_idle=0.3)
-    try:
+    with _migrated(make_database_url, "ping", pool_size=1, ping_after_idle=0.3) as (_, engine):
         pings = _counting_pings(engine)
         first = _backend_pid(engine)  # a new connection: no ping
         assert _backend_pid(engine) == first  # reused within the window: no ping either
@@ -136,39 +141,27 @@ def test_a_connection_reused_at_once_is_not_pinged_and_an_idle_one_is(
         time.sleep(0.4)
         assert _backend_pid(engine) == first  # idle past the window: pinged, alive, kept
         assert pings == [1]
-    finally:
-        engine.dispose()
 
 
 @postgres_only
 def test_an_idle_connection_whose_server_process_died_is_replaced_before_use(
     make_database_url: Callable[[str], str],
 ) -> None:
-    url = make_database_url("ping_dead")
-    upgrade("evaluation", url)
-    engine = make_engine(url, pool_size=1, ping_after_idle=0.2)
-    try:
+    with _migrated(make_database_url, "ping_dead", pool_size=1, ping_after_idle=0.2) as (url, engine):
         dead = _backend_pid(engine)
         _terminate(url, dead)
         time.sleep(0.3)
         assert _backend_pid(engine) != dead  # the ping failed: a new connection, and no error
         assert _outbox_rows(engine) == 0
-    finally:
-        engine.dispose()
 
 
 @postgres_only
 def test_a_connection_that_died_inside_the_window_fails_one_unit_with_503_then_recovers(
     make_database_url: Callable[[str], str],
 ) -> None:
-    url = make_database_url("ping_window")
-    upgrade("evaluation", url)
-    engine = make_engine(url, pool_size=1, ping_after_idle=60.0)
-    try:
+    with _migrated(make_database_url, "ping_window", pool_size=1, ping_after_idle=60.0) as (url, engine):
         dead = _backend_pid(engine)
         _terminate(url, dead)
         with pytest.raises(DependencyUnavailable):  # not pinged: its statement meets the dead connection
             _backend_pid(engine)
         assert _backend_pid(engine) != dead  # the disconnect emptied the pool: the next unit reconnects
-    finally:
-        engine.dispose()

@@ -334,35 +334,21 @@ def flag_unmet_dependencies(
     ]
     flags = []
     for r, reason in _short_of_dependency(conn, rnd["year"], standing):
-        after = {
-            "decision_id": r["decision_id"],
-            "decision_number": r["decision_number"],
-            "case_id": r["case_id"],
-            "subject_id": r["subject_id"],
-            "title": r["title"],
-            "trigger": trigger,
-            "trigger_number": trigger_number,
-        }
-        flags.append({**after, "reason": reason})
-        fields = {"role": role, "on_behalf_of": on_behalf_of, "reason": reason, "after": after}
-        uow.record(round_entry(rnd, action=DEPENDENCY_UNMET, actor=actor, **fields))
-        case = uow.cases.get(r["case_id"])
-        if case is not None:
-            uow.record(case_entry(case, action=DEPENDENCY_UNMET, actor=actor, **fields))
-        uow.publish(
-            Event(
-                id=stable_id("event", UNMET_EVENT, trigger, r["case_id"]),
-                type=UNMET_EVENT,
-                source="evaluation",
-                payload={
-                    **after,
-                    "round_id": rnd["id"],
-                    "year": r["year"],
-                    "reason": reason,
-                    # The commune (no village_code): its association and chairman are told.
-                    "admin_unit_code": rnd["admin_unit_code"],
-                    "subject_village_code": r["village_code"],
-                },
+        flags.append(
+            _record_dependency_change(
+                uow,
+                rnd,
+                r,
+                action=DEPENDENCY_UNMET,
+                event_type=UNMET_EVENT,
+                event_id=stable_id("event", UNMET_EVENT, trigger, r["case_id"]),
+                year=r["year"],
+                reason=reason,
+                trigger=trigger,
+                trigger_number=trigger_number,
+                actor=actor,
+                role=role,
+                on_behalf_of=on_behalf_of,
             )
         )
     return flags
@@ -398,44 +384,80 @@ def restore_met_dependencies(
     for w, met, _, why in _judge_recorded(uow.connection, rnd["year"], flags):
         if not met:
             continue
-        reason = " ".join(why)  # the share met, in the judge's words
-        after = {
-            "decision_id": w["decision_id"],
-            "decision_number": w["decision_number"],
-            "case_id": w["case_id"],
-            "subject_id": w["subject_id"],
-            "title": w["title"],
-            "trigger": trigger,
-            "trigger_number": trigger_number,
-        }
-        restored.append({**after, "reason": reason})
-        fields = {"role": role, "on_behalf_of": on_behalf_of, "reason": reason, "after": after}
-        uow.record(round_entry(rnd, action=DEPENDENCY_RESTORED, actor=actor, **fields))
-        case = uow.cases.get(w["case_id"])
-        if case is not None:
-            uow.record(case_entry(case, action=DEPENDENCY_RESTORED, actor=actor, **fields))
         event_id = stable_id("event", RESTORED_EVENT, trigger, w["case_id"])
         if uow.has_event(event_id):
             # This decision already restored the case once, on an earlier page, and a revocation flagged
             # it again meanwhile: the flag's own trigger tells the two restores apart.
             event_id = stable_id("event", RESTORED_EVENT, trigger, w["case_id"], w["trigger"])
-        uow.publish(
-            Event(
-                id=event_id,
-                type=RESTORED_EVENT,
-                source="evaluation",
-                payload={
-                    **after,
-                    "round_id": rnd["id"],
-                    "year": rnd["year"],
-                    "reason": reason,
-                    # The commune (no village_code), as for the flag: its association and chairman.
-                    "admin_unit_code": rnd["admin_unit_code"],
-                    "subject_village_code": w["village_code"],
-                },
+        restored.append(
+            _record_dependency_change(
+                uow,
+                rnd,
+                w,
+                action=DEPENDENCY_RESTORED,
+                event_type=RESTORED_EVENT,
+                event_id=event_id,
+                year=rnd["year"],
+                reason=" ".join(why),  # the share met, in the judge's words
+                trigger=trigger,
+                trigger_number=trigger_number,
+                actor=actor,
+                role=role,
+                on_behalf_of=on_behalf_of,
             )
         )
     return restored
+
+
+def _record_dependency_change(
+    uow: Any,
+    rnd: dict[str, Any],
+    row: dict[str, Any],
+    *,
+    action: str,
+    event_type: str,
+    event_id: str,
+    year: int,
+    reason: str,
+    trigger: str,
+    trigger_number: str,
+    actor: str,
+    role: str | None,
+    on_behalf_of: str | None,
+) -> dict[str, Any]:
+    """A recorded recognition's dependency flagged or restored: the audit entry in the round's chain and
+    the dependent case's, and the event to the commune; returns what was recorded, with its reason."""
+    after = {
+        "decision_id": row["decision_id"],
+        "decision_number": row["decision_number"],
+        "case_id": row["case_id"],
+        "subject_id": row["subject_id"],
+        "title": row["title"],
+        "trigger": trigger,
+        "trigger_number": trigger_number,
+    }
+    fields = {"role": role, "on_behalf_of": on_behalf_of, "reason": reason, "after": after}
+    uow.record(round_entry(rnd, action=action, actor=actor, **fields))
+    case = uow.cases.get(row["case_id"])
+    if case is not None:
+        uow.record(case_entry(case, action=action, actor=actor, **fields))
+    uow.publish(
+        Event(
+            id=event_id,
+            type=event_type,
+            source="evaluation",
+            payload={
+                **after,
+                "round_id": rnd["id"],
+                "year": year,
+                "reason": reason,
+                # The commune (no village_code): its association and chairman are told.
+                "admin_unit_code": rnd["admin_unit_code"],
+                "subject_village_code": row["village_code"],
+            },
+        )
+    )
+    return {**after, "reason": reason}
 
 
 def _awaiting(conn: Any, rnd: dict[str, Any], *, outside_round: bool) -> dict[str, list[Any]]:
