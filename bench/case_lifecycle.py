@@ -178,10 +178,16 @@ class ProductDriver:
         self._lock = threading.Lock()
 
     def _step(
-        self, case_id: str, headers: dict[str, str], version: int, body: dict[str, Any], *, ready: bool
+        self,
+        client: Any,
+        case_id: str,
+        headers: dict[str, str],
+        version: int,
+        body: dict[str, Any],
+        *,
+        ready: bool,
     ) -> int:
         deadline = time.monotonic() + STEP_DEADLINE
-        client = self.app.test_client()
         # 412 (stale If-Match) is a correctness retry any client keeps; 404 / 409 NotReady can only
         # come while the case is still opening, i.e. when POST /cases answered `ready` false.
         retry_on = (412,) if ready else (404, 409, 412)
@@ -198,7 +204,7 @@ class ProductDriver:
             time.sleep(0.01)
 
     def case(self, subject: str) -> None:
-        client = self.app.test_client()
+        client = self.app.test_client()  # one client per case, as a browser or script keeps its session
         body = {"year": 2027, "title": "learning_family", "subject_id": subject, "admin_unit_code": WARD}
         r = client.post("/cases", json=body, headers=self.village)
         if r.status_code != 202:
@@ -208,7 +214,9 @@ class ProductDriver:
         if not ready:
             with self._lock:
                 self.not_ready += 1
-        version = self._step(case_id, household, 1, {"action": "submit", "scores": self.scores}, ready=ready)
+        version = self._step(
+            client, case_id, household, 1, {"action": "submit", "scores": self.scores}, ready=ready
+        )
         r = client.post(
             f"/cases/{case_id}/evidence",
             data={"file": (io.BytesIO(PDF), "giay-khen.pdf"), "indicator_code": "1.1"},
@@ -217,8 +225,8 @@ class ProductDriver:
         )
         if r.status_code != 201:
             raise RuntimeError(f"evidence -> {r.status_code} {r.get_json()}")
-        version = self._step(case_id, self.village, version, {"action": "pass_review"}, ready=True)
-        version = self._step(case_id, self.commune, version, {"action": "pass_review"}, ready=True)
+        version = self._step(client, case_id, self.village, version, {"action": "pass_review"}, ready=True)
+        version = self._step(client, case_id, self.commune, version, {"action": "pass_review"}, ready=True)
         if version != 4:
             raise RuntimeError(f"case {case_id} ended at version {version}")
 

@@ -16,6 +16,7 @@ import weakref
 from typing import Any, get_type_hints
 
 from temporalio.converter import (
+    AdvancedJSONEncoder,
     CompositePayloadConverter,
     DataConverter,
     DefaultPayloadConverter,
@@ -70,13 +71,37 @@ class CachedDataclassConverter(JSONTypeConverter):
 _CONVERTERS: list[JSONTypeConverter] = [CachedDataclassConverter()]
 
 
+_NAMES_LOCK = threading.Lock()
+
+
+class ShallowDataclassEncoder(AdvancedJSONEncoder):
+    """The SDK's JSON encoder, a dataclass given as a shallow dict of its fields (names looked up once per
+    class): the encoder calls `default` again for each nested dataclass, so the JSON is the same as the
+    SDK's `dataclasses.asdict`, without that function's deep copy of every value (≈ 1.5 % of the
+    evaluation worker's CPU in the lifecycle benchmark)."""
+
+    # Weak keys, as in CachedDataclassConverter: a sandboxed run's re-imported classes may go.
+    _names: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+    def default(self, o: Any) -> Any:
+        cls = type(o)
+        names = self._names.get(cls)
+        if names is None:
+            if not dataclasses.is_dataclass(cls):
+                return super().default(o)
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            with _NAMES_LOCK:
+                self._names[cls] = names
+        return {name: getattr(o, name) for name in names}
+
+
 class PayloadConverter(CompositePayloadConverter):
     """The SDK's default payload converters, the JSON one with the cached dataclass converter."""
 
     def __init__(self) -> None:
         super().__init__(
             *(
-                JSONPlainPayloadConverter(custom_type_converters=_CONVERTERS)
+                JSONPlainPayloadConverter(encoder=ShallowDataclassEncoder, custom_type_converters=_CONVERTERS)
                 if isinstance(c, JSONPlainPayloadConverter)
                 else c
                 for c in DefaultPayloadConverter.default_encoding_payload_converters

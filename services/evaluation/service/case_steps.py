@@ -3,6 +3,7 @@ of its lifecycle and each alarm, written once to the read model and the outbox (
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from common.workdays import END_OF_DAY, VIETNAM_TZ
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
+from services.evaluation.domain.plans import Plan
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.cases import add_opened_case, case_and_progress_or_raise, get_case_or_raise
@@ -64,14 +66,35 @@ def open_case(uow: Any, *, inp: c.CaseOpenedInput) -> c.CaseSchedule:
 def _schedule_of(uow: Any, inp: c.CaseInput | c.CaseOpenedInput) -> c.CaseSchedule:
     """Self-assessment close, review limits, reminders and escalation, read from the case's plan."""
     plan = resolve_plan(uow, admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
-    scope = plan.title(inp.title)
+    # A parsed plan version never changes (plans.parsed_plan), so its schedule for a title and year is
+    # computed once per process; the plan is kept beside it so that its id names it while cached.
+    key = (id(plan), inp.title, inp.year)
+    cached = _schedules.get(key)
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    schedule = _plan_schedule(plan, inp.title, inp.year)
+    with _schedules_lock:
+        if len(_schedules) >= _SCHEDULES_LIMIT:
+            _schedules.clear()
+        _schedules[key] = (plan, schedule)
+    return schedule
+
+
+_schedules: dict[tuple[int, str, int], tuple[Plan, c.CaseSchedule]] = {}
+_schedules_lock = threading.Lock()
+_SCHEDULES_LIMIT = 256
+
+
+def _plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
+    """A plan's schedule for the cases of one title and year (shared by them: never mutated)."""
+    scope = plan.title(title)
     if scope is None:
         raise ValidationFailed(
             f"Kế hoạch {plan.code} không xét danh hiệu này.",
-            f"Plan {plan.code} does not recognise {inp.title}.",
-            errors={"title": [inp.title]},
+            f"Plan {plan.code} does not recognise {title}.",
+            errors={"title": [title]},
         )
-    cal = year_calendar(plan, inp.year)
+    cal = year_calendar(plan, year)
     closes = datetime.combine(cal.self_assessment_closes, END_OF_DAY, VIETNAM_TZ)
     criteria = get_criteria_set(scope.criteria.code, scope.criteria.version)
     return c.CaseSchedule(
