@@ -319,6 +319,37 @@ async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> No
     assert r.status_code == 422 and "admin_unit_code" in r.get_json()["errors"]
 
 
+async def test_a_subject_not_in_the_unit_register_is_422_and_nothing_is_started_or_written(
+    stack: Stack, temporal_dev: Any
+) -> None:
+    """An unknown household, and a registered one of another commune named by its id: 422 naming
+    `subject_id`, no workflow on the real Temporal server, no case row, no case event."""
+    import sqlalchemy as sa
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from common.db import make_engine
+    from services.evaluation.adapters import tables as t
+    from workflows import ids
+
+    unknown, hanoi = f"HH-{uuid.uuid4().hex[:8]}", await _household(stack, "00070")
+    for subject in (unknown, hanoi):
+        body = {"year": 2027, "title": "learning_family", "subject_id": subject, "admin_unit_code": HCMC_WARD}
+        r = await asyncio.to_thread(
+            stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+        )
+        assert r.status_code == 422 and list(r.get_json()["errors"]) == ["subject_id"], r.get_json()
+        workflow_id = ids.recognition_workflow_id(2027, "learning_family", subject)
+        with pytest.raises(RPCError) as described:
+            await temporal_dev.client.get_workflow_handle(workflow_id).describe()
+        assert described.value.status == RPCStatusCode.NOT_FOUND
+    engine = make_engine(stack.evaluation_settings.database_url)
+    with engine.connect() as db:
+        assert db.execute(sa.select(sa.func.count()).select_from(t.cases)).scalar_one() == 0
+        events = sa.select(sa.func.count()).where(t.outbox.c.event_type.startswith("case."))
+        assert db.execute(events).scalar_one() == 0
+    engine.dispose()
+
+
 async def test_reviewers_judge_each_evidence_file_with_a_reason(stack: Stack) -> None:
     case_id = await _open(stack)
     upload = await asyncio.to_thread(
