@@ -204,17 +204,19 @@ def _with_id(people: _People, name: str, year: int, sex: str, relation: str) -> 
     return Member(people.national_id(year, sex), name, year, sex, people.group(year), relation)
 
 
-def write_villages_csv(path: Path, households: int) -> int:
+def write_villages_csv(path: Path, households: int, commune: str = COMMUNE) -> int:
     """The villages file (UTF-8 with BOM, as Excel's 'CSV UTF-8' saves it); returns its row count."""
     rows = villages(households)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow(VILLAGE_HEADER)
-        writer.writerows([COMMUNE, v.code, v.name, v.kind] for v in rows)
+        writer.writerows([commune, v.code, v.name, v.kind] for v in rows)
     return len(rows)
 
 
-def write_households_csv(path: Path, households: int, seed: int = 4) -> tuple[int, int]:
+def write_households_csv(
+    path: Path, households: int, seed: int = 4, commune: str = COMMUNE
+) -> tuple[int, int]:
     """The household register, one row per member, streamed; returns (households, members)."""
     members = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
@@ -224,7 +226,7 @@ def write_households_csv(path: Path, households: int, seed: int = 4) -> tuple[in
             members += len(h.members)
             writer.writerows(
                 [
-                    COMMUNE,
+                    commune,
                     h.village.code,
                     h.code,
                     h.head_name,
@@ -239,3 +241,51 @@ def write_households_csv(path: Path, households: int, seed: int = 4) -> tuple[in
                 for m in h.members
             )
     return households, members
+
+
+def register_households(
+    database_url: str, households: int, folder: Path, commune: str = COMMUNE
+) -> list[str]:
+    """Register `households` generated households (and their villages) in `commune` of a migrated
+    database holding the official units, through the product's import (`import_subjects`, the path of
+    the CLI and the API), so that cases can be opened for them (`POST /cases` takes registered subjects
+    only); their ids, in the order of their codes (H000001, ...). The files are written in `folder`."""
+    import sqlalchemy as sa
+
+    from common.db import make_engine
+    from services.evaluation.adapters import tables as t
+    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+    from services.evaluation.imports import ImportOptions
+    from services.evaluation.service.imports import import_subjects
+
+    files = {"villages": folder / "villages.csv", "households": folder / "households.csv"}
+    write_villages_csv(files["villages"], households, commune)
+    write_households_csv(files["households"], households, commune=commune)
+    options = ImportOptions(commune_code=commune, reference_year=REFERENCE_YEAR, max_rows=1_000_000)
+    codes = [f"H{index + 1:06d}" for index in range(households)]
+    engine = make_engine(database_url)
+    try:
+        for kind, path in files.items():
+            run = import_subjects(
+                SqlUnitOfWork(engine),
+                kind=kind,  # type: ignore[arg-type]
+                file_name=path.name,
+                source=str(path),
+                file_format="csv",
+                options=options,
+                created_by="bench",
+            )
+            if run.status != "imported":
+                raise RuntimeError(f"{kind} not imported: {run.entries[:3]}")
+        h = t.households
+        with engine.connect() as conn:
+            ids = dict(
+                conn.execute(
+                    sa.select(h.c.household_code, h.c.id).where(
+                        h.c.commune_code == commune, h.c.household_code.in_(codes)
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    return [ids[code] for code in codes]

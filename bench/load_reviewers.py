@@ -64,11 +64,10 @@ def _prepare_cases(stack: Stack, n: int) -> list[str]:
     tokens = {role: sign_in(stack.evaluation_url, user, PASSWORD, deadline) for role, user in USERS.items()}
     driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline)
     ids = []
-    for i in range(n):
-        case_id = driver._open(f"LOAD-{i:03d}", 2027)
-        driver._step(
-            case_id, "household_representative", "draft", {"action": "submit", "scores": driver.scores}
-        )
+    for subject in stack.register_households(n):  # POST /cases opens cases for registered subjects only
+        case_id = driver._open(subject, 2027)
+        submit = {"action": "submit", "scores": driver.scores}  # the village officer for the household
+        driver._step(case_id, "village_officer", "draft", submit, headers={"X-On-Behalf-Of": subject})
         ids.append(case_id)
     for case_id in ids:  # wait until each read model shows village_review
         while (driver._read(case_id, "village_officer") or ("", 0))[0] != "village_review":

@@ -86,22 +86,29 @@ def bearer(secret_key: str, principal: Principal) -> dict[str, str]:
 def add_household(
     database_url: str, *, commune_code: str, code: str, village: str = "T1", household_id: str | None = None
 ) -> str:
-    """A household in a new village `village` of the commune (for household representatives' accounts);
-    returns its id (`household_id` when given: a readable id that tests can type and find on pages)."""
+    """A household registered in village `village` of the commune (created unless it exists), for the
+    cases opened for it (`POST /cases` takes registered subjects only) and household representatives'
+    accounts; returns its id (`household_id` when given: a readable id that tests can type and find on
+    pages)."""
     import uuid
 
+    from common.errors import Conflict
     from services.evaluation.adapters import tables as t
+    from services.evaluation.domain.admin_units import village_code
     from services.evaluation.service import admin_units
 
     engine = make_engine(database_url)
     try:
-        unit = admin_units.create_village(
-            SqlUnitOfWork(engine),
-            commune_code=commune_code,
-            local_code=village,
-            name=f"Thôn {village}",
-            kind="thon",
-        )
+        try:
+            code_of_village = admin_units.create_village(
+                SqlUnitOfWork(engine),
+                commune_code=commune_code,
+                local_code=village,
+                name=f"Thôn {village}",
+                kind="thon",
+            ).code
+        except Conflict:  # another household of the test lives there already
+            code_of_village = village_code(commune_code, village)
         household_id = household_id or str(uuid.uuid4())
         with engine.begin() as db:
             db.execute(
@@ -109,7 +116,7 @@ def add_household(
                     id=household_id,
                     commune_code=commune_code,
                     household_code=code,
-                    village_code=unit.code,
+                    village_code=code_of_village,
                     head_name="Nguyễn Văn Hộ",
                     address=f"Thôn {village}",
                 )

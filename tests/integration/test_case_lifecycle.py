@@ -17,7 +17,7 @@ from common.settings import DEFAULT_SECRET_KEY
 from services.evaluation.documents.criteria import get_criteria_set
 from tests.conftest import HCMC_WARD, assert_eventually
 from tests.integration.conftest import Stack
-from tests.signin import bearer
+from tests.signin import add_household, bearer
 
 pytestmark = pytest.mark.integration
 
@@ -52,11 +52,21 @@ def _headers(
     return h
 
 
+async def _household(stack: Stack, commune: str = HCMC_WARD) -> str:
+    """A household registered in the commune (`POST /cases` takes registered subjects only); its id is
+    its code, a readable "HH-…"."""
+    subject = f"HH-{uuid.uuid4().hex[:8]}"
+    url = stack.evaluation_settings.database_url
+    return await asyncio.to_thread(
+        add_household, url, commune_code=commune, code=subject, village="KP1", household_id=subject
+    )
+
+
 async def _open(stack: Stack) -> str:
     body = {
         "year": 2027,
         "title": "learning_family",
-        "subject_id": f"HH-{uuid.uuid4().hex[:8]}",
+        "subject_id": await _household(stack),
         "admin_unit_code": HCMC_WARD,
     }
     r = await asyncio.to_thread(
@@ -91,7 +101,7 @@ async def _step(stack: Stack, case_id: str, role: str, version: int | None, **bo
 
 async def test_opening_answers_when_the_case_takes_its_first_step(stack: Stack) -> None:
     """POST /cases waits for the opening activities: no polling before the first step."""
-    body = {"year": 2027, "title": "learning_family", "subject_id": f"HH-{uuid.uuid4().hex[:8]}"}
+    body = {"year": 2027, "title": "learning_family", "subject_id": await _household(stack)}
     body["admin_unit_code"] = HCMC_WARD
     r = await asyncio.to_thread(
         stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
@@ -299,14 +309,45 @@ async def test_a_step_the_state_refuses_is_409_before_its_scores_are_judged(stac
 
 
 async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> None:
-    body = {"year": 2026, "title": "learning_family", "subject_id": "HH-x", "admin_unit_code": "15664"}
+    subject = await _household(stack, "15664")  # registered there: the refusal is the plan's alone
+    body = {"year": 2026, "title": "learning_family", "subject_id": subject, "admin_unit_code": "15664"}
     national = _headers("administrator", scope=None)
     r = await asyncio.to_thread(stack.evaluation.post, "/cases", json=body, headers=national)
     assert r.status_code == 422 and r.get_json()["errors"]["plan_code"] == ["trieu-son-2023", "van-hoa-2023"]
-    r = await asyncio.to_thread(
-        stack.evaluation.post, "/cases", json={**body, "admin_unit_code": "00070"}, headers=national
-    )
+    hoan_kiem = {**body, "subject_id": await _household(stack, "00070"), "admin_unit_code": "00070"}
+    r = await asyncio.to_thread(stack.evaluation.post, "/cases", json=hoan_kiem, headers=national)
     assert r.status_code == 422 and "admin_unit_code" in r.get_json()["errors"]
+
+
+async def test_a_subject_not_in_the_unit_register_is_422_and_nothing_is_started_or_written(
+    stack: Stack, temporal_dev: Any
+) -> None:
+    """An unknown household, and a registered one of another commune named by its id: 422 naming
+    `subject_id`, no workflow on the real Temporal server, no case row, no case event."""
+    import sqlalchemy as sa
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from common.db import make_engine
+    from services.evaluation.adapters import tables as t
+    from workflows import ids
+
+    unknown, hanoi = f"HH-{uuid.uuid4().hex[:8]}", await _household(stack, "00070")
+    for subject in (unknown, hanoi):
+        body = {"year": 2027, "title": "learning_family", "subject_id": subject, "admin_unit_code": HCMC_WARD}
+        r = await asyncio.to_thread(
+            stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+        )
+        assert r.status_code == 422 and list(r.get_json()["errors"]) == ["subject_id"], r.get_json()
+        workflow_id = ids.recognition_workflow_id(2027, "learning_family", subject)
+        with pytest.raises(RPCError) as described:
+            await temporal_dev.client.get_workflow_handle(workflow_id).describe()
+        assert described.value.status == RPCStatusCode.NOT_FOUND
+    engine = make_engine(stack.evaluation_settings.database_url)
+    with engine.connect() as db:
+        assert db.execute(sa.select(sa.func.count()).select_from(t.cases)).scalar_one() == 0
+        events = sa.select(sa.func.count()).where(t.outbox.c.event_type.startswith("case."))
+        assert db.execute(events).scalar_one() == 0
+    engine.dispose()
 
 
 async def test_reviewers_judge_each_evidence_file_with_a_reason(stack: Stack) -> None:

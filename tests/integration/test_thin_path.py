@@ -20,7 +20,7 @@ from services.evaluation.adapters import tables as evaluation_tables
 from services.notifications.adapters import tables as notification_tables
 from tests.conftest import HCMC_WARD, assert_eventually
 from tests.integration.conftest import Stack
-from tests.signin import bearer
+from tests.signin import add_household, bearer
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +29,14 @@ def _open_case(stack: Stack, subject_id: str, unit: str = HCMC_WARD) -> tuple[in
     body = {"year": 2027, "title": "learning_family", "subject_id": subject_id, "admin_unit_code": unit}
     response = stack.evaluation.post("/cases", json=body, headers=_officer(stack))
     return response.status_code, response.get_json()
+
+
+def _household(stack: Stack) -> str:
+    """A household registered in the ward (`POST /cases` takes registered subjects only); its id is its
+    code, a readable "HH-…"."""
+    subject = f"HH-{uuid.uuid4().hex[:8]}"
+    url = stack.evaluation_settings.database_url
+    return add_household(url, commune_code=HCMC_WARD, code=subject, village="KP1", household_id=subject)
 
 
 def _officer(stack: Stack) -> dict[str, str]:
@@ -58,7 +66,7 @@ async def _inbox(stack: Stack, recipient: str, headers: dict[str, str] | None = 
 
 
 async def test_opening_a_case_reaches_the_inbox_once_and_a_double_submit_opens_nothing(stack: Stack) -> None:
-    subject = f"HH-{uuid.uuid4().hex[:8]}"
+    subject = await asyncio.to_thread(_household, stack)
     unit = HCMC_WARD
     status, first = await asyncio.to_thread(_open_case, stack, subject, unit)
     assert status == 202 and first["created"] is True
@@ -124,7 +132,8 @@ async def test_a_redelivered_event_stores_nothing_twice(stack: Stack) -> None:
 
 
 async def test_evidence_round_trips_through_s3_with_its_sha256(stack: Stack) -> None:
-    status, opened = await asyncio.to_thread(_open_case, stack, f"HH-{uuid.uuid4().hex[:8]}")
+    subject = await asyncio.to_thread(_household, stack)
+    status, opened = await asyncio.to_thread(_open_case, stack, subject)
 
     async def case_exists() -> None:
         response = await asyncio.to_thread(

@@ -213,6 +213,16 @@ def test_opening_a_case_with_bad_input_names_the_fields(world: World) -> None:
     )
 
 
+def test_opening_a_case_for_a_subject_not_in_the_register_says_so_on_its_field(world: World) -> None:
+    client = as_user(world, "truong-thon")
+    page = client.get("/tasks")
+    form = {"year": "2027", "title": "learning_family", "subject_id": "H-KHONG-CO"}
+    r = client.post("/cases/open", data={"csrf_token": csrf_of(page.text), **form})
+    assert r.status_code == 422 and 'id="subject_id-error"' in r.text
+    assert "Không có hộ gia đình nào mang mã hoặc định danh này trong đơn vị hành chính 26506." in r.text
+    assert 'value="H-KHONG-CO"' in r.text  # what was typed is kept
+
+
 def test_english_switch(world: World) -> None:
     client = as_user(world, "truong-thon")
     r = client.get("/lang/en?next=/tasks")

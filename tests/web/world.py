@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from flask import Flask
 
 from common.db import make_engine
 from common.settings import CommonSettings
 from infra.migrate import upgrade
+from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import build_storage
 from services.evaluation.app import create_app as create_evaluation
@@ -61,9 +63,17 @@ class World:
 
 
 def seed_case(database_url: str, subject_id: str = HOUSEHOLD, year: int = 2026) -> str:
-    """A case as its workflow records it when it opens (no Temporal needed to read it)."""
+    """A case as its workflow records it when it opens (no Temporal needed to read it), for a household
+    of the ward's register: one the register lacks is registered first in the world household's
+    village, under its id (as `POST /cases` opens cases for registered subjects only)."""
     case_id = f"case-{uuid.uuid4().hex[:8]}"
     engine = make_engine(database_url)
+    with engine.connect() as db:
+        known = db.execute(sa.select(t.households.c.id).where(t.households.c.id == subject_id)).first()
+    if known is None:
+        add_household(
+            database_url, commune_code=HCMC_WARD, code=subject_id, village="KP9", household_id=subject_id
+        )
     cases.record_case_opened(
         SqlUnitOfWork(engine),
         inp=c.CaseOpenedInput(

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -130,6 +129,7 @@ def run(
         f"broker {broker}, in {root}"
     )
     stack.prepare()
+    subjects = stack.register_households(cases)  # the cases' households, in the ward's register
     stack.start_all()
     log(f"  stack up in {time.monotonic() - started:.1f} s")
     victims = (*VICTIMS, RABBITMQ) if stack.rabbit else VICTIMS
@@ -144,7 +144,6 @@ def run(
         }
         driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline, year=year, plan_code=CODE)
         activate_plan(driver, 1, year)  # the ward's plan, before any case opens (and before the killing)
-        subjects = [f"CHAOS-{seed}-{i:05d}-{uuid.uuid4().hex[:6]}" for i in range(cases)]
         reaper_stop = threading.Event()
         threading.Thread(target=_reaper, args=(stack, reaper_stop), daemon=True).start()
         monkey.start()

@@ -30,7 +30,7 @@ WARD = "26506"  # Phường Vũng Tàu (Hồ Chí Minh City): the City's shipped
 PASSWORD = "chaos-mat-khau-2026"
 # One account per role the run acts as, over the ward: the drivers sign in as these; notifications resolve
 # them. The household's steps are taken by the village officer on its behalf (a household account sees only
-# its own household's case, and the chaos cases are for made-up subjects).
+# its own household's case, and the households the run registers have no accounts).
 USERS = {
     "village_officer": "chaos-village",
     "commune_association_officer": "chaos-commune",
@@ -199,6 +199,13 @@ class Stack:
             "-m", "services.evaluation.cli", "create-user", AUDITOR, "--role", "auditor", "--national",
             "--password-stdin", stdin=PASSWORD + "\n",
         )  # fmt: skip
+
+    def register_households(self, n: int) -> list[str]:
+        """Register `n` generated households in the ward (bench/datagen.py, through the product's import:
+        `POST /cases` opens cases for registered subjects only); their ids, the run's subjects."""
+        from bench.datagen import register_households
+
+        return register_households(self.env["EVALUATION_DATABASE_URL"], n, self.root, WARD)
 
     def start(self, name: str) -> None:
         """Start one process in its own process group, its output appended to its log (not a second one

@@ -67,20 +67,41 @@ def _citizen_query() -> sa.Select[Any]:
     ).join(h, c.c.household_id == h.c.id)
 
 
-def _id_lookup(table: sa.Table, code: sa.Column[Any], commune: sa.Column[Any] | None) -> sa.Select[Any]:
+def _id_lookup(
+    table: sa.Table, code: sa.Column[Any], commune: sa.Column[Any], via: sa.Table | None = None
+) -> sa.Select[Any]:
+    """A subject by its id, or by its register code (within the unit's commune when codes are kept per
+    commune; a citizen's key is national), lying in the case's unit: its commune is that unit or under
+    it. `via` is the table holding the commune when `table` has none (a citizen's household)."""
+    au, case_unit = t.admin_units, t.admin_units.alias("case_unit")
+    unit = sa.bindparam("unit")
+    unit_path = sa.select(case_unit.c.path).where(case_unit.c.code == unit).scalar_subquery()
     by_id = table.c.id == sa.bindparam("s")
     by_code = code == sa.bindparam("s")
-    if commune is not None:
-        by_code = sa.and_(commune == sa.bindparam("commune"), by_code)
-    return sa.select(table.c.id, by_id.label("by_id")).where(sa.or_(by_id, by_code)).limit(2)
+    if via is None:
+        by_code = sa.and_(commune == unit, by_code)
+    inside = sa.or_(commune == unit, au.c.path.startswith(unit_path + "/"))
+    joined: Any = table
+    if via is not None:
+        joined = joined.join(via, table.c.household_id == via.c.id)
+    joined = joined.join(au, au.c.code == commune)
+    return (
+        sa.select(table.c.id, by_id.label("by_id"))
+        .select_from(joined)
+        .where(sa.or_(by_id, by_code), inside)
+        .limit(2)
+    )
 
 
-# Built once (every case opened asks): a subject by its id or by its register code, in one statement.
+# Built once (every case opened asks): a subject in the case's unit by its id or by its register code,
+# in one statement.
 _ID_LOOKUPS = {
     "household": _id_lookup(t.households, t.households.c.household_code, t.households.c.commune_code),
     "clan": _id_lookup(t.clans, t.clans.c.clan_code, t.clans.c.commune_code),
     "unit": _id_lookup(t.units, t.units.c.unit_code, t.units.c.commune_code),
-    "citizen": _id_lookup(t.citizens, t.citizens.c.citizen_key, None),
+    "citizen": _id_lookup(
+        t.citizens, t.citizens.c.citizen_key, t.households.c.commune_code, via=t.households
+    ),
 }
 
 _QUERIES = {
@@ -146,10 +167,13 @@ class SubjectRepository:
         row = self._conn.execute(sa.select(q).where(q.c.id == subject_id)).mappings().first()
         return dict(row) if row else None
 
-    def registered_id(self, kind: str, commune_code: str, id_or_code: str) -> str | None:
-        """The id of the subject of `kind` whose id is `id_or_code`, else of the one whose register code
-        it is in that commune (a citizen's key is national); None when the register has neither."""
-        rows = self._conn.execute(_ID_LOOKUPS[kind], {"s": id_or_code, "commune": commune_code}).all()
+    def registered_id(self, kind: str, unit_code: str, id_or_code: str) -> str | None:
+        """The id of the subject of `kind` lying in the admin unit `unit_code` (its commune is that unit
+        or within it) whose id is `id_or_code`, else of the one whose register code it is in that commune
+        (a citizen's key is national; a province's code matches no household, clan or unit code); None
+        when the unit holds no such subject. A citizen lies where its household does (one without a
+        household lies in no unit)."""
+        rows = self._conn.execute(_ID_LOOKUPS[kind], {"s": id_or_code, "unit": unit_code}).all()
         return next((r.id for r in rows if r.by_id), rows[0].id if rows else None)
 
     def communes_within(self, path: str) -> list[str]:

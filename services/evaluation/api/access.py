@@ -20,7 +20,7 @@ from services.evaluation.api.container import container
 from services.evaluation.documents.plans import load_plan
 from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound
 from services.evaluation.domain.plans import Plan
-from services.evaluation.service import imports, plans, scopes
+from services.evaluation.service import cases, imports, plans, scopes
 
 Roles = Iterable[str]
 
@@ -85,13 +85,25 @@ def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:
     return principal
 
 
-def case_opening(admin_unit_code: str, subject_id: str, roles: Roles) -> Principal:
-    """A caller of one of `roles` opening a case in a unit within its scope; a household representative
-    only for its own household (another subject: 404, as for a subject that does not exist)."""
+def case_opening(admin_unit_code: str, title: str, subject_id: str, roles: Roles) -> str:
+    """The register's id of the subject a caller of one of `roles` opens a case for, in a unit within
+    its scope (`cases.registered_subject_id`: a register code is taken for its subject's id; a subject
+    the unit's register does not hold is 422 naming `subject_id`, judged after the role and scope so a
+    caller learns nothing of a register outside them). A household representative only for its own
+    household: another subject, registered or not, is 404 alike."""
     principal = unit_in_scope(admin_unit_code, roles, field="admin_unit_code")
-    if not own_household(principal, subject_id):
-        raise NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
-    return principal
+    not_found = NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
+    try:
+        registered = cases.registered_subject_id(
+            container().reader(), title=title, subject_id=subject_id, admin_unit_code=admin_unit_code
+        )
+    except ValidationFailed:
+        if principal.role == HOUSEHOLD_REPRESENTATIVE:
+            raise not_found from None
+        raise
+    if not own_household(principal, registered):
+        raise not_found
+    return registered
 
 
 def subject_in_scope(kind: str, subject_id: str, roles: Roles) -> Principal:

@@ -59,20 +59,22 @@ class Cases(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Open a recognition case (idempotent per year, title and subject) in a unit within my scope.
 
+        For a household, clan, unit or citizen title `subject_id` names a subject of the register lying
+        in that unit: its id, or its register code in the commune (a citizen's key); anything else is
+        422 naming `subject_id`, and nothing is opened. A village or commune community is named by its
+        unit's code.
+
         Answers once the case is open (readable at `GET /cases/{id}`, version 1, and accepting its first
         step): `ready` true. When its workflow takes longer than a few seconds to open it (Temporal or
         the evaluation worker slow or down), answers all the same with `ready` false, a `Location` and a
         `Retry-After` header: read the case, or send the same request again, after that many seconds.
         202 when this request opened the case, 200 when it existed already (`created` false)."""
         c = container()
-        # A register code typed by staff ("H001") names its subject's id; then the household check
-        body["subject_id"] = cases.registered_subject_id(
-            c.reader(),
-            title=body["title"],
-            subject_id=body["subject_id"],
-            admin_unit_code=body["admin_unit_code"],
+        # Role and scope, then the subject in the unit's register (a code typed by staff, "H001", names
+        # its subject's id; 422 when none), then the household check; nothing is written before.
+        body["subject_id"] = case_opening(
+            body["admin_unit_code"], body["title"], body["subject_id"], CASE_WRITERS
         )
-        case_opening(body["admin_unit_code"], body["subject_id"], CASE_WRITERS)
         opened = cases.open_case(c.reader(), c.gateway, opened_by=current_actor().username, **body)
         headers = {}
         if not opened.ready:

@@ -86,20 +86,45 @@ def open_case(
     )
 
 
+# The subject kinds the register holds, as a refusal names them (Vietnamese, English).
+_REGISTERED_KIND_NAMES = {
+    "household": ("hộ gia đình", "household"),
+    "clan": ("dòng họ", "clan"),
+    "unit": ("đơn vị", "unit"),
+    "citizen": ("công dân", "citizen"),
+}
+
+
 def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_code: str) -> str:
     """The register's id of the subject a case is opened for. Staff know households, clans, units and
     citizens by their register code ("H001"), the register keys them by id: a code of the title's kind
     in the case's commune is taken for that subject's id, so the case is the one its household
-    representative sees and the decision names. An id of the register, or a subject the register does
-    not hold (a village or commune community is named by its unit's code), is kept as given."""
+    representative sees and the decision names. The subject must lie in the case's unit: an id or code
+    naming no subject of the title's kind there (unknown, of another commune, of another kind) is a 422
+    naming `subject_id`. A village or commune community is named by its unit's code, which the register
+    of subjects does not hold: kept as given."""
     from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
+    from services.evaluation.domain.errors import ValidationFailed
 
     kind = SUBJECT_KIND_BY_TITLE.get(title)
-    if kind not in ("household", "clan", "unit", "citizen"):
+    if kind not in _REGISTERED_KIND_NAMES:
         return subject_id
-    with uow:  # one statement: by id, else by code in the commune (a province's code matches no code)
+    with uow:  # one statement: by id, else by code in the commune, either lying in the case's unit
         found = uow.subjects.registered_id(kind, admin_unit_code, subject_id)
-    return found if found is not None else subject_id
+    if found is not None:
+        return str(found)
+    kind_vi, kind_en = _REGISTERED_KIND_NAMES[kind]
+    unit = admin_unit_code
+    raise ValidationFailed(
+        f"Không tìm thấy {kind_vi} '{subject_id}' trong sổ đăng ký của đơn vị hành chính {unit}.",
+        f"No {kind_en} '{subject_id}' in the register of administrative unit {unit}.",
+        errors={
+            "subject_id": [
+                f"Không có {kind_vi} nào mang mã hoặc định danh này trong đơn vị hành chính {unit}."
+            ]
+        },
+        errors_en={"subject_id": [f"No {kind_en} in administrative unit {unit} has this id or code."]},
+    )
 
 
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:

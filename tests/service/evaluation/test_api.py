@@ -19,9 +19,10 @@ from services.evaluation.app import create_app
 from services.evaluation.config import Settings
 from services.evaluation.service import cases
 from tests.conftest import HCMC_WARD, free_port, seed_reference_data
-from tests.signin import FAST_ARGON2, sign_in
+from tests.signin import FAST_ARGON2, add_household, sign_in
 from workflows.recognition import contracts as c
 
+# HH-1 is a household of the ward's register (the `settings` fixture registers it).
 VALID = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_unit_code": HCMC_WARD}
 
 
@@ -29,6 +30,7 @@ VALID = {"year": 2026, "title": "learning_family", "subject_id": "HH-1", "admin_
 def settings(tmp_path: Path) -> Settings:
     url = f"sqlite:///{tmp_path / 'evaluation.db'}"
     seed_reference_data(url)
+    add_household(url, commune_code=HCMC_WARD, code="HH-1", household_id=VALID["subject_id"])
     common = CommonSettings(
         broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}",
         temporal_address=f"127.0.0.1:{free_port()}",
