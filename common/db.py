@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from common import sqlite_gate
 
@@ -44,6 +46,26 @@ def read_only_connection(engine: Engine) -> Connection:
     return conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def _is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+def _switch_to_wal(cur: sqlite3.Cursor) -> None:
+    """Put a SQLite file in WAL mode (the mode is kept in the file: only a new file switches). Switching
+    a new file wants it to itself, and SQLite refuses at once, without waiting out the busy timeout,
+    while another connection is writing to it ("database is locked": two processes opening a new
+    database together), so the switch is retried until the busy timeout has passed."""
+    for attempt in Retrying(
+        retry=retry_if_exception(_is_locked),
+        wait=wait_exponential(multiplier=0.01, max=0.5),
+        stop=stop_after_delay(BUSY_TIMEOUT),
+        reraise=True,
+    ):
+        with attempt:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+
+
 def make_engine(url: str, *, pool_size: int = 5, ping_after_idle: float = PING_AFTER_IDLE) -> Engine:
     """Build an engine; SQLite gets WAL and a busy timeout so several processes can share one file, a
     server database a pool that checks connections idle longer than `ping_after_idle` seconds."""
@@ -62,8 +84,8 @@ def make_engine(url: str, *, pool_size: int = 5, ping_after_idle: float = PING_A
             # SQLAlchemy emits BEGIN itself (below) instead of the driver's implicit, deferred one.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
+            _switch_to_wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
             cur.close()
