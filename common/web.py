@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
 
 import flask_smorest
@@ -28,6 +29,16 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class TypedText(ma.fields.String):
+    """A string as a person typed it: the spaces around it dropped and its Vietnamese letters NFC-normalised
+    (some keyboards and copy-pastes send them decomposed, and a stored code or name must compare equal
+    to the same text typed elsewhere). A value left empty fails the field's own length rule."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return unicodedata.normalize("NFC", text.strip())
 
 
 class _StrictQueryParser(FlaskParser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from common.web import MAX_OFFSET, Schema
+from common.web import MAX_OFFSET, Schema, TypedText
 from services.evaluation.domain.model import TITLES, VERDICTS
 from workflows.recognition import lifecycle as lc
 
@@ -12,8 +12,8 @@ from workflows.recognition import lifecycle as lc
 class CaseCreateSchema(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=2023, max=2030))
     title = fields.String(required=True, validate=validate.OneOf(TITLES))
-    subject_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    admin_unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{2,10}$"))
+    subject_id = TypedText(required=True, validate=validate.Length(min=1, max=120))
+    admin_unit_code = TypedText(required=True, validate=validate.Regexp(r"^\d{2,10}$"))
     plan_code = fields.String(validate=validate.Length(min=1, max=80))
 
 

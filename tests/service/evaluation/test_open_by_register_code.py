@@ -123,6 +123,24 @@ def test_a_register_code_opens_the_case_of_that_subject(world: Any) -> None:
     assert _open(api, officer, household).get_json()["case_id"] == r.get_json()["case_id"]
 
 
+def test_a_code_typed_with_spaces_around_it_is_that_code(world: Any) -> None:
+    """Staff paste codes from spreadsheets: " H-77 " is H-77 (and the unit's code likewise)."""
+    api, gateway, url, household = world
+    officer = sign_in(api, url, role="village_officer", scope_code=HCMC_WARD)
+    r = _open(api, officer, " H-77\t", unit=f" {HCMC_WARD} ")
+    assert r.status_code == 202, r.get_json()
+    assert gateway.started[-1].subject_id == household
+
+
+def test_a_subject_of_spaces_only_is_422_naming_subject_id(world: Any) -> None:
+    api, gateway, url, _ = world
+    officer = sign_in(api, url, role="village_officer", scope_code=HCMC_WARD)
+    r = _open(api, officer, "   ")
+    assert r.status_code == 422
+    assert list(r.get_json()["errors"]["json"]) == ["subject_id"]  # the request schema's refusal
+    assert gateway.started == [] and _written(url) == {"cases": 0, "case_events": 0}
+
+
 def test_the_household_representative_may_name_its_own_household_by_code(world: Any) -> None:
     api, gateway, url, household = world
     own = sign_in(api, url, role="household_representative", scope_code=HCMC_WARD, subject_id=household)
