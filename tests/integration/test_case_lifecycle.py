@@ -14,6 +14,7 @@ import pytest
 
 from common.auth import Principal
 from common.settings import DEFAULT_SECRET_KEY
+from services.evaluation.app import build_storage
 from services.evaluation.documents.criteria import get_criteria_set
 from tests.conftest import HCMC_WARD, assert_eventually
 from tests.integration.conftest import Stack
@@ -394,3 +395,46 @@ async def test_reviewers_judge_each_evidence_file_with_a_reason(stack: Stack) ->
     ).get_json()
     judged_entry = next(e for e in history["entries"] if e["action"] == "evidence.judged")
     assert judged_entry["reason"] == "Ảnh mờ, cần bản rõ hơn" and judged_entry["evidence_sha256"]
+
+
+async def test_the_same_file_sent_twice_is_one_evidence_item(stack: Stack) -> None:
+    """A double click or a retried upload: the same bytes under the same indicator answer the item
+    already there (200, its id) and leave one row, one stored object and one audit entry; the same
+    bytes under another indicator are another item."""
+    case_id = await _open(stack)
+
+    def upload(indicator: str, name: str) -> Any:
+        return stack.evaluation.post(
+            f"/cases/{case_id}/evidence",
+            data={"file": (io.BytesIO(b"%PDF-1.4\n%so ho khau\n"), name), "indicator_code": indicator},
+            content_type="multipart/form-data",
+            headers=_headers("household_representative"),
+        )
+
+    first, again, renamed, other = [
+        await asyncio.to_thread(upload, indicator, name)
+        for indicator, name in (
+            ("1.2", "Sổ hộ khẩu.pdf"),
+            ("1.2", "Sổ hộ khẩu.pdf"),
+            ("1.2", "scan.pdf"),
+            ("1.3", "Sổ hộ khẩu.pdf"),
+        )
+    ]
+    assert first.status_code == 201 and other.status_code == 201
+    assert again.status_code == 200 and renamed.status_code == 200
+    assert again.get_json()["id"] == renamed.get_json()["id"] == first.get_json()["id"]
+    assert renamed.get_json()["file_name"] == "Sổ hộ khẩu.pdf"  # the item as first sent
+    assert other.get_json()["id"] != first.get_json()["id"]
+    listed = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{case_id}/evidence", headers=_headers("auditor")
+    )
+    assert sorted(e["indicator_code"] for e in listed.get_json()) == ["1.2", "1.3"]
+    storage = build_storage(stack.evaluation_settings)
+    stored = list(storage._client.list_objects(storage.bucket, prefix=f"cases/{case_id}/", recursive=True))
+    assert len(stored) == 2  # the copies sent again were removed
+    history = (
+        await asyncio.to_thread(
+            stack.evaluation.get, f"/cases/{case_id}/history", headers=_headers("auditor")
+        )
+    ).get_json()
+    assert [e["action"] for e in history["entries"]].count("evidence.uploaded") == 2

@@ -56,6 +56,21 @@ _WITH_PROGRESS = (
 )
 
 
+# The same, the case's row locked until the transaction ends (PostgreSQL; SQLite's writer holds the file):
+# writes that must see each other's rows, such as two uploads of one file at once, take their turns.
+_WITH_PROGRESS_LOCKED = _WITH_PROGRESS.with_for_update(of=t.cases)
+_SAME_FILE = (
+    sa.select(t.evidence)
+    .where(
+        t.evidence.c.case_id == sa.bindparam("case_id"),
+        t.evidence.c.sha256 == sa.bindparam("sha256"),
+        sa.func.coalesce(t.evidence.c.indicator_code, "") == sa.bindparam("indicator_code"),
+    )
+    .order_by(t.evidence.c.created_at)
+    .limit(1)
+)
+
+
 class CaseRepository:
     """Cases in the read model."""
 
@@ -67,9 +82,11 @@ class CaseRepository:
         row = self._conn.execute(_CASE_BY_ID, {"id": case_id}).mappings().first()
         return Case(**row) if row else None
 
-    def with_progress(self, case_id: str) -> tuple[Case, dict[str, Any] | None] | None:
-        """One case with its progress row (None if it has none yet)."""
-        row = self._conn.execute(_WITH_PROGRESS, {"id": case_id}).mappings().first()
+    def with_progress(self, case_id: str, *, lock: bool = False) -> tuple[Case, dict[str, Any] | None] | None:
+        """One case with its progress row (None if it has none yet); `lock`: the case's row locked until
+        the transaction ends."""
+        statement = _WITH_PROGRESS_LOCKED if lock else _WITH_PROGRESS
+        row = self._conn.execute(statement, {"id": case_id}).mappings().first()
         return None if row is None else _case_and_progress(row)
 
     def placed(self, case_id: str) -> tuple[Case, dict[str, Any] | None, str | None] | None:
@@ -123,6 +140,12 @@ class EvidenceRepository:
     def add(self, item: Evidence) -> None:
         """Insert one evidence row."""
         self._conn.execute(_INSERT_EVIDENCE, asdict(item))
+
+    def same_file(self, case_id: str, indicator_code: str | None, sha256: str) -> Evidence | None:
+        """The case's first evidence row holding these bytes under this indicator (None: none yet)."""
+        params = {"case_id": case_id, "sha256": sha256, "indicator_code": indicator_code or ""}
+        row = self._conn.execute(_SAME_FILE, params).mappings().first()
+        return Evidence(**row) if row else None
 
     def get(self, evidence_id: str) -> Evidence | None:
         """One evidence row by id."""

@@ -35,8 +35,14 @@ class CaseEvidence(MethodView):
     @blp.arguments(EvidenceUploadSchema(), location="form")
     @blp.arguments(EvidenceFileSchema(), location="files")
     @blp.response(201, EvidenceSchema)
+    @blp.alt_response(
+        200,
+        schema=EvidenceSchema,
+        description="The same file is already evidence of the case under that indicator: that item, nothing new written",
+    )
     def post(self, form: dict[str, Any], files: dict[str, Any], case_id: str) -> Any:
-        """Upload one evidence file (multipart field `file`), streamed to object storage."""
+        """Upload one evidence file (multipart field `file`), streamed to object storage. Sending the same
+        bytes again under the same indicator answers the item already there (200) and writes nothing."""
         uploader, placed = checked_case(case_id, CASE_WRITERS)
         upload = files["file"]
         if not hasattr(upload, "stream"):
@@ -44,7 +50,7 @@ class CaseEvidence(MethodView):
                 "Thiếu tệp.", "A file is required.", errors={"file": ["A file is required."]}
             )
         c = container()
-        item = evidence.upload_evidence(
+        item, created = evidence.upload_evidence(
             c.uow(),
             c.storage,
             request=evidence.UploadRequest(
@@ -59,7 +65,7 @@ class CaseEvidence(MethodView):
             max_bytes=c.settings.max_upload_bytes,
             read=(placed.case, placed.progress),
         )
-        return _with_url(item)
+        return _with_url(item), (201 if created else 200)
 
     @blp.response(200, EvidenceSchema(many=True))
     def get(self, case_id: str) -> Any:

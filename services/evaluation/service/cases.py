@@ -222,9 +222,10 @@ def get_case_or_raise(uow: UnitOfWork, *, case_id: str) -> Case:
     return case
 
 
-def case_and_progress_or_raise(uow: Any, *, case_id: str) -> tuple[Case, dict[str, Any]]:
-    """One case and its progress row ({} before it has one), read in one statement; or CaseNotFound."""
-    found = uow.cases.with_progress(case_id)
+def case_and_progress_or_raise(uow: Any, *, case_id: str, lock: bool = False) -> tuple[Case, dict[str, Any]]:
+    """One case and its progress row ({} before it has one), read in one statement; or CaseNotFound.
+    `lock`: the case's row stays locked until the transaction ends."""
+    found = uow.cases.with_progress(case_id, lock=lock)
     if found is None:
         raise CaseNotFound(case_id)
     return found[0], found[1] or {}

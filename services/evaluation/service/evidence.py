@@ -104,8 +104,14 @@ def upload_evidence(
     request: UploadRequest,
     max_bytes: int,
     read: tuple[Case, dict[str, Any] | None] | None = None,
-) -> Evidence:
+) -> tuple[Evidence, bool]:
     """Check the case and file, stream it to storage, record it with its audit entry; nothing half-written.
+    Answers the evidence item and whether this upload created it.
+
+    The same bytes (sha256) under the same indicator of the same case are one item: sending a file again
+    (a double click, a retried request, the same photo twice) answers the item already there, with its
+    verdict, and writes nothing (the copy just stored is removed). Two such uploads at once take turns on
+    the case's row, so the second sees the first.
 
     `read`: the case and its progress row as the caller read them moments ago (its scope check), so they
     are not read again before the file is stored; the writing transaction reads them once more either
@@ -149,12 +155,18 @@ def upload_evidence(
         uploaded_by=request.uploaded_by,
         created_at=datetime.now(UTC),
     )
+    existing: Evidence | None = None
     try:
         with uow:
             # Again in the writing transaction: the commune may have passed the case on meanwhile.
-            case, progress = case_and_progress_or_raise(uow, case_id=case.id)  # and its criteria set
+            case, progress = case_and_progress_or_raise(
+                uow, case_id=case.id, lock=True
+            )  # and its criteria set
             _refuse_unless_open(case)
             _refuse_unknown_indicator(request.indicator_code, progress)  # the set may be known only now
+            existing = uow.evidence.same_file(case.id, request.indicator_code, item.sha256)
+            if existing is not None:
+                raise _AlreadyThere
             uow.evidence.add(item)
             uow.publish(
                 events.case_event(
@@ -182,14 +194,20 @@ def upload_evidence(
                 )
             )
             uow.commit()
-    except Exception:
+    except Exception as exc:
         # The row did not commit: remove the object so storage holds nothing the database does not know.
         try:
             storage.remove(key)
         except Exception:
             logger.exception("orphan evidence object %s left after a failed write", key)
+        if isinstance(exc, _AlreadyThere) and existing is not None:
+            return existing, False
         raise
-    return item
+    return item, True
+
+
+class _AlreadyThere(Exception):
+    """The uploaded bytes are already evidence of the case under that indicator (leaves the transaction)."""
 
 
 def _refuse_unless_open(case: Case) -> None:
