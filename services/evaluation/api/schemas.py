@@ -111,7 +111,7 @@ class ScoreSchema(Schema):
 class TaskQueryArgsSchema(Schema):
     title = fields.String(validate=validate.OneOf(TITLES))
     status = fields.String(validate=validate.OneOf(lc.STATUSES))
-    village = fields.String(validate=validate.Length(max=40))
+    village = TypedText(validate=validate.Length(min=1, max=40))
     mine = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))

@@ -113,6 +113,7 @@ def test_unknown_fields_and_wrong_types_are_named(api: FlaskClient) -> None:
         ("status=bogus", "status", None),
         ("title=learning_village", "title", None),
         ("mine=maybe", "mine", "Không phải giá trị đúng/sai hợp lệ."),
+        ("village=%20%20", "village", "Độ dài phải từ 1 đến 40."),  # spaces only filtered on nothing
     ],
 )
 def test_bad_query_parameters_are_named_not_ignored(
@@ -127,6 +128,7 @@ def test_bad_query_parameters_are_named_not_ignored(
     english = api.get(f"/tasks?{query}", headers={"Accept-Language": "en"}).get_json()
     assert list(english["errors"]["query"]) == [field]
     assert api.get("/tasks?limit=5&status=village_review&mine=true").status_code == 200
+    assert api.get("/tasks?village=%20KP01%20").status_code == 200  # a code pasted with spaces
 
 
 def test_framework_refusals_are_in_the_envelope_in_vietnamese(api: FlaskClient) -> None:
