@@ -245,9 +245,20 @@ def judge_evidence(
     from services.evaluation.domain.model import VERDICTS
 
     if verdict not in VERDICTS:
-        raise ValidationFailed("Kết luận không hợp lệ.", "Unknown verdict.", errors={"verdict": [verdict]})
+        known = ", ".join(VERDICTS)
+        raise ValidationFailed(
+            "Kết luận không hợp lệ.",
+            "Unknown verdict.",
+            errors={"verdict": [f"Kết luận '{verdict}' không có; kết luận phải là một trong: {known}."]},
+            errors_en={"verdict": [f"No verdict '{verdict}'; it must be one of: {known}."]},
+        )
     if verdict != "accepted" and not reason.strip():
-        raise ValidationFailed("Cần ghi rõ lý do.", "A reason is required.", errors={"reason": ["required"]})
+        raise ValidationFailed(
+            "Cần ghi rõ lý do.",
+            "A reason is required.",
+            errors={"reason": [f"Bắt buộc khi kết luận là '{verdict}': hãy ghi rõ lý do."]},
+            errors_en={"reason": [f"Required when the verdict is '{verdict}': give the reason."]},
+        )
     with uow:
         item = uow.evidence.get(evidence_id)
         if item is None:

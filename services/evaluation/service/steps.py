@@ -89,7 +89,13 @@ def take_step(
     `read`: the case and its progress row as the caller read them moments ago in this request (its
     scope check), so they are not read again; the workflow, not this read, decides the step."""
     if action not in lc.STEPS:
-        raise ValidationFailed("Thao tác không hợp lệ.", "Unknown action.", errors={"action": [action]})
+        known = ", ".join(lc.STEPS)
+        raise ValidationFailed(
+            "Thao tác không hợp lệ.",
+            "Unknown action.",
+            errors={"action": [f"Thao tác '{action}' không có; thao tác phải là một trong: {known}."]},
+            errors_en={"action": [f"No action '{action}'; it must be one of: {known}."]},
+        )
     progress: dict[str, Any] | None = None
     if read is None:
         with uow:

@@ -57,7 +57,8 @@ def claim_task(uow: Any, *, case_id: str, username: str, force: bool = False) ->
             raise Conflict(
                 f"Hồ sơ đang do {holder} xử lý.",
                 f"The case is claimed by {holder}.",
-                errors={"assignee": [holder]},
+                errors={"assignee": [f"Hồ sơ đã được {holder} nhận; chỉ giao lại được khi phân công lại."]},
+                errors_en={"assignee": [f"Already claimed by {holder}; only a reassignment can take it."]},
             )
         uow.progress.upsert(case_id, assignee=username)
         uow.commit()

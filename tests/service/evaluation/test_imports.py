@@ -126,6 +126,16 @@ def test_bad_import_requests_name_the_field(
     assert field in errors or field in errors.get("form", {})
 
 
+def test_a_file_of_another_type_is_refused_with_the_reason(api: FlaskClient) -> None:
+    def post(**headers: str) -> dict:
+        data = {"kind": "villages", "file": (io.BytesIO(b"a,b\n"), "villages.txt")}
+        return api.post("/imports", data=data, content_type="multipart/form-data", headers=headers).get_json()
+
+    assert post()["errors"] == {"file": ["Tệp 'villages.txt' không được nhận: chỉ nhận tệp .csv hoặc .xlsx."]}
+    english = post(**{"Accept-Language": "en"})["errors"]
+    assert english == {"file": ["File 'villages.txt' is not accepted: send a .csv or .xlsx file."]}
+
+
 def test_a_non_utf8_csv_is_reported_not_guessed(api: FlaskClient) -> None:
     content = "Mã xã,Mã thôn,Tên thôn,Loại\n15664,T9,Thôn Đông,Thôn\n".encode("cp1258", errors="replace")
     r = _import(api, "villages", "villages.csv", content=content)
