@@ -57,14 +57,20 @@ def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
         cause = cause.cause
     kind = cause.type if isinstance(cause, ApplicationError) else None
     message = str(cause.message if isinstance(cause, ApplicationError) else err)
-    details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+    # An activity's business error carries its field errors, then their English (activities.py).
+    found = list(cause.details) if isinstance(cause, ApplicationError) and cause.details else []
+    details = found[0] if found else None
+    details_en = found[1] if len(found) > 1 and isinstance(found[1], dict) else None
     if kind == "VersionConflict":
         return PreconditionFailed(message, "The case changed since you read it; reload and try again.")
     if kind == "InvalidTransition":
         return InvalidTransition(message, "This step is not allowed now or not for your role.")
     if kind in ("ValidationFailed", "InvalidScores", "InvalidFacts", "UnknownGroup"):
         return ValidationFailed(
-            message, "Invalid input.", errors=details if isinstance(details, dict) else None
+            message,
+            "Invalid input.",
+            errors=details if isinstance(details, dict) else None,
+            errors_en=details_en if isinstance(details, dict) else None,
         )
     if kind == "NotReady":
         return Conflict(message, "The case is still being opened; retry in a moment.")

@@ -335,3 +335,29 @@ def test_openapi_document_lists_the_endpoints(api: FlaskClient) -> None:
     spec = api.get("/openapi.json").get_json()
     assert {"/cases", "/cases/{case_id}", "/cases/{case_id}/evidence", "/health"} <= set(spec["paths"])
     assert "CaseCreate" in spec["components"]["schemas"]
+
+
+def test_a_step_without_a_valid_if_match_is_refused_with_the_reason(
+    api: FlaskClient, existing_case: str
+) -> None:
+    step = {"action": "save_draft"}
+    missing = api.post(f"/cases/{existing_case}/steps", json=step)
+    assert missing.status_code == 428
+    assert missing.get_json()["errors"] == {
+        "If-Match": ['Bắt buộc: gửi ETag của phiên bản đã đọc, ví dụ "3".']
+    }
+    english = api.post(f"/cases/{existing_case}/steps", json=step, headers={"Accept-Language": "en"})
+    assert english.get_json()["errors"] == {
+        "If-Match": ['Required: send the ETag of the version you read, e.g. "3".']
+    }
+    bad = api.post(f"/cases/{existing_case}/steps", json=step, headers={"If-Match": "abc"})
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"] == {
+        "If-Match": ["If-Match phải là ETag đã đọc, ví dụ \"3\"; nhận được 'abc'."]
+    }
+    bad_en = api.post(
+        f"/cases/{existing_case}/steps", json=step, headers={"If-Match": "abc", "Accept-Language": "en"}
+    )
+    assert bad_en.get_json()["errors"] == {
+        "If-Match": ["If-Match must be the ETag you read, e.g. \"3\"; got 'abc'."]
+    }

@@ -229,7 +229,10 @@ def test_an_administrator_creates_accounts_within_their_scope(api: FlaskClient, 
     national = api.post("/users", json=_new_user(scope_code=None, username="toan-quoc"), headers=admin)
     unknown = api.post("/users", json=_new_user(scope_code="99999", username="khong-co"), headers=admin)
     assert outside.status_code == national.status_code == 404
-    assert unknown.status_code == 422 and "scope_code" in unknown.get_json()["errors"]
+    assert unknown.status_code == 422
+    assert unknown.get_json()["errors"] == {"scope_code": ["Không có đơn vị hành chính mang mã '99999'."]}
+    taken = api.post("/users", json=_new_user(), headers={**admin, "Accept-Language": "en"})
+    assert taken.get_json()["errors"] == {"username": ["The username 'nguoi-moi' is taken; choose another."]}
 
 
 def test_a_household_representative_account_is_linked_to_a_household_in_its_scope(
@@ -252,20 +255,35 @@ def test_a_household_representative_account_is_linked_to_a_household_in_its_scop
 
 
 @pytest.mark.parametrize(
-    ("changes", "reason"),
+    ("changes", "reason", "reason_en"),
     [
-        ({"role": "household_representative"}, "Required for the household_representative role."),
-        ({"role": "household_representative", "subject_id": "no-such-household"}, "no-such-household"),
-        ({"role": "village_officer", "subject_id": "any"}, "Only for the household_representative role."),
+        (
+            {"role": "household_representative"},
+            "Bắt buộc với vai trò household_representative (đại diện hộ gia đình).",
+            "Required for the household_representative role.",
+        ),
+        (
+            {"role": "household_representative", "subject_id": "no-such-household"},
+            "Không có hộ gia đình 'no-such-household' trong phạm vi của tài khoản.",
+            "No household 'no-such-household' within the account's scope.",
+        ),
+        (
+            {"role": "village_officer", "subject_id": "any"},
+            "Chỉ dùng cho vai trò household_representative (đại diện hộ gia đình).",
+            "Only for the household_representative role.",
+        ),
     ],
 )
 def test_a_household_link_is_required_checked_and_only_for_households(
-    api: FlaskClient, settings: Settings, changes: dict, reason: str
+    api: FlaskClient, settings: Settings, changes: dict, reason: str, reason_en: str
 ) -> None:
     create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
-    r = api.post("/users", json=_new_user(**changes), headers=login(api, "qt-ha-noi"))
+    headers = login(api, "qt-ha-noi")
+    r = api.post("/users", json=_new_user(**changes), headers=headers)
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["errors"] == {"subject_id": [reason]}
+    english = api.post("/users", json=_new_user(**changes), headers={**headers, "Accept-Language": "en"})
+    assert english.get_json()["errors"] == {"subject_id": [reason_en]}
 
 
 def test_a_household_outside_the_account_scope_cannot_be_linked(api: FlaskClient, settings: Settings) -> None:
@@ -276,7 +294,9 @@ def test_a_household_outside_the_account_scope_cannot_be_linked(api: FlaskClient
         json=_new_user(role="household_representative", subject_id=elsewhere),  # scope: Hoàn Kiếm
         headers=login(api, "qt-vn"),
     )
-    assert r.status_code == 422 and r.get_json()["errors"] == {"subject_id": [elsewhere]}
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "subject_id": [f"Không có hộ gia đình '{elsewhere}' trong phạm vi của tài khoản."]
+    }
 
 
 @pytest.mark.parametrize(
