@@ -193,6 +193,13 @@ def test_staff_may_act_on_behalf_of_a_household_and_households_may_not(
     staff = login(api, "can-bo")
     me = api.get("/auth/me", headers={**staff, "X-On-Behalf-Of": "HH-0007"}).get_json()
     assert me["username"] == "can-bo" and me["on_behalf_of"] == "HH-0007"
+    too_long = {**staff, "X-On-Behalf-Of": "H" * 121}
+    r = api.get("/auth/me", headers=too_long)
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "X-On-Behalf-Of": ["Tối đa 120 ký tự in được."]
+    }
+    r = api.get("/auth/me", headers={**too_long, "Accept-Language": "en"})
+    assert r.get_json()["errors"] == {"X-On-Behalf-Of": ["At most 120 printable characters."]}
     household = add_household(settings.database_url, commune_code=HOAN_KIEM, code="HH-0008")
     create_user(
         settings.database_url,
@@ -230,6 +237,13 @@ def test_an_administrator_creates_accounts_within_their_scope(api: FlaskClient, 
     unknown = api.post("/users", json=_new_user(scope_code="99999", username="khong-co"), headers=admin)
     assert outside.status_code == national.status_code == 404
     assert unknown.status_code == 422
+    bad = api.post("/users", json=_new_user(username="a b"), headers={**admin, "Accept-Language": "en"})
+    assert bad.status_code == 422, bad.get_json()
+    assert bad.get_json()["errors"] == {
+        "username": ["3-80 characters: lower-case letters, digits, '.', '_' or '-'."]
+    }
+    bad_vi = api.post("/users", json=_new_user(username="a b"), headers=admin).get_json()["errors"]
+    assert bad_vi == {"username": ["Từ 3 đến 80 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'."]}
     assert unknown.get_json()["errors"] == {"scope_code": ["Không có đơn vị hành chính mang mã '99999'."]}
     taken = api.post("/users", json=_new_user(), headers={**admin, "Accept-Language": "en"})
     assert taken.get_json()["errors"] == {"username": ["The username 'nguoi-moi' is taken; choose another."]}
