@@ -194,10 +194,16 @@ def upload_evidence(
 
 def _refuse_unless_open(case: Case) -> None:
     if case.status not in lc.EVIDENCE_OPEN:
+        open_states = ", ".join(s for s in lc.STATUSES if s in lc.EVIDENCE_OPEN)
         raise InvalidTransition(
             f"Hồ sơ đang ở trạng thái '{case.status}': không nhận thêm minh chứng.",
             f"The case is {case.status}: it takes no more evidence.",
-            errors={"case_id": [case.status]},
+            errors={
+                "case_id": [f"Hồ sơ đang ở trạng thái '{case.status}'; chỉ nhận minh chứng ở: {open_states}."]
+            },
+            errors_en={
+                "case_id": [f"The case is '{case.status}'; evidence is taken only in: {open_states}."]
+            },
         )
 
 
