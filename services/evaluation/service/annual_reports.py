@@ -81,7 +81,7 @@ def check_report_unit(plan: Plan, year: int, unit: Any) -> tuple[Any, str | None
             },
             errors_en={
                 "admin_unit": [
-                    f"Plan {plan.code} asks no {year} report of unit '{unit.code}''s level ({unit.level})."
+                    f"Plan {plan.code} asks no {year} report at the level of unit '{unit.code}' ({unit.level})."
                 ]
             },
         )

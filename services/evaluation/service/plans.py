@@ -176,7 +176,7 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
             "Chưa có kế hoạch nào áp dụng cho đơn vị này.",
             "No active plan covers this unit.",
             errors={
-                "admin_unit_code": [f"Không kế hoạch đang áp dụng nào bao gồm đơn vị '{admin_unit_code}'."]
+                "admin_unit_code": [f"Không có kế hoạch đang áp dụng nào bao gồm đơn vị '{admin_unit_code}'."]
             },
             errors_en={"admin_unit_code": [f"No active plan covers unit '{admin_unit_code}'."]},
         )

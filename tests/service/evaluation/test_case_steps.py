@@ -109,7 +109,7 @@ def test_a_unit_no_plan_covers_is_refused(uow: SqlUnitOfWork) -> None:
     with pytest.raises(ValidationFailed) as err:
         case_steps.case_schedule(uow, inp=_open(uow, plan_code=None, unit="00070"))  # Hà Nội
     assert err.value.errors == {
-        "admin_unit_code": ["Không kế hoạch đang áp dụng nào bao gồm đơn vị '00070'."]
+        "admin_unit_code": ["Không có kế hoạch đang áp dụng nào bao gồm đơn vị '00070'."]
     }
     assert err.value.errors_en == {"admin_unit_code": ["No active plan covers unit '00070'."]}
 

@@ -144,10 +144,10 @@ def test_claim_and_reassign(uow) -> None:
     with pytest.raises(Conflict) as refused:
         tasks.claim_task(uow, case_id=case_id, username="binh")
     assert refused.value.errors == {
-        "assignee": ["Hồ sơ đã được an nhận; chỉ giao lại được khi phân công lại."]
+        "assignee": ["Hồ sơ đang do an xử lý; chỉ giao cho người khác được bằng cách phân công lại."]
     }
     assert refused.value.errors_en == {
-        "assignee": ["Already claimed by an; only a reassignment can take it."]
+        "assignee": ["Claimed by an; only a reassignment gives it to someone else."]
     }
     assert tasks.claim_task(uow, case_id=case_id, username="binh", force=True)["previous"] == "an"
     mine = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, mine_only_for="binh")
