@@ -122,7 +122,8 @@ def _on_behalf_of() -> str | None:
         raise ValidationFailed(
             "Tiêu đề X-On-Behalf-Of không hợp lệ.",
             "Malformed X-On-Behalf-Of header.",
-            errors={ON_BEHALF_OF_HEADER: ["At most 120 printable characters."]},
+            errors={ON_BEHALF_OF_HEADER: [f"Tối đa {_MAX_ON_BEHALF_LENGTH} ký tự in được."]},
+            errors_en={ON_BEHALF_OF_HEADER: [f"At most {_MAX_ON_BEHALF_LENGTH} printable characters."]},
         )
     return value
 

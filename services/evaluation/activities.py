@@ -31,8 +31,9 @@ def business_errors_final(fn: F) -> F:
         except DependencyUnavailable:
             raise
         except DomainError as exc:
+            # details: the field errors, then (when written in both languages) their English
             raise ApplicationError(
-                exc.message_vi, exc.errors, type=type(exc).__name__, non_retryable=True
+                exc.message_vi, exc.errors, exc.errors_en, type=type(exc).__name__, non_retryable=True
             ) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -126,7 +126,7 @@ def create_user(
             subject_id=subject_id,
         )
     except DomainError as exc:
-        raise click.ClickException(f"{exc.message_en} {exc.errors or ''}".strip()) from exc
+        raise click.ClickException(f"{exc.message_en} {exc.errors_for(english=True) or ''}".strip()) from exc
     click.echo(f"user {user.username} ({user.role}, scope {user.scope_code or 'national'}): {user.id}")
 
 
@@ -198,7 +198,9 @@ def seed_demo(settings: Settings, password: str) -> None:
             state = "created"
         except DomainError as exc:
             if exc.status != 409:
-                raise click.ClickException(f"{username}: {exc.message_en} {exc.errors or ''}") from exc
+                raise click.ClickException(
+                    f"{username}: {exc.message_en} {exc.errors_for(english=True) or ''}"
+                ) from exc
             state = "exists"
         click.echo(f"demo user {username:<12} {role:<28} {scope_code or 'national':<8} {state}")
 

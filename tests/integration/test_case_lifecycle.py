@@ -314,7 +314,9 @@ async def test_opening_a_case_without_a_covering_plan_is_422(stack: Stack) -> No
     body = {"year": 2026, "title": "learning_family", "subject_id": subject, "admin_unit_code": "15664"}
     national = _headers("administrator", scope=None)
     r = await asyncio.to_thread(stack.evaluation.post, "/cases", json=body, headers=national)
-    assert r.status_code == 422 and r.get_json()["errors"]["plan_code"] == ["trieu-son-2023", "van-hoa-2023"]
+    assert r.status_code == 422 and r.get_json()["errors"]["plan_code"] == [
+        "Hãy chọn một trong các kế hoạch: trieu-son-2023, van-hoa-2023."
+    ]
     hoan_kiem = {**body, "subject_id": await _household(stack, "00070"), "admin_unit_code": "00070"}
     r = await asyncio.to_thread(stack.evaluation.post, "/cases", json=hoan_kiem, headers=national)
     assert r.status_code == 422 and "admin_unit_code" in r.get_json()["errors"]

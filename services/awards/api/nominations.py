@@ -78,7 +78,10 @@ class Evidence(MethodView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise ValidationFailed(
-                "Thiếu tệp minh chứng.", "No evidence file.", errors={"file": ["Required."]}
+                "Thiếu tệp minh chứng.",
+                "No evidence file.",
+                errors={"file": ["Bắt buộc: gửi tệp minh chứng trong trường 'file' (multipart)."]},
+                errors_en={"file": ["Required: send the evidence file in the multipart field 'file'."]},
             )
         try:
             return nominations.add_evidence(
@@ -92,7 +95,10 @@ class Evidence(MethodView):
             )
         except ObjectTooLarge as exc:
             raise ValidationFailed(
-                "Tệp quá lớn.", "File too large.", errors={"file": [f"At most {MAX_EVIDENCE_BYTES} bytes."]}
+                "Tệp quá lớn.",
+                "File too large.",
+                errors={"file": [f"Tệp tối đa {MAX_EVIDENCE_BYTES} byte."]},
+                errors_en={"file": [f"At most {MAX_EVIDENCE_BYTES} bytes."]},
             ) from exc
 
 

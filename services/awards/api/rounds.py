@@ -69,10 +69,12 @@ def update_round(item: Any, update: str, arg: Any, *, phase: str) -> Any:
         return container().gateway.execute_update(item.workflow_id, update, arg)
     except WorkflowUpdateFailedError as exc:
         cause = getattr(exc, "cause", None)
+        refusal = str(getattr(cause, "message", cause) or exc)  # the workflow's reason (English)
         raise InvalidTransition(
             "Đợt khen thưởng không ở bước cho phép thao tác này.",
             "The round is not in a phase that allows this.",
-            errors={"phase": [str(getattr(cause, "message", cause) or exc)]},
+            errors={"phase": [f"Quy trình của đợt từ chối thao tác ở bước hiện tại: {refusal}"]},
+            errors_en={"phase": [refusal]},
         ) from exc
 
 

@@ -41,7 +41,14 @@ class WrongPhase(InvalidTransition):
         super().__init__(
             f"Đợt khen thưởng đang ở bước '{phase}', thao tác này cần bước '{needed}'.",
             f"The round is in phase '{phase}'; this needs phase '{needed}'.",
-            errors={"phase": [phase], "needed": [needed]},
+            errors={
+                "phase": [f"Đợt khen thưởng đang ở bước '{phase}'."],
+                "needed": [f"Thao tác này chỉ làm được ở bước '{needed}'."],
+            },
+            errors_en={
+                "phase": [f"The round is in phase '{phase}'."],
+                "needed": [f"This is done only in phase '{needed}'."],
+            },
         )
 
 
@@ -58,6 +65,19 @@ class NotEligible(ValidationFailed):
         )
 
 
+# conflict_of_interest()'s reasons, as a refusal names them (Vietnamese, English).
+_CONFLICT_REASONS = {
+    "same_household": (
+        "Thành viên hội đồng cùng hộ gia đình với đối tượng được đề nghị (same_household).",
+        "The council member belongs to the nominee's household (same_household).",
+    ),
+    "same_unit": (
+        "Thành viên hội đồng cùng đơn vị với đối tượng được đề nghị (same_unit).",
+        "The council member belongs to the nominee's unit (same_unit).",
+    ),
+}
+
+
 class ConflictOfInterest(DomainError):
     """A council member may not score a nominee of their own household or unit."""
 
@@ -68,7 +88,8 @@ class ConflictOfInterest(DomainError):
         super().__init__(
             "Thành viên hội đồng không được chấm hồ sơ của hộ gia đình hoặc đơn vị mình.",
             "A council member may not score a nominee of their own household or unit.",
-            errors={"conflict": [reason]},
+            errors={"conflict": [_CONFLICT_REASONS.get(reason, (reason, reason))[0]]},
+            errors_en={"conflict": [_CONFLICT_REASONS.get(reason, (reason, reason))[1]]},
         )
 
 

@@ -55,7 +55,8 @@ def find_plan_round(plan: Mapping[str, Any], *, kind: str, level: str, year: int
         raise ValidationFailed(
             "Kế hoạch không có đợt khen thưởng này.",
             "The plan has no award round of this kind at this level.",
-            errors={"kind": [f"The plan offers: {', '.join(offered) or 'none'}."]},
+            errors={"kind": [f"Kế hoạch có: {', '.join(offered) or 'không có đợt nào'}."]},
+            errors_en={"kind": [f"The plan offers: {', '.join(offered) or 'none'}."]},
         )
     for entry in same:
         if entry.get("year") in (None, year):
@@ -64,7 +65,8 @@ def find_plan_round(plan: Mapping[str, Any], *, kind: str, level: str, year: int
     raise ValidationFailed(
         "Kế hoạch tổ chức đợt này vào năm khác.",
         "The plan holds this round in another year.",
-        errors={"year": [f"The plan holds it in {', '.join(map(str, years))}."]},
+        errors={"year": [f"Kế hoạch tổ chức đợt này vào năm {', '.join(map(str, years))}."]},
+        errors_en={"year": [f"The plan holds it in {', '.join(map(str, years))}."]},
     )
 
 
@@ -96,6 +98,12 @@ def round_spec(
             "Quota for a form the round does not confer.",
             errors={
                 "quotas": [
+                    f"Không có hình thức {k}; các hình thức của đợt: {', '.join(f.key for f in forms)}."
+                    for k in unknown
+                ]
+            },
+            errors_en={
+                "quotas": [
                     f"Unknown form {k}; the round's forms: {', '.join(f.key for f in forms)}."
                     for k in unknown
                 ]
@@ -109,7 +117,16 @@ def round_spec(
         raise ValidationFailed(
             "Hạn họp hội đồng phải sau hạn nhận hồ sơ.",
             "The council deadline must come after the nomination deadline.",
-            errors={"council_deadline": ["Before the nomination deadline."]},
+            errors={
+                "council_deadline": [
+                    f"Hạn {council.isoformat()} trước hạn nhận hồ sơ {nominate.isoformat()}."
+                ]
+            },
+            errors_en={
+                "council_deadline": [
+                    f"{council.isoformat()} is before the nomination deadline {nominate.isoformat()}."
+                ]
+            },
         )
     return RoundSpec(
         forms=forms,

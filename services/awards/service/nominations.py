@@ -59,7 +59,8 @@ def check_form(item: AwardRound, form_key: str) -> None:
         raise ValidationFailed(
             "Đợt khen thưởng không có hình thức này.",
             "The round does not offer this form.",
-            errors={"form_key": [f"One of: {', '.join(f.key for f in item.forms)}."]},
+            errors={"form_key": [f"Hình thức phải là một trong: {', '.join(f.key for f in item.forms)}."]},
+            errors_en={"form_key": [f"One of: {', '.join(f.key for f in item.forms)}."]},
         )
 
 
@@ -104,7 +105,16 @@ def submit_nomination(
             raise Conflict(
                 "Đối tượng đã được đề nghị hình thức này.",
                 "Already nominated for this form.",
-                errors={"subject_id": [body["subject_id"]]},
+                errors={
+                    "subject_id": [
+                        f"Đối tượng '{body['subject_id']}' đã được đề nghị hình thức {body['form_key']} trong đợt này."
+                    ]
+                },
+                errors_en={
+                    "subject_id": [
+                        f"'{body['subject_id']}' is already nominated for {body['form_key']} in this round."
+                    ]
+                },
             )
         nomination = Nomination(
             id=str(uuid.uuid4()),

@@ -68,6 +68,11 @@ def open_round(
             "The plan's nomination deadline has passed; give a new one.",
             errors={
                 "nomination_deadline": [
+                    f"Hạn {spec.nomination_deadline.isoformat()} đã qua (hôm nay {today.isoformat()})."
+                ]
+            },
+            errors_en={
+                "nomination_deadline": [
                     f"{spec.nomination_deadline.isoformat()} is before {today.isoformat()}."
                 ]
             },

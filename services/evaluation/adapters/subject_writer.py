@@ -172,10 +172,16 @@ class SubjectWriter:
             from services.evaluation.domain.errors import ValidationFailed
 
             listed = ", ".join(sorted(missing)[:20])
+            field = "village_code" if level == "village" else "commune_code"
             raise ValidationFailed(
                 f"Chưa có {'thôn' if level == 'village' else 'xã'}: {listed}.",
                 f"Unknown {level}(s): {listed}; import or create them first.",
-                errors={"village_code" if level == "village" else "commune_code": sorted(missing)[:20]},
+                errors={
+                    field: [
+                        f"Chưa có {'thôn' if level == 'village' else 'xã'} mang mã: {listed}; hãy nhập hoặc tạo trước."
+                    ]
+                },
+                errors_en={field: [f"No {level} has the code(s): {listed}; import or create them first."]},
             )
 
     def villages(self, records: list[VillageRecord]) -> None:
@@ -309,7 +315,14 @@ class SubjectWriter:
             raise ValidationFailed(
                 f"Chưa có hộ: {', '.join(missing[:20])}.",
                 f"Unknown household(s): {', '.join(missing[:20])}; import households first.",
-                errors={"household_codes": missing[:20]},
+                errors={
+                    "household_codes": [f"Chưa có hộ mang mã: {', '.join(missing[:20])}; hãy nhập hộ trước."]
+                },
+                errors_en={
+                    "household_codes": [
+                        f"No household has the code(s): {', '.join(missing[:20])}; import households first."
+                    ]
+                },
             )
         links = {
             (ids[r.natural_key], households[(r.commune_code, code)])

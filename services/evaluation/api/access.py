@@ -42,7 +42,10 @@ def unit_in_scope(code: str, roles: Roles, *, field: str | None = None) -> Princ
     path = scopes.unit_path(container().reader(), code=code)
     if path is None and field is not None:
         raise ValidationFailed(
-            "Không có đơn vị hành chính này.", "Unknown administrative unit.", errors={field: [code]}
+            "Không có đơn vị hành chính này.",
+            "Unknown administrative unit.",
+            errors={field: [f"Không có đơn vị hành chính mang mã '{code}'."]},
+            errors_en={field: [f"No administrative unit has the code '{code}'."]},
         )
     if path is None:
         raise unit_not_found(code)
@@ -136,7 +139,10 @@ def import_commune(commune_code: str | None) -> Principal:
         raise ValidationFailed(
             "Hãy chọn xã của tệp.",
             "Name the commune the file belongs to.",
-            errors={"commune_code": ["Required for users scoped to a unit."]},
+            errors={"commune_code": ["Bắt buộc với tài khoản thuộc một đơn vị: hãy ghi mã xã của tệp."]},
+            errors_en={
+                "commune_code": ["Required for users scoped to a unit: give the file's commune code."]
+            },
         )
     return principal
 

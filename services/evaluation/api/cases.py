@@ -38,13 +38,17 @@ def if_match_version() -> int:
         raise PreconditionRequired(
             "Thiếu tiêu đề If-Match: hãy gửi lại ETag của phiên bản đã đọc.",
             "If-Match is required: send the ETag you read.",
-            errors={"If-Match": ["required"]},
+            errors={"If-Match": ['Bắt buộc: gửi ETag của phiên bản đã đọc, ví dụ "3".']},
+            errors_en={"If-Match": ['Required: send the ETag of the version you read, e.g. "3".']},
         )
     try:
         return int(raw.strip().removeprefix("W/").strip('"'))
     except ValueError as exc:
         raise ValidationFailed(
-            "If-Match không hợp lệ.", "Malformed If-Match.", errors={"If-Match": [raw]}
+            "If-Match không hợp lệ.",
+            "Malformed If-Match.",
+            errors={"If-Match": [f'If-Match phải là ETag đã đọc, ví dụ "3"; nhận được {raw!r}.']},
+            errors_en={"If-Match": [f'If-Match must be the ETag you read, e.g. "3"; got {raw!r}.']},
         ) from exc
 
 

@@ -47,7 +47,10 @@ class CaseEvidence(MethodView):
         upload = files["file"]
         if not hasattr(upload, "stream"):
             raise ValidationFailed(
-                "Thiếu tệp.", "A file is required.", errors={"file": ["A file is required."]}
+                "Thiếu tệp.",
+                "A file is required.",
+                errors={"file": ["Bắt buộc: gửi tệp minh chứng trong trường 'file' (multipart)."]},
+                errors_en={"file": ["Required: send the evidence file in the multipart field 'file'."]},
             )
         c = container()
         item, created = evidence.upload_evidence(

@@ -77,8 +77,12 @@ class Imports(MethodView):
         try:
             file_format = format_for_name(upload.filename or "")
         except ValueError as exc:
+            name = upload.filename or ""
             raise ValidationFailed(
-                "Chỉ nhận tệp .csv hoặc .xlsx.", str(exc), errors={"file": [str(exc)]}
+                "Chỉ nhận tệp .csv hoặc .xlsx.",
+                str(exc),
+                errors={"file": [f"Tệp '{name}' không được nhận: chỉ nhận tệp .csv hoặc .xlsx."]},
+                errors_en={"file": [f"File '{name}' is not accepted: send a .csv or .xlsx file."]},
             ) from exc
         run = imports.import_subjects(
             container().uow(),

@@ -81,7 +81,7 @@ class UnknownGroup(ValidationFailed):
         else:
             vi = f"Nhóm đối tượng '{group}' không có trong bộ tiêu chí {criteria_key} ({choices})."
             en = f"Subject group '{group}' is not in criteria set {criteria_key} ({choices})."
-        super().__init__(vi, en, errors={"group": [en]})
+        super().__init__(vi, en, errors={"group": [vi]}, errors_en={"group": [en]})
         self.group = group
 
 

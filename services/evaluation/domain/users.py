@@ -50,14 +50,24 @@ def normalize_username(text: str) -> str:
 
 def check_new_user(*, username: str, full_name: str, password: str, role: str) -> None:
     """Every problem of a new account's fields at once (ValidationFailed, 422)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}  # Vietnamese
+    errors_en: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
-        errors["username"] = ["3-80 characters: lower-case letters, digits, '.', '_' or '-'."]
+        errors["username"] = ["Từ 3 đến 80 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'."]
+        errors_en["username"] = ["3-80 characters: lower-case letters, digits, '.', '_' or '-'."]
     if not full_name.strip() or len(full_name) > 200:
-        errors["full_name"] = ["1-200 characters."]
+        errors["full_name"] = ["Từ 1 đến 200 ký tự."]
+        errors_en["full_name"] = ["1-200 characters."]
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        errors["password"] = [f"{MIN_PASSWORD_LENGTH}-{MAX_PASSWORD_LENGTH} characters."]
+        errors["password"] = [f"Từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự."]
+        errors_en["password"] = [f"{MIN_PASSWORD_LENGTH}-{MAX_PASSWORD_LENGTH} characters."]
     if role not in ROLES:
-        errors["role"] = [f"One of: {', '.join(ROLES)}."]
+        errors["role"] = [f"Vai trò phải là một trong: {', '.join(ROLES)}."]
+        errors_en["role"] = [f"One of: {', '.join(ROLES)}."]
     if errors:
-        raise ValidationFailed("Thông tin tài khoản không hợp lệ.", "Invalid account details.", errors=errors)
+        raise ValidationFailed(
+            "Thông tin tài khoản không hợp lệ.",
+            "Invalid account details.",
+            errors=errors,
+            errors_en=errors_en,
+        )

@@ -27,7 +27,9 @@ class PaperworkInvalid(ValidationFailed):
     code = "paperwork_invalid"
 
     def __init__(self, field_name: str, message_vi: str, message_en: str) -> None:
-        super().__init__(message_vi, message_en, errors={field_name: [message_en]})
+        super().__init__(
+            message_vi, message_en, errors={field_name: [message_vi]}, errors_en={field_name: [message_en]}
+        )
 
 
 @dataclass(frozen=True)

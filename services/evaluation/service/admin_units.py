@@ -40,14 +40,27 @@ def create_village(uow: Any, *, commune_code: str, local_code: str, name: str, k
     """Create a village / residential group under a commune (once per local code)."""
     name = normalize_text(name)
     if kind not in VILLAGE_KINDS:
-        raise ValidationFailed("Loại thôn không hợp lệ.", "Unknown village kind.", errors={"kind": [kind]})
+        known = ", ".join(VILLAGE_KINDS)
+        raise ValidationFailed(
+            "Loại thôn không hợp lệ.",
+            "Unknown village kind.",
+            errors={"kind": [f"Loại '{kind}' không có; loại phải là một trong: {known}."]},
+            errors_en={"kind": [f"No kind '{kind}'; it must be one of: {known}."]},
+        )
     with uow:
         parent = uow.admin_units.get(commune_code)
         if parent is None or parent.level != "commune":
             raise NotFound(f"Không tìm thấy xã {commune_code}.", f"Commune {commune_code} not found.")
         unit = village(local_code, name, kind, parent)
         if uow.admin_units.get(unit.code) is not None:
-            raise Conflict("Thôn này đã tồn tại.", "This village already exists.", errors={"code": unit.code})
+            raise Conflict(
+                "Thôn này đã tồn tại.",
+                "This village already exists.",
+                errors={"code": [f"Đã có thôn mang mã '{unit.code}' trong xã {commune_code}."]},
+                errors_en={
+                    "code": [f"Commune {commune_code} already has a village with the code '{unit.code}'."]
+                },
+            )
         uow.admin_units.upsert_many([unit])
         uow.commit()
     return unit

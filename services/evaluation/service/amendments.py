@@ -141,7 +141,16 @@ def _issue(
             raise ValidationFailed(
                 "Ngày ký trước ngày của quyết định được sửa đổi.",
                 "The amending decision is dated before the decision it amends.",
-                errors={"signed_on": [signed_on.isoformat()]},
+                errors={
+                    "signed_on": [
+                        f"Ngày ký {signed_on.isoformat()} trước ngày ký của quyết định được sửa đổi ({earlier['signed_on']})."
+                    ]
+                },
+                errors_en={
+                    "signed_on": [
+                        f"The signing date {signed_on.isoformat()} is before the amended decision's ({earlier['signed_on']})."
+                    ]
+                },
             )
         by_case = {r["case_id"]: r for r in uow.decisions.recognitions_of(decision_id)}
         unknown = [c for c in case_ids if c not in by_case]
@@ -149,7 +158,14 @@ def _issue(
             raise ValidationFailed(
                 "Hồ sơ không được công nhận tại quyết định này.",
                 "These cases were not recognised by that decision.",
-                errors={"case_ids": unknown},
+                errors={
+                    "case_ids": [f"Quyết định {decision_id} không công nhận các hồ sơ: {', '.join(unknown)}."]
+                },
+                errors_en={
+                    "case_ids": [
+                        f"Decision {decision_id} did not recognise these cases: {', '.join(unknown)}."
+                    ]
+                },
             )
         if kind == "revocation" and any(by_case[c]["revoked"] for c in case_ids):
             raise InvalidTransition("Danh hiệu đã bị thu hồi.", "The recognition is already revoked.")
@@ -157,7 +173,10 @@ def _issue(
             raise ValidationFailed(
                 "Quyết định sửa đổi phải nêu nội dung sửa đổi.",
                 "A correction lists its changes.",
-                errors={"changes": ["required for a correction"]},
+                errors={
+                    "changes": ["Bắt buộc với quyết định sửa đổi (correction): hãy nêu nội dung sửa đổi."]
+                },
+                errors_en={"changes": ["Required for a correction: list the changes."]},
             )
         items = {i["case_id"]: i for i in uow.decisions.items(decision_id)}
         rows = [{**items[c], "note": ""} for c in case_ids]

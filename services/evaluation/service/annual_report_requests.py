@@ -25,13 +25,19 @@ def start_reports(
         _, plan = get_plan_version(uow, code=plan_code)
     except NotFound as exc:
         raise ValidationFailed(
-            "Không có kế hoạch này.", "Unknown plan.", errors={"plan": [plan_code]}
+            "Không có kế hoạch này.",
+            "Unknown plan.",
+            errors={"plan": [f"Không có kế hoạch mang mã '{plan_code}'."]},
+            errors_en={"plan": [f"No plan has the code '{plan_code}'."]},
         ) from exc
     with uow:
         unit = uow.admin_units.get(unit_code)
         if unit is None:
             raise ValidationFailed(
-                "Không có đơn vị hành chính này.", "Unknown unit.", errors={"admin_unit": [unit_code]}
+                "Không có đơn vị hành chính này.",
+                "Unknown unit.",
+                errors={"admin_unit": [f"Không có đơn vị hành chính mang mã '{unit_code}'."]},
+                errors_en={"admin_unit": [f"No administrative unit has the code '{unit_code}'."]},
             )
         _, below = check_report_unit(plan, year, unit)
         codes = [unit.code]

@@ -58,14 +58,32 @@ def check_report_unit(plan: Plan, year: int, unit: Any) -> tuple[Any, str | None
         raise ValidationFailed(
             "Năm nằm ngoài thời kỳ của kế hoạch.",
             "The year is outside the plan's period.",
-            errors={"year": [str(year)]},
+            errors={
+                "year": [
+                    f"Năm phải từ {plan.period.start_year} đến {plan.period.end_year} (thời kỳ của kế hoạch {plan.code})."
+                ]
+            },
+            errors_en={
+                "year": [
+                    f"The year must be from {plan.period.start_year} to {plan.period.end_year} (plan {plan.code}'s period)."
+                ]
+            },
         )
     stage, below = own_stage(plan, year, unit.level), child_level(plan, year, unit.level)
     if stage is None and below is None:
         raise ValidationFailed(
             "Kế hoạch không giao báo cáo cho cấp này.",
             "The plan asks no report of this level.",
-            errors={"admin_unit": [unit.code]},
+            errors={
+                "admin_unit": [
+                    f"Kế hoạch {plan.code} không giao báo cáo năm {year} cho cấp của đơn vị '{unit.code}' ({unit.level})."
+                ]
+            },
+            errors_en={
+                "admin_unit": [
+                    f"Plan {plan.code} asks no {year} report at the level of unit '{unit.code}' ({unit.level})."
+                ]
+            },
         )
     return stage, below
 
@@ -85,7 +103,10 @@ def open_annual_report(uow: Any, *, inp: c.OpenReportInput) -> c.ReportSchedule:
         unit = uow.admin_units.get(inp.unit_code)
         if unit is None:
             raise ValidationFailed(
-                "Không có đơn vị hành chính này.", "Unknown unit.", errors={"admin_unit": [inp.unit_code]}
+                "Không có đơn vị hành chính này.",
+                "Unknown unit.",
+                errors={"admin_unit": [f"Không có đơn vị hành chính mang mã '{inp.unit_code}'."]},
+                errors_en={"admin_unit": [f"No administrative unit has the code '{inp.unit_code}'."]},
             )
         stage, below = check_report_unit(plan, inp.year, unit)
         deadline = datetime.combine(stage.last_day, END_OF_DAY, VIETNAM_TZ) if stage else None

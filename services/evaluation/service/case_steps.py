@@ -92,7 +92,8 @@ def _plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
         raise ValidationFailed(
             f"Kế hoạch {plan.code} không xét danh hiệu này.",
             f"Plan {plan.code} does not recognise {title}.",
-            errors={"title": [title]},
+            errors={"title": [f"Danh hiệu '{title}' không có trong kế hoạch {plan.code}."]},
+            errors_en={"title": [f"Title '{title}' is not in plan {plan.code}."]},
         )
     cal = year_calendar(plan, year)
     closes = datetime.combine(cal.self_assessment_closes, END_OF_DAY, VIETNAM_TZ)

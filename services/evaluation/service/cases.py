@@ -48,13 +48,16 @@ def open_case(
         raise ValidationFailed(
             f"Kế hoạch {plan.code} không xét danh hiệu này.",
             f"Plan {plan.code} does not recognise this title.",
-            errors={"title": [title]},
+            errors={"title": [f"Danh hiệu '{title}' không có trong kế hoạch {plan.code}."]},
+            errors_en={"title": [f"Title '{title}' is not in plan {plan.code}."]},
         )
     if not plan.period.start_year <= year <= plan.period.end_year:
+        start, end = plan.period.start_year, plan.period.end_year
         raise ValidationFailed(
             f"Năm {year} nằm ngoài kế hoạch {plan.code}.",
             f"{year} is outside plan {plan.code}.",
-            errors={"year": [str(year)]},
+            errors={"year": [f"Năm phải từ {start} đến {end} (thời kỳ của kế hoạch {plan.code})."]},
+            errors_en={"year": [f"The year must be from {start} to {end} (plan {plan.code}'s period)."]},
         )
     workflow_id = ids.recognition_workflow_id(year, title, subject_id)
     case_id = case_id_for(workflow_id)

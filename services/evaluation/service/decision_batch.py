@@ -39,7 +39,8 @@ def record_decision_page(uow: Any, *, inp: rc.DecisionPageInput) -> rc.DecisionP
             raise ValidationFailed(
                 "Quyết định chưa được ký.",
                 "The decision is not signed.",
-                errors={"decision_id": [inp.decision_id]},
+                errors={"decision_id": [f"Quyết định '{inp.decision_id}' chưa được ký hoặc không tồn tại."]},
+                errors_en={"decision_id": [f"Decision '{inp.decision_id}' is not signed or does not exist."]},
             )
         items = uow.decisions.items(inp.decision_id, after=inp.after, limit=inp.limit)
         number = decision_number(decision)

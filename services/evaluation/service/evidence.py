@@ -212,10 +212,16 @@ class _AlreadyThere(Exception):
 
 def _refuse_unless_open(case: Case) -> None:
     if case.status not in lc.EVIDENCE_OPEN:
+        open_states = ", ".join(s for s in lc.STATUSES if s in lc.EVIDENCE_OPEN)
         raise InvalidTransition(
             f"Hồ sơ đang ở trạng thái '{case.status}': không nhận thêm minh chứng.",
             f"The case is {case.status}: it takes no more evidence.",
-            errors={"case_id": [case.status]},
+            errors={
+                "case_id": [f"Hồ sơ đang ở trạng thái '{case.status}'; chỉ nhận minh chứng ở: {open_states}."]
+            },
+            errors_en={
+                "case_id": [f"The case is '{case.status}'; evidence is taken only in: {open_states}."]
+            },
         )
 
 
@@ -263,9 +269,20 @@ def judge_evidence(
     from services.evaluation.domain.model import VERDICTS
 
     if verdict not in VERDICTS:
-        raise ValidationFailed("Kết luận không hợp lệ.", "Unknown verdict.", errors={"verdict": [verdict]})
+        known = ", ".join(VERDICTS)
+        raise ValidationFailed(
+            "Kết luận không hợp lệ.",
+            "Unknown verdict.",
+            errors={"verdict": [f"Kết luận '{verdict}' không có; kết luận phải là một trong: {known}."]},
+            errors_en={"verdict": [f"No verdict '{verdict}'; it must be one of: {known}."]},
+        )
     if verdict != "accepted" and not reason.strip():
-        raise ValidationFailed("Cần ghi rõ lý do.", "A reason is required.", errors={"reason": ["required"]})
+        raise ValidationFailed(
+            "Cần ghi rõ lý do.",
+            "A reason is required.",
+            errors={"reason": [f"Bắt buộc khi kết luận là '{verdict}': hãy ghi rõ lý do."]},
+            errors_en={"reason": [f"Required when the verdict is '{verdict}': give the reason."]},
+        )
     with uow:
         item = uow.evidence.get(evidence_id)
         if item is None:

@@ -58,7 +58,12 @@ def upload_plan(uow: Any, *, document: str, uploaded_by: str) -> tuple[StoredPla
             raise Conflict(
                 f"Kế hoạch {plan.code} phiên bản {plan.version} đã có với nội dung khác; hãy tăng số phiên bản.",
                 f"Plan {plan.code} version {plan.version} exists with other content; raise the version.",
-                errors={"version": [str(plan.version)]},
+                errors={
+                    "version": [f"Phiên bản {plan.version} đã có với nội dung khác; hãy tăng số phiên bản."]
+                },
+                errors_en={
+                    "version": [f"Version {plan.version} exists with other content; raise the version."]
+                },
             )
         stored = StoredPlan(
             code=plan.code,
@@ -155,7 +160,8 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
             raise ValidationFailed(
                 "Không có đơn vị hành chính này.",
                 "Unknown administrative unit.",
-                errors={"admin_unit_code": [admin_unit_code]},
+                errors={"admin_unit_code": [f"Không có đơn vị hành chính mang mã '{admin_unit_code}'."]},
+                errors_en={"admin_unit_code": [f"No administrative unit has the code '{admin_unit_code}'."]},
             )
         active = _active_plans(uow)
     ancestors = unit.path.split("/")
@@ -169,7 +175,10 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
         raise ValidationFailed(
             "Chưa có kế hoạch nào áp dụng cho đơn vị này.",
             "No active plan covers this unit.",
-            errors={"admin_unit_code": [admin_unit_code]},
+            errors={
+                "admin_unit_code": [f"Không có kế hoạch đang áp dụng nào bao gồm đơn vị '{admin_unit_code}'."]
+            },
+            errors_en={"admin_unit_code": [f"No active plan covers unit '{admin_unit_code}'."]},
         )
     nearest = ranked[max(ranked)]
     if len(nearest) > 1:
@@ -177,6 +186,7 @@ def resolve_plan(uow: Any, *, admin_unit_code: str, plan_code: str | None = None
         raise ValidationFailed(
             "Có nhiều kế hoạch áp dụng; hãy chọn một.",
             "Several plans cover this unit; name one.",
-            errors={"plan_code": names},
+            errors={"plan_code": [f"Hãy chọn một trong các kế hoạch: {', '.join(names)}."]},
+            errors_en={"plan_code": [f"Name one of the plans: {', '.join(names)}."]},
         )
     return nearest[0]

@@ -41,8 +41,9 @@ class ProgressReport:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _invalid(field_name: str, value: object, vi: str, en: str) -> ValidationFailed:
-    return ValidationFailed(vi, en, errors={field_name: [str(value)]})
+def _invalid(field_name: str, vi: str, en: str, reason_vi: str, reason_en: str) -> ValidationFailed:
+    """A refusal naming the field with its reason, in Vietnamese and English."""
+    return ValidationFailed(vi, en, errors={field_name: [reason_vi]}, errors_en={field_name: [reason_en]})
 
 
 def _plan(uow: Any, plan_code: str | None, admin_unit: str | None) -> Plan:
@@ -50,14 +51,33 @@ def _plan(uow: Any, plan_code: str | None, admin_unit: str | None) -> Plan:
         try:
             return get_plan_version(uow, code=plan_code)[1]
         except NotFound as exc:
-            raise _invalid("plan", plan_code, "Không có kế hoạch này.", "Unknown plan.") from exc
+            raise _invalid(
+                "plan",
+                "Không có kế hoạch này.",
+                "Unknown plan.",
+                f"Không có kế hoạch mang mã '{plan_code}'.",
+                f"No plan has the code '{plan_code}'.",
+            ) from exc
     if not admin_unit:
-        raise _invalid("plan", "", "Hãy chọn kế hoạch hoặc đơn vị.", "Name a plan or an admin unit.")
+        raise _invalid(
+            "plan",
+            "Hãy chọn kế hoạch hoặc đơn vị.",
+            "Name a plan or an admin unit.",
+            "Bắt buộc khi không chọn đơn vị: hãy ghi mã kế hoạch.",
+            "Required when no admin unit is named: give the plan's code.",
+        )
     try:
         return resolve_plan(uow, admin_unit_code=admin_unit)
     except ValidationFailed as exc:
-        errors = {("plan" if k == "plan_code" else "admin_unit"): v for k, v in (exc.errors or {}).items()}
-        raise ValidationFailed(exc.message_vi, exc.message_en, errors=errors) from exc
+
+        def renamed(errors: dict[str, Any] | None) -> dict[str, Any] | None:
+            if errors is None:
+                return None
+            return {("plan" if k == "plan_code" else "admin_unit"): v for k, v in errors.items()}
+
+        raise ValidationFailed(
+            exc.message_vi, exc.message_en, errors=renamed(exc.errors), errors_en=renamed(exc.errors_en)
+        ) from exc
 
 
 def _root(uow: Any, plan: Plan, admin_unit: str | None, scope_code: str | None) -> Any:
@@ -70,14 +90,21 @@ def _root(uow: Any, plan: Plan, admin_unit: str | None, scope_code: str | None) 
     with uow:
         unit = uow.admin_units.get(code)
     if unit is None:
-        raise _invalid("admin_unit", code, "Không có đơn vị hành chính này.", "Unknown administrative unit.")
+        raise _invalid(
+            "admin_unit",
+            "Không có đơn vị hành chính này.",
+            "Unknown administrative unit.",
+            f"Không có đơn vị hành chính mang mã '{code}'.",
+            f"No administrative unit has the code '{code}'.",
+        )
     covered = plan_path(uow, plan)
     if covered and not (_within(unit.path, covered) or _within(covered, unit.path)):
         raise _invalid(
             "admin_unit",
-            code,
             "Đơn vị nằm ngoài địa bàn của kế hoạch.",
             "The unit lies outside the plan's locality.",
+            f"Đơn vị '{code}' nằm ngoài địa bàn của kế hoạch {plan.code}.",
+            f"Unit '{code}' lies outside plan {plan.code}'s locality.",
         )
     return unit
 
@@ -90,13 +117,21 @@ def _level(root: Any, level: str | None) -> str:
     root_level = root.level if root is not None else None
     chosen = level or _CHILD_LEVEL[root_level]
     if chosen not in REPORT_LEVELS:
-        raise _invalid("level", chosen, "Cấp báo cáo không hợp lệ.", "Unknown report level.")
+        known = ", ".join(REPORT_LEVELS)
+        raise _invalid(
+            "level",
+            "Cấp báo cáo không hợp lệ.",
+            "Unknown report level.",
+            f"Cấp '{chosen}' không có; cấp phải là một trong: {known}.",
+            f"No level '{chosen}'; it must be one of: {known}.",
+        )
     if root_level is not None and LEVELS.index(chosen) < LEVELS.index(root_level):
         raise _invalid(
             "level",
-            chosen,
             "Cấp báo cáo phải từ cấp của đơn vị trở xuống.",
             "The level must not be above the unit's.",
+            f"Cấp '{chosen}' cao hơn cấp của đơn vị ({root_level}); hãy chọn {root_level} hoặc thấp hơn.",
+            f"Level '{chosen}' is above the unit's ({root_level}); choose {root_level} or below.",
         )
     return chosen
 
@@ -107,7 +142,11 @@ def _titles(plan: Plan, title: str | None) -> list[str]:
         return known
     if title not in known:
         raise _invalid(
-            "title", title, "Kế hoạch không xét danh hiệu này.", "The plan does not recognise this title."
+            "title",
+            "Kế hoạch không xét danh hiệu này.",
+            "The plan does not recognise this title.",
+            f"Danh hiệu '{title}' không có trong kế hoạch {plan.code}; có: {', '.join(known)}.",
+            f"Title '{title}' is not in plan {plan.code}; it has: {', '.join(known)}.",
         )
     return [title]
 
@@ -180,8 +219,13 @@ def progress_report(
     the plan up to it. Bad arguments are ValidationFailed on their field."""
     plan = _plan(uow, plan_code, admin_unit or scope_code)
     if not plan.period.start_year <= year <= plan.period.end_year:
+        start, end = plan.period.start_year, plan.period.end_year
         raise _invalid(
-            "year", year, "Năm nằm ngoài thời kỳ của kế hoạch.", "The year is outside the plan's period."
+            "year",
+            "Năm nằm ngoài thời kỳ của kế hoạch.",
+            "The year is outside the plan's period.",
+            f"Năm phải từ {start} đến {end} (thời kỳ của kế hoạch {plan.code}).",
+            f"The year must be from {start} to {end} (plan {plan.code}'s period).",
         )
     titles = _titles(plan, title)
     root = _root(uow, plan, admin_unit, scope_code)

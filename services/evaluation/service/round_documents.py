@@ -198,7 +198,8 @@ def generate_decision_documents(uow: Any, storage: Any, *, decision_id: str) -> 
             raise ValidationFailed(
                 "Quyết định chưa được ký.",
                 "The decision is not signed.",
-                errors={"decision_id": [decision_id]},
+                errors={"decision_id": [f"Quyết định '{decision_id}' chưa được ký hoặc không tồn tại."]},
+                errors_en={"decision_id": [f"Decision '{decision_id}' is not signed or does not exist."]},
             )
         if decision["documents"].get("pdf"):
             return dict(decision["documents"])

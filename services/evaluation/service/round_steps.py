@@ -129,7 +129,10 @@ def file_objection(
                 raise ValidationFailed(
                     "Hồ sơ không thuộc đợt xét này.",
                     "The case is not in this round.",
-                    errors={"case_id": [case_id]},
+                    errors={
+                        "case_id": [f"Hồ sơ '{case_id}' không thuộc đợt xét này (khác đơn vị hoặc năm)."]
+                    },
+                    errors_en={"case_id": [f"Case '{case_id}' is not in this round (another unit or year)."]},
                 )
         row = {
             "id": str(uuid.uuid4()),
@@ -396,7 +399,16 @@ def record_council(uow: Any, *, inp: rc.CouncilRecordInput) -> bool:
             raise ValidationFailed(
                 "Hội đồng họp không đủ số thành viên.",
                 "The council had no quorum.",
-                errors={"attendance": [f"{present} present, {len(m.absent)} absent"]},
+                errors={
+                    "attendance": [
+                        f"Cần quá nửa số thành viên có mặt: {present} có mặt, {len(m.absent)} vắng mặt."
+                    ]
+                },
+                errors_en={
+                    "attendance": [
+                        f"More than half the members must attend: {present} present, {len(m.absent)} absent."
+                    ]
+                },
             )
         on_list = {}
         for decision in uow.decisions.of_round(inp.round_id):
@@ -408,7 +420,8 @@ def record_council(uow: Any, *, inp: rc.CouncilRecordInput) -> bool:
                 raise ValidationFailed(
                     "Hồ sơ không có trong danh sách.",
                     "The case is not on the list.",
-                    errors={"votes": [vote.case_id]},
+                    errors={"votes": [f"Hồ sơ '{vote.case_id}' không có trong danh sách đề nghị của đợt."]},
+                    errors_en={"votes": [f"Case '{vote.case_id}' is not on the round's list."]},
                 )
             if min(vote.in_favour, vote.against, vote.abstain) < 0 or (
                 vote.in_favour + vote.against + vote.abstain > present
@@ -416,7 +429,16 @@ def record_council(uow: Any, *, inp: rc.CouncilRecordInput) -> bool:
                 raise ValidationFailed(
                     "Số phiếu không hợp lệ.",
                     "More votes than members present.",
-                    errors={"votes": [vote.case_id]},
+                    errors={
+                        "votes": [
+                            f"Hồ sơ '{vote.case_id}': số phiếu không được âm và tổng không vượt quá {present} thành viên có mặt."
+                        ]
+                    },
+                    errors_en={
+                        "votes": [
+                            f"Case '{vote.case_id}': votes cannot be negative nor total more than the {present} members present."
+                        ]
+                    },
                 )
             if vote.against >= vote.in_favour:
                 uow.decisions.set_item(
@@ -477,7 +499,16 @@ def record_signature(uow: Any, *, inp: rc.SignRecordInput) -> bool:
             raise ValidationFailed(
                 "Ngày ký không hợp lệ.",
                 "The signing date is outside the round.",
-                errors={"signed_on": [s.signed_on]},
+                errors={
+                    "signed_on": [
+                        f"Ngày ký {s.signed_on} phải trong năm {rnd['year']} hoặc {rnd['year'] + 1}."
+                    ]
+                },
+                errors_en={
+                    "signed_on": [
+                        f"The signing date {s.signed_on} must fall in {rnd['year']} or {rnd['year'] + 1}."
+                    ]
+                },
             )
         decisions = uow.decisions.of_round(inp.round_id)
         earlier = [d["signed_on"] for d in decisions if d["signed_on"] and d["kind"] == "recognition"]
@@ -486,7 +517,16 @@ def record_signature(uow: Any, *, inp: rc.SignRecordInput) -> bool:
             raise ValidationFailed(
                 "Quyết định bổ sung không thể ký trước quyết định công nhận của đợt.",
                 "A supplementary decision cannot be signed before the round's decision.",
-                errors={"signed_on": [s.signed_on]},
+                errors={
+                    "signed_on": [
+                        f"Ngày ký {s.signed_on} trước ngày ký quyết định công nhận của đợt ({max(earlier)})."
+                    ]
+                },
+                errors_en={
+                    "signed_on": [
+                        f"The signing date {s.signed_on} is before the round's decision ({max(earlier)})."
+                    ]
+                },
             )
         # Last guard before numbers are given: the dependencies judged once more on the lists as signed
         # (a change since the council or the supplementary list's building, e.g. a revocation).

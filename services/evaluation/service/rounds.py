@@ -55,13 +55,16 @@ def open_round(
         raise ValidationFailed(
             "Đợt xét được mở cho một xã, phường.",
             "A round is opened for a commune.",
-            errors={"admin_unit_code": [admin_unit_code]},
+            errors={"admin_unit_code": [f"'{admin_unit_code}' không phải mã của một xã, phường."]},
+            errors_en={"admin_unit_code": [f"'{admin_unit_code}' is not the code of a commune."]},
         )
     if not plan.period.start_year <= year <= plan.period.end_year:
+        start, end = plan.period.start_year, plan.period.end_year
         raise ValidationFailed(
             f"Năm {year} nằm ngoài kế hoạch {plan.code}.",
             f"{year} is outside plan {plan.code}.",
-            errors={"year": [str(year)]},
+            errors={"year": [f"Năm phải từ {start} đến {end} (thời kỳ của kế hoạch {plan.code})."]},
+            errors_en={"year": [f"The year must be from {start} to {end} (plan {plan.code}'s period)."]},
         )
     workflow_id, round_id = round_id_for(admin_unit_code, year, plan.code)
     arg = rc.RoundInput(

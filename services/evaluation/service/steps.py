@@ -57,14 +57,20 @@ def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
         cause = cause.cause
     kind = cause.type if isinstance(cause, ApplicationError) else None
     message = str(cause.message if isinstance(cause, ApplicationError) else err)
-    details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+    # An activity's business error carries its field errors, then their English (activities.py).
+    found = list(cause.details) if isinstance(cause, ApplicationError) and cause.details else []
+    details = found[0] if found else None
+    details_en = found[1] if len(found) > 1 and isinstance(found[1], dict) else None
     if kind == "VersionConflict":
         return PreconditionFailed(message, "The case changed since you read it; reload and try again.")
     if kind == "InvalidTransition":
         return InvalidTransition(message, "This step is not allowed now or not for your role.")
     if kind in ("ValidationFailed", "InvalidScores", "InvalidFacts", "UnknownGroup"):
         return ValidationFailed(
-            message, "Invalid input.", errors=details if isinstance(details, dict) else None
+            message,
+            "Invalid input.",
+            errors=details if isinstance(details, dict) else None,
+            errors_en=details_en if isinstance(details, dict) else None,
         )
     if kind == "NotReady":
         return Conflict(message, "The case is still being opened; retry in a moment.")
@@ -89,7 +95,13 @@ def take_step(
     `read`: the case and its progress row as the caller read them moments ago in this request (its
     scope check), so they are not read again; the workflow, not this read, decides the step."""
     if action not in lc.STEPS:
-        raise ValidationFailed("Thao tác không hợp lệ.", "Unknown action.", errors={"action": [action]})
+        known = ", ".join(lc.STEPS)
+        raise ValidationFailed(
+            "Thao tác không hợp lệ.",
+            "Unknown action.",
+            errors={"action": [f"Thao tác '{action}' không có; thao tác phải là một trong: {known}."]},
+            errors_en={"action": [f"No action '{action}'; it must be one of: {known}."]},
+        )
     progress: dict[str, Any] | None = None
     if read is None:
         with uow:

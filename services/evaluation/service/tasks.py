@@ -57,7 +57,14 @@ def claim_task(uow: Any, *, case_id: str, username: str, force: bool = False) ->
             raise Conflict(
                 f"Hồ sơ đang do {holder} xử lý.",
                 f"The case is claimed by {holder}.",
-                errors={"assignee": [holder]},
+                errors={
+                    "assignee": [
+                        f"Hồ sơ đang do {holder} xử lý; chỉ giao cho người khác được bằng cách phân công lại."
+                    ]
+                },
+                errors_en={
+                    "assignee": [f"Claimed by {holder}; only a reassignment gives it to someone else."]
+                },
             )
         uow.progress.upsert(case_id, assignee=username)
         uow.commit()

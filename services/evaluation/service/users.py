@@ -44,7 +44,8 @@ def _scope_path(uow: Any, scope_code: str | None) -> str:
         raise ValidationFailed(
             "Không có đơn vị hành chính này.",
             "Unknown administrative unit.",
-            errors={"scope_code": [scope_code]},
+            errors={"scope_code": [f"Không có đơn vị hành chính mang mã '{scope_code}'."]},
+            errors_en={"scope_code": [f"No administrative unit has the code '{scope_code}'."]},
         )
     return str(unit.path)
 
@@ -57,14 +58,18 @@ def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_
             raise ValidationFailed(
                 "Chỉ tài khoản đại diện hộ gia đình mới gắn với một hộ.",
                 "Only a household representative's account is linked to a household.",
-                errors={"subject_id": ["Only for the household_representative role."]},
+                errors={
+                    "subject_id": ["Chỉ dùng cho vai trò household_representative (đại diện hộ gia đình)."]
+                },
+                errors_en={"subject_id": ["Only for the household_representative role."]},
             )
         return
     if not subject_id:
         raise ValidationFailed(
             "Tài khoản đại diện hộ gia đình phải gắn với hộ của mình.",
             "A household representative's account must name its household.",
-            errors={"subject_id": ["Required for the household_representative role."]},
+            errors={"subject_id": ["Bắt buộc với vai trò household_representative (đại diện hộ gia đình)."]},
+            errors_en={"subject_id": ["Required for the household_representative role."]},
         )
     household = uow.subjects.get("household", subject_id)
     unit = uow.admin_units.get(household["village_code"] or household["commune_code"]) if household else None
@@ -72,7 +77,8 @@ def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_
         raise ValidationFailed(
             "Không có hộ gia đình này trong phạm vi của tài khoản.",
             "No such household within the account's scope.",
-            errors={"subject_id": [subject_id]},
+            errors={"subject_id": [f"Không có hộ gia đình '{subject_id}' trong phạm vi của tài khoản."]},
+            errors_en={"subject_id": [f"No household '{subject_id}' within the account's scope."]},
         )
 
 
@@ -104,7 +110,12 @@ def create_user(
             )
         _check_household_link(uow, role=role, subject_id=subject_id, scope_path=scope_path)
         if uow.users.get_by_username(username) is not None:
-            raise Conflict("Tên đăng nhập đã có.", "This username is taken.", errors={"username": [username]})
+            raise Conflict(
+                "Tên đăng nhập đã có.",
+                "This username is taken.",
+                errors={"username": [f"Tên đăng nhập '{username}' đã có người dùng; hãy chọn tên khác."]},
+                errors_en={"username": [f"The username '{username}' is taken; choose another."]},
+            )
     # Hashing is deliberately slow: do it outside the transaction.
     password_hash = passwords.hash(password)
     now = datetime.now(UTC)

@@ -31,7 +31,10 @@ class UnsafeWebhookUrl(ValidationFailed):
         super().__init__(
             "Địa chỉ webhook trỏ vào mạng nội bộ hoặc không phân giải được; không được phép.",
             f"The webhook URL is not allowed: {reason}.",
-            errors={"url": [reason]},
+            errors={
+                "url": [f"Không được phép: máy chủ trỏ vào mạng nội bộ hoặc không phân giải được ({reason})."]
+            },
+            errors_en={"url": [f"Not allowed: {reason}."]},
         )
 
 

@@ -34,22 +34,32 @@ class Preferences:
 
 def channel_matrix(given: Mapping[str, Mapping[str, bool]]) -> dict[str, dict[str, bool]]:
     """The full category x channel matrix from a partial one (unnamed entries stay on); names are checked."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}  # Vietnamese
+    errors_en: dict[str, list[str]] = {}
     matrix = all_on()
     for category, switches in given.items():
         if category not in CATEGORIES:
-            errors[category] = [f"Unknown category; one of {', '.join(CATEGORIES)}."]
+            errors[category] = [
+                f"Không có loại thông báo này; loại phải là một trong: {', '.join(CATEGORIES)}."
+            ]
+            errors_en[category] = [f"Unknown category; one of {', '.join(CATEGORIES)}."]
             continue
         for channel, on in switches.items():
             if channel not in CHANNELS:
                 errors.setdefault(category, []).append(
+                    f"Không có kênh {channel!r}; kênh phải là một trong: {', '.join(CHANNELS)}."
+                )
+                errors_en.setdefault(category, []).append(
                     f"Unknown channel {channel!r}; one of {', '.join(CHANNELS)}."
                 )
             else:
                 matrix[category][channel] = bool(on)
     if errors:
         raise ValidationFailed(
-            "Tuỳ chọn kênh không hợp lệ.", "Invalid channel preferences.", errors={"channels": errors}
+            "Tuỳ chọn kênh không hợp lệ.",
+            "Invalid channel preferences.",
+            errors={"channels": errors},
+            errors_en={"channels": errors_en},
         )
     return matrix
 
@@ -62,6 +72,11 @@ def make_preferences(
         raise ValidationFailed(
             "Ngôn ngữ không được hỗ trợ.",
             "Unsupported language.",
-            errors={"language": [f"One of {LANGUAGES}."]},
+            errors={
+                "language": [
+                    f"Ngôn ngữ '{language}' không có; ngôn ngữ phải là một trong: {', '.join(LANGUAGES)}."
+                ]
+            },
+            errors_en={"language": [f"No language '{language}'; it must be one of: {', '.join(LANGUAGES)}."]},
         )
     return Preferences(username, language, digest, channel_matrix(channels), now)

@@ -28,11 +28,19 @@ def subscribe(
     parts = urlsplit(url)
     if scope not in SCOPES:
         raise ValidationFailed(
-            "Phạm vi không hợp lệ.", "Invalid scope.", errors={"scope": [f"One of {SCOPES}."]}
+            "Phạm vi không hợp lệ.",
+            "Invalid scope.",
+            errors={
+                "scope": [f"Phạm vi '{scope}' không có; phạm vi phải là một trong: {', '.join(SCOPES)}."]
+            },
+            errors_en={"scope": [f"No scope '{scope}'; it must be one of: {', '.join(SCOPES)}."]},
         )
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationFailed(
-            "Địa chỉ webhook không hợp lệ.", "Invalid webhook URL.", errors={"url": ["An http(s) URL."]}
+            "Địa chỉ webhook không hợp lệ.",
+            "Invalid webhook URL.",
+            errors={"url": ["Phải là địa chỉ http(s) đầy đủ, ví dụ https://example.vn/hook."]},
+            errors_en={"url": ["Must be a full http(s) URL, e.g. https://example.vn/hook."]},
         )
     if check_url is not None:
         check_url(url)

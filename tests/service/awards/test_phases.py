@@ -91,8 +91,16 @@ def _statuses(uow, rid: str) -> dict[str, tuple[str, str | None]]:  # type: igno
 
 def test_each_step_runs_once_however_often_it_is_retried(uow) -> None:  # type: ignore[no-untyped-def]
     _seed(uow, parent_open=True)
-    with pytest.raises(WrongPhase):
+    with pytest.raises(WrongPhase) as refused:
         phases.draw_shortlist(uow(), round_id="child", actor="x", reason="r")
+    assert refused.value.errors == {
+        "phase": ["Đợt khen thưởng đang ở bước 'nominating'."],
+        "needed": ["Thao tác này chỉ làm được ở bước 'scoring'."],
+    }
+    assert refused.value.errors_en == {
+        "phase": ["The round is in phase 'nominating'."],
+        "needed": ["This is done only in phase 'scoring'."],
+    }
     for _ in range(2):
         phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
         summary = phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")

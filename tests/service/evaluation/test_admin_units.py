@@ -66,6 +66,15 @@ def test_villages_are_created_under_a_commune_and_browsed_within_it(api: FlaskCl
         f"/admin-units/{hoan_kiem}/villages", json={"local_code": "TDP1", "name": "x", "kind": "thon"}
     )
     assert again.status_code == 409
+    assert again.get_json()["errors"] == {"code": ["Đã có thôn mang mã '00070.TDP1' trong xã 00070."]}
+    english = api.post(
+        f"/admin-units/{hoan_kiem}/villages",
+        json={"local_code": "TDP1", "name": "x", "kind": "thon"},
+        headers={"Accept-Language": "en"},
+    )
+    assert english.get_json()["errors"] == {
+        "code": ["Commune 00070 already has a village with the code '00070.TDP1'."]
+    }
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,23 @@ def test_bad_start_is_422_on_its_field(env: dict[str, Any], body: dict[str, Any]
     assert len(env["gateway"].started) == before  # nothing started
 
 
+def test_a_bad_start_names_the_reason_in_vietnamese_and_english(env: dict[str, Any]) -> None:
+    def errors(language: str, **body: Any) -> dict[str, Any]:
+        headers = {**env["admin"], "Accept-Language": language}
+        return dict(env["api"].post("/reports/annual", json=body, headers=headers).get_json()["errors"])
+
+    plan = {"plan": "no-such", "year": 2026, "admin_unit": rw.WARD}
+    assert errors("vi", **plan) == {"plan": ["Không có kế hoạch mang mã 'no-such'."]}
+    assert errors("en", **plan) == {"plan": ["No plan has the code 'no-such'."]}
+    unit = {"plan": PLAN, "year": 2026, "admin_unit": "00000"}
+    assert errors("vi", **unit) == {"admin_unit": ["Không có đơn vị hành chính mang mã '00000'."]}
+    assert errors("en", **unit) == {"admin_unit": ["No administrative unit has the code '00000'."]}
+    [year] = errors("en", plan=PLAN, year=2019, admin_unit=rw.WARD)["year"]
+    assert year.startswith("The year must be from ") and year.endswith(f"(plan {PLAN}'s period).")
+    [village] = errors("vi", plan=PLAN, year=2026, admin_unit=f"{rw.WARD}.KP1")["admin_unit"]
+    assert village.startswith(f"Kế hoạch {PLAN} không giao báo cáo năm 2026 cho cấp của đơn vị ")
+
+
 def test_list_and_read_in_scope(env: dict[str, Any]) -> None:
     api = env["api"]
     mine = api.get("/reports/annual", query_string={"year": 2025}, headers=env["auditor"]).get_json()

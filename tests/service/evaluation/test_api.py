@@ -187,11 +187,14 @@ def test_opening_a_case_with_temporal_down_is_503_and_writes_nothing(api: FlaskC
     assert count_rows(t.cases) == 0 and count_rows(t.outbox) == 0
 
 
-def _upload(api: FlaskClient, case_id: str, content: bytes, name: str = "minh chứng.pdf"):
+def _upload(
+    api: FlaskClient, case_id: str, content: bytes, name: str = "minh chứng.pdf", headers: dict | None = None
+):
     return api.post(
         f"/cases/{case_id}/evidence",
         data={"file": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
+        headers=headers,
     )
 
 
@@ -274,7 +277,14 @@ def test_a_case_passed_on_to_the_decision_takes_no_more_evidence(
         db.execute(t.cases.update().where(t.cases.c.id == existing_case).values(status=status))
     r = _upload(api, existing_case, b"%PDF-1.4\n%abc\n")
     assert r.status_code == 409, r.get_json()
-    assert r.get_json()["code"] == "invalid_transition" and r.get_json()["errors"] == {"case_id": [status]}
+    open_states = "draft, village_review, evidence_requested, commune_review"
+    assert r.get_json()["code"] == "invalid_transition" and r.get_json()["errors"] == {
+        "case_id": [f"Hồ sơ đang ở trạng thái '{status}'; chỉ nhận minh chứng ở: {open_states}."]
+    }
+    english = _upload(api, existing_case, b"%PDF-1.4\n%abc\n", headers={"Accept-Language": "en"})
+    assert english.get_json()["errors"] == {
+        "case_id": [f"The case is '{status}'; evidence is taken only in: {open_states}."]
+    }
     assert "minh chứng" in r.get_json()["message"]
     assert count_rows(t.evidence) == 0 and count_rows(t.outbox) == 1  # case.opened only
 
@@ -337,3 +347,29 @@ def test_openapi_document_lists_the_endpoints(api: FlaskClient) -> None:
     spec = api.get("/openapi.json").get_json()
     assert {"/cases", "/cases/{case_id}", "/cases/{case_id}/evidence", "/health"} <= set(spec["paths"])
     assert "CaseCreate" in spec["components"]["schemas"]
+
+
+def test_a_step_without_a_valid_if_match_is_refused_with_the_reason(
+    api: FlaskClient, existing_case: str
+) -> None:
+    step = {"action": "save_draft"}
+    missing = api.post(f"/cases/{existing_case}/steps", json=step)
+    assert missing.status_code == 428
+    assert missing.get_json()["errors"] == {
+        "If-Match": ['Bắt buộc: gửi ETag của phiên bản đã đọc, ví dụ "3".']
+    }
+    english = api.post(f"/cases/{existing_case}/steps", json=step, headers={"Accept-Language": "en"})
+    assert english.get_json()["errors"] == {
+        "If-Match": ['Required: send the ETag of the version you read, e.g. "3".']
+    }
+    bad = api.post(f"/cases/{existing_case}/steps", json=step, headers={"If-Match": "abc"})
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"] == {
+        "If-Match": ["If-Match phải là ETag đã đọc, ví dụ \"3\"; nhận được 'abc'."]
+    }
+    bad_en = api.post(
+        f"/cases/{existing_case}/steps", json=step, headers={"If-Match": "abc", "Accept-Language": "en"}
+    )
+    assert bad_en.get_json()["errors"] == {
+        "If-Match": ["If-Match must be the ETag you read, e.g. \"3\"; got 'abc'."]
+    }

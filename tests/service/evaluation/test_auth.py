@@ -193,6 +193,13 @@ def test_staff_may_act_on_behalf_of_a_household_and_households_may_not(
     staff = login(api, "can-bo")
     me = api.get("/auth/me", headers={**staff, "X-On-Behalf-Of": "HH-0007"}).get_json()
     assert me["username"] == "can-bo" and me["on_behalf_of"] == "HH-0007"
+    too_long = {**staff, "X-On-Behalf-Of": "H" * 121}
+    r = api.get("/auth/me", headers=too_long)
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "X-On-Behalf-Of": ["Tối đa 120 ký tự in được."]
+    }
+    r = api.get("/auth/me", headers={**too_long, "Accept-Language": "en"})
+    assert r.get_json()["errors"] == {"X-On-Behalf-Of": ["At most 120 printable characters."]}
     household = add_household(settings.database_url, commune_code=HOAN_KIEM, code="HH-0008")
     create_user(
         settings.database_url,
@@ -229,7 +236,17 @@ def test_an_administrator_creates_accounts_within_their_scope(api: FlaskClient, 
     national = api.post("/users", json=_new_user(scope_code=None, username="toan-quoc"), headers=admin)
     unknown = api.post("/users", json=_new_user(scope_code="99999", username="khong-co"), headers=admin)
     assert outside.status_code == national.status_code == 404
-    assert unknown.status_code == 422 and "scope_code" in unknown.get_json()["errors"]
+    assert unknown.status_code == 422
+    bad = api.post("/users", json=_new_user(username="a b"), headers={**admin, "Accept-Language": "en"})
+    assert bad.status_code == 422, bad.get_json()
+    assert bad.get_json()["errors"] == {
+        "username": ["3-80 characters: lower-case letters, digits, '.', '_' or '-'."]
+    }
+    bad_vi = api.post("/users", json=_new_user(username="a b"), headers=admin).get_json()["errors"]
+    assert bad_vi == {"username": ["Từ 3 đến 80 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'."]}
+    assert unknown.get_json()["errors"] == {"scope_code": ["Không có đơn vị hành chính mang mã '99999'."]}
+    taken = api.post("/users", json=_new_user(), headers={**admin, "Accept-Language": "en"})
+    assert taken.get_json()["errors"] == {"username": ["The username 'nguoi-moi' is taken; choose another."]}
 
 
 def test_a_household_representative_account_is_linked_to_a_household_in_its_scope(
@@ -252,20 +269,35 @@ def test_a_household_representative_account_is_linked_to_a_household_in_its_scop
 
 
 @pytest.mark.parametrize(
-    ("changes", "reason"),
+    ("changes", "reason", "reason_en"),
     [
-        ({"role": "household_representative"}, "Required for the household_representative role."),
-        ({"role": "household_representative", "subject_id": "no-such-household"}, "no-such-household"),
-        ({"role": "village_officer", "subject_id": "any"}, "Only for the household_representative role."),
+        (
+            {"role": "household_representative"},
+            "Bắt buộc với vai trò household_representative (đại diện hộ gia đình).",
+            "Required for the household_representative role.",
+        ),
+        (
+            {"role": "household_representative", "subject_id": "no-such-household"},
+            "Không có hộ gia đình 'no-such-household' trong phạm vi của tài khoản.",
+            "No household 'no-such-household' within the account's scope.",
+        ),
+        (
+            {"role": "village_officer", "subject_id": "any"},
+            "Chỉ dùng cho vai trò household_representative (đại diện hộ gia đình).",
+            "Only for the household_representative role.",
+        ),
     ],
 )
 def test_a_household_link_is_required_checked_and_only_for_households(
-    api: FlaskClient, settings: Settings, changes: dict, reason: str
+    api: FlaskClient, settings: Settings, changes: dict, reason: str, reason_en: str
 ) -> None:
     create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
-    r = api.post("/users", json=_new_user(**changes), headers=login(api, "qt-ha-noi"))
+    headers = login(api, "qt-ha-noi")
+    r = api.post("/users", json=_new_user(**changes), headers=headers)
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["errors"] == {"subject_id": [reason]}
+    english = api.post("/users", json=_new_user(**changes), headers={**headers, "Accept-Language": "en"})
+    assert english.get_json()["errors"] == {"subject_id": [reason_en]}
 
 
 def test_a_household_outside_the_account_scope_cannot_be_linked(api: FlaskClient, settings: Settings) -> None:
@@ -276,7 +308,9 @@ def test_a_household_outside_the_account_scope_cannot_be_linked(api: FlaskClient
         json=_new_user(role="household_representative", subject_id=elsewhere),  # scope: Hoàn Kiếm
         headers=login(api, "qt-vn"),
     )
-    assert r.status_code == 422 and r.get_json()["errors"] == {"subject_id": [elsewhere]}
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "subject_id": [f"Không có hộ gia đình '{elsewhere}' trong phạm vi của tài khoản."]
+    }
 
 
 @pytest.mark.parametrize(

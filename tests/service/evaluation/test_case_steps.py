@@ -99,13 +99,78 @@ def test_the_schedule_comes_from_the_named_plan(uow: SqlUnitOfWork) -> None:
 def test_two_plans_covering_a_unit_must_be_named(uow: SqlUnitOfWork) -> None:
     with pytest.raises(ValidationFailed) as err:
         case_steps.case_schedule(uow, inp=_open(uow, plan_code=None))
-    assert err.value.errors == {"plan_code": ["trieu-son-2023", "van-hoa-2023"]}
+    assert err.value.errors == {
+        "plan_code": ["Hãy chọn một trong các kế hoạch: trieu-son-2023, van-hoa-2023."]
+    }
+    assert err.value.errors_en == {"plan_code": ["Name one of the plans: trieu-son-2023, van-hoa-2023."]}
 
 
 def test_a_unit_no_plan_covers_is_refused(uow: SqlUnitOfWork) -> None:
     with pytest.raises(ValidationFailed) as err:
         case_steps.case_schedule(uow, inp=_open(uow, plan_code=None, unit="00070"))  # Hà Nội
-    assert "admin_unit_code" in err.value.errors
+    assert err.value.errors == {
+        "admin_unit_code": ["Không có kế hoạch đang áp dụng nào bao gồm đơn vị '00070'."]
+    }
+    assert err.value.errors_en == {"admin_unit_code": ["No active plan covers unit '00070'."]}
+
+
+def test_an_unknown_unit_is_refused_with_its_code(uow: SqlUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        plans.resolve_plan(uow, admin_unit_code="99999")
+    assert err.value.errors == {"admin_unit_code": ["Không có đơn vị hành chính mang mã '99999'."]}
+    assert err.value.errors_en == {"admin_unit_code": ["No administrative unit has the code '99999'."]}
+
+
+def test_a_title_or_year_outside_the_plan_is_refused_with_the_reason(uow: SqlUnitOfWork) -> None:
+    args = {"subject_id": "HH-1", "admin_unit_code": COMMUNE, "opened_by": "t", "plan_code": "van-hoa-2023"}
+    with pytest.raises(ValidationFailed) as err:  # refused before the workflow is started
+        cases.open_case(uow, None, year=2026, title="no_such_title", **args)
+    assert err.value.errors == {"title": ["Danh hiệu 'no_such_title' không có trong kế hoạch van-hoa-2023."]}
+    assert err.value.errors_en == {"title": ["Title 'no_such_title' is not in plan van-hoa-2023."]}
+    with pytest.raises(ValidationFailed) as err:
+        cases.open_case(uow, None, year=1990, title="learning_family", **args)
+    [vi], [en] = err.value.errors["year"], err.value.errors_en["year"]
+    assert vi.startswith("Năm phải từ ") and vi.endswith("(thời kỳ của kế hoạch van-hoa-2023).")
+    assert en.startswith("The year must be from ") and en.endswith("(plan van-hoa-2023's period).")
+
+
+def test_a_round_is_refused_for_a_unit_that_is_no_commune(uow: SqlUnitOfWork) -> None:
+    from services.evaluation.service import rounds
+
+    with pytest.raises(ValidationFailed) as err:
+        rounds.open_round(uow, None, admin_unit_code="38", year=2026, opened_by="t", plan_code="van-hoa-2023")
+    assert err.value.errors == {"admin_unit_code": ["'38' không phải mã của một xã, phường."]}
+    assert err.value.errors_en == {"admin_unit_code": ["'38' is not the code of a commune."]}
+    with pytest.raises(ValidationFailed) as err:
+        rounds.open_round(
+            uow, None, admin_unit_code=COMMUNE, year=1990, opened_by="t", plan_code="van-hoa-2023"
+        )
+    assert err.value.errors_en["year"][0].startswith("The year must be from ")
+    assert err.value.errors["year"][0].startswith("Năm phải từ ")
+
+
+def test_an_unknown_action_or_verdict_names_the_ones_that_exist() -> None:
+    from services.evaluation.service import evidence, steps
+
+    with pytest.raises(ValidationFailed) as err:
+        actor = steps.Actor(username="a", role=lc.HOUSEHOLD)
+        steps.take_step(None, None, case_id="case-1", actor=actor, action="fly", expected_version=1)
+    known = ", ".join(lc.STEPS)
+    assert "submit" in lc.STEPS
+    assert err.value.errors == {"action": [f"Thao tác 'fly' không có; thao tác phải là một trong: {known}."]}
+    assert err.value.errors_en == {"action": [f"No action 'fly'; it must be one of: {known}."]}
+    judge = {"evidence_id": "e", "actor": "a", "role": None}
+    with pytest.raises(ValidationFailed) as err:
+        evidence.judge_evidence(None, verdict="maybe", reason="", **judge)
+    known = "accepted, rejected, more_info_needed"
+    assert err.value.errors == {
+        "verdict": [f"Kết luận 'maybe' không có; kết luận phải là một trong: {known}."]
+    }
+    assert err.value.errors_en == {"verdict": [f"No verdict 'maybe'; it must be one of: {known}."]}
+    with pytest.raises(ValidationFailed) as err:
+        evidence.judge_evidence(None, verdict="rejected", reason=" ", **judge)
+    assert err.value.errors == {"reason": ["Bắt buộc khi kết luận là 'rejected': hãy ghi rõ lý do."]}
+    assert err.value.errors_en == {"reason": ["Required when the verdict is 'rejected': give the reason."]}
 
 
 def test_the_single_covering_plan_is_found_by_the_units_province(uow: SqlUnitOfWork) -> None:

@@ -103,6 +103,19 @@ def test_a_file_with_errors_imports_nothing_and_reports_each_row(api: FlaskClien
 def test_households_of_an_unknown_village_are_refused_whole(api: FlaskClient, db_url: str) -> None:
     r = _import(api, "households", "households.csv")
     assert r.status_code == 422 and "village_code" in r.get_json()["errors"]
+    [reason] = r.get_json()["errors"]["village_code"]
+    assert reason.startswith("Chưa có thôn mang mã: ") and reason.endswith("; hãy nhập hoặc tạo trước.")
+    data = {
+        "kind": "households",
+        "file": (io.BytesIO((SAMPLES / "households.csv").read_bytes()), "households.csv"),
+    }
+    english = api.post(
+        "/imports", data=data, content_type="multipart/form-data", headers={"Accept-Language": "en"}
+    )
+    [reason] = english.get_json()["errors"]["village_code"]
+    assert reason.startswith("No village has the code(s): ") and reason.endswith(
+        "; import or create them first."
+    )
     assert _count(db_url, t.households) == 0
 
 
@@ -124,6 +137,16 @@ def test_bad_import_requests_name_the_field(
     assert r.status_code == 422
     errors = r.get_json()["errors"]
     assert field in errors or field in errors.get("form", {})
+
+
+def test_a_file_of_another_type_is_refused_with_the_reason(api: FlaskClient) -> None:
+    def post(**headers: str) -> dict:
+        data = {"kind": "villages", "file": (io.BytesIO(b"a,b\n"), "villages.txt")}
+        return api.post("/imports", data=data, content_type="multipart/form-data", headers=headers).get_json()
+
+    assert post()["errors"] == {"file": ["Tệp 'villages.txt' không được nhận: chỉ nhận tệp .csv hoặc .xlsx."]}
+    english = post(**{"Accept-Language": "en"})["errors"]
+    assert english == {"file": ["File 'villages.txt' is not accepted: send a .csv or .xlsx file."]}
 
 
 def test_a_non_utf8_csv_is_reported_not_guessed(api: FlaskClient) -> None:

@@ -58,7 +58,11 @@ def test_a_changed_document_under_the_same_version_is_a_conflict(api: FlaskClien
     api.post("/plans", json={"document": VAN_HOA})
     changed = VAN_HOA.replace("trên địa bàn xã Vạn Hòa", "trên địa bàn xã Vạn Hòa (sửa)", 1)
     r = api.post("/plans", json={"document": changed})
-    assert r.status_code == 409 and r.get_json()["errors"] == {"version": ["1"]}
+    assert r.status_code == 409 and r.get_json()["errors"] == {
+        "version": ["Phiên bản 1 đã có với nội dung khác; hãy tăng số phiên bản."]
+    }
+    r = api.post("/plans", json={"document": changed}, headers={"Accept-Language": "en"})
+    assert r.get_json()["errors"] == {"version": ["Version 1 exists with other content; raise the version."]}
 
 
 def test_a_new_version_supersedes_and_the_old_one_is_kept(api: FlaskClient) -> None:

@@ -124,6 +124,32 @@ def test_bad_input_is_422_on_its_field(env: dict[str, Any], query: dict[str, Any
     assert field in str(r.get_json()["errors"])
 
 
+def test_bad_input_names_the_reason_in_vietnamese_and_english(env: dict[str, Any]) -> None:
+    def errors(language: str, **query: Any) -> dict[str, Any]:
+        headers = {**env["city"], "Accept-Language": language}
+        return dict(
+            env["api"].get("/reports/progress", query_string=query, headers=headers).get_json()["errors"]
+        )
+
+    level = {"plan": PLAN, "year": 2025, "admin_unit": rw.WARD, "level": "province"}
+    assert errors("vi", **level) == {
+        "level": ["Cấp 'province' cao hơn cấp của đơn vị (commune); hãy chọn commune hoặc thấp hơn."]
+    }
+    assert errors("en", **level) == {
+        "level": ["Level 'province' is above the unit's (commune); choose commune or below."]
+    }
+    plan = {"plan": "no-such-plan", "year": 2025}
+    assert errors("vi", **plan) == {"plan": ["Không có kế hoạch mang mã 'no-such-plan'."]}
+    assert errors("en", **plan) == {"plan": ["No plan has the code 'no-such-plan'."]}
+    unit = {"plan": PLAN, "year": 2025, "admin_unit": "00000"}
+    assert errors("vi", **unit) == {"admin_unit": ["Không có đơn vị hành chính mang mã '00000'."]}
+    assert errors("en", **unit) == {"admin_unit": ["No administrative unit has the code '00000'."]}
+    [year] = errors("en", plan=PLAN, year=2019)["year"]
+    assert year.startswith("The year must be from ") and year.endswith(f"(plan {PLAN}'s period).")
+    [title] = errors("vi", plan=PLAN, year=2025, title="learning_dragon")["title"]
+    assert title.startswith(f"Danh hiệu 'learning_dragon' không có trong kế hoạch {PLAN}; có: ")
+
+
 def test_role_and_scope(env: dict[str, Any]) -> None:
     assert _get(env, "household", plan=PLAN, year=2025).status_code == 403
     assert _get(env, "hanoi", plan=PLAN, year=2025, admin_unit=rw.WARD).status_code == 404

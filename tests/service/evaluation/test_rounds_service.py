@@ -528,7 +528,7 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     # A revocation later is a new decision: the earlier one is untouched, the recognition flagged.
     revoked_case = w["families"][3]
     chairman = Actor("chu-tich", "commune_chairman")
-    with pytest.raises(ValidationFailed):  # a correction must say what it changes
+    with pytest.raises(ValidationFailed) as refused:  # a correction must say what it changes
         amendments.amend_decision(
             w["uow"](),
             storage,
@@ -542,7 +542,11 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
             signed_on=date(2027, 1, 20),
             actor=chairman,
         )
-    with pytest.raises(ValidationFailed):  # not recognised by that decision
+    assert refused.value.errors == {
+        "changes": ["Bắt buộc với quyết định sửa đổi (correction): hãy nêu nội dung sửa đổi."]
+    }
+    assert refused.value.errors_en == {"changes": ["Required for a correction: list the changes."]}
+    with pytest.raises(ValidationFailed) as refused:  # not recognised by that decision
         amendments.amend_decision(
             w["uow"](),
             storage,
@@ -556,7 +560,14 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
             signed_on=date(2027, 1, 20),
             actor=chairman,
         )
-    with pytest.raises(ValidationFailed):  # dated before the decision it amends
+    stranger_case = w["families"][0]
+    assert refused.value.errors == {
+        "case_ids": [f"Quyết định {family['id']} không công nhận các hồ sơ: {stranger_case}."]
+    }
+    assert refused.value.errors_en == {
+        "case_ids": [f"Decision {family['id']} did not recognise these cases: {stranger_case}."]
+    }
+    with pytest.raises(ValidationFailed) as refused:  # dated before the decision it amends
         amendments.amend_decision(
             w["uow"](),
             storage,
@@ -570,6 +581,12 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
             signed_on=date(2026, 12, 1),
             actor=chairman,
         )
+    assert refused.value.errors["signed_on"][0].startswith(
+        "Ngày ký 2026-12-01 trước ngày ký của quyết định được sửa đổi ("
+    )
+    assert refused.value.errors_en["signed_on"][0].startswith(
+        "The signing date 2026-12-01 is before the amended decision's ("
+    )
     amended = amendments.amend_decision(
         w["uow"](),
         storage,
@@ -791,7 +808,7 @@ def test_objections_only_during_the_posting_and_bad_minutes_refused(world: dict[
     )
     with w["uow"]() as uow:
         assert uow.rounds.get(w["round_id"])["objections_close"] == date(2026, 10, 8)  # 5 working days
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         round_steps.file_objection(
             w["uow"](),
             gateway,
@@ -802,17 +819,24 @@ def test_objections_only_during_the_posting_and_bad_minutes_refused(world: dict[
             case_id=str(uuid.uuid4()),
             now=IN_POSTING,
         )
+    [reason_en] = refused.value.errors_en["case_id"]
+    assert reason_en.endswith("' is not in this round (another unit or year).")
+    assert refused.value.errors["case_id"][0].endswith("' không thuộc đợt xét này (khác đơn vị hoặc năm).")
     _phase(w, rc.COUNCIL, 3)
     no_quorum = rc.CouncilMinutes(
         met_on="2026-10-15", chair="a", secretary="b", attendance=["a"], absent=["c", "d"], votes=[]
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         round_steps.record_council(
             w["uow"](),
             inp=rc.CouncilRecordInput(
                 w["round_id"], 4, rc.CouncilInput("x", "commune_association_officer", 3, no_quorum)
             ),
         )
+    assert refused.value.errors == {"attendance": ["Cần quá nửa số thành viên có mặt: 1 có mặt, 2 vắng mặt."]}
+    assert refused.value.errors_en == {
+        "attendance": ["More than half the members must attend: 1 present, 2 absent."]
+    }
     stranger = rc.CouncilMinutes(
         met_on="2026-10-15",
         chair="a",
@@ -821,13 +845,17 @@ def test_objections_only_during_the_posting_and_bad_minutes_refused(world: dict[
         absent=[],
         votes=[rc.Vote("not-on-the-list", 2, 0)],
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         round_steps.record_council(
             w["uow"](),
             inp=rc.CouncilRecordInput(
                 w["round_id"], 4, rc.CouncilInput("x", "commune_association_officer", 3, stranger)
             ),
         )
+    assert refused.value.errors == {
+        "votes": ["Hồ sơ 'not-on-the-list' không có trong danh sách đề nghị của đợt."]
+    }
+    assert refused.value.errors_en == {"votes": ["Case 'not-on-the-list' is not on the round's list."]}
     too_many = rc.CouncilMinutes(
         met_on="2026-10-15",
         chair="a",
@@ -836,13 +864,20 @@ def test_objections_only_during_the_posting_and_bad_minutes_refused(world: dict[
         absent=[],
         votes=[rc.Vote(w["families"][2], 2, 1)],
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         round_steps.record_council(
             w["uow"](),
             inp=rc.CouncilRecordInput(
                 w["round_id"], 4, rc.CouncilInput("x", "commune_association_officer", 3, too_many)
             ),
         )
+    voted = w["families"][2]
+    assert refused.value.errors == {
+        "votes": [f"Hồ sơ '{voted}': số phiếu không được âm và tổng không vượt quá 2 thành viên có mặt."]
+    }
+    assert refused.value.errors_en == {
+        "votes": [f"Case '{voted}': votes cannot be negative nor total more than the 2 members present."]
+    }
     with w["uow"]() as uow:
         assert uow.rounds.get(w["round_id"])["council"] is None  # nothing half-written
     assert gateway.signals == []

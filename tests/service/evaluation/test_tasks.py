@@ -141,8 +141,14 @@ def test_claim_and_reassign(uow) -> None:
     case_id = _case(uow, 1, COMMUNE)
     assert tasks.claim_task(uow, case_id=case_id, username="an")["assignee"] == "an"
     assert tasks.claim_task(uow, case_id=case_id, username="an")["previous"] == "an"  # claiming again is fine
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         tasks.claim_task(uow, case_id=case_id, username="binh")
+    assert refused.value.errors == {
+        "assignee": ["Hồ sơ đang do an xử lý; chỉ giao cho người khác được bằng cách phân công lại."]
+    }
+    assert refused.value.errors_en == {
+        "assignee": ["Claimed by an; only a reassignment gives it to someone else."]
+    }
     assert tasks.claim_task(uow, case_id=case_id, username="binh", force=True)["previous"] == "an"
     mine = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, mine_only_for="binh")
     assert [t["id"] for t in mine.items] == [case_id]

@@ -53,6 +53,9 @@ def test_registering_an_internal_or_unresolvable_url_is_422_on_url(
     assert response.status_code == 422, response.get_json()
     body = response.get_json()
     assert reason in body["errors"]["url"][0] and body["message"].startswith("The webhook URL is not allowed")
+    assert body["errors"]["url"][0].startswith("Not allowed: ")
+    vietnamese = api.put("/webhooks/unit/26734", json={"url": url}).get_json()["errors"]["url"][0]
+    assert vietnamese.startswith("Không được phép: máy chủ trỏ vào mạng nội bộ hoặc không phân giải được (")
     assert api.get("/webhooks").get_json() == []  # nothing stored
 
 

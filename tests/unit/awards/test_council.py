@@ -92,3 +92,18 @@ def test_never_more_than_the_quota_and_only_those_who_passed(
     assert all(tally(c, scores).passed for c in chosen)
     worst_chosen = min((tally(c, scores).average for c in chosen), default=101)
     assert all(tally(o.nomination_id, scores).average <= worst_chosen for o in out if o.reason == "quota")
+
+
+def test_a_conflict_of_interest_is_refused_with_its_reason_in_both_languages() -> None:
+    from services.awards.domain.errors import ConflictOfInterest
+
+    refused = ConflictOfInterest("same_household")
+    assert refused.errors == {
+        "conflict": ["Thành viên hội đồng cùng hộ gia đình với đối tượng được đề nghị (same_household)."]
+    }
+    assert refused.errors_en == {
+        "conflict": ["The council member belongs to the nominee's household (same_household)."]
+    }
+    assert ConflictOfInterest("same_unit").errors_for(english=True) == {
+        "conflict": ["The council member belongs to the nominee's unit (same_unit)."]
+    }

@@ -154,7 +154,8 @@ def test_revocation_subject_depends_on_whether_it_lists_households() -> None:
 def test_a_decision_that_cannot_be_drawn_up_is_refused(change: dict[str, Any], field: str) -> None:
     with pytest.raises(PaperworkInvalid) as err:
         dataclasses.replace(sample_decision(), **change)
-    assert field in err.value.errors
+    assert err.value.errors == {field: [err.value.message_vi]}
+    assert err.value.errors_en == {field: [err.value.message_en]}
     assert err.value.status == 422
 
 

@@ -38,3 +38,26 @@ def test_an_unsigned_decision_is_final(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ApplicationError) as caught:
         RoundActivities(lambda: None).record_decision_page(PAGE)  # type: ignore[arg-type, return-value]
     assert caught.value.non_retryable is True and caught.value.type == "ValidationFailed"
+
+
+def test_a_refusal_carries_its_field_reasons_in_both_languages_to_the_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from temporalio.client import WorkflowUpdateFailedError
+
+    from services.evaluation.service.steps import _domain_error
+
+    unsigned = ValidationFailed(
+        "Quyết định chưa được ký.",
+        "The decision is not signed.",
+        errors={"decision_id": ["Quyết định 'd1' chưa được ký hoặc không tồn tại."]},
+        errors_en={"decision_id": ["Decision 'd1' is not signed or does not exist."]},
+    )
+    monkeypatch.setattr(round_activities.decision_batch, "record_decision_page", _failing(unsigned))
+    with pytest.raises(ApplicationError) as caught:
+        RoundActivities(lambda: None).record_decision_page(PAGE)  # type: ignore[arg-type, return-value]
+    assert list(caught.value.details) == [unsigned.errors, unsigned.errors_en]
+    refused = _domain_error(WorkflowUpdateFailedError(caught.value))
+    assert isinstance(refused, ValidationFailed)
+    assert refused.errors_for(english=False) == unsigned.errors
+    assert refused.errors_for(english=True) == unsigned.errors_en

@@ -140,7 +140,9 @@ def test_citizen_scoring_needs_a_known_group(group: str | None) -> None:
     with pytest.raises(UnknownGroup) as info:
         score(CITIZEN, _citizen(*[8] * 10), group)
     assert info.value.status == 422
-    assert "group" in info.value.errors
+    assert info.value.errors == {"group": [info.value.message_vi]}  # Vietnamese, the English apart
+    assert info.value.errors_en == {"group": [info.value.message_en]}
+    assert info.value.message_vi != info.value.message_en
 
 
 def test_a_set_without_groups_refuses_a_group() -> None:

@@ -32,9 +32,23 @@ def test_unknown_categories_and_channels_are_refused_by_name() -> None:
     with pytest.raises(ValidationFailed) as refused:
         channel_matrix({"gossip": {"email": True}, "cases": {"sms": True}})
     assert set(refused.value.errors["channels"]) == {"gossip", "cases"}
+    assert refused.value.errors["channels"]["cases"] == [
+        "Không có kênh 'sms'; kênh phải là một trong: inbox, email, webhook."
+    ]
+    assert refused.value.errors_en["channels"]["cases"] == [
+        "Unknown channel 'sms'; one of inbox, email, webhook."
+    ]
+    assert refused.value.errors_en["channels"]["gossip"][0].startswith("Unknown category; one of cases, ")
+    assert refused.value.errors["channels"]["gossip"][0].startswith(
+        "Không có loại thông báo này; loại phải là"
+    )
 
 
 def test_only_supported_languages_are_accepted() -> None:
     assert make_preferences("lan", language="en", digest=True, channels={}, now=NOW).language == "en"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         make_preferences("lan", language="fr", digest=False, channels={}, now=NOW)
+    assert refused.value.errors == {
+        "language": ["Ngôn ngữ 'fr' không có; ngôn ngữ phải là một trong: vi, en."]
+    }
+    assert refused.value.errors_en == {"language": ["No language 'fr'; it must be one of: vi, en."]}

@@ -41,3 +41,24 @@ def test_a_receiver_accepts_only_the_exact_body_with_the_shared_secret() -> None
     assert not verify("other", body, header)
     assert not verify("s3cret", body.replace(b"c1", b"c2"), header)
     assert not verify("s3cret", body, None)
+
+
+def test_a_bad_scope_or_url_is_refused_with_the_reason_in_both_languages() -> None:
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from services.notifications.domain.errors import ValidationFailed
+    from services.notifications.service.webhooks import subscribe
+
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    with pytest.raises(ValidationFailed) as refused:  # refused before the database is touched
+        subscribe(None, scope="team", owner="x", url="https://hooks.example/x", now=now)  # type: ignore[arg-type]
+    assert refused.value.errors == {
+        "scope": ["Phạm vi 'team' không có; phạm vi phải là một trong: user, unit."]
+    }
+    assert refused.value.errors_en == {"scope": ["No scope 'team'; it must be one of: user, unit."]}
+    with pytest.raises(ValidationFailed) as refused:
+        subscribe(None, scope="user", owner="x", url="ftp://x", now=now)  # type: ignore[arg-type]
+    assert refused.value.errors == {"url": ["Phải là địa chỉ http(s) đầy đủ, ví dụ https://example.vn/hook."]}
+    assert refused.value.errors_en == {"url": ["Must be a full http(s) URL, e.g. https://example.vn/hook."]}
