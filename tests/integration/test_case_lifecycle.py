@@ -440,3 +440,37 @@ async def test_the_same_file_sent_twice_is_one_evidence_item(stack: Stack) -> No
         )
     ).get_json()
     assert [e["action"] for e in history["entries"]].count("evidence.uploaded") == 2
+
+
+async def test_a_step_lacking_its_reason_indicator_or_scores_names_the_field(stack: Stack) -> None:
+    """Refused before the workflow, each missing piece named in the caller's language; nothing changes."""
+    case_id = await _open(stack)
+    empty = await _step(stack, case_id, "household_representative", 1, action="submit", scores={})
+    assert empty.status_code == 422
+    assert empty.get_json()["errors"] == {"scores": ["Chưa có điểm tự đánh giá."]}
+    await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
+    refusals = {
+        "no reason": ({"action": "request_evidence", "reason": "  "}, {"reason"}),
+        "no indicator": ({"action": "adjust_score", "scores": {"1.1": 8}, "reason": "x"}, {"indicator_code"}),
+        "no new score": (
+            {"action": "adjust_score", "indicator_code": "1.2", "scores": {"1.1": 8}, "reason": "x"},
+            {"scores"},
+        ),
+        "neither": ({"action": "adjust_score"}, {"reason", "indicator_code"}),
+    }
+    for label, (body, fields) in refusals.items():
+        r = await _step(stack, case_id, "village_officer", 2, **body)
+        assert r.status_code == 422, label
+        assert set(r.get_json()["errors"]) == fields, (label, r.get_json())
+    en = await asyncio.to_thread(
+        stack.evaluation.post,
+        f"/cases/{case_id}/steps",
+        json={"action": "withdraw"},
+        headers={**_headers("village_officer", 2), "Accept-Language": "en"},
+    )
+    assert en.status_code == 422
+    assert en.get_json()["errors"] == {"reason": ["The step 'withdraw' needs a reason."]}
+    case = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+    )
+    assert case.get_json()["status"] == "village_review" and case.get_json()["version"] == 2

@@ -27,6 +27,37 @@ class Actor:
     on_behalf_of: str | None = None
 
 
+# The workflow's validator refuses these too (it is the arbiter); checked here first so that the refusal
+# names its field, in both languages.
+_NEEDS_REASON = ("adjust_score", "request_evidence", "withdraw")
+
+
+def _check_step_fields(
+    action: str, reason: str, scores: dict[str, float], indicator_code: str | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    errors_en: dict[str, list[str]] = {}
+    if action in _NEEDS_REASON and not reason.strip():
+        errors["reason"] = [f"Thao tác '{action}' cần ghi rõ lý do."]
+        errors_en["reason"] = [f"The step '{action}' needs a reason."]
+    if action == "adjust_score" and not indicator_code:
+        errors["indicator_code"] = ["Hãy chọn chỉ số cần điều chỉnh điểm."]
+        errors_en["indicator_code"] = ["Name the indicator whose score is adjusted."]
+    elif action == "adjust_score" and indicator_code not in scores:
+        errors["scores"] = [f"Cần điểm mới của chỉ số {indicator_code}."]
+        errors_en["scores"] = [f"The new score of indicator {indicator_code} is missing."]
+    if action == "submit" and not scores:
+        errors["scores"] = ["Chưa có điểm tự đánh giá."]
+        errors_en["scores"] = ["The self-assessment has no scores."]
+    if errors:
+        raise ValidationFailed(
+            "Thao tác thiếu thông tin bắt buộc.",
+            "The step lacks required information.",
+            errors=errors,
+            errors_en=errors_en,
+        )
+
+
 def _validate_scores_now(
     uow: Any, case_id: str, action: str, scores: dict[str, float], progress: dict[str, Any] | None
 ) -> None:
@@ -115,6 +146,7 @@ def take_step(
     refused = lc.refusal(action, case.status, actor.role)
     if refused:  # the state before the content: scores are not judged for a step that cannot be taken
         raise InvalidTransition(refused, "This step is not allowed now or not for your role.")
+    _check_step_fields(action, reason, scores or {}, indicator_code)
     _validate_scores_now(uow, case_id, action, scores or {}, progress)
     step = c.StepInput(
         action=action,
