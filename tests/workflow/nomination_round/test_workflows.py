@@ -460,7 +460,9 @@ async def test_ho_chi_minh_city_so_ket_forwards_the_prime_ministers_form_and_awa
     own = await call(
         stack, "post", f"/nominations/{ids['school']}/scores", c["c1"], json={"score": 90, "approve": True}
     )
-    assert own.status_code == 409 and own.get_json()["errors"]["conflict"] == ["same_unit"]
+    assert own.status_code == 409 and own.get_json()["errors"]["conflict"] == [
+        "Thành viên hội đồng cùng đơn vị với đối tượng được đề nghị (same_unit)."
+    ]
     votes = {"star": (92, True), "school": (85, True), "club": (88, False)}  # the club loses the vote
     for key, (score, approve) in votes.items():
         for user in ("c2", "c3"):
