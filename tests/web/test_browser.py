@@ -312,7 +312,7 @@ async def test_a_whole_case_in_the_browser(
     files = []
     for name in ("giay-khen.pdf", "so-theo-doi.pdf"):
         path = tmp_path / name
-        path.write_bytes(PDF)
+        path.write_bytes(PDF + f"% {name}\n".encode())  # two files: the same bytes twice are one item
         files.append(str(path))
     await home.get_by_label("Chọn tệp (PDF, ảnh; có thể chọn nhiều tệp)").set_input_files(files)
     await home.get_by_role("button", name="Tải lên").click()
@@ -338,7 +338,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(village.get_by_test_id("verdict").first).to_contain_text("Chấp nhận")
     # ... and adds the paper receipt the household brought in, on its behalf.
     receipt = tmp_path / "bien-nhan.pdf"
-    receipt.write_bytes(PDF)
+    receipt.write_bytes(PDF + b"% bien-nhan\n")
     await village.get_by_label("Chọn tệp (PDF, ảnh; có thể chọn nhiều tệp)").set_input_files(str(receipt))
     await village.locator("#ev-on-behalf").fill(HOUSEHOLD)
     await village.get_by_role("button", name="Tải lên").click()
