@@ -75,6 +75,31 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
 
+def not_one_of(
+    field: str,
+    value: str,
+    allowed: Any,
+    *,
+    noun_vi: str,
+    noun_en: str,
+    message_vi: str,
+    message_en: str,
+) -> ValidationFailed:
+    """The refusal of a value outside a closed list: the field's reason names the value and the list, in
+    Vietnamese ("Thao tác 'fly' không có; thao tác phải là một trong: …") and English."""
+    known = ", ".join(allowed)
+    return ValidationFailed(
+        message_vi,
+        message_en,
+        errors={
+            field: [
+                f"{noun_vi[:1].upper()}{noun_vi[1:]} '{value}' không có; {noun_vi} phải là một trong: {known}."
+            ]
+        },
+        errors_en={field: [f"No {noun_en} '{value}'; it must be one of: {known}."]},
+    )
+
+
 class QuotaExceeded(Conflict):
     """A configured quota would be exceeded."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from common.errors import Conflict, NotFound, ValidationFailed
+from common.errors import Conflict, NotFound, not_one_of
 from services.evaluation.domain.admin_units import VILLAGE_KINDS, AdminUnit, village
 from services.evaluation.domain.text import normalize_text
 
@@ -40,12 +40,14 @@ def create_village(uow: Any, *, commune_code: str, local_code: str, name: str, k
     """Create a village / residential group under a commune (once per local code)."""
     name = normalize_text(name)
     if kind not in VILLAGE_KINDS:
-        known = ", ".join(VILLAGE_KINDS)
-        raise ValidationFailed(
-            "Loại thôn không hợp lệ.",
-            "Unknown village kind.",
-            errors={"kind": [f"Loại '{kind}' không có; loại phải là một trong: {known}."]},
-            errors_en={"kind": [f"No kind '{kind}'; it must be one of: {known}."]},
+        raise not_one_of(
+            "kind",
+            kind,
+            VILLAGE_KINDS,
+            noun_vi="loại",
+            noun_en="kind",
+            message_vi="Loại thôn không hợp lệ.",
+            message_en="Unknown village kind.",
         )
     with uow:
         parent = uow.admin_units.get(commune_code)

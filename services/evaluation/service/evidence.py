@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 import filetype
 
-from common.errors import InvalidTransition, ValidationFailed
+from common.errors import InvalidTransition, ValidationFailed, not_one_of
 from common.storage import ObjectTooLarge
 from common.unit_of_work import reading
 from services.evaluation.documents.criteria import get_criteria_set
@@ -155,59 +155,64 @@ def upload_evidence(
         uploaded_by=request.uploaded_by,
         created_at=datetime.now(UTC),
     )
-    existing: Evidence | None = None
     try:
         with uow:
-            # Again in the writing transaction: the commune may have passed the case on meanwhile.
-            case, progress = case_and_progress_or_raise(
-                uow, case_id=case.id, lock=True
-            )  # and its criteria set
+            # Again in the writing transaction (with its criteria set): the commune may have passed the
+            # case on meanwhile.
+            case, progress = case_and_progress_or_raise(uow, case_id=case.id, lock=True)
             _refuse_unless_open(case)
             _refuse_unknown_indicator(request.indicator_code, progress)  # the set may be known only now
             existing = uow.evidence.same_file(case.id, request.indicator_code, item.sha256)
-            if existing is not None:
-                raise _AlreadyThere
-            uow.evidence.add(item)
-            uow.publish(
-                events.case_event(
-                    events.EVIDENCE_UPLOADED, case_id=item.case_id, evidence_id=item.id, sha256=item.sha256
-                )
-            )
-            uow.record(
-                audit.case_entry(
-                    case,
-                    action=events.EVIDENCE_UPLOADED,
-                    actor=item.uploaded_by,
-                    role=request.role,
-                    on_behalf_of=request.on_behalf_of,
-                    after={
-                        "evidence_id": item.id,
-                        "indicator_code": item.indicator_code,
-                        "file_name": item.file_name,
-                        "content_type": item.content_type,
-                        "size": item.size,
-                        "object_key": item.object_key,
-                    },
-                    evidence_sha256=[item.sha256],
-                    criteria_set_key=progress.get("criteria_set_key"),
-                    at=item.created_at,
-                )
-            )
-            uow.commit()
-    except Exception as exc:
-        # The row did not commit: remove the object so storage holds nothing the database does not know.
-        try:
-            storage.remove(key)
-        except Exception:
-            logger.exception("orphan evidence object %s left after a failed write", key)
-        if isinstance(exc, _AlreadyThere) and existing is not None:
-            return existing, False
+            if existing is None:
+                _add_evidence(uow, item, case, progress, request)
+                uow.commit()  # else the transaction ends with nothing written
+    except Exception:
+        # The row did not commit: storage keeps nothing the database does not know.
+        _remove_object(storage, key)
         raise
+    if existing is not None:
+        _remove_object(storage, key)  # the bytes were already there: the copy just stored goes
+        return existing, False
     return item, True
 
 
-class _AlreadyThere(Exception):
-    """The uploaded bytes are already evidence of the case under that indicator (leaves the transaction)."""
+def _remove_object(storage: Storage, key: str) -> None:
+    try:
+        storage.remove(key)
+    except Exception:
+        logger.exception("orphan evidence object %s left after a failed write", key)
+
+
+def _add_evidence(
+    uow: audit.AuditedUnitOfWork, item: Evidence, case: Case, progress: dict[str, Any], request: UploadRequest
+) -> None:
+    """In the writing transaction: the evidence row, its event and its audit entry."""
+    uow.evidence.add(item)
+    uow.publish(
+        events.case_event(
+            events.EVIDENCE_UPLOADED, case_id=item.case_id, evidence_id=item.id, sha256=item.sha256
+        )
+    )
+    uow.record(
+        audit.case_entry(
+            case,
+            action=events.EVIDENCE_UPLOADED,
+            actor=item.uploaded_by,
+            role=request.role,
+            on_behalf_of=request.on_behalf_of,
+            after={
+                "evidence_id": item.id,
+                "indicator_code": item.indicator_code,
+                "file_name": item.file_name,
+                "content_type": item.content_type,
+                "size": item.size,
+                "object_key": item.object_key,
+            },
+            evidence_sha256=[item.sha256],
+            criteria_set_key=progress.get("criteria_set_key"),
+            at=item.created_at,
+        )
+    )
 
 
 def _refuse_unless_open(case: Case) -> None:
@@ -269,12 +274,14 @@ def judge_evidence(
     from services.evaluation.domain.model import VERDICTS
 
     if verdict not in VERDICTS:
-        known = ", ".join(VERDICTS)
-        raise ValidationFailed(
-            "Kết luận không hợp lệ.",
-            "Unknown verdict.",
-            errors={"verdict": [f"Kết luận '{verdict}' không có; kết luận phải là một trong: {known}."]},
-            errors_en={"verdict": [f"No verdict '{verdict}'; it must be one of: {known}."]},
+        raise not_one_of(
+            "verdict",
+            verdict,
+            VERDICTS,
+            noun_vi="kết luận",
+            noun_en="verdict",
+            message_vi="Kết luận không hợp lệ.",
+            message_en="Unknown verdict.",
         )
     if verdict != "accepted" and not reason.strip():
         raise ValidationFailed(

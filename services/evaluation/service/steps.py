@@ -9,7 +9,7 @@ from typing import Any
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from common.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed
+from common.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed, not_one_of
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.domain.model import Case
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
@@ -126,12 +126,14 @@ def take_step(
     `read`: the case and its progress row as the caller read them moments ago in this request (its
     scope check), so they are not read again; the workflow, not this read, decides the step."""
     if action not in lc.STEPS:
-        known = ", ".join(lc.STEPS)
-        raise ValidationFailed(
-            "Thao tác không hợp lệ.",
-            "Unknown action.",
-            errors={"action": [f"Thao tác '{action}' không có; thao tác phải là một trong: {known}."]},
-            errors_en={"action": [f"No action '{action}'; it must be one of: {known}."]},
+        raise not_one_of(
+            "action",
+            action,
+            lc.STEPS,
+            noun_vi="thao tác",
+            noun_en="action",
+            message_vi="Thao tác không hợp lệ.",
+            message_en="Unknown action.",
         )
     progress: dict[str, Any] | None = None
     if read is None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from common.errors import not_one_of
 from services.notifications.domain.errors import SubscriptionNotFound, ValidationFailed
 from services.notifications.domain.model import WebhookSubscription
 from services.notifications.domain.webhooks import SCOPES
@@ -27,13 +28,14 @@ def subscribe(
     `check_url` refuses a target this service may not reach (the SSRF guard; ValidationFailed)."""
     parts = urlsplit(url)
     if scope not in SCOPES:
-        raise ValidationFailed(
-            "Phạm vi không hợp lệ.",
-            "Invalid scope.",
-            errors={
-                "scope": [f"Phạm vi '{scope}' không có; phạm vi phải là một trong: {', '.join(SCOPES)}."]
-            },
-            errors_en={"scope": [f"No scope '{scope}'; it must be one of: {', '.join(SCOPES)}."]},
+        raise not_one_of(
+            "scope",
+            scope,
+            SCOPES,
+            noun_vi="phạm vi",
+            noun_en="scope",
+            message_vi="Phạm vi không hợp lệ.",
+            message_en="Invalid scope.",
         )
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationFailed(
