@@ -58,14 +58,18 @@ def _create_reviewers(stack: Stack, n: int) -> list[str]:
 
 
 def _prepare_cases(stack: Stack, n: int) -> list[str]:
+    from tools.chaos.plan import CODE, run_year
+    from tools.chaos.round import activate_plan
     from tools.chaos.run import _scores
 
     deadline = time.monotonic() + 300
     tokens = {role: sign_in(stack.evaluation_url, user, PASSWORD, deadline) for role, user in USERS.items()}
-    driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline)
+    year = run_year()
+    driver = Driver(stack.evaluation_url, tokens, _scores(), deadline=deadline, year=year, plan_code=CODE)
+    activate_plan(driver, 1, year)  # the ward's plan, its window open all year (tools/chaos/plan.py)
     ids = []
     for subject in stack.register_households(n):  # POST /cases opens cases for registered subjects only
-        case_id = driver._open(subject, 2027)
+        case_id = driver._open(subject, year)
         submit = {"action": "submit", "scores": driver.scores}  # the village officer for the household
         driver._step(case_id, "village_officer", "draft", submit, headers={"X-On-Behalf-Of": subject})
         ids.append(case_id)

@@ -211,3 +211,48 @@ def seed_reference_data(database_url: str) -> None:
         )
         plans.activate_plan(SqlUnitOfWork(engine), code=stored.code, version=stored.version)
     engine.dispose()
+
+
+# The year of the cases that tests submit on the real clock: today's, in Vietnam. A submit waits for
+# the plan's self-assessment window of the case's year, and the shipped plans open it on 01/09 and close
+# it on 15/10: no year of theirs is open for submits while its alarms are months away. Such tests open
+# their cases under `activate_open_window_plan`'s plan version instead.
+def _vietnam_today() -> Any:
+    from datetime import datetime
+
+    from common.workdays import VIETNAM_TZ
+
+    return datetime.now(VIETNAM_TZ).date()
+
+
+OPEN_YEAR = _vietnam_today().year
+
+
+def activate_open_window_plan(database_url: str) -> int:
+    """Activate a new version of the Hồ Chí Minh City plan whose self-assessment window is the whole of
+    the current year (no reminder lead: its one reminder is at 08:00 on 31/12), so that cases of
+    OPEN_YEAR can be submitted today and their alarms are not due while a test runs. Known gap: on
+    31/12 after 08:00 (Vietnam time) the draft's reminder is already due when a case opens.
+    Returns OPEN_YEAR."""
+    import yaml
+
+    from common.db import make_engine
+    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+    from services.evaluation.documents.plans import PLANS_DIR
+    from services.evaluation.service import plans
+
+    raw = yaml.safe_load((PLANS_DIR / "ho-chi-minh-city-2023.yaml").read_text(encoding="utf-8"))
+    calendar = raw["calendar"]
+    calendar["self_assessment"].update(start="01/01", end="31/12")
+    calendar["evidence_deadline"]["day"] = "31/12"
+    calendar["reminder_lead"]["days"] = 0
+    raw["version"] = raw["version"] + 1
+    engine = make_engine(database_url)
+    try:
+        stored, _ = plans.upload_plan(
+            SqlUnitOfWork(engine), document=yaml.safe_dump(raw, allow_unicode=True), uploaded_by="test"
+        )
+        plans.activate_plan(SqlUnitOfWork(engine), code=stored.code, version=stored.version)
+    finally:
+        engine.dispose()
+    return OPEN_YEAR

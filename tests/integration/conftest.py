@@ -24,7 +24,7 @@ from services.evaluation.config import Settings as EvaluationSettings
 from services.notifications.app import create_app as create_notifications
 from services.notifications.config import Settings as NotificationsSettings
 from services.notifications.consumers import EventConsumer
-from tests.conftest import seed_reference_data
+from tests.conftest import activate_open_window_plan, seed_reference_data
 from tests.signin import FAST_ARGON2, create_user, login, username_for
 from workflows import ids
 from workflows.worker import build_worker as build_workflow_worker
@@ -98,6 +98,7 @@ async def stack(
         database_url=make_database_url("notifications"), common=common_settings
     )
     seed_reference_data(ev_settings.database_url)
+    activate_open_window_plan(ev_settings.database_url)  # cases of OPEN_YEAR can be submitted today
     upgrade("notifications", nt_settings.database_url)
     build_storage(ev_settings).ensure_bucket()
 

@@ -16,7 +16,7 @@ from common.auth import Principal
 from common.settings import DEFAULT_SECRET_KEY
 from services.evaluation.app import build_storage
 from services.evaluation.documents.criteria import get_criteria_set
-from tests.conftest import HCMC_WARD, assert_eventually
+from tests.conftest import HCMC_WARD, OPEN_YEAR, assert_eventually
 from tests.integration.conftest import Stack
 from tests.signin import add_household, bearer
 
@@ -65,7 +65,7 @@ async def _household(stack: Stack, commune: str = HCMC_WARD) -> str:
 
 async def _open(stack: Stack) -> str:
     body = {
-        "year": 2027,
+        "year": OPEN_YEAR,
         "title": "learning_family",
         "subject_id": await _household(stack),
         "admin_unit_code": HCMC_WARD,
@@ -102,7 +102,7 @@ async def _step(stack: Stack, case_id: str, role: str, version: int | None, **bo
 
 async def test_opening_answers_when_the_case_takes_its_first_step(stack: Stack) -> None:
     """POST /cases waits for the opening activities: no polling before the first step."""
-    body = {"year": 2027, "title": "learning_family", "subject_id": await _household(stack)}
+    body = {"year": OPEN_YEAR, "title": "learning_family", "subject_id": await _household(stack)}
     body["admin_unit_code"] = HCMC_WARD
     r = await asyncio.to_thread(
         stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
@@ -299,6 +299,47 @@ async def test_refused_steps_say_why_and_change_nothing(
     assert got.get_json()["version"] == 1
 
 
+async def test_a_submit_before_the_window_opens_is_409_naming_the_date_and_a_draft_is_kept(
+    stack: Stack,
+) -> None:
+    """The stack's plan opens self-assessment on 01/01 (`activate_open_window_plan`): a case of next year
+    is opened and its draft saved, but its submit is refused before the workflow's history (no new version), in Vietnamese
+    and, on request, English."""
+    subject = await _household(stack)
+    body = {
+        "year": OPEN_YEAR + 1,
+        "title": "learning_family",
+        "subject_id": subject,
+        "admin_unit_code": HCMC_WARD,
+    }
+    r = await asyncio.to_thread(
+        stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
+    )
+    assert r.status_code == 202, r.get_json()
+    case_id = r.get_json()["case_id"]
+    _SUBJECT_OF[case_id] = subject
+    r = await _step(stack, case_id, "household_representative", 1, action="save_draft", scores={"1.1": 5})
+    assert r.status_code == 200 and r.get_json()["version"] == 2, r.get_json()
+    r = await _step(stack, case_id, "household_representative", 2, action="submit", scores=FULL)
+    assert r.status_code == 409, r.get_json()
+    opens = f"{OPEN_YEAR + 1}-01-01"
+    assert r.get_json()["code"] == "self_assessment_not_open" and r.get_json()["errors"] == {"opens": opens}
+    assert f"01/01/{OPEN_YEAR + 1}" in r.get_json()["message"]
+    english = await asyncio.to_thread(
+        stack.evaluation.post,
+        f"/cases/{case_id}/steps",
+        json={"action": "submit", "scores": FULL},
+        headers={**_headers("household_representative", 2, subject=subject), "Accept-Language": "en"},
+    )
+    assert english.status_code == 409 and english.get_json()["message"].startswith(
+        f"Self-assessment has not opened yet: it can be submitted from {opens}"
+    ), english.get_json()
+    got = await asyncio.to_thread(
+        stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
+    )
+    assert got.headers["ETag"] == '"2"' and got.get_json()["status"] == "draft"
+
+
 async def test_a_step_the_state_refuses_is_409_before_its_scores_are_judged(stack: Stack) -> None:
     case_id = await _open(stack)
     r = await _step(stack, case_id, "household_representative", 1, action="submit", scores=FULL)
@@ -336,12 +377,17 @@ async def test_a_subject_not_in_the_unit_register_is_422_and_nothing_is_started_
 
     unknown, hanoi = f"HH-{uuid.uuid4().hex[:8]}", await _household(stack, "00070")
     for subject in (unknown, hanoi):
-        body = {"year": 2027, "title": "learning_family", "subject_id": subject, "admin_unit_code": HCMC_WARD}
+        body = {
+            "year": OPEN_YEAR,
+            "title": "learning_family",
+            "subject_id": subject,
+            "admin_unit_code": HCMC_WARD,
+        }
         r = await asyncio.to_thread(
             stack.evaluation.post, "/cases", json=body, headers=_headers("village_officer")
         )
         assert r.status_code == 422 and list(r.get_json()["errors"]) == ["subject_id"], r.get_json()
-        workflow_id = ids.recognition_workflow_id(2027, "learning_family", subject)
+        workflow_id = ids.recognition_workflow_id(OPEN_YEAR, "learning_family", subject)
         with pytest.raises(RPCError) as described:
             await temporal_dev.client.get_workflow_handle(workflow_id).describe()
         assert described.value.status == RPCStatusCode.NOT_FOUND

@@ -31,7 +31,7 @@ from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.service import decision_list, rounds
 from services.web.app import create_app as create_web
 from services.web.config import Settings as WebSettings
-from tests.conftest import HCMC_WARD, free_port
+from tests.conftest import HCMC_WARD, OPEN_YEAR, free_port
 from tests.integration.conftest import Stack
 from tests.signin import PASSWORD, add_household, create_user
 from workflows import ids
@@ -68,6 +68,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HOUSEHOLD = "HH-TRINH-DUYET"  # the household of `ho-gia-dinh` (a readable id: pages show it)
 LATE_HOUSEHOLD = "HH-TRE-HAN"  # its case reaches the decision after the round's: a supplementary decision
+YEAR = (
+    OPEN_YEAR  # the cases are submitted today, under the stack's open-window plan version (tests/conftest.py)
+)
 
 
 @pytest.fixture
@@ -141,7 +144,7 @@ async def skip_to_the_council(client: Client, stack: Stack, round_id: str) -> No
     """Bring the round opened in the browser to its council, as if the months had passed.
 
     The stack's Temporal dev server runs in real time, and the round's timers wait for the plan's dates
-    (the 2027 window closes in the autumn, the posting starts with quarter IV and lasts 5 working days):
+    (the window closes at the year's end, the posting starts with quarter IV and lasts 5 working days):
     so the round's run is stopped, the phases its timers would have written are written by the service
     functions its activities call (window closed, list built and posted, no objection, council due), and
     the round is started again where the council sits (`RoundResume`, as tests/workflow/yearly_round/
@@ -222,7 +225,7 @@ async def decide_late_case(stack: Stack) -> None:
         household_id=LATE_HOUSEHOLD,
     )
     body = {
-        "year": 2027,
+        "year": YEAR,
         "title": "learning_family",
         "subject_id": LATE_HOUSEHOLD,
         "admin_unit_code": HCMC_WARD,
@@ -286,7 +289,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(home.locator("#year-error")).to_have_text("Năm phải từ 2023 đến 2030.")
     await expect(home.locator("#subject_id-error")).to_have_text("Bắt buộc nhập.")
     await take(home, screenshots, "01-open-case-bad-input")
-    await home.get_by_label("Năm").fill("2027")
+    await home.get_by_label("Năm").fill(str(YEAR))
     await home.get_by_label("Mã đối tượng").fill(HOUSEHOLD)
     await home.get_by_role("button", name="Mở hồ sơ", exact=True).click()
     await expect(home.get_by_test_id("case-status")).to_have_text("Đang tự đánh giá", timeout=30_000)
@@ -363,13 +366,13 @@ async def test_a_whole_case_in_the_browser(
     await expect(commune.get_by_test_id("case-status")).to_have_text("Chờ quyết định")
     await take(commune, screenshots, "08-commune-passed")
 
-    # 6. The chairman: the case waits in the inbox; he opens the commune's round of 2027.
+    # 6. The chairman: the case waits in the inbox; he opens the commune's round of YEAR.
     chairman = await browser("chu-tich")
     await sign_in(chairman, web_url, "chu-tich")
     await expect(chairman.get_by_test_id("tasks")).to_contain_text(HOUSEHOLD)
     await take(chairman, screenshots, "09-chairman-inbox")
     await chairman.get_by_role("link", name="Kỳ xét công nhận").click()
-    await chairman.get_by_label("Năm").fill("2027")
+    await chairman.get_by_label("Năm").fill(str(YEAR))
     await chairman.get_by_role("button", name="Mở / xem kỳ xét").click()
     await expect(chairman.get_by_test_id("phase")).to_have_text(
         re.compile("Đang tự đánh giá|Đang thẩm định"), timeout=30_000
@@ -384,7 +387,7 @@ async def test_a_whole_case_in_the_browser(
     await commune.goto(round_url)
     await expect(commune.get_by_test_id("phase")).to_have_text("Hội đồng xét duyệt")
     await expect(commune.get_by_test_id("list-item")).to_contain_text(HOUSEHOLD)
-    await commune.get_by_label("Ngày họp").fill("2027-10-12")
+    await commune.get_by_label("Ngày họp").fill(f"{YEAR}-10-12")
     await commune.get_by_label("Chủ trì").fill("Trần Thị Hội")
     await commune.get_by_label("Thư ký").fill("Phạm Văn Ký")
     await commune.get_by_label("Có mặt (mỗi người một dòng)").fill(
@@ -408,13 +411,15 @@ async def test_a_whole_case_in_the_browser(
     await expect(listed).to_contain_text("Được công nhận")
     await take(chairman, screenshots, "12-chairman-awaiting-signature")
     await chairman.get_by_label("Họ tên người ký").fill("")
-    await chairman.get_by_label("Ngày ký").fill("2026-11-24")
+    await chairman.get_by_label("Ngày ký").fill(f"{YEAR - 1}-11-24")
     await step(chairman, "Ký quyết định")
     await expect(chairman.locator("#signer_name-error")).to_have_text("Bắt buộc nhập.")
-    await expect(chairman.locator("#signed_on-error")).to_have_text("Ngày ký phải thuộc năm 2027 hoặc 2028.")
+    await expect(chairman.locator("#signed_on-error")).to_have_text(
+        f"Ngày ký phải thuộc năm {YEAR} hoặc {YEAR + 1}."
+    )
     await expect(chairman.get_by_label("Ngày ký")).to_have_attribute("aria-invalid", "true")
     await take(chairman, screenshots, "13-chairman-sign-bad-input")
-    await chairman.get_by_label("Ngày ký").fill("2027-12-15")
+    await chairman.get_by_label("Ngày ký").fill(f"{YEAR}-12-15")
     await chairman.get_by_label("Họ tên người ký").fill("Lê Văn Sang")
     await chairman.get_by_label("Họ tên người ký").press("Enter")
     await expect(chairman.locator(".flash.success")).to_have_text("Đã lưu.")
@@ -425,7 +430,7 @@ async def test_a_whole_case_in_the_browser(
     await take(chairman, screenshots, "14-chairman-signed")
 
     # 10. The round records the decision and stores its documents, then takes supplementary decisions until
-    # the end of 2027 (docs/yearly-round.md): the links answer.
+    # the end of YEAR (docs/yearly-round.md): the links answer.
     decided = "Đã ban hành quyết định, nhận công nhận bổ sung"
     for _ in range(120):
         await chairman.reload()
@@ -501,12 +506,12 @@ async def test_a_whole_case_in_the_browser(
     # The amending decisions' form below has its own signer and date: the fields of this section.
     signing = chairman.get_by_role("region", name="Ký quyết định bổ sung")
     await signing.get_by_label("Họ tên người ký").fill("Lê Văn Sang")
-    await signing.get_by_label("Ngày ký").fill("2027-12-01")
+    await signing.get_by_label("Ngày ký").fill(f"{YEAR}-12-01")
     await step(chairman, "Ký quyết định bổ sung")
     await expect(chairman.locator("#signed_on-error")).to_contain_text(
         "không được ký trước ngày ký quyết định"
     )
-    await signing.get_by_label("Ngày ký").fill("2027-12-22")
+    await signing.get_by_label("Ngày ký").fill(f"{YEAR}-12-22")
     await step(chairman, "Ký quyết định bổ sung")
     await expect(chairman.locator(".flash.success")).to_have_text("Đã lưu.")
     await expect(chairman.get_by_test_id("phase")).to_have_text(decided, timeout=60_000)  # htmx polls
@@ -531,7 +536,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(commune.locator("#confirm_close-error")).to_have_text(
         "Hãy đánh dấu ô xác nhận kết thúc kỳ xét."
     )
-    await commune.get_by_label("Tôi xác nhận kết thúc kỳ xét năm 2027").check()
+    await commune.get_by_label(f"Tôi xác nhận kết thúc kỳ xét năm {YEAR}").check()
     await step(commune, "Kết thúc kỳ xét")
     await expect(commune.get_by_test_id("phase")).to_have_text("Đã kết thúc")
     await expect(commune.get_by_role("button", name="Lập danh sách bổ sung")).to_have_count(0)
@@ -546,7 +551,7 @@ async def test_a_whole_case_in_the_browser(
     )
     await amendment.get_by_label("Thu hồi danh hiệu").check()
     await amendment.get_by_label("Lý do").fill("Hộ gia đình đã chuyển khỏi địa phương trước khi xét.")
-    await amendment.get_by_label("Ngày ký").fill("2028-01-10")
+    await amendment.get_by_label("Ngày ký").fill(f"{YEAR + 1}-01-10")
     await step(chairman, "Ban hành quyết định")  # no subject ticked: refused, what was typed is kept
     await expect(chairman.locator("#amend_case_ids-error")).to_be_visible()
     await expect(amendment.get_by_label("Lý do")).to_have_value(

@@ -86,6 +86,9 @@ class CaseSchedule:
     reminder_working_days: bool
     escalation: list[EscalationStep] = field(default_factory=list)
     days_off: list[str] = field(default_factory=list)  # ISO dates the plan adds
+    # ISO datetime, start of the first day (Asia/Ho_Chi_Minh): no submit before it. "" in the schedules
+    # recorded before session 11, whose cases replay without the check.
+    self_assessment_opens: str = ""
 
 
 @dataclass(frozen=True)

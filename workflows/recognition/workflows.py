@@ -141,6 +141,15 @@ class RecognitionCaseWorkflow:
         reason = lc.refusal(step.action, s.status, step.role, s.returned_to)
         if reason:
             raise ApplicationError(reason, type="InvalidTransition", non_retryable=True)
+        opens = s.schedule.self_assessment_opens if s.schedule is not None else ""
+        if step.action == "submit" and opens and workflow.now() < datetime.fromisoformat(opens):
+            # The window of the case's year has not opened (schedules recorded before it have no date).
+            raise ApplicationError(
+                f"Chưa đến thời gian tự đánh giá (từ {opens[:10]}).",
+                opens,
+                type="SelfAssessmentNotOpen",
+                non_retryable=True,
+            )
         if step.action in ("adjust_score", "request_evidence", "withdraw") and not step.reason.strip():
             raise ApplicationError("Cần ghi rõ lý do.", type="ValidationFailed", non_retryable=True)
         if step.action == "adjust_score" and (

@@ -25,6 +25,7 @@ __all__ = [
     "CaseNotFound",
     "EvidenceNotFound",
     "EvidenceRejected",
+    "SelfAssessmentNotOpen",
 ]
 
 
@@ -48,4 +49,19 @@ class EvidenceRejected(ValidationFailed):
     def __init__(self, message_vi: str, message_en: str) -> None:
         super().__init__(
             message_vi, message_en, errors={"file": [message_vi]}, errors_en={"file": [message_en]}
+        )
+
+
+class SelfAssessmentNotOpen(Conflict):
+    """A submit before the plan's self-assessment window opens for the case's year (a draft may be saved)."""
+
+    code = "self_assessment_not_open"
+
+    def __init__(self, opens: str) -> None:
+        day = opens[:10]
+        shown = f"{day[8:10]}/{day[5:7]}/{day[:4]}"
+        super().__init__(
+            f"Chưa đến thời gian tự đánh giá: được nộp từ ngày {shown}; có thể lưu nháp trước.",
+            f"Self-assessment has not opened yet: it can be submitted from {day}; a draft can be saved before.",
+            errors={"opens": day},
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from common.events import Event
@@ -96,6 +96,7 @@ def _plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
             errors_en={"title": [f"Title '{title}' is not in plan {plan.code}."]},
         )
     cal = year_calendar(plan, year)
+    opens = datetime.combine(cal.self_assessment_opens, time(0, 0), VIETNAM_TZ)
     closes = datetime.combine(cal.self_assessment_closes, END_OF_DAY, VIETNAM_TZ)
     criteria = get_criteria_set(scope.criteria.code, scope.criteria.version)
     return c.CaseSchedule(
@@ -118,6 +119,7 @@ def _plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
             for s in plan.escalation
         ],
         days_off=[d.isoformat() for d in plan.calendar.days_off],
+        self_assessment_opens=opens.isoformat(),
     )
 
 

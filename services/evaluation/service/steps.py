@@ -11,6 +11,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from common.errors import Conflict, InvalidTransition, PreconditionFailed, ValidationFailed, not_one_of
 from services.evaluation.documents.criteria import get_criteria_set
+from services.evaluation.domain.errors import SelfAssessmentNotOpen
 from services.evaluation.domain.model import Case
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.cases import get_case_or_raise
@@ -103,6 +104,8 @@ def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
             errors=details if isinstance(details, dict) else None,
             errors_en=details_en if isinstance(details, dict) else None,
         )
+    if kind == "SelfAssessmentNotOpen" and isinstance(details, str):
+        return SelfAssessmentNotOpen(details)
     if kind == "NotReady":
         return Conflict(message, "The case is still being opened; retry in a moment.")
     return Conflict(message, "The step was refused.")

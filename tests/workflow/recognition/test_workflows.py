@@ -39,6 +39,9 @@ CHAIN = [
 ]
 
 
+NEXT_WINDOW = "NEXT-"  # subject prefix: the mock schedule opens self-assessment in 20 days
+
+
 @dataclass
 class Evaluation:
     """Mock evaluation activities: they record what each case's workflow asked, by case id."""
@@ -52,7 +55,10 @@ class Evaluation:
     @activity.defn(name=c.OPEN_CASE)
     async def open_case(self, inp: c.CaseOpenedInput) -> c.CaseSchedule:
         self.of(inp.case_id)["opened"].append(inp)
-        closes = (activity.info().current_attempt_scheduled_time or datetime.now(UTC)) + self.closes_in
+        now = activity.info().current_attempt_scheduled_time or datetime.now(UTC)
+        closes, opens = now + self.closes_in, ""
+        if inp.subject_id.startswith(NEXT_WINDOW):  # a case whose window opens in 20 days
+            opens, closes = (now + timedelta(days=20)).isoformat(), now + timedelta(days=50)
         return c.CaseSchedule(
             plan_code="van-hoa-2023",
             plan_version=1,
@@ -63,6 +69,7 @@ class Evaluation:
             reminder_lead_days=2,
             reminder_working_days=False,
             escalation=CHAIN,
+            self_assessment_opens=opens,
         )
 
     @activity.defn(name=c.RECORD_CASE_STEP)
@@ -116,13 +123,15 @@ async def workers(temporal_env: WorkflowEnvironment) -> AsyncIterator[tuple[str,
         yield wf_queue, ev
 
 
-async def _open(client: Client, wf_queue: str, shape: int) -> tuple[WorkflowHandle, c.CaseInput]:
+async def _open(
+    client: Client, wf_queue: str, shape: int, prefix: str = "HH-"
+) -> tuple[WorkflowHandle, c.CaseInput]:
     """Start a case of a new household with this shape and wait until it is open (draft)."""
     inp = c.CaseInput(
         case_id=str(uuid.uuid4()),
         year=2026,
         title="learning_family",
-        subject_id=f"HH-{uuid.uuid4().hex[:6]}",
+        subject_id=f"{prefix}{uuid.uuid4().hex[:6]}",
         admin_unit_code="15664",
         opened_by="t",
         shape=shape,
@@ -209,6 +218,24 @@ async def test_impossible_steps_are_refused_before_history(started, action, role
     assert ev.steps == []
     history = [e async for e in handle.fetch_history_events()]
     assert not any(e.HasField("workflow_execution_update_accepted_event_attributes") for e in history)
+
+
+async def test_a_submit_waits_for_the_self_assessment_window_to_open(temporal_env, workers) -> None:
+    """Before the window opens a draft is saved but the submit is refused before history, with the
+    opening date; once the window has opened (the clock skipped), the same submit goes through."""
+    wf_queue, ev = workers
+    handle, inp = await _open(temporal_env.client, wf_queue, c.CURRENT_SHAPE, prefix=NEXT_WINDOW)
+    started_at = await temporal_env.get_current_time()
+    await _act(handle, "save_draft", lc.HOUSEHOLD, 1, scores={"1.1": 10})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await _act(handle, "submit", lc.HOUSEHOLD, 2, scores={"1.1": 10})
+    assert refused.value.cause.type == "SelfAssessmentNotOpen"
+    opens = datetime.fromisoformat(refused.value.cause.details[0])
+    assert timedelta(days=19) < opens - started_at <= timedelta(days=20)
+    assert [s.step.action for s in ev.of(inp.case_id)["steps"]] == ["save_draft"]
+    await temporal_env.sleep(opens - started_at + timedelta(minutes=1))
+    r = await _act(handle, "submit", lc.HOUSEHOLD, 2, scores={"1.1": 10})
+    assert (r.status, r.version) == (lc.VILLAGE_REVIEW, 3)
 
 
 async def test_a_village_officer_cannot_review_at_the_commune_level(started) -> None:

@@ -142,6 +142,8 @@ async def test_a_late_case_is_decided_once_by_a_supplementary_decision(stack: di
             assert status.status == lc.DRAFT
 
     await assert_eventually(opened, timeout=60)
+    # Self-assessment opens on 01/09: no submit before it.
+    await env.sleep(_until(await env.get_current_time(), YEAR, 9, 1))
     for wid in case_wids[:2]:  # the third household submits late
         await _to_awaiting_decision(client, wid)
 

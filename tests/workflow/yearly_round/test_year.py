@@ -128,6 +128,8 @@ async def test_a_year_of_van_hoa(stack: dict[str, Any]) -> None:
             ).status == lc.DRAFT
 
     await assert_eventually(opened, timeout=60)
+    # Self-assessment opens on 01/09: no submit before it.
+    await env.sleep(_until(await env.get_current_time(), YEAR, 9, 1))
     for wid in case_wids[:3]:  # the fourth household never submits
         await _step(client, wid, "submit", "household_representative", 1, scores=FULL)
         await _step(client, wid, "pass_review", "village_officer", 2)
