@@ -131,7 +131,12 @@ def _issue(
         rnd = get_round_or_raise(uow, round_id)
         earlier = uow.decisions.get(decision_id)
         if earlier is None or earlier["round_id"] != round_id:
-            raise NotFound(f"Không tìm thấy quyết định {decision_id}.", f"Decision {decision_id} not found.")
+            raise NotFound(
+                f"Không tìm thấy quyết định {decision_id}.",
+                f"Decision {decision_id} not found.",
+                errors={"decision_id": [f"Đợt xét này không có quyết định '{decision_id}'."]},
+                errors_en={"decision_id": [f"This round has no decision '{decision_id}'."]},
+            )
         if earlier["status"] != "recorded" or earlier["kind"] not in ("recognition", "supplementary"):
             raise InvalidTransition(
                 "Chỉ sửa đổi, thu hồi quyết định công nhận đã ghi nhận.",

@@ -139,9 +139,9 @@ def upload_evidence(
             max_bytes=max_bytes,  # type: ignore[arg-type]
         )
     except ObjectTooLarge as exc:
+        limit = _size_words(exc.max_bytes)
         raise EvidenceRejected(
-            f"Tệp vượt quá giới hạn {exc.max_bytes // (1024 * 1024)} MB.",
-            f"The file exceeds the {exc.max_bytes // (1024 * 1024)} MB limit.",
+            f"Tệp vượt quá giới hạn {limit}.", f"The file exceeds the {limit} limit."
         ) from exc
     item = Evidence(
         id=evidence_id,
@@ -174,6 +174,11 @@ def upload_evidence(
         _remove_object(storage, key)  # the bytes were already there: the copy just stored goes
         return existing, False
     return item, True
+
+
+def _size_words(n: int) -> str:
+    """A size limit as people read it: "25 MB", or "64 KB" for a limit under a megabyte (not "0 MB")."""
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{max(n // 1024, 1)} KB"
 
 
 def _remove_object(storage: Storage, key: str) -> None:

@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from common.auth import Principal
 from common.db import make_engine
 from common.settings import DEFAULT_SECRET_KEY, CommonSettings
 from infra.migrate import upgrade
+from services.awards.adapters import tables as t
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
 from services.awards.app import create_app
 from services.awards.config import Settings
+from services.awards.domain.eligibility import Recognition
 from services.awards.domain.model import AwardForm, AwardRound
 from tests.conftest import free_port
 from tests.signin import bearer
@@ -39,9 +42,9 @@ OPEN = {
 ADMIN = bearer(DEFAULT_SECRET_KEY, Principal("a", "admin", "administrator", None, ""))
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    url = f"sqlite:///{tmp_path_factory.mktemp('awards-api') / 'awards.db'}"
+def _awards_app(url: str) -> Any:
+    """The awards app on a new database at `url` holding round r-1 (nominating); its evaluation service is
+    a closed port."""
     upgrade("awards", url)
     with SqlUnitOfWork(make_engine(url)) as uow:
         uow.rounds.add(
@@ -64,7 +67,20 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
     settings = Settings(
         database_url=url, common=CommonSettings(evaluation_url=f"http://127.0.0.1:{free_port()}")
     )
-    return create_app(settings).test_client()
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _awards_app(f"sqlite:///{tmp_path_factory.mktemp('awards-api') / 'awards.db'}").test_client()
+
+
+class _TwoYearsRecognised:
+    """The evaluation service's recognition history: every subject recognised in 2024 and 2025 (eligible
+    for the commune chairman's Giấy khen)."""
+
+    def recognitions(self, subject_id: str) -> list[Recognition]:
+        return [Recognition("learning_family", 2024), Recognition("learning_family", 2025)]
 
 
 @pytest.mark.parametrize(
@@ -170,3 +186,39 @@ def test_without_the_evaluation_service_a_nomination_is_503_and_nothing_is_writt
     r = api.post("/rounds", json=OPEN, headers=ADMIN)
     assert r.status_code == 503
     assert [x["id"] for x in api.get("/rounds", headers=ADMIN).get_json()] == ["r-1"]
+
+
+def test_a_second_nomination_of_the_same_subject_for_the_same_form_is_409_and_writes_nothing(
+    tmp_path: Any,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'awards.db'}"
+    app = _awards_app(url)
+    app.extensions["awards"].evaluation = _TwoYearsRecognised()
+    client = app.test_client()
+    first = client.post("/rounds/r-1/nominations", json=GOOD, headers=ADMIN)
+    assert first.status_code == 201, first.get_json()
+    engine = make_engine(url)
+
+    def counts() -> tuple[int, ...]:
+        with engine.connect() as db:
+            return tuple(
+                int(db.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for table in (t.nominations, t.outbox, t.audit_log)
+            )
+
+    before = counts()
+    r = client.post("/rounds/r-1/nominations", json={**GOOD, "name": "Hộ 1 (gửi lại)"}, headers=ADMIN)
+    body = r.get_json()
+    assert r.status_code == 409 and body["code"] == "conflict", body
+    assert body["message"] == "Đối tượng đã được đề nghị hình thức này."
+    assert body["errors"] == {
+        "subject_id": ["Đối tượng 'HH-1' đã được đề nghị hình thức giay_khen:commune_chairman trong đợt này."]
+    }
+    english = client.post("/rounds/r-1/nominations", json=GOOD, headers={**ADMIN, "Accept-Language": "en"})
+    assert english.status_code == 409 and english.get_json()["message"] == "Already nominated for this form."
+    assert english.get_json()["errors"] == {
+        "subject_id": ["'HH-1' is already nominated for giay_khen:commune_chairman in this round."]
+    }
+    assert counts() == before and before[0] == 1
+    [only] = client.get("/rounds/r-1/nominations", headers=ADMIN).get_json()
+    assert only["id"] == first.get_json()["id"] and only["name"] == "Hộ 1"

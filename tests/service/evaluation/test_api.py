@@ -3,6 +3,7 @@ bad input gets 422 with the field, an unreachable dependency 503 naming it, and 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -236,6 +237,29 @@ def test_bad_evidence_is_refused_with_a_reason_and_nothing_stored(
             headers={"Accept-Language": "en"},
         )
         assert reason.lower() in en.get_json()["message"].lower()
+    assert count_rows(t.evidence) == 0
+
+
+def test_evidence_over_the_configured_limit_is_refused_naming_the_file_and_nothing_is_stored(
+    api: FlaskClient, settings: Settings, existing_case: str, count_rows
+) -> None:
+    """The limit here is 64 KB (the `settings` fixture); the object store is down, so a file that got
+    past the limit would answer 503, not 422."""
+    big = b"%PDF-1.4\n" + b"x" * 70 * 1024
+    r = _upload(api, existing_case, big)
+    body = r.get_json()
+    assert r.status_code == 422 and body["code"] == "validation_failed", body
+    assert body["message"] == "Tệp vượt quá giới hạn 64 KB."
+    assert body["errors"] == {"file": ["Tệp vượt quá giới hạn 64 KB."]}
+    english = _upload(api, existing_case, big, headers={"Accept-Language": "en"}).get_json()
+    assert english["message"] == "The file exceeds the 64 KB limit."
+    assert english["errors"] == {"file": ["The file exceeds the 64 KB limit."]}
+    assert count_rows(t.evidence) == 0 and count_rows(t.outbox) == 1  # case.opened only
+    # A limit of whole megabytes is worded in MB.
+    megabyte = create_app(dataclasses.replace(settings, max_upload_bytes=1024 * 1024)).test_client()
+    megabyte.environ_base["HTTP_AUTHORIZATION"] = api.environ_base["HTTP_AUTHORIZATION"]
+    r = _upload(megabyte, existing_case, b"%PDF-1.4\n" + b"x" * 1024 * 1024)
+    assert r.status_code == 422 and r.get_json()["errors"] == {"file": ["Tệp vượt quá giới hạn 1 MB."]}
     assert count_rows(t.evidence) == 0
 
 

@@ -119,6 +119,25 @@ def test_households_of_an_unknown_village_are_refused_whole(api: FlaskClient, db
     assert _count(db_url, t.households) == 0
 
 
+def test_clans_of_unknown_households_are_refused_whole(api: FlaskClient, db_url: str) -> None:
+    assert _import(api, "villages", "villages.csv").status_code == 201  # the households are not imported
+    missing = "H001, H003, H006, H007, H008, H010, H011, H012"
+    r = _import(api, "clans", "clans.csv")
+    body = r.get_json()
+    assert r.status_code == 422 and body["code"] == "validation_failed", body
+    assert body["message"] == f"Chưa có hộ: {missing}."
+    assert body["errors"] == {"household_codes": [f"Chưa có hộ mang mã: {missing}; hãy nhập hộ trước."]}
+    data = {"kind": "clans", "file": (io.BytesIO((SAMPLES / "clans.csv").read_bytes()), "clans.csv")}
+    english = api.post(
+        "/imports", data=data, content_type="multipart/form-data", headers={"Accept-Language": "en"}
+    ).get_json()
+    assert english["message"] == f"Unknown household(s): {missing}; import households first."
+    assert english["errors"] == {
+        "household_codes": [f"No household has the code(s): {missing}; import households first."]
+    }
+    assert _count(db_url, t.clans) == 0 and _count(db_url, t.clan_households) == 0
+
+
 @pytest.mark.parametrize(
     ("form", "name", "content", "field"),
     [

@@ -3,7 +3,7 @@ with the field and the reason and writes nothing; If-Match is required (428) and
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,9 +15,11 @@ from common.settings import CommonSettings
 from services.evaluation.adapters import tables as t
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
+from services.evaluation.round_activities import RoundActivities
 from tests.conftest import HCMC_WARD, free_port, seed_reference_data
 from tests.service.evaluation.matrix_world import FakeGateway, FakeStorage
 from tests.signin import bearer
+from workflows.yearly_round import contracts as rc
 
 SECRET = "rounds-api-secret-0001"
 ROUND = "round-api"
@@ -218,6 +220,65 @@ def test_sign_and_lists_refuse_bad_input(api: Any) -> None:
     assert api.post(amend, json={**body, "kind": "edit"}, headers=CHAIRMAN).status_code == 422
 
 
+def test_an_amendment_of_an_unknown_or_another_rounds_decision_is_404_naming_decision_id(api: Any) -> None:
+    """Nothing is issued: no decision, no number, no audit entry, no event."""
+    now = datetime.now(UTC)
+    with api.engine.begin() as db:  # a recorded decision of another round (of the same ward)
+        db.execute(
+            t.rounds.insert().values(
+                id="round-foreign",
+                workflow_id="yearly-round/foreign",
+                admin_unit_code=HCMC_WARD,
+                year=2025,
+                plan_code="ho-chi-minh-city-2023",
+                phase="supplementary",
+                version=9,
+                opened_by="t",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.execute(
+            t.decisions.insert().values(
+                id="decision-foreign",
+                round_id="round-foreign",
+                title="learning_family",
+                kind="recognition",
+                number=1,
+                symbol="QĐ-UBND",
+                status="recorded",
+                signer_name="Lê Văn Sang",
+                signed_on=datetime(2025, 11, 20).date(),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    tables = (t.decisions, t.decision_numbers, t.audit, t.outbox)
+    before = [_count(api, table) for table in tables]
+    amend = f"/rounds/{ROUND}/amendments"
+    body = {"kind": "revocation", "reason": "x", "signer_name": "a", "signed_on": "2027-01-10"}
+    try:
+        for decision_id in ("none", "decision-foreign"):
+            r = api.post(amend, json={**body, "decision_id": decision_id}, headers=CHAIRMAN)
+            assert r.status_code == 404 and r.get_json()["code"] == "not_found", r.get_json()
+            assert r.get_json()["message"] == f"Không tìm thấy quyết định {decision_id}."
+            assert r.get_json()["errors"] == {
+                "decision_id": [f"Đợt xét này không có quyết định '{decision_id}'."]
+            }
+            english = api.post(
+                amend,
+                json={**body, "decision_id": decision_id},
+                headers={**CHAIRMAN, "Accept-Language": "en"},
+            ).get_json()
+            assert english["message"] == f"Decision {decision_id} not found."
+            assert english["errors"] == {"decision_id": [f"This round has no decision '{decision_id}'."]}
+        assert [_count(api, table) for table in tables] == before
+    finally:
+        with api.engine.begin() as db:
+            db.execute(t.decisions.delete().where(t.decisions.c.id == "decision-foreign"))
+            db.execute(t.rounds.delete().where(t.rounds.c.id == "round-foreign"))
+
+
 class _EndedGateway(FakeGateway):
     """Temporal when the round's workflow has ended: the Update's RPC answers NOT_FOUND."""
 
@@ -278,6 +339,103 @@ def test_an_update_in_the_wrong_phase_or_to_an_ended_round_is_409_with_the_reaso
     finally:
         _set_phase(api, "posting", 3)
         app_gateway.gateway = saved
+
+
+class _SigningGateway(FakeGateway):
+    """Temporal running the round's signature activity on the API's own database: its refusal comes back
+    as the workflow reports it (the activity's ApplicationError as the Update's failure)."""
+
+    def __init__(self, uow: Any) -> None:
+        self._activities = RoundActivities(uow)
+
+    def execute_update(self, workflow_id: str, update: str, arg: Any, *, result_type: Any = None) -> Any:
+        from temporalio.client import WorkflowUpdateFailedError
+        from temporalio.exceptions import ApplicationError
+
+        if update in ("sign", "sign_supplement"):
+            try:
+                self._activities.record_signature(rc.SignRecordInput(ROUND, arg.expected_version + 1, arg))
+            except ApplicationError as exc:
+                raise WorkflowUpdateFailedError(exc) from exc
+        return super().execute_update(workflow_id, update, arg, result_type=result_type)
+
+
+def _decision(decision_id: str, kind: str, status: str, signed_on: str | None) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "id": decision_id,
+        "round_id": ROUND,
+        "title": "learning_family",
+        "kind": kind,
+        "number": 1 if status == "recorded" else None,
+        "symbol": "QĐ-UBND",
+        "status": status,
+        "signer_name": "Lê Văn Sang" if signed_on else None,
+        "signed_on": date.fromisoformat(signed_on) if signed_on else None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+@pytest.mark.parametrize(
+    ("phase", "path", "signed_on", "message", "reason", "reason_en"),
+    [
+        (
+            "awaiting_signature",
+            "sign",
+            "2025-12-15",
+            "Ngày ký không hợp lệ.",
+            "Ngày ký 2025-12-15 phải trong năm 2026 hoặc 2027.",
+            "The signing date 2025-12-15 must fall in 2026 or 2027.",
+        ),
+        (
+            "supplement_signature",
+            "supplementary/sign",
+            "2026-11-01",
+            "Quyết định bổ sung không thể ký trước quyết định công nhận của đợt.",
+            "Ngày ký 2026-11-01 trước ngày ký quyết định công nhận của đợt (2026-11-20).",
+            "The signing date 2026-11-01 is before the round's decision (2026-11-20).",
+        ),
+    ],
+    ids=["outside-the-round-years", "supplementary-before-the-round-decision"],
+)
+def test_a_signature_date_the_round_refuses_is_422_naming_signed_on_and_nothing_is_signed(
+    api: Any, phase: str, path: str, signed_on: str, message: str, reason: str, reason_en: str
+) -> None:
+    container = api.application.extensions["evaluation"]
+    saved = container.gateway
+    container.gateway = _SigningGateway(container.uow)
+    decisions = [
+        _decision("sign-recognition", "recognition", "recorded", "2026-11-20"),
+        _decision("sign-supplementary", "supplementary", "draft", None),
+    ]
+    with api.engine.begin() as db:
+        db.execute(t.decisions.insert(), decisions if phase == "supplement_signature" else decisions[1:])
+    tables = (t.decision_numbers, t.audit, t.outbox)
+    before = [_count(api, table) for table in tables]
+    _set_phase(api, phase, 6)
+    good = {"signer_name": "Lê Văn Sang", "signed_on": signed_on}
+    try:
+        r = api.post(f"/rounds/{ROUND}/{path}", json=good, headers={**CHAIRMAN, "If-Match": '"6"'})
+        body = r.get_json()
+        assert r.status_code == 422 and body["code"] == "validation_failed", body
+        assert body["message"] == message and body["errors"] == {"signed_on": [reason]}
+        english = api.post(
+            f"/rounds/{ROUND}/{path}",
+            json=good,
+            headers={**CHAIRMAN, "If-Match": '"6"', "Accept-Language": "en"},
+        ).get_json()
+        assert english["errors"] == {"signed_on": [reason_en]}
+        assert [_count(api, table) for table in tables] == before
+        with api.engine.connect() as db:
+            draft = db.execute(sa.select(t.decisions).where(t.decisions.c.id == "sign-supplementary")).one()
+            version = db.execute(sa.select(t.rounds.c.version).where(t.rounds.c.id == ROUND)).scalar_one()
+        assert (draft.status, draft.number, draft.signed_on, version) == ("draft", None, None, 6)
+    finally:
+        with api.engine.begin() as db:
+            db.execute(t.decisions.delete().where(t.decisions.c.id.in_([d["id"] for d in decisions])))
+        _set_phase(api, "posting", 3)
+        container.gateway = saved
 
 
 OTHER_WARD, HANOI_WARD = "26526", "00070"  # Phường Tam Thắng (79/26526), Phường Hoàn Kiếm (01/00070)

@@ -1071,3 +1071,51 @@ def test_objections_close_with_their_window_and_an_open_one_holds_the_council(wo
     assert _phase(w, rc.COUNCIL, 4).moved
     with w["uow"]() as uow:
         assert uow.rounds.get(w["round_id"])["phase"] == rc.COUNCIL
+
+
+def test_recording_or_printing_a_decision_that_is_unknown_or_unsigned_is_refused_naming_decision_id(
+    world: dict[str, Any],
+) -> None:
+    """The batch and the documents take signed decisions only: a draft or an id the round never had is a
+    final refusal naming `decision_id` (both languages), with nothing recorded or stored."""
+    decision_list.build_decision_list(world["uow"](), round_id=world["round_id"])
+    with world["uow"]() as uow:
+        decisions = uow.decisions.of_round(world["round_id"])
+    assert decisions and {d["status"] for d in decisions} == {"draft"}
+    drafts = [d["id"] for d in decisions]
+    engine = world["engine"]
+
+    def written() -> list[int]:
+        with engine.connect() as conn:
+            counts = [
+                int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for table in (t.recognitions, t.outbox, t.audit)
+            ]
+            recorded = conn.execute(
+                sa.select(sa.func.count()).select_from(t.decision_items).where(t.decision_items.c.recorded)
+            ).scalar_one()
+        return [*counts, int(recorded)]
+
+    before = written()
+    storage = FakeStorage({})
+    for decision_id in ("nope", drafts[0]):
+        refusals = []
+        with pytest.raises(ValidationFailed) as refused:
+            decision_batch.record_decision_page(
+                world["uow"](), inp=rc.DecisionPageInput(decision_id=decision_id, after="", limit=10)
+            )
+        refusals.append(refused.value)
+        with pytest.raises(ValidationFailed) as refused:
+            round_documents.generate_decision_documents(world["uow"](), storage, decision_id=decision_id)
+        refusals.append(refused.value)
+        for exc in refusals:
+            assert (exc.status, exc.code) == (422, "validation_failed")
+            assert exc.message_for(english=False) == "Quyết định chưa được ký."
+            assert exc.message_for(english=True) == "The decision is not signed."
+            assert exc.errors_for(english=False) == {
+                "decision_id": [f"Quyết định '{decision_id}' chưa được ký hoặc không tồn tại."]
+            }
+            assert exc.errors_for(english=True) == {
+                "decision_id": [f"Decision '{decision_id}' is not signed or does not exist."]
+            }
+    assert written() == before and storage.objects == {}
