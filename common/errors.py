@@ -48,6 +48,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AlreadyExists(Conflict):
+    """A write met a unique constraint: another request wrote the same natural key first (a race the
+    use case's own check could not see). Use cases that know the key turn it into their own words."""
+
+    def __init__(
+        self, message_vi: str = "Dữ liệu đã tồn tại.", message_en: str = "The record already exists."
+    ) -> None:
+        super().__init__(message_vi, message_en)
+
+
 class PreconditionFailed(Conflict):
     """If-Match did not match the current ETag: someone else changed it first."""
 

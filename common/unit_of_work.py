@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine
 from common.audit import AuditTrail, append_many
 from common.audit_entry import AuditEntry, normalized
 from common.db import read_only_connection
-from common.errors import Conflict, DependencyUnavailable
+from common.errors import AlreadyExists, DependencyUnavailable
 from common.events import Event
 from common.outbox import add_event
 
@@ -72,6 +72,8 @@ class SqlUnitOfWorkBase(abc.ABC):
         self._conn = None
         if isinstance(exc, sa.exc.OperationalError):
             raise DependencyUnavailable("database", str(exc)) from exc
+        if isinstance(exc, sa.exc.IntegrityError):  # e.g. PostgreSQL's INSERT that waited on a racing one
+            raise AlreadyExists() from exc
 
     @property
     def connection(self) -> Connection:
@@ -118,4 +120,4 @@ class SqlUnitOfWorkBase(abc.ABC):
         try:
             self._conn.commit()
         except sa.exc.IntegrityError as exc:
-            raise Conflict("Dữ liệu đã tồn tại.", "The record already exists.") from exc
+            raise AlreadyExists() from exc

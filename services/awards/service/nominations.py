@@ -9,7 +9,7 @@ from typing import Any, BinaryIO, Protocol
 
 from common.audit_entry import AuditEntry
 from common.auth import Principal
-from common.errors import Conflict, ValidationFailed
+from common.errors import AlreadyExists, Conflict, ValidationFailed
 from common.events import Event
 from services.awards.domain import eligibility as el
 from services.awards.domain.errors import NominationNotFound, NotEligible, RoundNotFound, WrongPhase
@@ -64,11 +64,38 @@ def check_form(item: AwardRound, form_key: str) -> None:
         )
 
 
+def _already_nominated(body: dict[str, Any]) -> Conflict:
+    return Conflict(
+        "Đối tượng đã được đề nghị hình thức này.",
+        "Already nominated for this form.",
+        errors={
+            "subject_id": [
+                f"Đối tượng '{body['subject_id']}' đã được đề nghị hình thức {body['form_key']} trong đợt này."
+            ]
+        },
+        errors_en={
+            "subject_id": [
+                f"'{body['subject_id']}' is already nominated for {body['form_key']} in this round."
+            ]
+        },
+    )
+
+
 def submit_nomination(
     uow: Any, history: History, catalog: Any, *, round_id: str, actor: Principal, body: dict[str, Any]
 ) -> Nomination:
     """Nominate a collective, household or individual; NotEligible (422) lists every unmet rule, and the
-    refusal is audited too."""
+    refusal is audited too. Two identical nominations at once: the unique key lets one in, the other
+    is the same 409 as a nomination sent again later."""
+    try:
+        return _submit_nomination(uow, history, catalog, round_id=round_id, actor=actor, body=body)
+    except AlreadyExists as exc:
+        raise _already_nominated(body) from exc
+
+
+def _submit_nomination(
+    uow: Any, history: History, catalog: Any, *, round_id: str, actor: Principal, body: dict[str, Any]
+) -> Nomination:
     with uow:
         item = _round_in_phase(uow, round_id, "nominating")
     check_form(item, body["form_key"])
@@ -102,20 +129,7 @@ def submit_nomination(
                 ]
             )
         if uow.nominations.find(round_id, body["subject_id"], body["form_key"]):
-            raise Conflict(
-                "Đối tượng đã được đề nghị hình thức này.",
-                "Already nominated for this form.",
-                errors={
-                    "subject_id": [
-                        f"Đối tượng '{body['subject_id']}' đã được đề nghị hình thức {body['form_key']} trong đợt này."
-                    ]
-                },
-                errors_en={
-                    "subject_id": [
-                        f"'{body['subject_id']}' is already nominated for {body['form_key']} in this round."
-                    ]
-                },
-            )
+            raise _already_nominated(body)
         nomination = Nomination(
             id=str(uuid.uuid4()),
             round_id=round_id,

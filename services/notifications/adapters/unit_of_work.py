@@ -17,7 +17,7 @@ from services.notifications.adapters.subscriber_repository import (
     PreferenceRepository,
     SubscriptionRepository,
 )
-from services.notifications.domain.errors import Conflict, DependencyUnavailable
+from services.notifications.domain.errors import AlreadyExists, DependencyUnavailable
 
 
 class SqlUnitOfWork:
@@ -66,7 +66,7 @@ class SqlUnitOfWork:
         finally:
             self._conn = None
         if isinstance(exc, sa.exc.IntegrityError):
-            raise Conflict("Dữ liệu đã tồn tại.", "The record already exists.") from exc
+            raise AlreadyExists() from exc
         if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
             raise DependencyUnavailable("database", str(exc)) from exc
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from common.errors import Conflict, DependencyUnavailable, DomainError, NotFound, ValidationFailed
+from common.errors import (
+    AlreadyExists,
+    Conflict,
+    DependencyUnavailable,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
 
 __all__ = [
+    "AlreadyExists",
     "Conflict",
     "DependencyUnavailable",
     "DomainError",

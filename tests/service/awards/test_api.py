@@ -222,3 +222,35 @@ def test_a_second_nomination_of_the_same_subject_for_the_same_form_is_409_and_wr
     assert counts() == before and before[0] == 1
     [only] = client.get("/rounds/r-1/nominations", headers=ADMIN).get_json()
     assert only["id"] == first.get_json()["id"] and only["name"] == "Hộ 1"
+
+
+def test_two_identical_nominations_at_once_are_one_nomination_and_one_409(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    """The race the duplicate check cannot see (both requests read no nomination, PostgreSQL's second
+    INSERT then waits on the first and fails on the unique key): simulated by a check that sees nothing.
+    The second answers the same 409 naming subject_id, never a 500, and nothing of it is written."""
+    from services.awards.adapters.nomination_repository import NominationRepository
+
+    url = f"sqlite:///{tmp_path / 'awards.db'}"
+    app = _awards_app(url)
+    app.extensions["awards"].evaluation = _TwoYearsRecognised()
+    client = app.test_client()
+    assert client.post("/rounds/r-1/nominations", json=GOOD, headers=ADMIN).status_code == 201
+    monkeypatch.setattr(NominationRepository, "find", lambda *args, **kwargs: None)
+    engine = make_engine(url)
+    with engine.connect() as db:
+        before = [
+            int(db.execute(sa.select(sa.func.count()).select_from(x)).scalar_one())
+            for x in (t.nominations, t.outbox, t.audit_log)
+        ]
+    r = client.post("/rounds/r-1/nominations", json=GOOD, headers={**ADMIN, "Accept-Language": "en"})
+    assert r.status_code == 409 and r.get_json()["errors"] == {
+        "subject_id": ["'HH-1' is already nominated for giay_khen:commune_chairman in this round."]
+    }, r.get_json()
+    with engine.connect() as db:
+        after = [
+            int(db.execute(sa.select(sa.func.count()).select_from(x)).scalar_one())
+            for x in (t.nominations, t.outbox, t.audit_log)
+        ]
+    assert after == before
