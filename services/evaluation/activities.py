@@ -31,9 +31,15 @@ def business_errors_final(fn: F) -> F:
         except DependencyUnavailable:
             raise
         except DomainError as exc:
-            # details: the field errors, then (when written in both languages) their English
+            # details: the field errors, their English (None when they read the same in both), and the
+            # message's English (`steps._domain_error` answers in the caller's language)
             raise ApplicationError(
-                exc.message_vi, exc.errors, exc.errors_en, type=type(exc).__name__, non_retryable=True
+                exc.message_vi,
+                exc.errors,
+                exc.errors_en,
+                exc.message_en,
+                type=type(exc).__name__,
+                non_retryable=True,
             ) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -93,14 +93,15 @@ def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
     found = list(cause.details) if isinstance(cause, ApplicationError) and cause.details else []
     details = found[0] if found else None
     details_en = found[1] if len(found) > 1 and isinstance(found[1], dict) else None
+    message_en = found[2] if len(found) > 2 and isinstance(found[2], str) else None
     if kind == "VersionConflict":
         return PreconditionFailed(message, "The case changed since you read it; reload and try again.")
     if kind == "InvalidTransition":
-        return InvalidTransition(message, "This step is not allowed now or not for your role.")
+        return InvalidTransition(message, message_en or "This step is not allowed now or not for your role.")
     if kind in ("ValidationFailed", "InvalidScores", "InvalidFacts", "UnknownGroup"):
         return ValidationFailed(
             message,
-            "Invalid input.",
+            message_en or "Invalid input.",
             errors=details if isinstance(details, dict) else None,
             errors_en=details_en if isinstance(details, dict) else None,
         )
@@ -108,7 +109,7 @@ def _domain_error(err: WorkflowUpdateFailedError) -> Exception:
         return SelfAssessmentNotOpen(details)
     if kind == "NotReady":
         return Conflict(message, "The case is still being opened; retry in a moment.")
-    return Conflict(message, "The step was refused.")
+    return Conflict(message, message_en or "The step was refused.")
 
 
 def take_step(

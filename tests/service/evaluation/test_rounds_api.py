@@ -378,7 +378,7 @@ def _decision(decision_id: str, kind: str, status: str, signed_on: str | None) -
 
 
 @pytest.mark.parametrize(
-    ("phase", "path", "signed_on", "message", "reason", "reason_en"),
+    ("phase", "path", "signed_on", "message", "reason", "reason_en", "message_en"),
     [
         (
             "awaiting_signature",
@@ -387,6 +387,7 @@ def _decision(decision_id: str, kind: str, status: str, signed_on: str | None) -
             "Ngày ký không hợp lệ.",
             "Ngày ký 2025-12-15 phải trong năm 2026 hoặc 2027.",
             "The signing date 2025-12-15 must fall in 2026 or 2027.",
+            "The signing date is outside the round.",
         ),
         (
             "supplement_signature",
@@ -395,12 +396,20 @@ def _decision(decision_id: str, kind: str, status: str, signed_on: str | None) -
             "Quyết định bổ sung không thể ký trước quyết định công nhận của đợt.",
             "Ngày ký 2026-11-01 trước ngày ký quyết định công nhận của đợt (2026-11-20).",
             "The signing date 2026-11-01 is before the round's decision (2026-11-20).",
+            "A supplementary decision cannot be signed before the round's decision.",
         ),
     ],
     ids=["outside-the-round-years", "supplementary-before-the-round-decision"],
 )
 def test_a_signature_date_the_round_refuses_is_422_naming_signed_on_and_nothing_is_signed(
-    api: Any, phase: str, path: str, signed_on: str, message: str, reason: str, reason_en: str
+    api: Any,
+    phase: str,
+    path: str,
+    signed_on: str,
+    message: str,
+    reason: str,
+    reason_en: str,
+    message_en: str,
 ) -> None:
     container = api.application.extensions["evaluation"]
     saved = container.gateway
@@ -425,7 +434,7 @@ def test_a_signature_date_the_round_refuses_is_422_naming_signed_on_and_nothing_
             json=good,
             headers={**CHAIRMAN, "If-Match": '"6"', "Accept-Language": "en"},
         ).get_json()
-        assert english["errors"] == {"signed_on": [reason_en]}
+        assert english["errors"] == {"signed_on": [reason_en]} and english["message"] == message_en
         assert [_count(api, table) for table in tables] == before
         with api.engine.connect() as db:
             draft = db.execute(sa.select(t.decisions).where(t.decisions.c.id == "sign-supplementary")).one()

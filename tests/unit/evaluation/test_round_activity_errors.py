@@ -40,7 +40,7 @@ def test_an_unsigned_decision_is_final(monkeypatch: pytest.MonkeyPatch) -> None:
     assert caught.value.non_retryable is True and caught.value.type == "ValidationFailed"
 
 
-def test_a_refusal_carries_its_field_reasons_in_both_languages_to_the_api(
+def test_a_refusal_carries_its_message_and_field_reasons_in_both_languages_to_the_api(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from temporalio.client import WorkflowUpdateFailedError
@@ -56,8 +56,10 @@ def test_a_refusal_carries_its_field_reasons_in_both_languages_to_the_api(
     monkeypatch.setattr(round_activities.decision_batch, "record_decision_page", _failing(unsigned))
     with pytest.raises(ApplicationError) as caught:
         RoundActivities(lambda: None).record_decision_page(PAGE)  # type: ignore[arg-type, return-value]
-    assert list(caught.value.details) == [unsigned.errors, unsigned.errors_en]
+    assert list(caught.value.details) == [unsigned.errors, unsigned.errors_en, unsigned.message_en]
     refused = _domain_error(WorkflowUpdateFailedError(caught.value))
     assert isinstance(refused, ValidationFailed)
     assert refused.errors_for(english=False) == unsigned.errors
     assert refused.errors_for(english=True) == unsigned.errors_en
+    assert refused.message_for(english=False) == "Quyết định chưa được ký."
+    assert refused.message_for(english=True) == "The decision is not signed."
