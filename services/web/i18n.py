@@ -330,6 +330,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "The signing date must be in {year} or {next}.",
     ),
     "no_change": ("Chưa thay đổi điểm chỉ số nào.", "No indicator's score was changed."),
+    "window_not_open": (
+        "Thời gian tự đánh giá năm {year} bắt đầu từ ngày {day}: hồ sơ được nộp từ ngày đó; trước đó có thể lưu nháp.",
+        "Self-assessment for {year} opens on {day}: the case can be submitted from that day; a draft can be saved before.",
+    ),
     "sign_after": (
         "Quyết định bổ sung không được ký trước ngày ký quyết định của kỳ xét ({day}).",
         "A supplementary decision cannot be signed before the round's decision ({day}).",

@@ -338,6 +338,8 @@ async def test_a_submit_before_the_window_opens_is_409_naming_the_date_and_a_dra
         stack.evaluation.get, f"/cases/{case_id}", headers=_headers("village_officer")
     )
     assert got.headers["ETag"] == '"2"' and got.get_json()["status"] == "draft"
+    # the window the case lives by, as its plan version gives it for the case's year
+    assert got.get_json()["self_assessment"] == {"opens": opens, "closes": f"{OPEN_YEAR + 1}-12-31"}
 
 
 async def test_a_step_the_state_refuses_is_409_before_its_scores_are_judged(stack: Stack) -> None:

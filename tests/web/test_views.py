@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from services.web import i18n
+from tests.conftest import OPEN_YEAR
 from tests.web.world import World, build_world, csrf_of, seed_case, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -122,6 +124,25 @@ def test_a_stale_version_is_refused_with_the_latest_case_shown(world: World) -> 
         data={"csrf_token": csrf_of(page.text), "version": "0", "action": "save_draft", "score-1.1": "1"},
     )
     assert r.status_code == 412 and "Hồ sơ đã được người khác thay đổi" in r.text
+
+
+def test_a_draft_whose_window_has_not_opened_says_from_when_and_offers_no_submit(world: World) -> None:
+    """The plan opens self-assessment on 01/09 (Hồ Chí Minh City): next year's draft says so and offers saving the draft but not submitting; last year's (open, late) offers both."""
+    url = world.evaluation_settings.database_url
+    hcmc = ("ho-chi-minh-city-2023", 1)
+    ahead = seed_case(url, subject_id=f"HH-A-{uuid.uuid4().hex[:6]}", year=OPEN_YEAR + 1, plan=hcmc)
+    late = seed_case(url, subject_id=f"HH-L-{uuid.uuid4().hex[:6]}", year=OPEN_YEAR - 1, plan=hcmc)
+    officer = as_user(world, "truong-thon")
+    page = officer.get(f"/cases/{ahead}")
+    assert page.status_code == 200
+    notice = page.text.split('data-testid="window-not-open">')[1].split("</p>")[0]
+    assert notice == (
+        f"Thời gian tự đánh giá năm {OPEN_YEAR + 1} bắt đầu từ ngày 01/09/{OPEN_YEAR + 1}: hồ sơ được nộp từ "
+        "ngày đó; trước đó có thể lưu nháp."
+    )
+    assert 'data-action="save_draft"' in page.text and 'data-action="submit"' not in page.text
+    page = officer.get(f"/cases/{late}")
+    assert 'data-testid="window-not-open"' not in page.text and 'data-action="submit"' in page.text
 
 
 def test_unknown_case_is_a_404_page(world: World) -> None:

@@ -62,10 +62,13 @@ class World:
         return app
 
 
-def seed_case(database_url: str, subject_id: str = HOUSEHOLD, year: int = 2026) -> str:
+def seed_case(
+    database_url: str, subject_id: str = HOUSEHOLD, year: int = 2026, plan: tuple[str, int] | None = None
+) -> str:
     """A case as its workflow records it when it opens (no Temporal needed to read it), for a household
     of the ward's register: one the register lacks is registered first in the world household's
-    village, under its id (as `POST /cases` opens cases for registered subjects only)."""
+    village, under its id (as `POST /cases` opens cases for registered subjects only). `plan`: the
+    plan version recorded on its progress row, as the opening activity writes it (none by default)."""
     case_id = f"case-{uuid.uuid4().hex[:8]}"
     engine = make_engine(database_url)
     with engine.connect() as db:
@@ -89,8 +92,9 @@ def seed_case(database_url: str, subject_id: str = HOUSEHOLD, year: int = 2026) 
     )
     uow = SqlUnitOfWork(engine)
     with uow:
+        recorded = {"plan_code": plan[0], "plan_version": plan[1]} if plan else {}
         uow.progress.upsert(
-            case_id, criteria_set_key=CRITERIA_KEY, waiting_on_role="household_representative"
+            case_id, criteria_set_key=CRITERIA_KEY, waiting_on_role="household_representative", **recorded
         )
         uow.commit()
     engine.dispose()

@@ -31,6 +31,11 @@ class CaseRecognitionSchema(Schema):
     revoked_by_number = fields.String(allow_none=True)
 
 
+class SelfAssessmentWindowSchema(Schema):
+    opens = fields.Date(metadata={"description": "First day a submit is taken (Vietnam time)"})
+    closes = fields.Date(metadata={"description": "Last day before the case is late"})
+
+
 class CaseSchema(Schema):
     id = fields.String()
     workflow_id = fields.String()
@@ -46,6 +51,13 @@ class CaseSchema(Schema):
     updated_at = fields.DateTime()
     # Once recorded as recognised by a decision (None before, or for another outcome).
     recognition = fields.Nested(CaseRecognitionSchema, allow_none=True)
+    self_assessment = fields.Nested(
+        SelfAssessmentWindowSchema,
+        allow_none=True,
+        metadata={
+            "description": "The plan's self-assessment window of the case's year (null until recorded)"
+        },
+    )
 
 
 class EvidenceUploadSchema(Schema):

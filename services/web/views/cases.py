@@ -79,6 +79,9 @@ def render_case(
         ), 202
     role = g.user["role"]
     actions = cf.allowed_actions(case["status"], role)
+    not_open = _window_not_open(case)
+    if not_open:  # the workflow would refuse it (409 self_assessment_not_open): not offered
+        actions = [a for a in actions if a != "submit"]
     column = cf.COLUMN_OF_STATUS.get(case["status"])
     prefill: dict[str, str] = {}
     for code, row in data["scores"].items():  # the self-assessment, then this level's own scores
@@ -99,9 +102,26 @@ def render_case(
             can_judge=role in EVIDENCE_REVIEWERS,
             can_read_history=role in HISTORY_READERS,
             acts_for_others=role in STAFF,
+            window_not_open=not_open,
         ),
         status,
     )
+
+
+def _window_not_open(case: dict[str, Any]) -> str | None:
+    """While a draft's self-assessment window has not opened: the sentence saying from when it can be
+    submitted (None otherwise, or when the API gives no window yet)."""
+    from datetime import date, datetime
+
+    from common.workdays import VIETNAM_TZ
+
+    opens = (case.get("self_assessment") or {}).get("opens")
+    if case["status"] != lc.DRAFT or not opens:
+        return None
+    day = date.fromisoformat(opens)
+    if datetime.now(VIETNAM_TZ).date() >= day:
+        return None
+    return reason("window_not_open", year=case["year"], day=f"{day:%d/%m/%Y}")
 
 
 def _as_field(value: Any, fields: list[cf.Field], code: str) -> str:
