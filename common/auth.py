@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,6 +81,10 @@ class AuthenticationFailed(DomainError):
             "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.",
             "The sign-in has expired; sign in again.",
         ),
+        "revoked": (
+            "Phiên đăng nhập đã bị thu hồi (tài khoản bị khóa, đổi mật khẩu hoặc đăng xuất), hãy đăng nhập lại.",
+            "The sign-in was revoked (account locked, password changed or signed out); sign in again.",
+        ),
     }
 
     def __init__(self, reason: str = "invalid") -> None:
@@ -115,6 +119,9 @@ class Principal:
     scope_path: str
     on_behalf_of: str | None = None
     subject_id: str | None = None  # a household representative's own household: the only one it sees
+    # When its token was issued (Unix milliseconds; 0 when not from a token): a token issued before its
+    # account's revocation time no longer counts.
+    issued_at_ms: int = field(default=0, compare=False)
 
     @property
     def is_staff(self) -> bool:
@@ -176,8 +183,10 @@ def issue_token(
     clock: Clock = time.time,
 ) -> IssuedToken:
     """Sign the principal (without on_behalf_of: that is per request) into a stateless bearer token."""
-    issued_at = int(clock())
+    now = clock()
+    issued_at = int(now)
     payload = {
+        "iat": int(now * 1000),  # the signer's timestamp is whole seconds: revocation needs finer
         "sub": principal.user_id,
         "usr": principal.username,
         "rol": principal.role,
@@ -199,7 +208,9 @@ def verify_token(
 ) -> Principal:
     """The principal a token was issued to; AuthenticationFailed("expired" or "invalid") otherwise."""
     try:
-        payload: Any = _serializer(secret_key, clock).loads(token, max_age=max_age_seconds)
+        payload, signed_at = _serializer(secret_key, clock).loads(
+            token, max_age=max_age_seconds, return_timestamp=True
+        )
     except SignatureExpired as exc:
         raise AuthenticationFailed("expired") from exc
     except BadData as exc:
@@ -212,8 +223,9 @@ def verify_token(
             scope_code=None if payload["sc"] is None else _text(payload["sc"]),
             scope_path=payload["sp"] if isinstance(payload["sp"], str) else _text(payload["sp"]),
             subject_id=None if payload.get("sj") is None else _text(payload["sj"]),
+            issued_at_ms=int(payload.get("iat") or signed_at.timestamp() * 1000),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AuthenticationFailed("invalid") from exc
     national = principal.scope_code is None
     if principal.role not in ALL_ROLES or national != (principal.scope_path == NATIONAL_SCOPE_PATH):

@@ -7,7 +7,7 @@ OpenAPI document, and views decorated with `@public`); views then call `require_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -42,6 +42,9 @@ class TokenConfig:
     secret_key: str
     max_age_seconds: int
     public_endpoints: frozenset[str]
+    # Raises AuthenticationFailed("revoked") for a well-signed token its account no longer honours
+    # (locked, password changed, signed out); None: every well-signed, unexpired token counts.
+    token_check: Callable[[Principal], None] | None = None
 
     def __repr__(self) -> str:  # the key is never logged
         return f"TokenConfig(max_age_seconds={self.max_age_seconds})"
@@ -60,6 +63,7 @@ def init_auth(
     secret_key: str,
     max_age_seconds: int,
     public_endpoints: Iterable[str] = (),
+    token_check: Callable[[Principal], None] | None = None,
 ) -> None:
     """Require a valid bearer token on every endpoint that is not public; answer 401 in the envelope.
     With `api`, the OpenAPI document declares the bearer scheme as required by default."""
@@ -70,6 +74,7 @@ def init_auth(
         secret_key=secret_key,
         max_age_seconds=max_age_seconds,
         public_endpoints=PUBLIC_ENDPOINTS | frozenset(public_endpoints),
+        token_check=token_check,
     )
     app.before_request(_authenticate_unless_public)
     app.register_error_handler(AuthenticationFailed, _unauthorized)
@@ -135,9 +140,12 @@ def current_principal() -> Principal:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     config: TokenConfig = current_app.extensions[_EXTENSION]
-    principal = verify_token(
+    verified = verify_token(
         bearer_token(), secret_key=config.secret_key, max_age_seconds=config.max_age_seconds
-    ).acting_for(_on_behalf_of())
+    )
+    if config.token_check is not None:
+        config.token_check(verified)
+    principal = verified.acting_for(_on_behalf_of())
     g.principal = principal
     return principal
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import Engine
@@ -35,6 +35,7 @@ from services.evaluation.api import (
     tasks,
 )
 from services.evaluation.config import Settings
+from services.evaluation.service.token_status import TokenStatus
 
 MODULES = (
     auth,
@@ -66,6 +67,10 @@ class Container:
     gateway: TemporalGateway
     uow: Callable[[], SqlUnitOfWork]
     passwords: Argon2Passwords
+    tokens: TokenStatus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenStatus(self.reader, ttl=self.settings.token_status_seconds)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work for use cases that only read (no SQLite write lock, cannot commit)."""
@@ -133,7 +138,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = make_api(app, "Đánh giá công nhận — evaluation service")
     api.register_blueprint(health_blueprint(_checks))
     init_auth(
-        app, api, secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+        app,
+        api,
+        secret_key=settings.common.secret_key,
+        max_age_seconds=settings.common.token_max_age_seconds,
+        token_check=app.extensions["evaluation"].tokens.check,
     )
     if settings.common.uses_dev_secret and not settings.database_url.startswith("sqlite"):
         logger.warning("SECRET_KEY is the embedded development value: set SECRET_KEY in production")

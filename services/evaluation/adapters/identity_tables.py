@@ -23,6 +23,8 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Tokens issued before this moment no longer count (locked, password set, signed out everywhere).
+    sa.Column("tokens_valid_after", UTCDateTime, nullable=True),
     sa.Index("ix_users_scope_code", "scope_code"),
     sa.Index("ix_users_subject_id", "subject_id"),
 )

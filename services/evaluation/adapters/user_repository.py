@@ -51,6 +51,18 @@ class UserRepository:
             users.update().where(users.c.id == user_id).values(password_hash=password_hash, updated_at=now)
         )
 
+    def set_access(
+        self, user_id: str, now: datetime, *, active: bool | None = None, password_hash: str | None = None
+    ) -> None:
+        """Lock or unlock an account and/or set its password; either way its tokens issued until now stop
+        counting."""
+        values: dict[str, Any] = {"updated_at": now, "tokens_valid_after": now}
+        if active is not None:
+            values["active"] = active
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        self._conn.execute(users.update().where(users.c.id == user_id).values(**values))
+
     def page_within(
         self,
         scope_path: str,

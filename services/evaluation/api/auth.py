@@ -9,7 +9,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from common.auth import ADMINISTRATOR, ROLES, AuthenticationFailed, issue_token
-from common.web import MAX_OFFSET, Blueprint, Schema
+from common.web import MAX_OFFSET, Blueprint, Schema, TypedText
 from common.web_auth import public, require_roles
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container
@@ -81,6 +81,16 @@ class UserQueryArgsSchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
+class UserAccessSchema(Schema):
+    active = fields.Boolean(metadata={"description": "false locks the account, true unlocks it"})
+    password = fields.String(load_only=True, validate=validate.Length(min=1, max=200))
+    reason = TypedText(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Why (recorded in the account's audit chain)"},
+    )
+
+
 class UserPageSchema(Schema):
     items = fields.List(fields.Nested(UserSchema))
     total = fields.Integer()
@@ -143,3 +153,29 @@ class Users(MethodView):
         """Accounts within my scope, by username (administrators)."""
         admin = require_roles(ADMINISTRATOR)
         return users.list_users(container().reader(), within_path=admin.scope_path, **args)
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self) -> Any:
+        """Sign out everywhere: every token of mine, this one included, stops counting."""
+        principal = signed_in()
+        c = container()
+        users.sign_out_everywhere(c.uow(), principal=principal)
+        c.tokens.forget(principal.user_id)
+        return None
+
+
+@blp.route("/users/<user_id>/access")
+class UserAccess(MethodView):
+    @blp.arguments(UserAccessSchema())
+    @blp.response(200, UserSchema)
+    def post(self, body: dict[str, Any], user_id: str) -> Any:
+        """Lock or unlock an account within my scope, or set its password (administrators); either way
+        the account's tokens issued until now stop counting. The reason is recorded."""
+        admin = require_roles(ADMINISTRATOR)
+        c = container()
+        user = users.change_access(c.uow(), c.passwords, user_id=user_id, by=admin, **body)
+        c.tokens.forget(user_id)
+        return user

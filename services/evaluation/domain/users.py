@@ -30,6 +30,15 @@ class User:
     updated_at: datetime
     email: str | None = None
     subject_id: str | None = None  # a household representative's household
+    tokens_valid_after: datetime | None = None  # tokens issued before it no longer count
+
+    def honours(self, issued_at_ms: int) -> bool:
+        """Whether a token issued at `issued_at_ms` (Unix milliseconds) still counts for this account: it
+        is active and the token was not issued before its revocation."""
+        if not self.active:
+            return False
+        after = self.tokens_valid_after
+        return after is None or issued_at_ms >= int(after.timestamp() * 1000)
 
     def principal(self) -> Principal:
         """This user as a signed-in principal (acting for themselves)."""
@@ -48,6 +57,16 @@ def normalize_username(text: str) -> str:
     return text.strip().lower()
 
 
+def password_problems(password: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The `password` field's problems, in Vietnamese and English (empty when it is acceptable)."""
+    if MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        return {}, {}
+    return (
+        {"password": [f"Từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự."]},
+        {"password": [f"{MIN_PASSWORD_LENGTH}-{MAX_PASSWORD_LENGTH} characters."]},
+    )
+
+
 def check_new_user(*, username: str, full_name: str, password: str, role: str) -> None:
     """Every problem of a new account's fields at once (ValidationFailed, 422)."""
     errors: dict[str, list[str]] = {}  # Vietnamese
@@ -58,9 +77,9 @@ def check_new_user(*, username: str, full_name: str, password: str, role: str) -
     if not full_name.strip() or len(full_name) > 200:
         errors["full_name"] = ["Từ 1 đến 200 ký tự."]
         errors_en["full_name"] = ["1-200 characters."]
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        errors["password"] = [f"Từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự."]
-        errors_en["password"] = [f"{MIN_PASSWORD_LENGTH}-{MAX_PASSWORD_LENGTH} characters."]
+    vi, en = password_problems(password)
+    errors.update(vi)
+    errors_en.update(en)
     if role not in ROLES:
         errors["role"] = [f"Vai trò phải là một trong: {', '.join(ROLES)}."]
         errors_en["role"] = [f"One of: {', '.join(ROLES)}."]

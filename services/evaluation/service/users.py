@@ -14,7 +14,7 @@ from common.auth import (
     is_within,
 )
 from common.errors import Conflict, NotFound, ValidationFailed
-from services.evaluation.domain.users import User, check_new_user, normalize_username
+from services.evaluation.domain.users import User, check_new_user, normalize_username, password_problems
 from services.evaluation.service.admin_units import Page
 
 INVALID_CREDENTIALS = "invalid_credentials"
@@ -165,6 +165,85 @@ def get_user_or_raise(uow: Any, *, user_id: str) -> User:
     if user is None:
         raise UserNotFound(user_id)
     return user  # type: ignore[no-any-return]
+
+
+def change_access(
+    uow: Any,
+    passwords: Passwords,
+    *,
+    user_id: str,
+    by: Principal,
+    reason: str,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """An administrator locks or unlocks an account within their scope and/or sets its password (a
+    forgotten one, a leaked one): the account's tokens issued until now stop counting at once on this
+    process and within `TokenStatus`'s seconds elsewhere; audited on the account's chain with the reason.
+    An account outside the scope is 404, as one that does not exist; an administrator cannot lock
+    themselves out (422)."""
+    from common.audit_entry import AuditEntry
+
+    if active is None and password is None:
+        raise ValidationFailed(
+            "Chưa có thay đổi nào.",
+            "Nothing to change.",
+            errors={"active": ["Cần khóa/mở khóa (active) hoặc mật khẩu mới (password)."]},
+            errors_en={"active": ["Send active (lock/unlock) or a new password."]},
+        )
+    if password is not None:
+        vi, en = password_problems(password)
+        if vi:
+            raise ValidationFailed(
+                "Mật khẩu mới không hợp lệ.", "Invalid new password.", errors=vi, errors_en=en
+            )
+    if active is False and user_id == by.user_id:
+        raise ValidationFailed(
+            "Không thể tự khóa tài khoản của mình.",
+            "You cannot lock your own account.",
+            errors={"active": ["Một quản trị viên khác phải khóa tài khoản này."]},
+            errors_en={"active": ["Another administrator must lock this account."]},
+        )
+    new_hash = passwords.hash(password) if password is not None else None  # slow: outside the transaction
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None or not is_within(user.scope_path, by.scope_path):
+            raise UserNotFound(user_id)
+        uow.users.set_access(user_id, datetime.now(UTC), active=active, password_hash=new_hash)
+        changes = {"active": active} if active is not None else {}
+        if password is not None:
+            changes["password"] = "set"
+        uow.record(
+            AuditEntry(
+                chain=f"user:{user_id}",
+                action="user.access_changed",
+                actor=by.username,
+                role=by.role,
+                reason=reason,
+                before={"active": user.active},
+                after={**changes, "tokens_revoked": True},
+            )
+        )
+        uow.commit()
+    return get_user_or_raise(uow, user_id=user_id)
+
+
+def sign_out_everywhere(uow: Any, *, principal: Principal) -> None:
+    """The signed-in user revokes every token of theirs (this one too): audited on their chain."""
+    from common.audit_entry import AuditEntry
+
+    with uow:
+        uow.users.set_access(principal.user_id, datetime.now(UTC))
+        uow.record(
+            AuditEntry(
+                chain=f"user:{principal.user_id}",
+                action="user.signed_out",
+                actor=principal.username,
+                role=principal.role,
+                after={"tokens_revoked": True},
+            )
+        )
+        uow.commit()
 
 
 def current_user(uow: Any, *, principal: Principal) -> User:

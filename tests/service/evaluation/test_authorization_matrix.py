@@ -93,6 +93,13 @@ def _new_user(w: World, p: Principal) -> Request:
     return "POST", "/users", {"json": body}
 
 
+def _user_access(w: World, p: Principal) -> Request:
+    """Unlock a fresh account of the ward (each allowed caller changes its own)."""
+    url = w.app.extensions["evaluation"].settings.database_url
+    user = create_user(url, role=auth.VILLAGE_OFFICER, scope_code=HCMC_WARD, username=w.unique("khoa-"))
+    return "POST", f"/users/{user.id}/access", {"json": {"active": True, "reason": "Kiểm tra quyền"}}
+
+
 def _new_objection(w: World) -> str:
     """A fresh open objection of the ward's round (each allowed caller changes its own)."""
     engine = make_engine(w.app.extensions["evaluation"].settings.database_url)
@@ -157,6 +164,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("auth.Me", "GET"): Row(ALL, ANY, _get("/auth/me")),
     ("auth.Users", "GET"): Row(ADMIN, ANY, _get("/users")),
     ("auth.Users", "POST"): Row(ADMIN, UNIT, _new_user),
+    ("auth.UserAccess", "POST"): Row(ADMIN, UNIT, _user_access),
+    ("auth.Logout", "POST"): Row(ALL, ANY, lambda w, p: ("POST", "/auth/logout", {})),
     ("admin_units.AdminUnits", "GET"): Row(ALL, ANY, _get("/admin-units", query_string={"limit": 1})),
     ("admin_units.AdminUnitByCode", "GET"): Row(ALL, ANY, _get(f"/admin-units/{HCMC_WARD}")),
     ("admin_units.Villages", "POST"): Row(
