@@ -130,6 +130,66 @@ def create_user(
     click.echo(f"user {user.username} ({user.role}, scope {user.scope_code or 'national'}): {user.id}")
 
 
+@cli.command("set-access")
+@click.argument("username")
+@click.option("--unlock/--lock", "active", default=None, help="Unlock or lock the account.")
+@click.option("--set-password", is_flag=True, help="Set a new password (prompted, or --password-stdin).")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of stdin.")
+@click.option("--reason", required=True, help="Why (recorded in the account's audit chain).")
+@click.pass_obj
+def set_access(
+    settings: Settings,
+    username: str,
+    active: bool | None,
+    set_password: bool,
+    password_stdin: bool,
+    reason: str,
+) -> None:
+    """Lock or unlock an account or set its password from the server (e.g. the only administrator's
+    forgotten password); the account's tokens stop counting, as with POST /users/{id}/access."""
+    import getpass
+    import sys
+
+    from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, Principal
+    from common.errors import DomainError
+    from services.evaluation.app import build_passwords
+    from services.evaluation.domain.users import normalize_username
+    from services.evaluation.service import users
+
+    password = None
+    if set_password or password_stdin:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    uow = SqlUnitOfWork(make_engine(settings.database_url))
+    with uow:
+        user = uow.users.get_by_username(normalize_username(username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    operator = f"cli:{getpass.getuser()}"
+    by = Principal(
+        user_id=operator,
+        username=operator,
+        role=ADMINISTRATOR,
+        scope_code=None,
+        scope_path=NATIONAL_SCOPE_PATH,
+    )
+    try:
+        changed = users.change_access(
+            uow,
+            build_passwords(settings),
+            user_id=user.id,
+            by=by,
+            reason=reason,
+            active=active,
+            password=password,
+        )
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message_en} {exc.errors_for(english=True) or ''}".strip()) from exc
+    click.echo(f"user {changed.username}: {'active' if changed.active else 'locked'}; its tokens are revoked")
+
+
 @cli.command("verify-audit")
 @click.option("--case", "case_id", help="Verify only this case's chain.")
 @click.option("--max-problems", default=100, show_default=True, help="How many problems to list.")

@@ -235,3 +235,27 @@ def test_another_process_honours_a_revoked_token_for_at_most_its_seconds(setting
     )
     status.check(service)  # the services' own principals have no account: the signature decides
     assert accounts.reads == 3
+
+
+def test_the_server_cli_locks_an_account_and_sets_a_password(
+    api: FlaskClient, people: dict[str, Any], settings: Settings
+) -> None:
+    from click.testing import CliRunner
+
+    from services.evaluation.cli import cli
+
+    env = {"EVALUATION_DATABASE_URL": settings.database_url, "SECRET_KEY": settings.common.secret_key} | {
+        k.upper(): str(v) for k, v in FAST_ARGON2.items()
+    }
+    runner = CliRunner(env=env)
+    locked = runner.invoke(cli, ["set-access", "Can-Bo", "--lock", "--reason", "Nghỉ việc"])
+    assert locked.exit_code == 0, locked.output
+    assert "locked" in locked.output and _revoked(api.get("/auth/me", headers=_bearer(people["officer"])))
+    args = ["set-access", "can-bo", "--unlock", "--password-stdin", "--reason", "Cấp lại mật khẩu"]
+    done = runner.invoke(cli, args, input="mat-khau-moi-2027\n")
+    assert done.exit_code == 0, done.output
+    assert _login(api, "can-bo", "mat-khau-moi-2027").status_code == 200
+    nothing = runner.invoke(cli, ["set-access", "can-bo", "--reason", "x"])
+    assert nothing.exit_code != 0 and "Nothing to change" in nothing.output
+    unknown = runner.invoke(cli, ["set-access", "khong-co", "--lock", "--reason", "x"])
+    assert unknown.exit_code != 0 and "no user khong-co" in unknown.output
