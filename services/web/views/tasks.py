@@ -3,11 +3,12 @@ case."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from common.workdays import VIETNAM_TZ
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import STATUS_NAMES, TITLE_NAMES, reason
@@ -78,7 +79,7 @@ def inbox() -> Any:
         page_size=PAGE_SIZE,
         can_open=g.user["role"] in OPENERS,
         open_form={
-            "year": datetime.now(UTC).year,
+            "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
             "title": "learning_family",
             # a household representative opens its own household's case: its id is filled in
             "subject_id": g.user.get("subject_id") or "",
