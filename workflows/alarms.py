@@ -50,6 +50,9 @@ def compute_alarms(inp: c.AlarmsInput) -> list[c.Alarm]:
         c.Alarm(at=reminder.isoformat(), kind="reminder"),
         c.Alarm(at=deadline.isoformat(), kind="overdue"),
     ]
+    if inp.opens and datetime.fromisoformat(inp.opens) > datetime.fromisoformat(inp.start):
+        # A draft opened before its window: the household is told when submits are taken.
+        alarms.insert(0, c.Alarm(at=inp.opens, kind="opened"))
     for index, step in enumerate(inp.escalation):
         at = _calendar(inp.days_off, step.working_days).deadline(deadline, step.after_days, step.working_days)
         alarms.append(c.Alarm(at=max(at, deadline).isoformat(), kind="escalated", step=index))

@@ -103,6 +103,9 @@ class AlarmsInput:
     reminder_working_days: bool
     escalation: list[EscalationStep]
     days_off: list[str]
+    # ISO datetime the self-assessment window opens (draft only): an "opened" notice then, when the case
+    # was opened before it. "" for other phases and for inputs recorded before session 11.
+    opens: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,9 @@ class Alarm:
     """One timer: a reminder before the deadline, the deadline itself, or an escalation step after it."""
 
     at: str  # ISO datetime
-    kind: str  # scheduled (the phase deadline is set) | reminder | overdue | escalated
+    kind: (
+        str  # scheduled (the phase deadline is set) | opened (submits taken) | reminder | overdue | escalated
+    )
     step: int = -1  # index into the escalation chain, for kind == escalated
 
 

@@ -228,8 +228,10 @@ class RecognitionCaseWorkflow:
         sched = self._state.schedule
         assert sched is not None
         level = lc.LEVEL_OF.get(status) or lc.LEVEL_OF.get(returned_to or "")
+        opens = ""
         if status == lc.DRAFT:
             limit, working, deadline = None, False, sched.self_assessment_closes
+            opens = sched.self_assessment_opens
         elif status in (lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW, lc.EVIDENCE_REQUESTED) and level:
             # A household asked for evidence has as long as the asking level has to review.
             limit, working, deadline = (
@@ -252,6 +254,7 @@ class RecognitionCaseWorkflow:
                 reminder_working_days=sched.reminder_working_days,
                 escalation=sched.escalation,
                 days_off=sched.days_off,
+                opens=opens,
             ),
             result_type=list[c.Alarm],
             start_to_close_timeout=timedelta(seconds=10),

@@ -223,7 +223,8 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
 
 
 def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
-    """Record a reminder, a missed deadline or an escalation step once, as an event for notifications."""
+    """Record a window opening, a reminder, a missed deadline or an escalation step once, as an event for
+    notifications."""
     event_id = _event_id(inp.workflow_id, inp.status, inp.kind, inp.step, inp.due_at)
     if inp.kind == "scheduled":  # a new phase's deadline: shown in the inbox, nobody is notified
         with uow:
@@ -243,7 +244,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
         uow.record(
             case_entry(
                 case,
-                action=f"deadline.{inp.kind}",
+                action="self_assessment.opened" if inp.kind == "opened" else f"deadline.{inp.kind}",
                 actor="system",
                 role=inp.role,
                 reason=f"{inp.status}: due {inp.due_at}"
@@ -252,6 +253,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
             )
         )
         event_type = {
+            "opened": "case.self_assessment_opened",
             "reminder": "case.reminder_due",
             "overdue": "case.overdue",
             "escalated": "case.escalated",

@@ -95,6 +95,10 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Hồ sơ đã được rút", "Hồ sơ đã được {actor} rút. Lý do: {reason}"),
         "en": ("Case withdrawn", "The case was withdrawn by {actor}. Reason: {reason}"),
     },
+    "case.self_assessment_opened": {
+        "vi": ("Đã đến thời gian tự đánh giá", "Từ hôm nay hồ sơ có thể được nộp; hạn nộp là ngày {due}."),
+        "en": ("Self-assessment is open", "From today the case can be submitted; it is due on {due}."),
+    },
     "case.reminder_due": {
         "vi": ("Nhắc việc: hồ sơ đến hạn ngày {due}", "Hồ sơ đang ở bước {status}, cần xử lý trước ngày {due}."),
         "en": ("Reminder: case due on {due}", "The case is at {status} and must be handled by {due}."),

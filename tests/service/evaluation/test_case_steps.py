@@ -230,6 +230,25 @@ def test_alarms_mark_the_case_and_are_recorded_once(uow: SqlUnitOfWork) -> None:
     assert _events(uow) == ["case.opened", "case.escalated"]
 
 
+def test_the_window_opening_is_told_once_and_marks_nothing_overdue(uow: SqlUnitOfWork) -> None:
+    case_steps.case_schedule(uow, inp=_open(uow))
+    alarm = c.CaseAlarmInput(
+        case_id="case-1",
+        workflow_id="wf-1",
+        status=lc.DRAFT,
+        kind="opened",
+        due_at="2026-10-15T23:59:59+07:00",
+    )
+    assert case_steps.record_case_alarm(uow, inp=alarm) is True
+    assert case_steps.record_case_alarm(uow, inp=alarm) is False
+    with uow:
+        progress = uow.progress.get("case-1")
+        entries = uow.audit.entries("case:case-1")
+    assert progress["overdue"] is False and progress["escalation_step"] == -1
+    assert entries[-1].action == "self_assessment.opened" and entries[-1].actor == "system"
+    assert _events(uow) == ["case.opened", "case.self_assessment_opened"]
+
+
 def _opened(plan_code: str | None = "van-hoa-2023", title: str = "learning_family") -> c.CaseOpenedInput:
     return c.CaseOpenedInput(
         case_id="case-1",

@@ -36,6 +36,11 @@ def _event(event_type: str, **payload: object) -> Event:
         ),
         ("case.review_passed", {"to": "awaiting_decision"}, ("household_representative", "commune_chairman")),
         ("case.withdrawn", {}, ("village_officer",)),
+        (
+            "case.self_assessment_opened",
+            {"waiting_on_role": "household_representative"},
+            ("household_representative",),
+        ),
         ("case.reminder_due", {"waiting_on_role": "village_officer"}, ("village_officer",)),
         (
             "case.overdue",

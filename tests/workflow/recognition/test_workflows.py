@@ -233,7 +233,13 @@ async def test_a_submit_waits_for_the_self_assessment_window_to_open(temporal_en
     opens = datetime.fromisoformat(refused.value.cause.details[0])
     assert timedelta(days=19) < opens - started_at <= timedelta(days=20)
     assert [s.step.action for s in ev.of(inp.case_id)["steps"]] == ["save_draft"]
+    assert ev.of(inp.case_id)["alarms"] == []
     await temporal_env.sleep(opens - started_at + timedelta(minutes=1))
+
+    async def told() -> None:  # the household is told when the window opens, once
+        assert [(a.kind, a.status) for a in ev.of(inp.case_id)["alarms"]] == [("opened", lc.DRAFT)]
+
+    await assert_eventually(told)
     r = await _act(handle, "submit", lc.HOUSEHOLD, 2, scores={"1.1": 10})
     assert (r.status, r.version) == (lc.VILLAGE_REVIEW, 3)
 
