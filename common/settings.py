@@ -34,6 +34,9 @@ class CommonSettings:
     notifications_url: str = "http://127.0.0.1:8003"
     secret_key: str = DEFAULT_SECRET_KEY
     token_max_age_seconds: int = DEFAULT_TOKEN_MAX_AGE_SECONDS
+    # How long a process trusts what it learnt of an account (locked? tokens revoked since?): a
+    # revocation made elsewhere holds within this many seconds (docs/security.md).
+    token_status_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CommonSettings:
@@ -58,6 +61,7 @@ class CommonSettings:
             notifications_url=e.get("NOTIFICATIONS_URL", d.notifications_url),
             secret_key=secret_key,
             token_max_age_seconds=int(e.get("TOKEN_MAX_AGE_SECONDS", str(d.token_max_age_seconds))),
+            token_status_seconds=float(e.get("TOKEN_STATUS_SECONDS", str(d.token_status_seconds))),
         )
 
     def __repr__(self) -> str:  # secrets are never logged

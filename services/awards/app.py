@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from common.auth import service_token_provider
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
+from common.remote_token_status import RemoteTokenStatus
 from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
@@ -85,7 +86,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = make_api(app, "Khen thưởng — awards service")
     api.register_blueprint(health_blueprint(_checks))
     init_auth(
-        app, api, secret_key=settings.common.secret_key, max_age_seconds=settings.common.token_max_age_seconds
+        app,
+        api,
+        secret_key=settings.common.secret_key,
+        max_age_seconds=settings.common.token_max_age_seconds,
+        # accounts are the evaluation service's: it says which tokens were revoked (docs/security.md)
+        token_check=RemoteTokenStatus(
+            settings.common.evaluation_url, ttl=settings.common.token_status_seconds
+        ).check,
     )
     for module in MODULES:
         api.register_blueprint(module.blp)

@@ -70,7 +70,7 @@ class Container:
     tokens: TokenStatus = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tokens = TokenStatus(self.reader, ttl=self.settings.token_status_seconds)
+        self.tokens = TokenStatus(self.reader, ttl=self.settings.common.token_status_seconds)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work for use cases that only read (no SQLite write lock, cannot commit)."""

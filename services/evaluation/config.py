@@ -28,9 +28,6 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 50
     login_failure_window_seconds: float = 300.0
-    # How long a process trusts what it read of an account (locked? tokens revoked since?): a revocation
-    # made on another process holds within this many seconds (at once on the process that made it).
-    token_status_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,5 +48,4 @@ class Settings:
             login_failure_window_seconds=float(
                 e.get("LOGIN_FAILURE_WINDOW_SECONDS", str(cls.login_failure_window_seconds))
             ),
-            token_status_seconds=float(e.get("TOKEN_STATUS_SECONDS", str(cls.token_status_seconds))),
         )
