@@ -14,10 +14,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from services.web import i18n
 from services.web.client import ApiError, ServiceClient
 from services.web.config import Settings
-from services.web.views import areas, auth, cases, evidence, notifications, rounds, tasks
+from services.web.views import accounts, areas, auth, cases, evidence, notifications, rounds, tasks
 
 logger = logging.getLogger(__name__)
-BLUEPRINTS = (auth.bp, tasks.bp, cases.bp, evidence.bp, notifications.bp, rounds.bp, areas.bp)
+BLUEPRINTS = (auth.bp, tasks.bp, cases.bp, evidence.bp, notifications.bp, rounds.bp, areas.bp, accounts.bp)
 
 
 def _clients(

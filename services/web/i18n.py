@@ -108,6 +108,17 @@ VERDICT_NAMES = {
 }
 
 EN: dict[str, str] = {
+    "Tài khoản": "Accounts",
+    "Khóa, mở khóa hoặc đặt mật khẩu mới cho tài khoản thuộc phạm vi của bạn. Mỗi thay đổi cần lý do, được ghi vào nhật ký và thu hồi mọi phiên đăng nhập của tài khoản.": "Lock, unlock or set a new password for the accounts within your scope. Each change needs a reason, is recorded in the audit trail and revokes every sign-in of the account.",
+    "Chỉ hiển thị 200 tài khoản đầu tiên.": "Only the first 200 accounts are shown.",
+    "Toàn quốc": "Whole country",
+    "Đang hoạt động": "Active",
+    "Đã khóa": "Locked",
+    "Mật khẩu mới (khi đặt lại)": "New password (when setting one)",
+    "Khóa tài khoản": "Lock the account",
+    "Mở khóa": "Unlock",
+    "Đặt mật khẩu mới": "Set a new password",
+    "Đã lưu. Các phiên đăng nhập của tài khoản đã bị thu hồi.": "Saved. The account's sign-ins have been revoked.",
     "Học tập suốt đời": "Lifelong learning",
     "Phong trào xây dựng xã hội học tập": "Building a learning society",
     "Đăng nhập": "Sign in",

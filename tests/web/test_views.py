@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from services.web import i18n
-from tests.conftest import OPEN_YEAR
+from tests.conftest import HCMC_WARD, OPEN_YEAR
 from tests.web.world import World, build_world, csrf_of, seed_case, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -366,3 +366,48 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
     page = client.get("/awards/r1")
     assert "Hộ ông Nguyễn Văn A" in page.text and "Đủ điều kiện" in page.text
     assert "Không đủ điều kiện" in page.text and "Chưa đủ 3 năm liên tục được công nhận." in page.text
+
+
+def test_an_administrator_locks_an_account_with_a_reason_and_its_sessions_end(world: World) -> None:
+    """The accounts page: administrators only; a lock without a reason names the field and changes
+    nothing; with one, the account's open session ends at its next page and it cannot sign in; unlocking
+    lets it sign in again; a short new password names the field."""
+    from tests.signin import create_user
+
+    url = world.evaluation_settings.database_url
+    admin_name, target = f"qt-{uuid.uuid4().hex[:6]}", f"tt-{uuid.uuid4().hex[:6]}"
+    create_user(url, role="administrator", scope_code=None, username=admin_name)
+    user = create_user(url, role="village_officer", scope_code=HCMC_WARD, username=target)
+    assert as_user(world, "truong-thon").get("/accounts").status_code == 403
+    session = as_user(world, target)
+    assert session.get("/tasks").status_code == 200
+    admin = as_user(world, admin_name)
+    page = admin.get("/accounts")
+    assert (
+        page.status_code == 200 and f'data-username="{target}"' in page.text and "Khóa tài khoản" in page.text
+    )
+    token = csrf_of(page.text)
+    bare = admin.post(
+        f"/accounts/{user.id}/access", data={"csrf_token": token, "action": "lock", "reason": " "}
+    )
+    assert bare.status_code == 422 and f'id="reason-{user.id}-error"' in bare.text
+    assert session.get("/tasks").status_code == 200  # nothing changed
+    done = admin.post(
+        f"/accounts/{user.id}/access", data={"csrf_token": token, "action": "lock", "reason": "Nghỉ việc"}
+    )
+    assert done.status_code == 302
+    listed = admin.get("/accounts").text
+    assert "Đã lưu. Các phiên đăng nhập của tài khoản đã bị thu hồi." in listed
+    assert listed.split(f'data-username="{target}"')[1].split("</li>")[0].count("Đã khóa") == 1
+    ended = session.get("/tasks")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+    assert sign_in(world.web().test_client(), target).status_code != 302
+    short = admin.post(
+        f"/accounts/{user.id}/access",
+        data={"csrf_token": token, "action": "password", "password": "ngan", "reason": "Cấp lại"},
+    )
+    assert short.status_code == 422 and f'id="password-{user.id}-error"' in short.text
+    admin.post(
+        f"/accounts/{user.id}/access", data={"csrf_token": token, "action": "unlock", "reason": "Trở lại"}
+    )
+    assert sign_in(world.web().test_client(), target).status_code == 302
