@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from common.audit_entry import AuditEntry
 from common.auth import (
     HOUSEHOLD_REPRESENTATIVE,
     NATIONAL_SCOPE_PATH,
@@ -182,8 +183,6 @@ def change_access(
     process and within `TokenStatus`'s seconds elsewhere; audited on the account's chain with the reason.
     An account outside the scope is 404, as one that does not exist; an administrator cannot lock
     themselves out (422)."""
-    from common.audit_entry import AuditEntry
-
     if active is None and password is None:
         raise ValidationFailed(
             "Chưa có thay đổi nào.",
@@ -210,7 +209,7 @@ def change_access(
         if user is None or not is_within(user.scope_path, by.scope_path):
             raise UserNotFound(user_id)
         uow.users.set_access(user_id, datetime.now(UTC), active=active, password_hash=new_hash)
-        changes = {"active": active} if active is not None else {}
+        changes: dict[str, Any] = {"active": active} if active is not None else {}
         if password is not None:
             changes["password"] = "set"
         uow.record(
@@ -230,8 +229,6 @@ def change_access(
 
 def sign_out_everywhere(uow: Any, *, principal: Principal) -> None:
     """The signed-in user revokes every token of theirs (this one too): audited on their chain."""
-    from common.audit_entry import AuditEntry
-
     with uow:
         uow.users.set_access(principal.user_id, datetime.now(UTC))
         uow.record(
