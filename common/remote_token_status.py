@@ -20,7 +20,8 @@ from typing import Any
 import requests
 
 from common.auth import AuthenticationFailed, Principal
-from common.web_auth import bearer_token
+from common.settings import CommonSettings
+from common.web_auth import bearer_token, init_auth
 
 logger = logging.getLogger(__name__)
 _LIMIT = 10_000  # tokens remembered per process; past it the memory starts afresh
@@ -77,3 +78,15 @@ class RemoteTokenStatus:
             return bool(answer.json().get("errors", {}).get("auth") == ["revoked"])
         except ValueError:
             return False
+
+
+def init_auth_asking_evaluation(app: Any, api: Any, common: CommonSettings) -> None:
+    """`init_auth` for a service that owns no accounts: the signature, then the evaluation service's word
+    on revocation."""
+    init_auth(
+        app,
+        api,
+        secret_key=common.secret_key,
+        max_age_seconds=common.token_max_age_seconds,
+        token_check=RemoteTokenStatus(common.evaluation_url, ttl=common.token_status_seconds).check,
+    )

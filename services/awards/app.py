@@ -11,11 +11,10 @@ from sqlalchemy import Engine
 from common.auth import service_token_provider
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
-from common.remote_token_status import RemoteTokenStatus
+from common.remote_token_status import init_auth_asking_evaluation
 from common.storage import ObjectStorage
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
-from common.web_auth import init_auth
 from services.awards.adapters.catalog import Catalog, shipped_catalog
 from services.awards.adapters.evaluation_client import EvaluationClient
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
@@ -85,16 +84,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     api = make_api(app, "Khen thưởng — awards service")
     api.register_blueprint(health_blueprint(_checks))
-    init_auth(
-        app,
-        api,
-        secret_key=settings.common.secret_key,
-        max_age_seconds=settings.common.token_max_age_seconds,
-        # accounts are the evaluation service's: it says which tokens were revoked (docs/security.md)
-        token_check=RemoteTokenStatus(
-            settings.common.evaluation_url, ttl=settings.common.token_status_seconds
-        ).check,
-    )
+    # accounts are the evaluation service's: it says which tokens were revoked (docs/security.md)
+    init_auth_asking_evaluation(app, api, settings.common)
     for module in MODULES:
         api.register_blueprint(module.blp)
     return app

@@ -8,6 +8,7 @@ import click
 
 from common.auth import ROLES
 from common.db import make_engine
+from common.errors import DomainError
 from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.config import Settings
@@ -101,18 +102,13 @@ def create_user(
     subject_id: str | None,
 ) -> None:
     """Create an account, e.g. the first administrator (password prompted, or --password-stdin)."""
-    import sys
 
-    from common.errors import DomainError
     from services.evaluation.app import build_passwords
     from services.evaluation.service import users
 
     if national == (scope_code is not None):
         raise click.UsageError("give exactly one of --scope CODE or --national")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "Password")
     uow = SqlUnitOfWork(make_engine(settings.database_url))
     try:
         user = users.create_user(
@@ -126,7 +122,7 @@ def create_user(
             subject_id=subject_id,
         )
     except DomainError as exc:
-        raise click.ClickException(f"{exc.message_en} {exc.errors_for(english=True) or ''}".strip()) from exc
+        raise _refused(exc) from exc
     click.echo(f"user {user.username} ({user.role}, scope {user.scope_code or 'national'}): {user.id}")
 
 
@@ -148,20 +144,13 @@ def set_access(
     """Lock or unlock an account or set its password from the server (e.g. the only administrator's
     forgotten password); the account's tokens stop counting, as with POST /users/{id}/access."""
     import getpass
-    import sys
 
     from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, Principal
-    from common.errors import DomainError
     from services.evaluation.app import build_passwords
     from services.evaluation.domain.users import normalize_username
     from services.evaluation.service import users
 
-    password = None
-    if set_password or password_stdin:
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "New password") if set_password or password_stdin else None
     uow = SqlUnitOfWork(make_engine(settings.database_url))
     with uow:
         user = uow.users.get_by_username(normalize_username(username))
@@ -186,8 +175,22 @@ def set_access(
             password=password,
         )
     except DomainError as exc:
-        raise click.ClickException(f"{exc.message_en} {exc.errors_for(english=True) or ''}".strip()) from exc
+        raise _refused(exc) from exc
     click.echo(f"user {changed.username}: {'active' if changed.active else 'locked'}; its tokens are revoked")
+
+
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """A password from the first line of stdin (scripts) or typed twice without echo."""
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+def _refused(exc: DomainError) -> click.ClickException:
+    """A use case's refusal as the command's error: its English message and field reasons."""
+    return click.ClickException(f"{exc.message_en} {exc.errors_for(english=True) or ''}".strip())
 
 
 @cli.command("verify-audit")
@@ -236,7 +239,6 @@ DEMO_USERS = (
 @click.pass_obj
 def seed_demo(settings: Settings, password: str) -> None:
     """Create one demo account per role on the demo commune (idempotent: existing accounts are kept)."""
-    from common.errors import DomainError
     from services.evaluation.app import build_passwords
     from services.evaluation.service import users
 

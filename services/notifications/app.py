@@ -10,10 +10,9 @@ from sqlalchemy import Engine
 
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
-from common.remote_token_status import RemoteTokenStatus
+from common.remote_token_status import init_auth_asking_evaluation
 from common.temporal_gateway import TemporalGateway
 from common.web import health_blueprint, make_api
-from common.web_auth import init_auth
 from services.notifications.adapters.broker import KombuPublisher
 from services.notifications.adapters.unit_of_work import SqlUnitOfWork
 from services.notifications.adapters.url_guard import WebhookUrlGuard
@@ -60,17 +59,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     api = make_api(app, "Thông báo — notifications service")
     api.register_blueprint(health_blueprint(_checks))
-    # The same stateless tokens as the evaluation service (same SECRET_KEY): see api/access.py.
-    init_auth(
-        app,
-        api,
-        secret_key=settings.common.secret_key,
-        max_age_seconds=settings.common.token_max_age_seconds,
-        # accounts are the evaluation service's: it says which tokens were revoked (docs/security.md)
-        token_check=RemoteTokenStatus(
-            settings.common.evaluation_url, ttl=settings.common.token_status_seconds
-        ).check,
-    )
+    # The same stateless tokens as the evaluation service (same SECRET_KEY): see api/access.py; the
+    # accounts are the evaluation service's, which says which tokens were revoked (docs/security.md).
+    init_auth_asking_evaluation(app, api, settings.common)
     for module in MODULES:
         api.register_blueprint(module.blp)
     return app

@@ -5,7 +5,6 @@ to decide; answers kept for their seconds)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,48 +16,33 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from common.auth import AuthenticationFailed, Principal
-from common.db import make_engine
 from common.remote_token_status import RemoteTokenStatus
 from common.settings import CommonSettings
 from infra.migrate import upgrade
 from services.awards.app import create_app as create_awards
 from services.awards.config import Settings as AwardsSettings
-from services.evaluation.adapters.official_units import official_units
-from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app as create_evaluation
 from services.evaluation.config import Settings as EvaluationSettings
-from services.evaluation.service.admin_units import sync_official_units
 from services.notifications.app import create_app as create_notifications
 from services.notifications.config import Settings as NotificationsSettings
 from tests.conftest import free_port
+from tests.service.conftest import copy_of
 from tests.signin import FAST_ARGON2, PASSWORD, create_user
 
 SECRET = "revocation-test-secret-key-0001"
 HOAN_KIEM = "00070"
 
 
-@pytest.fixture(scope="module")
-def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("revocation") / "reference.db"
-    upgrade("evaluation", f"sqlite:///{path}")
-    sync_official_units(SqlUnitOfWork(make_engine(f"sqlite:///{path}")), units=official_units())
-    return path
-
-
 @pytest.fixture
-def services(reference_db: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+def services(evaluation_admin_tree: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The evaluation API served on a free port; awards and notifications apps asking it, trusting an
     answer for 0 s (each request asks)."""
-    db = tmp_path / "evaluation.db"
-    with sqlite3.connect(reference_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+    url = copy_of(evaluation_admin_tree, tmp_path)
     port = free_port()
     common = CommonSettings(
         secret_key=SECRET, evaluation_url=f"http://127.0.0.1:{port}", token_status_seconds=0
     )
-    evaluation = create_evaluation(
-        EvaluationSettings(database_url=f"sqlite:///{db}", common=common, **FAST_ARGON2)
-    )
+    evaluation = create_evaluation(EvaluationSettings(database_url=url, common=common, **FAST_ARGON2))
     server = make_server("127.0.0.1", port, evaluation, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -69,13 +53,13 @@ def services(reference_db: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
         NotificationsSettings(database_url=f"sqlite:///{tmp_path / 'notifications.db'}", common=common)
     )
     create_user(
-        str(evaluation.extensions["evaluation"].settings.database_url),
+        url,
         role="administrator",
         scope_code=None,
         username="quan-tri",
     )
     create_user(
-        str(evaluation.extensions["evaluation"].settings.database_url),
+        url,
         role="village_officer",
         scope_code=HOAN_KIEM,
         username="can-bo",

@@ -73,6 +73,13 @@ class PlanRepository:
             .values(status="active", activated_at=now)
         )
 
+    def key(self, code: str, version: int) -> tuple[str, int, str] | None:
+        """(code, version, sha256) of one version, without its document."""
+        row = self._conn.execute(
+            sa.select(p.c.code, p.c.version, p.c.sha256).where(p.c.code == code, p.c.version == version)
+        ).first()
+        return (row.code, row.version, row.sha256) if row else None
+
     def active_key(self, code: str) -> tuple[str, int, str] | None:
         """(code, version, sha256) of a plan's active version, without its document."""
         row = self._conn.execute(_ACTIVE_KEY, {"code": code}).first()

@@ -66,13 +66,18 @@ def open_case(uow: Any, *, inp: c.CaseOpenedInput) -> c.CaseSchedule:
 def _schedule_of(uow: Any, inp: c.CaseInput | c.CaseOpenedInput) -> c.CaseSchedule:
     """Self-assessment close, review limits, reminders and escalation, read from the case's plan."""
     plan = resolve_plan(uow, admin_unit_code=inp.admin_unit_code, plan_code=inp.plan_code)
-    # A parsed plan version never changes (plans.parsed_plan), so its schedule for a title and year is
-    # computed once per process; the plan is kept beside it so that its id names it while cached.
-    key = (id(plan), inp.title, inp.year)
+    return plan_schedule(plan, inp.title, inp.year)
+
+
+def plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
+    """The schedule of a plan's cases of one title and year. A parsed plan version never changes
+    (plans.parsed_plan), so it is computed once per process; the plan is kept beside it so that its id
+    names it while cached."""
+    key = (id(plan), title, year)
     cached = _schedules.get(key)
     if cached is not None and cached[0] is plan:
         return cached[1]
-    schedule = _plan_schedule(plan, inp.title, inp.year)
+    schedule = _plan_schedule(plan, title, year)
     with _schedules_lock:
         if len(_schedules) >= _SCHEDULES_LIMIT:
             _schedules.clear()

@@ -248,6 +248,7 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         case = get_case_or_raise(uow, case_id=case_id)
         found = uow.decisions.recognition_of_case(case_id)  # type: ignore[attr-defined]
         progress = uow.progress.get(case_id) or {}  # type: ignore[attr-defined]
+        plan = _recorded_plan(uow, progress)
     recognition = None
     if found is not None:
         number = found["revoked_number"]
@@ -257,20 +258,31 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
             "revoked": bool(found["revoked"]),
             "revoked_by_number": f"{number:02d}/{found['revoked_symbol']}" if number else None,
         }
-    return {**vars(case), "recognition": recognition, "self_assessment": _window(uow, progress, case.year)}
+    return {**vars(case), "recognition": recognition, "self_assessment": _window(plan, case)}
 
 
-def _window(uow: UnitOfWork, progress: dict[str, Any], year: int) -> dict[str, Any] | None:
-    """The self-assessment window of the case's year under its plan version (None until the workflow
-    has recorded the plan): a submit is taken from `opens` on (late after `closes`)."""
-    from services.evaluation.domain.plan_calendar import year_calendar
-    from services.evaluation.service.plans import get_plan_version
+def _recorded_plan(uow: UnitOfWork, progress: dict[str, Any]) -> Any:
+    """The plan version the case's workflow recorded on its progress row (None until it has)."""
+    from services.evaluation.service.plans import recorded_version
 
     if not progress.get("plan_code") or not progress.get("plan_version"):
         return None
-    _, plan = get_plan_version(uow, code=progress["plan_code"], version=int(progress["plan_version"]))
-    calendar = year_calendar(plan, year)
-    return {"opens": calendar.self_assessment_opens, "closes": calendar.self_assessment_closes}
+    return recorded_version(uow, progress["plan_code"], int(progress["plan_version"]))
+
+
+def _window(plan: Any, case: Case) -> dict[str, Any] | None:
+    """The self-assessment window of the case's year under its plan version, from the schedule its
+    workflow lives by (cached per plan, title and year): a submit is taken from `opens` on (late after
+    `closes`)."""
+    from services.evaluation.service.case_steps import plan_schedule
+
+    if plan is None:
+        return None
+    schedule = plan_schedule(plan, case.title, case.year)
+    return {
+        "opens": datetime.fromisoformat(schedule.self_assessment_opens).date(),
+        "closes": datetime.fromisoformat(schedule.self_assessment_closes).date(),
+    }
 
 
 def get_scores(uow: UnitOfWork, *, case_id: str) -> list[dict[str, object]]:

@@ -42,6 +42,16 @@ def _active_plans(uow: Any) -> list[Plan]:
     return found
 
 
+def recorded_version(uow: Any, code: str, version: int) -> Plan | None:
+    """One version, parsed, inside the caller's unit of work; its document is read only the first time
+    this process meets it (a case's page names the version its case was opened under)."""
+    key = uow.plans.key(code, version)
+    if key is None:
+        return None
+    plan = _parsed.get(key)
+    return plan if plan is not None else parsed_plan(_get_or_raise(uow, code, version))
+
+
 def upload_plan(uow: Any, *, document: str, uploaded_by: str) -> tuple[StoredPlan, bool]:
     """Validate and store a plan version; the same document again changes nothing (returns created=False).
 

@@ -4,7 +4,6 @@ may still honour a revoked token (`TokenStatus`, with a fake clock)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,33 +13,20 @@ from flask.testing import FlaskClient
 from common.auth import AuthenticationFailed, Principal
 from common.db import make_engine
 from common.settings import CommonSettings
-from infra.migrate import upgrade
-from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
-from services.evaluation.service.admin_units import sync_official_units
 from services.evaluation.service.token_status import TokenStatus
+from tests.service.conftest import copy_of
 from tests.signin import FAST_ARGON2, PASSWORD, create_user
 
 HOAN_KIEM, HCMC = "00070", "79"
 
 
-@pytest.fixture(scope="module")
-def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("access") / "reference.db"
-    upgrade("evaluation", f"sqlite:///{path}")
-    sync_official_units(SqlUnitOfWork(make_engine(f"sqlite:///{path}")), units=official_units())
-    return path
-
-
 @pytest.fixture
-def settings(reference_db: Path, tmp_path: Path) -> Settings:
-    db = tmp_path / "evaluation.db"
-    with sqlite3.connect(reference_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+def settings(evaluation_admin_tree: Path, tmp_path: Path) -> Settings:
     common = CommonSettings(secret_key="access-test-secret-key-0001")
-    return Settings(database_url=f"sqlite:///{db}", common=common, **FAST_ARGON2)
+    return Settings(database_url=copy_of(evaluation_admin_tree, tmp_path), common=common, **FAST_ARGON2)
 
 
 @pytest.fixture

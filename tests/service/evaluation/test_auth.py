@@ -4,7 +4,6 @@ the bootstrap CLI."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -16,36 +15,24 @@ from flask.testing import FlaskClient
 from common.auth import AuthenticationFailed, Principal, issue_token, service_token_provider
 from common.db import make_engine
 from common.settings import CommonSettings
-from infra.migrate import upgrade
 from services.evaluation.adapters.identity_tables import users as users_table
-from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.passwords import Argon2Passwords
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app
 from services.evaluation.cli import cli
 from services.evaluation.config import Settings
 from services.evaluation.service import users
-from services.evaluation.service.admin_units import sync_official_units
+from tests.service.conftest import copy_of
 from tests.signin import FAST_ARGON2, PASSWORD, add_household, create_user, fast_passwords, login
 
 SECRET = "service-test-secret-key-0001"
 HANOI, HOAN_KIEM, HCMC = "01", "00070", "79"
 
 
-@pytest.fixture(scope="module")
-def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("auth") / "reference.db"
-    upgrade("evaluation", f"sqlite:///{path}")
-    sync_official_units(SqlUnitOfWork(make_engine(f"sqlite:///{path}")), units=official_units())
-    return path
-
-
 @pytest.fixture
-def settings(reference_db: Path, tmp_path: Path) -> Settings:
-    db = tmp_path / "evaluation.db"
-    with sqlite3.connect(reference_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)  # the admin tree, copied rather than loaded per test
-    return Settings(database_url=f"sqlite:///{db}", common=CommonSettings(secret_key=SECRET), **FAST_ARGON2)
+def settings(evaluation_admin_tree: Path, tmp_path: Path) -> Settings:
+    url = copy_of(evaluation_admin_tree, tmp_path)  # the admin tree, copied rather than loaded per test
+    return Settings(database_url=url, common=CommonSettings(secret_key=SECRET), **FAST_ARGON2)
 
 
 @pytest.fixture
