@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from common.auth import ROLES
+from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, ROLES, Principal
 from common.db import make_engine
 from common.errors import DomainError
 from services.evaluation.adapters.official_units import official_units
@@ -120,6 +120,7 @@ def create_user(
             role=role,
             scope_code=scope_code,
             subject_id=subject_id,
+            created_by=_operator(),
         )
     except DomainError as exc:
         raise _refused(exc) from exc
@@ -143,9 +144,6 @@ def set_access(
 ) -> None:
     """Lock or unlock an account or set its password from the server (e.g. the only administrator's
     forgotten password); the account's tokens stop counting, as with POST /users/{id}/access."""
-    import getpass
-
-    from common.auth import ADMINISTRATOR, NATIONAL_SCOPE_PATH, Principal
     from services.evaluation.app import build_passwords
     from services.evaluation.domain.users import normalize_username
     from services.evaluation.service import users
@@ -156,20 +154,12 @@ def set_access(
         user = uow.users.get_by_username(normalize_username(username))
     if user is None:
         raise click.ClickException(f"no user {username}")
-    operator = f"cli:{getpass.getuser()}"
-    by = Principal(
-        user_id=operator,
-        username=operator,
-        role=ADMINISTRATOR,
-        scope_code=None,
-        scope_path=NATIONAL_SCOPE_PATH,
-    )
     try:
         changed = users.change_access(
             uow,
             build_passwords(settings),
             user_id=user.id,
-            by=by,
+            by=_operator(),
             reason=reason,
             active=active,
             password=password,
@@ -177,6 +167,21 @@ def set_access(
     except DomainError as exc:
         raise _refused(exc) from exc
     click.echo(f"user {changed.username}: {'active' if changed.active else 'locked'}; its tokens are revoked")
+
+
+def _operator() -> Principal:
+    """Whoever runs the command on the server, as the actor of its audit entries ("cli:<os user>"): a
+    national administrator."""
+    import getpass
+
+    operator = f"cli:{getpass.getuser()}"
+    return Principal(
+        user_id=operator,
+        username=operator,
+        role=ADMINISTRATOR,
+        scope_code=None,
+        scope_path=NATIONAL_SCOPE_PATH,
+    )
 
 
 def _read_password(from_stdin: bool, prompt: str) -> str:
@@ -256,6 +261,7 @@ def seed_demo(settings: Settings, password: str) -> None:
                 role=role,
                 scope_code=scope_code,
                 subject_id=household_id if role == "household_representative" else None,
+                created_by=_operator(),
             )
             state = "created"
         except DomainError as exc:

@@ -40,3 +40,27 @@ def test_migrations_match_the_declared_tables(service: str, make_database_url: C
         ]
     engine.dispose()
     assert diffs == []
+
+
+def test_the_accounts_search_key_is_filled_for_accounts_made_before_it(
+    make_database_url: Callable[[str], str],
+) -> None:
+    from alembic import command
+
+    from infra.migrate import alembic_config
+
+    url = make_database_url("evaluation")
+    command.upgrade(alembic_config("evaluation", url), "eval_0018")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, username, full_name, password_hash, role, active, created_at,"
+                " updated_at) VALUES ('u1', 'ho-nguyen', 'Nguyễn Thị Đào', 'x', 'auditor', TRUE,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade("evaluation", url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT search_text FROM users")).scalar_one() == "ho nguyen nguyen thi dao"
+    engine.dispose()

@@ -25,6 +25,8 @@ users = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     # Tokens issued before this moment no longer count (locked, password set, signed out everywhere).
     sa.Column("tokens_valid_after", UTCDateTime, nullable=True),
+    # Username and full name folded (case, accents, đ: `fold_text`) for the accounts search.
+    sa.Column("search_text", sa.String(300), nullable=False, server_default=""),
     sa.Index("ix_users_scope_code", "scope_code"),
     sa.Index("ix_users_subject_id", "subject_id"),
 )

@@ -11,14 +11,21 @@ from sqlalchemy import Connection
 
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.identity_tables import users
+from services.evaluation.domain.text import fold_text
 from services.evaluation.domain.users import User
 
 au = t.admin_units
+_USER_COLUMNS = [c for c in users.c if c.name != "search_text"]  # a key of the table's, not the account's
 
 
 def _select() -> sa.Select[Any]:
     path = sa.func.coalesce(au.c.path, "").label("scope_path")
-    return sa.select(users, path).select_from(users.outerjoin(au, users.c.scope_code == au.c.code))
+    return sa.select(*_USER_COLUMNS, path).select_from(users.outerjoin(au, users.c.scope_code == au.c.code))
+
+
+def search_text(username: str, full_name: str) -> str:
+    """What the accounts search matches: username and full name, folded."""
+    return fold_text(f"{username} {full_name}")[:300]
 
 
 class UserRepository:
@@ -43,6 +50,7 @@ class UserRepository:
         """Insert a user (the scope path is derived, not stored)."""
         values = asdict(user)
         del values["scope_path"]
+        values["search_text"] = search_text(user.username, user.full_name)
         self._conn.execute(users.insert().values(**values))
 
     def set_password_hash(self, user_id: str, password_hash: str, now: datetime) -> None:
@@ -72,10 +80,14 @@ class UserRepository:
         role: str | None = None,
         covering_path: str | None = None,
         subject_id: str | None = None,
+        text: str = "",
     ) -> tuple[list[User], int]:
         """Users whose scope lies within `scope_path` ("" is the whole country), by username; optionally
-        of one role, and only those whose scope contains the unit at `covering_path` (who answers for it)."""
+        of one role, only those whose scope contains the unit at `covering_path` (who answers for it), and
+        only those whose username or full name holds every word of `text` (case and accents aside)."""
         q = _select().where(users.c.active.is_(True)) if covering_path is not None else _select()
+        for word in fold_text(text).split():
+            q = q.where(users.c.search_text.contains(word, autoescape=True))
         if role:
             q = q.where(users.c.role == role)
         if subject_id:

@@ -63,7 +63,10 @@ class UserCreateSchema(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Length(min=1, max=36),
-        metadata={"description": "household_representative only (required): the id of its household"},
+        metadata={
+            "description": "household_representative only (required): its household's id, or its register "
+            "code in the account's commune"
+        },
     )
 
 
@@ -76,6 +79,13 @@ class UserQueryArgsSchema(Schema):
     subject_id = fields.String(
         validate=validate.Length(min=1, max=36),
         metadata={"description": "Only the household representatives linked to this household"},
+    )
+    q = TypedText(
+        load_default="",
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "Only users whose username or full name holds every word (case and accents aside)"
+        },
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))

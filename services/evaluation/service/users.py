@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from common.audit_entry import AuditEntry
 from common.auth import (
+    ADMINISTRATOR,
     HOUSEHOLD_REPRESENTATIVE,
     NATIONAL_SCOPE_PATH,
     AuthenticationFailed,
@@ -15,10 +16,12 @@ from common.auth import (
     is_within,
 )
 from common.errors import Conflict, NotFound, ValidationFailed
+from services.evaluation.domain.text import normalize_text
 from services.evaluation.domain.users import User, check_new_user, normalize_username, password_problems
 from services.evaluation.service.admin_units import Page
 
 INVALID_CREDENTIALS = "invalid_credentials"
+SYSTEM_ACTOR = "system"  # accounts created by code (demo seeding, benchmarks) rather than by a person
 
 
 class Passwords(Protocol):
@@ -51,9 +54,10 @@ def _scope_path(uow: Any, scope_code: str | None) -> str:
     return str(unit.path)
 
 
-def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_path: str) -> None:
-    """A household representative's account names an existing household within the account's scope
-    (422 on `subject_id` otherwise); any other role names none."""
+def _household_of_account(uow: Any, *, role: str, subject_id: str | None, scope_path: str) -> str | None:
+    """The household (its register id) a household representative's account names: its id, or its
+    register code in the commune, lying within the account's scope (422 on `subject_id` otherwise; a
+    national account only by id); any other role names none."""
     if role != HOUSEHOLD_REPRESENTATIVE:
         if subject_id is not None:
             raise ValidationFailed(
@@ -64,7 +68,7 @@ def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_
                 },
                 errors_en={"subject_id": ["Only for the household_representative role."]},
             )
-        return
+        return None
     if not subject_id:
         raise ValidationFailed(
             "Tài khoản đại diện hộ gia đình phải gắn với hộ của mình.",
@@ -73,6 +77,10 @@ def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_
             errors_en={"subject_id": ["Required for the household_representative role."]},
         )
     household = uow.subjects.get("household", subject_id)
+    communes = uow.subjects.communes_within(scope_path) if household is None and scope_path else []
+    if len(communes) == 1:  # a commune or village account: its commune's register code names it too
+        found = uow.subjects.registered_id("household", communes[0], subject_id)
+        household = uow.subjects.get("household", found) if found else None
     unit = uow.admin_units.get(household["village_code"] or household["commune_code"]) if household else None
     if unit is None or not is_within(str(unit.path), scope_path):
         raise ValidationFailed(
@@ -81,6 +89,7 @@ def _check_household_link(uow: Any, *, role: str, subject_id: str | None, scope_
             errors={"subject_id": [f"Không có hộ gia đình '{subject_id}' trong phạm vi của tài khoản."]},
             errors_en={"subject_id": [f"No household '{subject_id}' within the account's scope."]},
         )
+    return str(household["id"])
 
 
 def create_user(
@@ -96,11 +105,13 @@ def create_user(
     email: str | None = None,
     subject_id: str | None = None,
 ) -> User:
-    """Create an account; `created_by` (None for the bootstrap CLI) must hold the new scope in its own
-    (NotFound otherwise, as for any unit outside the caller's scope). Username taken: Conflict.
-    A household representative names its household (`subject_id`), which must lie in its scope; no
-    other role names one."""
+    """Create an account; `created_by` (the CLI's operator, or None for code that seeds accounts) must
+    hold the new scope in its own (NotFound otherwise, as for any unit outside the caller's scope).
+    Username taken: Conflict. A household representative names its household (`subject_id`: its id or
+    register code), which must lie in its scope; no other role names one. Audited on the account's chain
+    (`user.created`: who created it, with what role and scope; never the password)."""
     username = normalize_username(username)
+    full_name = normalize_text(full_name)
     check_new_user(username=username, full_name=full_name, password=password, role=role)
     with uow:
         scope_path = _scope_path(uow, scope_code)
@@ -109,7 +120,7 @@ def create_user(
                 f"Không tìm thấy đơn vị hành chính {scope_code or '(toàn quốc)'}.",
                 f"Administrative unit {scope_code or '(national)'} not found.",
             )
-        _check_household_link(uow, role=role, subject_id=subject_id, scope_path=scope_path)
+        subject_id = _household_of_account(uow, role=role, subject_id=subject_id, scope_path=scope_path)
         if uow.users.get_by_username(username) is not None:
             raise Conflict(
                 "Tên đăng nhập đã có.",
@@ -123,7 +134,7 @@ def create_user(
     user = User(
         id=str(uuid.uuid4()),
         username=username,
-        full_name=full_name.strip(),
+        full_name=full_name,
         password_hash=password_hash,
         role=role,
         scope_code=scope_code,
@@ -136,6 +147,21 @@ def create_user(
     )
     with uow:
         uow.users.add(user)
+        uow.record(
+            AuditEntry(
+                chain=f"user:{user.id}",
+                action="user.created",
+                actor=created_by.username if created_by else SYSTEM_ACTOR,
+                role=created_by.role if created_by else ADMINISTRATOR,
+                after={
+                    "username": username,
+                    "full_name": user.full_name,
+                    "role": role,
+                    "scope_code": scope_code,
+                    "subject_id": subject_id,
+                },
+            )
+        )
         uow.commit()  # a username taken meanwhile ends as Conflict (unique constraint)
     return user
 
@@ -261,9 +287,12 @@ def list_users(
     role: str | None = None,
     covering: str | None = None,
     subject_id: str | None = None,
+    q: str = "",
 ) -> Page:
     """Users whose scope lies within `within_path` ("" is the whole country), by username. With `covering`,
-    the active users who answer for that unit (the notifications service's recipient directory)."""
+    the active users who answer for that unit (the notifications service's recipient directory); with `q`,
+    those whose username or full name holds every word of it, case and accents aside ("nguyen van"
+    finds "Nguyễn Văn An")."""
     from common.errors import NotFound
 
     with uow:
@@ -280,5 +309,6 @@ def list_users(
             role=role,
             covering_path=covering_path,
             subject_id=subject_id,
+            text=q,
         )
     return Page(items=items, total=total)

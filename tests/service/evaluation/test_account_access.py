@@ -122,11 +122,12 @@ def test_the_changes_are_audited_on_the_account_chain_with_actor_and_reason(
         entries = trail.entries(f"user:{people['officer_id']}")
         verified = trail.verify_chain(f"user:{people['officer_id']}")
     assert [(e.action, e.actor, e.reason) for e in entries] == [
+        ("user.created", "system", None),  # by the fixture's code, not a person
         ("user.access_changed", "quan-tri-hk", "Nghỉ việc"),
         ("user.access_changed", "quan-tri-hk", "Cấp lại"),
     ]
-    assert entries[0].after == {"active": False, "tokens_revoked": True}
-    assert entries[1].after == {"password": "set", "tokens_revoked": True}  # never the password itself
+    assert entries[1].after == {"active": False, "tokens_revoked": True}
+    assert entries[2].after == {"password": "set", "tokens_revoked": True}  # never the password itself
     assert "mat-khau-moi" not in str([vars(e) for e in entries])
     assert verified.ok
 

@@ -5,6 +5,7 @@ the bootstrap CLI."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -255,6 +256,49 @@ def test_a_household_representative_account_is_linked_to_a_household_in_its_scop
     assert verify_token(token, secret_key=settings.common.secret_key).subject_id == mine
 
 
+def test_a_household_account_may_name_its_household_by_register_code(
+    api: FlaskClient, settings: Settings
+) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    admin = login(api, "qt-ha-noi")
+    mine = add_household(settings.database_url, commune_code=HOAN_KIEM, code="HH-0101", village="T7")
+    add_household(settings.database_url, commune_code="26506", code="HH-0102", village="T8")  # elsewhere
+    household = {"role": "household_representative", "username": "ho-ma"}
+    r = api.post("/users", json=_new_user(**household, subject_id="HH-0101"), headers=admin)
+    assert r.status_code == 201 and r.get_json()["subject_id"] == mine, r.get_json()  # stored by id
+    other = api.post(
+        "/users", json=_new_user(**{**household, "username": "ho-khac"}, subject_id="HH-0102"), headers=admin
+    )
+    assert other.status_code == 422  # a code of another commune names nothing in this account's scope
+    assert other.get_json()["errors"] == {
+        "subject_id": ["Không có hộ gia đình 'HH-0102' trong phạm vi của tài khoản."]
+    }
+
+
+def test_creating_an_account_is_audited_with_its_creator_and_never_its_password(
+    api: FlaskClient, settings: Settings
+) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    nfd = unicodedata.normalize("NFD", "Trần Thị Ánh")
+    r = api.post("/users", json=_new_user(full_name=f"  {nfd} "), headers=login(api, "qt-ha-noi"))
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["full_name"] == unicodedata.normalize("NFC", "Trần Thị Ánh")  # stored NFC, trimmed
+    user_id = r.get_json()["id"]
+    uow = SqlUnitOfWork(make_engine(settings.database_url), read_only=True)
+    with uow:
+        entries = uow.audit.entries(f"user:{user_id}")
+        assert uow.audit.verify_chain(f"user:{user_id}").ok
+    assert [(e.action, e.actor, e.role) for e in entries] == [("user.created", "qt-ha-noi", "administrator")]
+    assert entries[0].after == {
+        "username": "nguoi-moi",
+        "full_name": "Trần Thị Ánh",
+        "role": "village_officer",
+        "scope_code": HOAN_KIEM,
+        "subject_id": None,
+    }
+    assert "mat-khau" not in str(vars(entries[0]))
+
+
 @pytest.mark.parametrize(
     ("changes", "reason", "reason_en"),
     [
@@ -335,6 +379,34 @@ def test_administrators_list_the_accounts_within_their_scope(api: FlaskClient, s
     assert everyone["total"] == 4 and [u["username"] for u in everyone["items"]] == ["d-vn", "qt-ha-noi"]
 
 
+def test_administrators_find_accounts_by_words_of_username_or_name(api: FlaskClient, settings: Settings) -> None:
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    admin = login(api, "qt-ha-noi")
+    for username, full_name in (("an-nguyen", "Nguyễn Văn An"), ("binh-tran", "Trần Thị Bình")):
+        assert api.post(
+            "/users", json=_new_user(username=username, full_name=full_name), headers=admin
+        ).status_code == 201
+    create_user(settings.database_url, role="administrator", scope_code=HCMC, username="nguyen-hcm")  # outside
+
+    def found(q: str, **more: str) -> list[str]:
+        r = api.get("/users", query_string={"q": q, **more}, headers=admin)
+        assert r.status_code == 200, r.get_json()
+        return [u["username"] for u in r.get_json()["items"]]
+
+    assert found("nguyen van") == ["an-nguyen"]  # accents and case aside
+    assert found("NGUYỄN") == ["an-nguyen"]
+    assert found(unicodedata.normalize("NFD", "Bình")) == ["binh-tran"]  # typed decomposed
+    assert found("nguyen") == ["an-nguyen"]  # never an account outside the scope
+    assert found("an") == ["an-nguyen", "binh-tran"]  # a word may be part of a word ("Trần")
+    assert found("tran binh") == ["binh-tran"]  # every word, in any order
+    assert found("tran nguyen") == []
+    assert found("an", role="administrator") == []
+    assert found("100%_") == []  # LIKE's wildcards are text here
+    assert found("  ") == ["an-nguyen", "binh-tran", "qt-ha-noi"]  # blank: everyone in scope
+    too_long = api.get("/users", query_string={"q": "x" * 101}, headers=admin)
+    assert too_long.status_code == 422 and "q" in too_long.get_json()["errors"]["query"]
+
+
 def test_only_administrators_manage_accounts(api: FlaskClient, officer) -> None:
     staff = login(api, "can-bo")
     assert api.get("/users", headers=staff).status_code == 403
@@ -351,6 +423,11 @@ def test_the_cli_bootstraps_the_first_administrator(settings: Settings, api: Fla
     assert result.exit_code == 0, result.output
     assert "quan-tri (administrator, scope national)" in result.output
     assert login(api, "quan-tri", "mat-khau-quan-tri")
+    uow = SqlUnitOfWork(make_engine(settings.database_url), read_only=True)
+    with uow:
+        created = uow.users.get_by_username("quan-tri")
+        entries = uow.audit.entries(f"user:{created.id}")
+    assert [(e.action, e.actor.startswith("cli:")) for e in entries] == [("user.created", True)]
     again = runner.invoke(cli, args, input="mat-khau-quan-tri\n", env=env)
     assert again.exit_code != 0 and "taken" in again.output
     both = runner.invoke(cli, [*args[:4], "--scope", "01", "--national"], input="x\n", env=env)
