@@ -62,5 +62,7 @@ def test_the_accounts_search_key_is_filled_for_accounts_made_before_it(
         )
     upgrade("evaluation", url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT search_text FROM users")).scalar_one() == "ho nguyen nguyen thi dao"
+        assert (
+            conn.execute(sa.text("SELECT search_text FROM users")).scalar_one() == "ho nguyen nguyen thi dao"
+        )
     engine.dispose()

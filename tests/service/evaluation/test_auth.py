@@ -379,14 +379,21 @@ def test_administrators_list_the_accounts_within_their_scope(api: FlaskClient, s
     assert everyone["total"] == 4 and [u["username"] for u in everyone["items"]] == ["d-vn", "qt-ha-noi"]
 
 
-def test_administrators_find_accounts_by_words_of_username_or_name(api: FlaskClient, settings: Settings) -> None:
+def test_administrators_find_accounts_by_words_of_username_or_name(
+    api: FlaskClient, settings: Settings
+) -> None:
     create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
     admin = login(api, "qt-ha-noi")
     for username, full_name in (("an-nguyen", "Nguyễn Văn An"), ("binh-tran", "Trần Thị Bình")):
-        assert api.post(
-            "/users", json=_new_user(username=username, full_name=full_name), headers=admin
-        ).status_code == 201
-    create_user(settings.database_url, role="administrator", scope_code=HCMC, username="nguyen-hcm")  # outside
+        assert (
+            api.post(
+                "/users", json=_new_user(username=username, full_name=full_name), headers=admin
+            ).status_code
+            == 201
+        )
+    create_user(
+        settings.database_url, role="administrator", scope_code=HCMC, username="nguyen-hcm"
+    )  # outside
 
     def found(q: str, **more: str) -> list[str]:
         r = api.get("/users", query_string={"q": q, **more}, headers=admin)
