@@ -411,3 +411,67 @@ def test_an_administrator_locks_an_account_with_a_reason_and_its_sessions_end(wo
         f"/accounts/{user.id}/access", data={"csrf_token": token, "action": "unlock", "reason": "Trở lại"}
     )
     assert sign_in(world.web().test_client(), target).status_code == 302
+
+
+def test_an_administrator_finds_accounts_by_name_pages_through_them_and_creates_one(world: World) -> None:
+    """The accounts page searches words of username or name (accents aside) within the scope, pages by
+    50, and creates an account: its fields' problems shown beside them with nothing created, then made
+    with its household named by register code."""
+    from tests.signin import create_user
+
+    url = world.evaluation_settings.database_url
+    admin_name = f"qt-{uuid.uuid4().hex[:6]}"
+    create_user(url, role="administrator", scope_code=HCMC_WARD, username=admin_name)
+    tag = uuid.uuid4().hex[:4]
+    for i in range(53):
+        create_user(url, role="village_officer", scope_code=HCMC_WARD, username=f"tt{tag}-{i:02d}")
+    admin = as_user(world, admin_name)
+    found = admin.get("/accounts", query_string={"q": f"TT{tag}"})
+    assert found.status_code == 200 and found.text.count('data-testid="account"') == 50
+    assert "Tìm thấy: 53" in found.text and "Cán bộ thôn/khu phố" in found.text  # roles by their names
+    second = admin.get("/accounts", query_string={"q": f"tt{tag}", "page": 2})
+    assert second.text.count('data-testid="account"') == 3 and "Trang trước" in second.text
+    assert (
+        admin.get("/accounts", query_string={"q": "không-ai-tên-này"}).text.count(
+            "Không có tài khoản nào khớp."
+        )
+        == 1
+    )
+    page = admin.get("/accounts")
+    token = csrf_of(page.text)
+    new = {
+        "csrf_token": token,
+        "username": f"ho-{tag}",
+        "full_name": "Lê Thị Hoa",
+        "role": "household_representative",
+        "scope_code": HCMC_WARD,
+        "subject_id": "",
+        "password": "mat-khau-ban-dau",
+    }
+    missing = admin.post("/accounts", data=new)
+    assert missing.status_code == 422 and 'id="subject_id-error"' in missing.text
+    assert f'value="ho-{tag}"' in missing.text  # what was typed is kept
+    assert admin.get("/accounts", query_string={"q": f"ho-{tag}"}).text.count('data-testid="account"') == 0
+    made = admin.post("/accounts", data={**new, "subject_id": "HH-WEB-1"})  # a register code
+    assert made.status_code == 302
+    listed = admin.get(made.headers["Location"]).text
+    assert f"Đã tạo tài khoản ho-{tag}." in listed and "Lê Thị Hoa" in listed
+    assert sign_in(world.web().test_client(), f"ho-{tag}", "mat-khau-ban-dau").status_code == 302
+
+
+def test_signing_out_on_every_device_ends_the_other_sessions(world: World) -> None:
+    from tests.signin import create_user
+
+    name = f"tt-{uuid.uuid4().hex[:6]}"
+    create_user(
+        world.evaluation_settings.database_url, role="village_officer", scope_code=HCMC_WARD, username=name
+    )
+    phone, desk = as_user(world, name), as_user(world, name)
+    page = desk.get("/tasks")
+    assert 'data-testid="logout-everywhere"' in page.text
+    out = desk.post("/logout", data={"csrf_token": csrf_of(page.text), "everywhere": "1"})
+    assert out.status_code == 302 and "/login" in out.headers["Location"]
+    assert "Đã đăng xuất khỏi mọi thiết bị." in desk.get("/login").text
+    ended = phone.get("/tasks")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+    assert as_user(world, name).get("/tasks").status_code == 200  # a new sign-in works

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from services.web.auth import clients
+from services.web.auth import call, clients
 from services.web.client import ApiError
 from services.web.i18n import LANGS, lang, reason
+from services.web.i18n import gettext as _
 
 bp = Blueprint("auth", __name__)
 
@@ -67,10 +68,23 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    """Sign this browser out; with `everywhere`, every sign-in of the account too (its tokens revoked by
+    the evaluation service, `POST /auth/logout`). A revocation that fails is said, the browser signed out
+    all the same."""
+    failed = False
+    if request.form.get("everywhere") and session.get("token"):
+        try:
+            call("evaluation", "POST", "/auth/logout")
+        except ApiError as exc:
+            failed = exc.status != 401  # 401: this sign-in no longer counted anyway
     chosen = session.get("lang")
     session.clear()
     if chosen:
         session["lang"] = chosen
+    if failed:
+        flash(_("Chưa thể đăng xuất khỏi các thiết bị khác; hãy thử lại sau khi đăng nhập."), "error")
+    elif request.form.get("everywhere"):
+        flash(_("Đã đăng xuất khỏi mọi thiết bị."), "success")
     return redirect(url_for("auth.login"))
 
 
