@@ -18,10 +18,10 @@ from common.web import health_blueprint, make_api
 from services.awards.adapters.catalog import Catalog, shipped_catalog
 from services.awards.adapters.evaluation_client import EvaluationClient
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
-from services.awards.api import nominations, rounds
+from services.awards.api import audit, nominations, rounds
 from services.awards.config import Settings
 
-MODULES = (rounds, nominations)
+MODULES = (rounds, nominations, audit)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from flask import Response
 from flask.views import MethodView
 from temporalio.client import WorkflowUpdateFailedError
 
+from common.audit_history import chain_history
+from common.audit_schemas import ChainHistorySchema
 from common.auth import in_scope
 from common.errors import InvalidTransition, NotFound
 from common.web import Blueprint
@@ -128,6 +130,17 @@ class RoundById(MethodView):
     def get(self, round_id: str) -> Any:
         """One award round."""
         return round_view(round_for(round_id, READERS)[0])
+
+
+@blp.route("/<round_id>/history")
+class RoundHistory(MethodView):
+    @blp.response(200, ChainHistorySchema)
+    def get(self, round_id: str) -> Any:
+        """The round's audit entries in order — its opening, nominations and refusals, council scores,
+        votes and conflicts of interest, decision and dossiers with their digests — and whether its chain
+        verifies."""
+        round_for(round_id, READERS)
+        return chain_history(container().uow(), rounds.chain(round_id))
 
 
 @blp.route("/<round_id>/council")

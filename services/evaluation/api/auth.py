@@ -8,7 +8,8 @@ from flask import current_app, request
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from common.auth import ADMINISTRATOR, ROLES, AuthenticationFailed, issue_token
+from common.audit_schemas import ChainHistorySchema
+from common.auth import ADMINISTRATOR, AUDITOR, ROLES, AuthenticationFailed, issue_token
 from common.web import MAX_OFFSET, Blueprint, Schema, TypedText
 from common.web_auth import public, require_roles
 from services.evaluation.api.access import signed_in
@@ -16,6 +17,9 @@ from services.evaluation.api.container import container
 from services.evaluation.service import users
 
 blp = Blueprint("auth", __name__, description="Sign-in and accounts")
+
+
+ACCOUNT_HISTORY_READERS = frozenset({ADMINISTRATOR, AUDITOR})
 
 
 class LoginSchema(Schema):
@@ -189,3 +193,14 @@ class UserAccess(MethodView):
         user = users.change_access(c.uow(), c.passwords, user_id=user_id, by=admin, **body)
         c.tokens.forget(user_id)
         return user
+
+
+@blp.route("/users/<user_id>/history")
+class UserHistory(MethodView):
+    @blp.response(200, ChainHistorySchema)
+    def get(self, user_id: str) -> Any:
+        """An account's audit entries in order — created, locked, unlocked, password set, signed out
+        everywhere, each with who and why — and whether its chain verifies (administrators and auditors,
+        an account within their scope)."""
+        who = require_roles(ACCOUNT_HISTORY_READERS)
+        return users.account_history(container().reader(), user_id=user_id, by=who)

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from flask.views import MethodView
 
+from common.audit_history import chain_history
+from common.audit_schemas import ChainHistorySchema
 from common.auth import (
     ADMINISTRATOR,
     AUDITOR,
@@ -45,7 +47,7 @@ from services.evaluation.api.round_schemas import (
     SignSchema,
 )
 from services.evaluation.service import amendments, decision_list, round_steps, rounds, scopes
-from services.evaluation.service.round_audit import round_not_found
+from services.evaluation.service.round_audit import round_chain, round_not_found
 from workflows.yearly_round import contracts as rc
 
 blp = Blueprint("rounds", __name__, url_prefix="/rounds", description="Yearly rounds")
@@ -107,6 +109,16 @@ class RoundById(MethodView):
         round_in_scope(round_id, ROUND_READERS)
         rnd = rounds.get_round(container().uow(), round_id=round_id)
         return rnd, 200, etag(rnd["version"])
+
+
+@blp.route("/<round_id>/history")
+class RoundHistory(MethodView):
+    @blp.response(200, ChainHistorySchema)
+    def get(self, round_id: str) -> Any:
+        """The round's audit entries in order (opening, posting, objections, council, signature, decisions,
+        amendments, dependency flags), and whether its chain verifies."""
+        round_in_scope(round_id, ROUND_READERS)
+        return chain_history(container().reader(), round_chain(round_id))
 
 
 @blp.route("/<round_id>/objections")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common.audit_entry import AuditEntry, AuditReport, StoredAuditEntry, VerifyResult
+from common.audit_history import ChainHistory, chain_history
 from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.domain.model import Case
 from services.evaluation.service.ports import UnitOfWork
@@ -55,28 +56,21 @@ def criteria_set_key(uow: Any, case_id: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class CaseHistory:
+class CaseHistory(ChainHistory):
     """A case's audit entries in order, and whether its chain verifies."""
 
-    case_id: str
-    chain: str
-    verified: bool
-    verification: VerifyResult
-    entries: list[StoredAuditEntry]
+    case_id: str = ""
 
 
 def case_history(uow: AuditedUnitOfWork, *, case_id: str) -> CaseHistory:
     """The case's entries with the verdict on its chain; CaseNotFound when there is neither case nor entry."""
-    chain = case_chain(case_id)
-    with uow:
-        entries = uow.audit.entries(chain)
-        # A case's history is shown even if the case row is gone: that is exactly what an auditor needs.
-        if not entries and uow.cases.get(case_id) is None:
-            raise CaseNotFound(case_id)
-        verdict = uow.audit.verify_chain(chain)
-    return CaseHistory(
-        case_id=case_id, chain=chain, verified=verdict.ok, verification=verdict, entries=entries
-    )
+    history = chain_history(uow, case_chain(case_id))
+    # A case's history is shown even if the case row is gone: that is exactly what an auditor needs.
+    if not history.entries:
+        with uow:
+            if uow.cases.get(case_id) is None:
+                raise CaseNotFound(case_id)
+    return CaseHistory(**vars(history), case_id=case_id)
 
 
 def verify_audit(uow: AuditedUnitOfWork, *, max_problems: int = 100) -> AuditReport:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from common.audit_entry import AuditEntry
+from common.audit_history import ChainHistory, chain_history
 from common.auth import (
     ADMINISTRATOR,
     HOUSEHOLD_REPRESENTATIVE,
@@ -149,7 +150,7 @@ def create_user(
         uow.users.add(user)
         uow.record(
             AuditEntry(
-                chain=f"user:{user.id}",
+                chain=account_chain(user.id),
                 action="user.created",
                 actor=created_by.username if created_by else SYSTEM_ACTOR,
                 role=created_by.role if created_by else ADMINISTRATOR,
@@ -240,7 +241,7 @@ def change_access(
             changes["password"] = "set"
         uow.record(
             AuditEntry(
-                chain=f"user:{user_id}",
+                chain=account_chain(user_id),
                 action="user.access_changed",
                 actor=by.username,
                 role=by.role,
@@ -253,13 +254,28 @@ def change_access(
     return get_user_or_raise(uow, user_id=user_id)
 
 
+def account_chain(user_id: str) -> str:
+    """The audit chain of one account (created, locked, unlocked, password set, signed out)."""
+    return f"user:{user_id}"
+
+
+def account_history(uow: Any, *, user_id: str, by: Principal) -> ChainHistory:
+    """An account's audit entries and verdict, for an administrator or auditor whose scope holds the
+    account (404 otherwise, as for one that does not exist)."""
+    with uow:
+        user = uow.users.get(user_id)
+    if user is None or not is_within(user.scope_path, by.scope_path):
+        raise UserNotFound(user_id)
+    return chain_history(uow, account_chain(user_id))
+
+
 def sign_out_everywhere(uow: Any, *, principal: Principal) -> None:
     """The signed-in user revokes every token of theirs (this one too): audited on their chain."""
     with uow:
         uow.users.set_access(principal.user_id, datetime.now(UTC))
         uow.record(
             AuditEntry(
-                chain=f"user:{principal.user_id}",
+                chain=account_chain(principal.user_id),
                 action="user.signed_out",
                 actor=principal.username,
                 role=principal.role,

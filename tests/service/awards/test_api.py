@@ -254,3 +254,24 @@ def test_two_identical_nominations_at_once_are_one_nomination_and_one_409(
             for x in (t.nominations, t.outbox, t.audit_log)
         ]
     assert after == before
+
+
+def test_a_rounds_history_shows_its_nominations_and_verifies_and_tampering_is_found(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'awards.db'}"
+    app = _awards_app(url)
+    app.extensions["awards"].evaluation = _TwoYearsRecognised()
+    client = app.test_client()
+    assert client.post("/rounds/r-1/nominations", json=GOOD, headers=ADMIN).status_code == 201
+    auditor = bearer(DEFAULT_SECRET_KEY, Principal("k", "kiem-toan", "auditor", "38", "38"))
+    history = client.get("/rounds/r-1/history", headers=auditor)
+    assert history.status_code == 200 and history.get_json()["verified"] is True, history.get_json()
+    entries = history.get_json()["entries"]
+    assert entries[-1]["action"] == "nomination.submitted" and entries[-1]["actor"] == "admin"
+    assert history.get_json()["chain"] == "award_round:r-1"
+    national_auditor = bearer(DEFAULT_SECRET_KEY, Principal("k", "kiem-toan", "auditor", None, ""))
+    assert client.get("/audit/verify", headers=national_auditor).get_json()["ok"] is True
+    with make_engine(url).begin() as db:  # someone edits the trail behind the application's back
+        db.execute(t.audit_log.update().values(actor="someone-else"))
+    assert client.get("/rounds/r-1/history", headers=auditor).get_json()["verified"] is False
+    report = client.get("/audit/verify", headers=national_auditor).get_json()
+    assert report["ok"] is False and report["problems"][0]["chain"] == "award_round:r-1"

@@ -64,6 +64,8 @@ MATRIX: dict[tuple[str, str], tuple[set[str], dict[str, Any]]] = {
     ("POST", "/rounds"): (MANAGERS, {"json": OPEN}),
     ("GET", "/rounds"): (READERS, {}),
     ("GET", "/rounds/<round_id>"): (READERS, {}),
+    ("GET", "/rounds/<round_id>/history"): (READERS, {}),
+    ("GET", "/audit/verify"): ({"auditor", "administrator"}, {}),
     ("PUT", "/rounds/<round_id>/council"): (MANAGERS, {"json": COUNCIL}),
     ("GET", "/rounds/<round_id>/council"): (READERS, {}),
     ("POST", "/rounds/<round_id>/close-nominations"): (MANAGERS, {"json": {"reason": "r"}}),
@@ -211,10 +213,19 @@ def test_roles_and_scope(app: Any, role: str) -> None:
         if role not in allowed:
             assert r.status_code == 403, (role, method, rule, r.get_json())
             continue
-        # In scope the use case answers: the round is decided, so phase-bound writes are 409.
-        assert r.status_code not in (401, 403, 404), (role, method, rule, r.get_json())
+        # In scope the use case answers: the round is decided, so phase-bound writes are 409. Verifying
+        # every chain is the whole country's: 404 to anyone with a narrower scope.
+        national_only = rule == "/audit/verify"
+        assert r.status_code == 404 if national_only else r.status_code not in (401, 403, 404), (
+            role,
+            method,
+            rule,
+            r.get_json(),
+        )
         if rule == "/rounds" or (method == "POST" and rule.endswith("/nominations")):
             continue  # opening asks the evaluation service first; nominating: see the next test
+        if rule == "/audit/verify":
+            continue  # national users only: see test_only_national_auditors_and_administrators_verify
         out = _call(app, method, rule, _headers(role, SCOPES["out"]))
         assert out.status_code == 404, (role, method, rule, out.get_json())
 
@@ -229,3 +240,17 @@ def test_a_nominator_from_the_village_reaches_the_round_and_out_of_scope_does_no
     assert listed.status_code == 200 and listed.get_json() == []
     listed = _call(app, "GET", "/rounds", _headers("auditor", SCOPES["in"]))
     assert [r["id"] for r in listed.get_json()] == [ROUND]
+
+
+def test_only_national_auditors_and_administrators_verify_every_chain(app: Any) -> None:
+    for role in ROLES:
+        r = _call(
+            app,
+            "GET",
+            "/audit/verify",
+            bearer(DEFAULT_SECRET_KEY, Principal(f"id-{role}", role, role, None, "")),
+        )
+        if role in ("auditor", "administrator"):
+            assert r.status_code == 200 and r.get_json()["ok"] is True, (role, r.get_json())
+        else:
+            assert r.status_code == 403, role

@@ -246,3 +246,24 @@ def test_the_server_cli_locks_an_account_and_sets_a_password(
     assert nothing.exit_code != 0 and "Nothing to change" in nothing.output
     unknown = runner.invoke(cli, ["set-access", "khong-co", "--lock", "--reason", "x"])
     assert unknown.exit_code != 0 and "no user khong-co" in unknown.output
+
+
+def test_an_accounts_history_is_read_by_administrators_and_auditors_within_their_scope(
+    api: FlaskClient, people: dict[str, Any], settings: Settings
+) -> None:
+    _access(api, people["admin"], people["officer_id"], {"active": False, "reason": "Nghỉ việc"})
+    path = f"/users/{people['officer_id']}/history"
+    mine = api.get(path, headers=_bearer(people["admin"]))
+    assert mine.status_code == 200 and mine.get_json()["verified"] is True
+    assert [(e["action"], e["actor"], e["reason"]) for e in mine.get_json()["entries"]] == [
+        ("user.created", "system", None),
+        ("user.access_changed", "quan-tri-hk", "Nghỉ việc"),
+    ]
+    create_user(settings.database_url, role="auditor", scope_code=None, username="kiem-toan-vn")
+    auditor = _login(api, "kiem-toan-vn").get_json()["token"]
+    assert api.get(path, headers=_bearer(auditor)).get_json()["entries"] == mine.get_json()["entries"]
+    assert api.get(path, headers=_bearer(people["other_admin"])).status_code == 404  # not within their scope
+    assert api.get("/users/nobody/history", headers=_bearer(people["admin"])).status_code == 404
+    create_user(settings.database_url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo-2")
+    officer = _login(api, "can-bo-2").get_json()["token"]
+    assert api.get(path, headers=_bearer(officer)).status_code == 403

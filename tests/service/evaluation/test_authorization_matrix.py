@@ -27,6 +27,7 @@ from common.auth import ROLES, Principal
 from common.db import make_engine
 from common.web_auth import is_public
 from services.evaluation.adapters import tables as t
+from services.evaluation.api import auth as auth_api
 from services.evaluation.api import rounds as rounds_api
 from services.evaluation.documents.plans import PLANS_DIR
 from tests.conftest import HCMC_WARD
@@ -100,6 +101,13 @@ def _user_access(w: World, p: Principal) -> Request:
     return "POST", f"/users/{user.id}/access", {"json": {"active": True, "reason": "Kiểm tra quyền"}}
 
 
+def _user_history(w: World, p: Principal) -> Request:
+    """The history of a fresh account of the ward."""
+    url = w.app.extensions["evaluation"].settings.database_url
+    user = create_user(url, role=auth.VILLAGE_OFFICER, scope_code=HCMC_WARD, username=w.unique("lich-su-"))
+    return "GET", f"/users/{user.id}/history", {}
+
+
 def _new_objection(w: World) -> str:
     """A fresh open objection of the ward's round (each allowed caller changes its own)."""
     engine = make_engine(w.app.extensions["evaluation"].settings.database_url)
@@ -166,6 +174,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("auth.Users", "POST"): Row(ADMIN, UNIT, _new_user),
     ("auth.UserAccess", "POST"): Row(ADMIN, UNIT, _user_access),
     ("auth.Logout", "POST"): Row(ALL, ANY, lambda w, p: ("POST", "/auth/logout", {})),
+    ("auth.UserHistory", "GET"): Row(auth_api.ACCOUNT_HISTORY_READERS, UNIT, _user_history),
     ("admin_units.AdminUnits", "GET"): Row(ALL, ANY, _get("/admin-units", query_string={"limit": 1})),
     ("admin_units.AdminUnitByCode", "GET"): Row(ALL, ANY, _get(f"/admin-units/{HCMC_WARD}")),
     ("admin_units.Villages", "POST"): Row(
@@ -284,6 +293,7 @@ POLICY: dict[tuple[str, str], Row] = {
         rounds_api.ROUND_READERS, UNIT, _get("/rounds", query_string={"admin_unit_code": HCMC_WARD})
     ),
     ("rounds.RoundById", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}")),
+    ("rounds.RoundHistory", "GET"): Row(rounds_api.ROUND_READERS, UNIT, _get(f"/rounds/{ROUND_ID}/history")),
     ("rounds.Objections", "POST"): Row(
         rounds_api.OBJECTION_TAKERS,
         UNIT,

@@ -153,6 +153,15 @@ def test_objections_through_their_steps_with_if_match(api: Any) -> None:
             .all()
         )
     assert actions == ["objection.filed", "objection.assigned", "objection.resolved"]
+    history = api.get(f"/rounds/{ROUND}/history", headers=_as("auditor"))  # what an auditor reads
+    assert history.status_code == 200 and history.get_json()["verified"] is True
+    entries = history.get_json()["entries"]
+    assert [e["action"] for e in entries] == actions and entries[0]["actor"] == "commune_association_officer"
+    assert history.get_json()["chain"] == f"round:{ROUND}"
+    hanoi = Principal(user_id="a", username="a", role="auditor", scope_code="01", scope_path="01")
+    assert api.get(f"/rounds/{ROUND}/history", headers=bearer(SECRET, hanoi)).status_code == 404
+    assert api.get("/rounds/nope/history", headers=_as("auditor")).status_code == 404
+    assert api.get(f"/rounds/{ROUND}/history", headers=_as("household_representative")).status_code == 403
 
 
 @pytest.mark.parametrize(
