@@ -839,3 +839,25 @@ def test_a_recognition_left_short_of_its_dependency_is_shown_until_the_chairman_
     page = chairman.get(f"/rounds/{round_id}")
     assert 'data-testid="dependency-warnings"' not in page.text
     assert "Danh hiệu không còn đủ điều kiện" not in page.text
+
+
+def test_the_rounds_timeline_shows_its_audit_trail_with_names_and_the_chains_verdict(world: World) -> None:
+    from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
+    from services.evaluation.service.round_audit import round_entry
+
+    posting = seed_round(world, "posting")
+    engine = make_engine(world.evaluation_settings.database_url)
+    with SqlUnitOfWork(engine) as uow:  # what filing an objection records (the world has no Temporal)
+        rnd = {"id": posting, "workflow_id": f"yearly-round/{posting}"}
+        uow.record(
+            round_entry(rnd, action="objection.filed", actor="can-bo-hoi", role="commune_association_officer")
+        )
+        uow.commit()
+    engine.dispose()
+    page = as_user(world, "can-bo-hoi").get(f"/rounds/{posting}")
+    assert f'href="/rounds/{posting}/timeline"' in page.text
+    timeline = as_user(world, "kiem-toan").get(f"/rounds/{posting}/timeline")
+    assert timeline.status_code == 200
+    assert "Nhận ý kiến phản ánh" in timeline.text and "objection.filed" in timeline.text
+    assert "can-bo-hoi" in timeline.text and "Chuỗi nhật ký toàn vẹn" in timeline.text
+    assert as_user(world, "ho-gia-dinh").get(f"/rounds/{posting}/timeline").status_code in (403, 404)

@@ -5,6 +5,7 @@ set, Vietnamese reasons for bad input, evidence, verdicts, the timeline, CSRF, l
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import uuid
 from pathlib import Path
@@ -280,15 +281,33 @@ def test_an_expired_token_signs_the_session_out(world: World) -> None:
 def test_every_template_string_has_an_english_translation_and_is_nfc() -> None:
     import re
 
-    root = Path(i18n.__file__).parent / "templates"
+    web = Path(i18n.__file__).parent
     used = set()
-    for path in root.glob("*.html"):
+    for path in [*(web / "templates").glob("*.html"), *(web / "views").glob("*.py")]:
         used |= set(re.findall(r'_\(\s*"([^"]+)"\s*\)', path.read_text(encoding="utf-8")))
         used |= set(re.findall(r"_\(\s*'([^']+)'\s*\)", path.read_text(encoding="utf-8")))
     missing = sorted(s for s in used if s not in i18n.EN)
     assert not missing, missing
     for text in list(i18n.EN) + [v for pair in i18n.STATUS_NAMES.values() for v in pair]:
         assert unicodedata.normalize("NFC", text) == text
+
+
+def test_every_audit_action_the_services_record_has_a_name_on_the_timelines() -> None:
+    """Every action name written in the evaluation and awards code (audit entries and the events named
+    alike) has a Vietnamese and English name, so no timeline shows a bare code."""
+    import re
+
+    services = Path(i18n.__file__).parents[1]
+    kinds = "round|decision|objection|council|nomination|dossier|report|user|certificate|case|evidence"
+    named = re.compile(rf'"((?:{kinds})\.[a-z_]+)"')
+    actions = {
+        action
+        for path in [*(services / "evaluation").rglob("*.py"), *(services / "awards").rglob("*.py")]
+        for action in named.findall(path.read_text(encoding="utf-8"))
+    }
+    actions |= {"decision.correction", "decision.revocation"}  # f"decision.{kind}" (amendments)
+    assert len(actions) > 50
+    assert sorted(a for a in actions if a not in i18n.ACTION_NAMES) == []
 
 
 def test_report_filters_with_bad_input_name_the_field(world: World) -> None:
@@ -353,7 +372,29 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
 
     def awards_api(request: httpx.Request) -> httpx.Response:
         assert request.headers["Authorization"].startswith("Bearer ")
-        routes = {"/rounds": [rnd], "/rounds/r1": rnd, "/rounds/r1/nominations": nominations}
+        history = {
+            "chain": "award_round:r1",
+            "verified": True,
+            "verification": {"ok": True, "checked": 1, "chain": "award_round:r1"},
+            "entries": [
+                {
+                    "seq": 1,
+                    "at": "2026-06-01T08:00:00+00:00",
+                    "action": "nomination.submitted",
+                    "actor": "can-bo-hoi",
+                    "role": "commune_association_officer",
+                    "after": {"name": "Hộ ông Nguyễn Văn A"},
+                    "evidence_sha256": [],
+                    "hash": "ab" * 32,
+                }
+            ],
+        }
+        routes = {
+            "/rounds": [rnd],
+            "/rounds/r1": rnd,
+            "/rounds/r1/nominations": nominations,
+            "/rounds/r1/history": history,
+        }
         body = routes.get(request.url.path)
         return (
             httpx.Response(200, json=body) if body is not None else httpx.Response(404, json={"message": "x"})
@@ -365,6 +406,13 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
     assert listing.status_code == 200 and "/awards/r1" in listing.text
     page = client.get("/awards/r1")
     assert "Hộ ông Nguyễn Văn A" in page.text and "Đủ điều kiện" in page.text
+    assert 'href="/awards/r1/timeline"' in page.text
+    timeline = client.get("/awards/r1/timeline")
+    assert (
+        timeline.status_code == 200
+        and "Gửi đề cử" in timeline.text
+        and "Chuỗi nhật ký toàn vẹn" in timeline.text
+    )
     assert "Không đủ điều kiện" in page.text and "Chưa đủ 3 năm liên tục được công nhận." in page.text
 
 
@@ -457,6 +505,12 @@ def test_an_administrator_finds_accounts_by_name_pages_through_them_and_creates_
     listed = admin.get(made.headers["Location"]).text
     assert f"Đã tạo tài khoản ho-{tag}." in listed and "Lê Thị Hoa" in listed
     assert sign_in(world.web().test_client(), f"ho-{tag}", "mat-khau-ban-dau").status_code == 302
+    history_path = re.search(r'href="(/accounts/[^"]+/history)"', listed).group(1)
+    trail = admin.get(history_path)
+    assert trail.status_code == 200 and "Tạo tài khoản" in trail.text and admin_name in trail.text
+    assert "Chuỗi nhật ký toàn vẹn" in trail.text
+    assert as_user(world, "kiem-toan").get(history_path).status_code == 200  # auditors read it too
+    assert as_user(world, "truong-thon").get(history_path).status_code == 403
 
 
 def test_signing_out_on_every_device_ends_the_other_sessions(world: World) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from common.auth import ADMINISTRATOR, HOUSEHOLD_REPRESENTATIVE, ROLES
+from common.auth import ADMINISTRATOR, AUDITOR, HOUSEHOLD_REPRESENTATIVE, ROLES
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
@@ -126,4 +126,23 @@ def change(user_id: str) -> Any:
     flash(_("Đã lưu. Các phiên đăng nhập của tài khoản đã bị thu hồi."), "success")
     return redirect(
         url_for("accounts.index", **{k: v for k, v in request.args.items() if k in ("q", "role", "page")})
+    )
+
+
+@bp.route("/accounts/<user_id>/history")
+@login_required
+def history(user_id: str) -> Any:
+    """An account's audit trail: created, locked, unlocked, password set, signed out everywhere — who and
+    why (administrators and auditors within their scope)."""
+    if g.user["role"] not in (ADMINISTRATOR, AUDITOR):
+        abort(403)
+    trail = call("evaluation", "GET", f"/users/{user_id}/history")
+    created = next((e for e in trail["entries"] if e["action"] == "user.created"), None)
+    name = (created or {}).get("after", {}).get("username") or user_id
+    return render_template(
+        "timeline.html",
+        history=trail,
+        heading=f"{_('Tài khoản')} {name}",
+        back_url=url_for("accounts.index", q=name if created else ""),
+        back_label=_("Quay lại tài khoản"),
     )

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import TITLE_NAMES, reason
+from services.web.i18n import gettext as _
 
 bp = Blueprint("areas", __name__)
 LEVELS = ("province", "commune", "village")
@@ -97,3 +98,19 @@ def award_round(round_id: str) -> Any:
     nominations, problem, _ = _try("awards", f"/rounds/{round_id}/nominations")
     items = nominations if isinstance(nominations, list) else (nominations or {}).get("items", [])
     return render_template("award_round.html", rnd=rnd, nominations=items, problem=problem)
+
+
+@bp.route("/awards/<round_id>/timeline")
+@login_required
+def award_round_timeline(round_id: str) -> Any:
+    """The award round's audit trail: nominations, refusals, council scores and votes, the decision and the
+    dossiers with their digests."""
+    rnd = call("awards", "GET", f"/rounds/{round_id}")
+    history = call("awards", "GET", f"/rounds/{round_id}/history")
+    return render_template(
+        "timeline.html",
+        history=history,
+        heading=f"{_('Khen thưởng')} {rnd['year']} · {rnd['admin_unit_code']}",
+        back_url=url_for("areas.award_round", round_id=round_id),
+        back_label=_("Quay lại khen thưởng"),
+    )

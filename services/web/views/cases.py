@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from services.web import case_form as cf
+from services.web import i18n
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
@@ -249,4 +250,10 @@ def timeline(case_id: str) -> Any:
     except ApiError as exc:
         _not_found_or_raise(exc)
         raise
-    return render_template("timeline.html", case=case, history=history)
+    return render_template(
+        "timeline.html",
+        history=history,
+        heading=f"{i18n.name_of(i18n.TITLE_NAMES, case['title'])} {case['year']} · {case['subject_id']}",
+        back_url=url_for("cases.show", case_id=case_id),
+        back_label=_("Quay lại hồ sơ"),
+    )

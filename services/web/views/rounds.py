@@ -193,6 +193,21 @@ def show(round_id: str) -> Any:
         raise
 
 
+@bp.route("/rounds/<round_id>/timeline")
+@login_required
+def timeline(round_id: str) -> Any:
+    """The round's audit trail: who opened, posted, heard objections, voted, signed and amended, and why."""
+    rnd = call("evaluation", "GET", f"/rounds/{round_id}")
+    history = call("evaluation", "GET", f"/rounds/{round_id}/history")
+    return render_template(
+        "timeline.html",
+        history=history,
+        heading=f"{_('Kỳ xét công nhận')} {rnd['year']} · {rnd['admin_unit_code']}",
+        back_url=url_for("rounds.show", round_id=round_id),
+        back_label=_("Quay lại kỳ xét"),
+    )
+
+
 def _after(
     round_id: str,
     send: Any,
