@@ -9,10 +9,13 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields, validate
 
+from common.audit_history import chain_history
+from common.audit_schemas import ChainHistorySchema
 from common.auth import (
     ADMINISTRATOR,
     COMMUNE_ASSOCIATION_OFFICER,
     COMMUNE_CHAIRMAN,
+    HISTORY_READERS,
     LEARNING_CENTRE_STAFF,
     REGISTER_READERS,
     VILLAGE_OFFICER,
@@ -24,6 +27,7 @@ from services.evaluation.api.cases import etag, if_match_version
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.service import annual_report_requests as requests
 from services.evaluation.service import scopes
+from services.evaluation.service.annual_reports import report_chain
 
 blp = Blueprint("annual_reports", __name__, url_prefix="/reports/annual", description="Annual reports")
 
@@ -34,6 +38,7 @@ REPORT_SUBMITTERS = frozenset(
     {VILLAGE_OFFICER, COMMUNE_ASSOCIATION_OFFICER, LEARNING_CENTRE_STAFF, COMMUNE_CHAIRMAN, ADMINISTRATOR}
 )
 REPORT_READERS = REGISTER_READERS
+REPORT_HISTORY_READERS = HISTORY_READERS
 
 
 class ReportStartSchema(Schema):
@@ -164,6 +169,16 @@ class AnnualReportById(MethodView):
         _report_in_scope(report_id, REPORT_READERS)
         report = requests.get_report(container().uow(), report_id=report_id)
         return report, 200, etag(report["version"])
+
+
+@blp.route("/<string:report_id>/history")
+class AnnualReportHistory(MethodView):
+    @blp.response(200, ChainHistorySchema)
+    def get(self, report_id: str) -> Any:
+        """The report's audit entries in order (opened, reminded, overdue, submitted, rolled up) and whether
+        its chain verifies."""
+        _report_in_scope(report_id, REPORT_HISTORY_READERS)
+        return chain_history(container().reader(), report_chain(report_id))
 
 
 @blp.route("/<string:report_id>/submit")

@@ -168,6 +168,9 @@ def test_list_and_read_in_scope(env: dict[str, Any]) -> None:
     )
     assert other.status_code == 404
     assert api.get("/reports/annual/no-such", headers=env["admin"]).status_code == 404
+    history = api.get(f"/reports/annual/{env['ward_report']}/history", headers=env["auditor"])
+    assert history.status_code == 200 and history.get_json()["verified"] is True
+    assert history.get_json()["entries"][0]["action"] == "report.opened"
 
 
 def test_submit_needs_if_match_and_the_right_role(env: dict[str, Any]) -> None:

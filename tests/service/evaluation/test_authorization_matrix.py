@@ -266,6 +266,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("annual_reports.AnnualReportById", "GET"): Row(
         auth.REGISTER_READERS, UNIT, lambda w, p: ("GET", f"/reports/annual/{_annual_report(w)}", {})
     ),
+    ("annual_reports.AnnualReportHistory", "GET"): Row(
+        auth.HISTORY_READERS, UNIT, lambda w, p: ("GET", f"/reports/annual/{_annual_report(w)}/history", {})
+    ),
     ("annual_reports.AnnualReportSubmit", "POST"): Row(
         frozenset(
             {
