@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -62,6 +63,14 @@ def _register_errors(app: Flask) -> None:
         return page(status, exc.message)
 
 
+def readable_value(value: Any) -> str:
+    """A recorded value as people read it: text as it is, anything else as JSON with its Vietnamese
+    letters kept (Jinja's `tojson` escapes them to \\uXXXX); the template escapes the result for HTML."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def create_app(
     settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None
 ) -> Flask:
@@ -97,6 +106,7 @@ def create_app(
         STATUSES=list(i18n.STATUS_NAMES),
         VERDICTS=list(i18n.VERDICT_NAMES),
     )
+    app.jinja_env.filters["readable"] = readable_value
 
     @app.before_request
     def _user() -> None:

@@ -327,6 +327,7 @@ EN: dict[str, str] = {
     "Xem dòng thời gian": "View timeline",
     "Quay lại hồ sơ": "Back to the case",
     "Quay lại kỳ xét": "Back to the round",
+    "Trước": "Before",
     "Quay lại khen thưởng": "Back to the award round",
     "Quay lại tài khoản": "Back to the accounts",
     "Xem nhật ký kỳ xét": "View the round's audit trail",
