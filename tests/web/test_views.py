@@ -508,7 +508,7 @@ def test_an_administrator_finds_accounts_by_name_pages_through_them_and_creates_
     history_path = re.search(r'href="(/accounts/[^"]+/history)"', listed).group(1)
     trail = admin.get(history_path)
     assert trail.status_code == 200 and "Tạo tài khoản" in trail.text and admin_name in trail.text
-    assert "Lê Thị Hoa" in trail.text  # what was recorded, in its letters (not \\u escapes)
+    assert "Lê Thị Hoa" in trail.text  # what was recorded, in its letters (not \u escapes)
     assert "Chuỗi nhật ký toàn vẹn" in trail.text
     assert as_user(world, "kiem-toan").get(history_path).status_code == 200  # auditors read it too
     assert as_user(world, "truong-thon").get(history_path).status_code == 403
