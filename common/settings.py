@@ -29,6 +29,8 @@ class CommonSettings:
     s3_secure: bool = False
     s3_region: str = "us-east-1"
     evidence_bucket: str = "evidence"
+    # The audit trail's anchors (common/audit_anchor.py): a bucket of their own, ideally write-once.
+    audit_anchor_bucket: str = "audit-anchors"
     evaluation_url: str = "http://127.0.0.1:8001"
     awards_url: str = "http://127.0.0.1:8002"
     notifications_url: str = "http://127.0.0.1:8003"
@@ -56,6 +58,7 @@ class CommonSettings:
             s3_secure=e.get("S3_SECURE", "false").lower() in ("1", "true", "yes"),
             s3_region=e.get("S3_REGION", d.s3_region),
             evidence_bucket=e.get("EVIDENCE_BUCKET", d.evidence_bucket),
+            audit_anchor_bucket=e.get("AUDIT_ANCHOR_BUCKET", d.audit_anchor_bucket),
             evaluation_url=e.get("EVALUATION_URL", d.evaluation_url),
             awards_url=e.get("AWARDS_URL", d.awards_url),
             notifications_url=e.get("NOTIFICATIONS_URL", d.notifications_url),

@@ -135,6 +135,15 @@ class ObjectStorage:
         except (*_UNAVAILABLE, S3Error) as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
+    def keys(self, prefix: str) -> list[str]:
+        """The keys of the objects under `prefix` (the audit anchors: a few thousand a year)."""
+        try:
+            return [
+                o.object_name for o in self._client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            ]
+        except (*_UNAVAILABLE, S3Error) as exc:
+            raise DependencyUnavailable("object_store", str(exc)) from exc
+
     def remove(self, key: str) -> None:
         """Delete an object (used to clean up an upload whose database write failed)."""
         try:

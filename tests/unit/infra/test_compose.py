@@ -33,6 +33,7 @@ COMMANDS = {
     "awards-worker": ["python", "-m", "services.awards.worker"],
     "notifications-consumer": ["python", "-m", "services.notifications.consumers"],
     "workflow-worker": ["python", "-m", "workflows.worker"],
+    "audit-anchors": ["python", "-m", "infra.audit_anchors", "loop", "--every", "3600"],
 }
 APPS = tuple(COMMANDS)
 LONG_RUNNING = tuple(s for s in (*INFRA, *APPS) if s != "migrate")
@@ -49,6 +50,7 @@ APP_ENV = (
     "S3_SECURE",
     "S3_REGION",
     "EVIDENCE_BUCKET",
+    "AUDIT_ANCHOR_BUCKET",
     "EVALUATION_URL",
     "AWARDS_URL",
     "NOTIFICATIONS_URL",

@@ -1,0 +1,168 @@
+"""Anchors of the audit trail in the real S3 server (rclone), over a migrated evaluation database (SQLite,
+or PostgreSQL with TEST_POSTGRES_URL): a chain rewritten consistently from the changed entry to its head
+(which its own verification cannot see) is found by the anchors, so are the newest entries removed with their
+head moved back and an anchor removed from the store; entries too new to have settled wait for the
+next anchor; the CLI anchors and verifies every service."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from common.audit import append_many, chain_entries, verify_chain
+from common.audit_anchor import AnchorStore, check_anchors, take_anchor, verify_anchors
+from common.audit_entry import GENESIS, AuditEntry, entry_body, entry_hash
+from common.db import make_engine
+from common.storage import ObjectStorage
+from infra.audit_anchors import cli
+from infra.migrate import upgrade
+from services.evaluation.adapters import tables as t
+
+pytestmark = pytest.mark.integration
+
+SETTLED = timedelta(0)  # in these tests every entry written has settled
+
+
+@pytest.fixture
+def engine(make_database_url: Callable[[str], str]) -> Iterator[Engine]:
+    url = make_database_url("evaluation")
+    upgrade("evaluation", url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def storage(s3_server: dict[str, Any]) -> ObjectStorage:
+    bucket = f"anchors-{uuid.uuid4().hex[:8]}"
+    s = ObjectStorage(
+        s3_server["endpoint"],
+        s3_server["access_key"],
+        s3_server["secret_key"],
+        bucket,
+        secure=False,
+        region="us-east-1",
+    )
+    s.ensure_bucket()
+    return s
+
+
+def write(engine: Engine, chain: str, count: int, at: datetime | None = None) -> None:
+    for i in range(count):
+        with engine.begin() as conn:
+            entry = AuditEntry(chain=chain, action="score.adjusted", actor=f"cán bộ {i}", after={"TC1": i})
+            append_many(conn, t.audit, [dataclasses.replace(entry, at=at) if at else entry])
+
+
+def rewrite_consistently(engine: Engine, chain: str, position: int, actor: str) -> None:
+    """What a forger with write access does: change one entry and recompute every hash after it, and the
+    head, so that the chain verifies."""
+    with engine.begin() as conn:
+        entries = chain_entries(conn, t.audit, chain)
+        prev = GENESIS if position == 1 else entries[position - 2].hash
+        for stored in entries[position - 1 :]:
+            entry = dataclasses.replace(stored, actor=actor) if stored.position == position else stored
+            new_hash = entry_hash(prev, entry_body(entry, stored.position))
+            conn.execute(
+                t.audit.update()
+                .where(t.audit.c.seq == stored.seq)
+                .values(actor=entry.actor, prev_hash=prev, hash=new_hash)
+            )
+            prev = new_hash
+        heads = t.metadata.tables["audit_heads"]
+        conn.execute(heads.update().where(heads.c.chain == chain).values(hash=prev))
+
+
+def test_a_chain_rewritten_consistently_verifies_but_the_anchors_find_it(
+    engine: Engine, storage: ObjectStorage
+) -> None:
+    store = AnchorStore(storage, "evaluation")
+    write(engine, "case:a", 3)
+    write(engine, "case:b", 2)
+    first = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    assert first is not None and (first.seq_from, first.entries) == (0, 5) and first.prev_digest == GENESIS
+    assert take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED) is None  # nothing new
+    write(engine, "case:a", 2)
+    second = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    assert second is not None and second.seq_from == first.seq_to and second.prev_digest == first.digest
+    assert second.entries == 2
+    assert verify_anchors(engine, t.audit, store) == (2, [])
+
+    rewrite_consistently(engine, "case:a", 2, actor="người khác")
+    with engine.connect() as conn:
+        assert verify_chain(conn, t.audit, "case:a").ok  # the chain alone cannot tell
+    count, problems = verify_anchors(engine, t.audit, store)
+    assert count == 2 and [(p.kind, p.seq_to) for p in problems] == [
+        ("rewritten", first.seq_to),
+        ("rewritten", second.seq_to),  # the rewrite ran on past the first anchor to the head
+    ]
+
+
+def test_the_newest_entries_removed_with_their_head_moved_back_and_a_removed_anchor_are_found(
+    engine: Engine, storage: ObjectStorage
+) -> None:
+    store = AnchorStore(storage, "evaluation")
+    write(engine, "case:a", 2)
+    first = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    write(engine, "case:b", 2)
+    second = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    assert first and second
+    with engine.begin() as conn:  # the newest entry of case:b goes, and its head is moved back to match
+        kept = chain_entries(conn, t.audit, "case:b")[0]
+        conn.execute(t.audit.delete().where(t.audit.c.seq == second.seq_to))
+        heads = t.metadata.tables["audit_heads"]
+        conn.execute(heads.update().where(heads.c.chain == "case:b").values(position=1, hash=kept.hash))
+    with engine.connect() as conn:
+        assert verify_chain(conn, t.audit, "case:b").ok  # the chain alone cannot tell
+    problems = verify_anchors(engine, t.audit, store)[1]
+    assert [(p.kind, p.seq_to) for p in problems] == [("rewritten", second.seq_to)]
+    assert "1 now, 2 anchored" in problems[0].problem
+    storage.remove(first.key())  # someone deletes an anchor: the next no longer follows anything
+    assert [p.kind for p in verify_anchors(engine, t.audit, store)[1]] == ["broken_sequence", "rewritten"]
+
+
+def test_entries_that_have_not_settled_wait_for_the_next_anchor(
+    engine: Engine, storage: ObjectStorage
+) -> None:
+    store = AnchorStore(storage, "evaluation")
+    write(engine, "case:a", 2, at=datetime.now(UTC) - timedelta(hours=1))
+    write(engine, "case:a", 1)  # just now: a transaction below it might still commit
+    anchor = take_anchor(engine, t.audit, store, service="evaluation", settle=timedelta(minutes=5))
+    assert anchor is not None and anchor.entries == 2
+    with engine.connect() as conn:
+        assert check_anchors(conn, t.audit, store.all()) == []
+
+
+def test_the_cli_anchors_and_verifies_every_service(
+    make_database_url: Callable[[str], str], s3_server: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls = {service: make_database_url(service) for service in ("evaluation", "awards")}
+    for service, url in urls.items():
+        upgrade(service, url)
+        monkeypatch.setenv(f"{service.upper()}_DATABASE_URL", url)
+    monkeypatch.setenv("S3_ENDPOINT", s3_server["endpoint"])
+    monkeypatch.setenv("S3_ACCESS_KEY", s3_server["access_key"])
+    monkeypatch.setenv("S3_SECRET_KEY", s3_server["secret_key"])
+    monkeypatch.setenv("AUDIT_ANCHOR_BUCKET", f"anchors-{uuid.uuid4().hex[:8]}")
+    engine = make_engine(urls["evaluation"])
+    write(engine, "case:a", 3)
+    runner = CliRunner()
+    took = runner.invoke(cli, ["anchor", "--settle-seconds", "0"])
+    assert took.exit_code == 0, took.output
+    assert (
+        "evaluation: anchored entries 1–3 (3)" in took.output
+        and "awards: nothing new to anchor" in took.output
+    )
+    checked = runner.invoke(cli, ["verify"])
+    assert checked.exit_code == 0 and "evaluation: 1 anchors, 0 problems" in checked.output, checked.output
+    rewrite_consistently(engine, "case:a", 1, actor="người khác")
+    engine.dispose()
+    failed = runner.invoke(cli, ["verify"])
+    assert failed.exit_code == 1 and "evaluation: rewritten" in failed.output, failed.output
