@@ -18,6 +18,7 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
+from common.audit import verify_all
 from common.audit_anchor import DEFAULT_SETTLE, AnchorStore, take_anchor, verify_anchors
 from common.db import make_engine
 from common.settings import CommonSettings, database_url
@@ -82,20 +83,29 @@ def anchor(settle_seconds: int) -> None:
 
 @cli.command("verify")
 def verify() -> None:
-    """Recompute every anchor from the databases; exit code 1 when one no longer matches."""
+    """Is every audit trail intact? Each service's chains are verified (an entry changed, inserted or
+    removed) and its anchors recomputed (a chain rewritten consistently, which its own verification
+    accepts); exit code 1 on any problem."""
     common = CommonSettings.from_env()
     storage = anchor_storage(common)
     failed = False
     for service, table in audit_tables().items():
         engine = make_engine(database_url(service))
         try:
+            with engine.connect() as conn:
+                chains = verify_all(conn, table)
             count, problems = verify_anchors(engine, table, AnchorStore(storage, service))
         finally:
             engine.dispose()
+        for c in chains.problems:
+            click.echo(f"{service}: {c.chain}: {c.kind}: {c.problem}", err=True)
         for p in problems:
-            click.echo(f"{service}: {p.kind}: {p.problem}", err=True)
-        click.echo(f"{service}: {count} anchors, {len(problems)} problems")
-        failed = failed or bool(problems)
+            click.echo(f"{service}: anchor {p.kind}: {p.problem}", err=True)
+        click.echo(
+            f"{service}: {chains.chains} chains, {chains.bad_chains} tampered; "
+            f"{count} anchors, {len(problems)} problems"
+        )
+        failed = failed or not chains.ok or bool(problems)
     if failed:
         raise SystemExit(1)
 

@@ -161,8 +161,14 @@ def test_the_cli_anchors_and_verifies_every_service(
         and "awards: nothing new to anchor" in took.output
     )
     checked = runner.invoke(cli, ["verify"])
-    assert checked.exit_code == 0 and "evaluation: 1 anchors, 0 problems" in checked.output, checked.output
-    rewrite_consistently(engine, "case:a", 1, actor="người khác")
+    assert checked.exit_code == 0, checked.output
+    assert "evaluation: 1 chains, 0 tampered; 1 anchors, 0 problems" in checked.output
+    with engine.begin() as conn:  # a field changed, hashes left: the chain's own verification finds it
+        conn.execute(t.audit.update().where(t.audit.c.position == 2).values(reason="sửa lén"))
+    edited = runner.invoke(cli, ["verify"])
+    assert edited.exit_code == 1 and "case:a: altered" in edited.output, edited.output
+    rewrite_consistently(engine, "case:a", 1, actor="người khác")  # hashes recomputed: only anchors see it
     engine.dispose()
     failed = runner.invoke(cli, ["verify"])
-    assert failed.exit_code == 1 and "evaluation: rewritten" in failed.output, failed.output
+    assert failed.exit_code == 1 and "evaluation: anchor rewritten" in failed.output, failed.output
+    assert "evaluation: 1 chains, 0 tampered; 1 anchors, 1 problems" in failed.output
