@@ -13,6 +13,7 @@ from minio import Minio
 from minio.error import S3Error
 
 from common.errors import DependencyUnavailable
+from common.settings import CommonSettings
 
 PART_SIZE = 8 * 1024 * 1024  # streamed multipart upload: never the whole file in memory
 
@@ -74,6 +75,18 @@ class ObjectStorage:
             http_client=http,
         )
         self.bucket = bucket
+
+    @classmethod
+    def on(cls, common: CommonSettings, bucket: str) -> ObjectStorage:
+        """One bucket of the S3 server the settings name."""
+        return cls(
+            common.s3_endpoint,
+            common.s3_access_key,
+            common.s3_secret_key,
+            bucket,
+            secure=common.s3_secure,
+            region=common.s3_region,
+        )
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (idempotent)."""

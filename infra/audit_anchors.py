@@ -38,14 +38,7 @@ def audit_tables() -> dict[str, sa.Table]:
 
 def anchor_storage(common: CommonSettings) -> ObjectStorage:
     """The anchors' bucket (created when missing)."""
-    storage = ObjectStorage(
-        common.s3_endpoint,
-        common.s3_access_key,
-        common.s3_secret_key,
-        common.audit_anchor_bucket,
-        secure=common.s3_secure,
-        region=common.s3_region,
-    )
+    storage = ObjectStorage.on(common, common.audit_anchor_bucket)
     storage.ensure_bucket()
     return storage
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import Engine
 
+from common.audit_api import verify_blueprint
 from common.auth import service_token_provider
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
@@ -18,10 +19,10 @@ from common.web import health_blueprint, make_api
 from services.awards.adapters.catalog import Catalog, shipped_catalog
 from services.awards.adapters.evaluation_client import EvaluationClient
 from services.awards.adapters.unit_of_work import SqlUnitOfWork
-from services.awards.api import audit, nominations, rounds
+from services.awards.api import nominations, rounds
 from services.awards.config import Settings
 
-MODULES = (rounds, nominations, audit)
+MODULES = (rounds, nominations)
 
 
 @dataclass
@@ -39,15 +40,7 @@ class Container:
 
 def build_storage(settings: Settings) -> ObjectStorage:
     """The awards bucket on the configured S3 server."""
-    c = settings.common
-    return ObjectStorage(
-        c.s3_endpoint,
-        c.s3_access_key,
-        c.s3_secret_key,
-        settings.documents_bucket,
-        secure=c.s3_secure,
-        region=c.s3_region,
-    )
+    return ObjectStorage.on(settings.common, settings.documents_bucket)
 
 
 def build_evaluation_client(settings: Settings) -> EvaluationClient:
@@ -88,4 +81,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_auth_asking_evaluation(app, api, settings.common)
     for module in MODULES:
         api.register_blueprint(module.blp)
+    api.register_blueprint(verify_blueprint(lambda: app.extensions["awards"].uow()))
     return app

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import Engine
 
+from common.audit_api import verify_blueprint
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
 from common.login_guard import LoginGuard, LoginLimits
@@ -79,15 +80,7 @@ class Container:
 
 def build_storage(settings: Settings) -> ObjectStorage:
     """The evidence bucket on the configured S3 server."""
-    c = settings.common
-    return ObjectStorage(
-        c.s3_endpoint,
-        c.s3_access_key,
-        c.s3_secret_key,
-        c.evidence_bucket,
-        secure=c.s3_secure,
-        region=c.s3_region,
-    )
+    return ObjectStorage.on(settings.common, settings.common.evidence_bucket)
 
 
 def build_passwords(settings: Settings) -> Argon2Passwords:
@@ -148,4 +141,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         logger.warning("SECRET_KEY is the embedded development value: set SECRET_KEY in production")
     for module in MODULES:
         api.register_blueprint(module.blp)
+    api.register_blueprint(verify_blueprint(lambda: app.extensions["evaluation"].reader()))
     return app

@@ -1,6 +1,5 @@
-"""HTTP API: a case's audit history and the verification of every audit chain (evaluation service,
-entrypoint layer). Staff and auditors read the history of a case within their scope; only national
-auditors and administrators verify every chain."""
+"""HTTP API: a case's audit history (evaluation service, entrypoint layer): staff and auditors read the
+history of a case within their scope. Verifying every chain: common/audit_api.py."""
 
 from __future__ import annotations
 
@@ -9,10 +8,9 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields
 
-from common.audit_schemas import AuditReportSchema, ChainHistorySchema
-from common.auth import CHAIN_VERIFIERS, HISTORY_READERS
+from common.audit_schemas import ChainHistorySchema
+from common.auth import HISTORY_READERS
 from common.web import Blueprint
-from common.web_auth import require_roles, require_scope
 from services.evaluation.api.access import case_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.service import audit
@@ -31,13 +29,3 @@ class CaseHistory(MethodView):
         """The case's audit entries in order, and whether its chain verifies."""
         case_in_scope(case_id, HISTORY_READERS)
         return audit.case_history(container().reader(), case_id=case_id)
-
-
-@blp.route("/audit/verify")
-class AuditVerify(MethodView):
-    @blp.response(200, AuditReportSchema)
-    def get(self) -> Any:
-        """Recompute every audit chain; `ok` is false and `problems` names them when tampering is found."""
-        require_roles(CHAIN_VERIFIERS)
-        require_scope(None)  # the whole country: national users only
-        return audit.verify_audit(container().reader())

@@ -13,6 +13,7 @@ from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
 from services.web.i18n import reason
+from services.web.timeline import render_timeline
 
 bp = Blueprint("accounts", __name__)
 PAGE_SIZE = 50
@@ -139,9 +140,8 @@ def history(user_id: str) -> Any:
     trail = call("evaluation", "GET", f"/users/{user_id}/history")
     created = next((e for e in trail["entries"] if e["action"] == "user.created"), None)
     name = (created or {}).get("after", {}).get("username") or user_id
-    return render_template(
-        "timeline.html",
-        history=trail,
+    return render_timeline(
+        trail,
         heading=f"{_('Tài khoản')} {name}",
         back_url=url_for("accounts.index", q=name if created else ""),
         back_label=_("Quay lại tài khoản"),

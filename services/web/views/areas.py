@@ -13,6 +13,7 @@ from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import TITLE_NAMES, reason
 from services.web.i18n import gettext as _
+from services.web.timeline import render_timeline
 
 bp = Blueprint("areas", __name__)
 LEVELS = ("province", "commune", "village")
@@ -107,9 +108,8 @@ def award_round_timeline(round_id: str) -> Any:
     dossiers with their digests."""
     rnd = call("awards", "GET", f"/rounds/{round_id}")
     history = call("awards", "GET", f"/rounds/{round_id}/history")
-    return render_template(
-        "timeline.html",
-        history=history,
+    return render_timeline(
+        history,
         heading=f"{_('Khen thưởng')} {rnd['year']} · {rnd['admin_unit_code']}",
         back_url=url_for("areas.award_round", round_id=round_id),
         back_label=_("Quay lại khen thưởng"),

@@ -13,6 +13,7 @@ from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
 from services.web.i18n import reason
+from services.web.timeline import render_timeline
 from workflows.recognition import lifecycle as lc
 
 bp = Blueprint("cases", __name__)
@@ -250,9 +251,8 @@ def timeline(case_id: str) -> Any:
     except ApiError as exc:
         _not_found_or_raise(exc)
         raise
-    return render_template(
-        "timeline.html",
-        history=history,
+    return render_timeline(
+        history,
         heading=f"{i18n.name_of(i18n.TITLE_NAMES, case['title'])} {case['year']} · {case['subject_id']}",
         back_url=url_for("cases.show", case_id=case_id),
         back_label=_("Quay lại hồ sơ"),

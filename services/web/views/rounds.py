@@ -16,6 +16,7 @@ from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import gettext as _
 from services.web.i18n import reason
+from services.web.timeline import render_timeline
 
 bp = Blueprint("rounds", __name__)
 
@@ -199,9 +200,8 @@ def timeline(round_id: str) -> Any:
     """The round's audit trail: who opened, posted, heard objections, voted, signed and amended, and why."""
     rnd = call("evaluation", "GET", f"/rounds/{round_id}")
     history = call("evaluation", "GET", f"/rounds/{round_id}/history")
-    return render_template(
-        "timeline.html",
-        history=history,
+    return render_timeline(
+        history,
         heading=f"{_('Kỳ xét công nhận')} {rnd['year']} · {rnd['admin_unit_code']}",
         back_url=url_for("rounds.show", round_id=round_id),
         back_label=_("Quay lại kỳ xét"),

@@ -245,7 +245,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("tasks.Tasks", "GET"): Row(ALL, ANY, _get("/tasks")),
     ("case_criteria.CaseCriteria", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/criteria")),
     ("audit.CaseHistory", "GET"): Row(auth.HISTORY_READERS, UNIT, _get("/cases/{w.case_id}/history")),
-    ("audit.AuditVerify", "GET"): Row(auth.CHAIN_VERIFIERS, COUNTRY, _get("/audit/verify")),
+    ("audit_verify.AuditVerify", "GET"): Row(auth.CHAIN_VERIFIERS, COUNTRY, _get("/audit/verify")),
     ("reports.Progress", "GET"): Row(
         auth.REGISTER_READERS, UNIT, _get("/reports/progress", query_string=PROGRESS)
     ),
