@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from common.audit_anchor import Anchor, AnchorProblem, check_anchors
 from common.audit_entry import (
     GENESIS,
     AuditEntry,
@@ -423,3 +424,7 @@ class AuditTrail:
     def verify_all(self, *, max_problems: int = 100) -> AuditReport:
         """Recompute every chain."""
         return verify_all(self._conn, self._table, max_problems=max_problems)
+
+    def check_anchors(self, anchors: list[Anchor]) -> list[AnchorProblem]:
+        """Recompute the anchors taken of this log (common/audit_anchor.py)."""
+        return check_anchors(self._conn, self._table, anchors)

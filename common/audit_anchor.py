@@ -29,6 +29,7 @@ GENESIS = "0" * 64  # the digest before the first anchor
 DEFAULT_SETTLE = timedelta(minutes=5)
 PREFIX = "audit-anchors"
 _MAX_ANCHOR_BYTES = 64 * 1024
+_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,24 @@ class AnchorStorage(Protocol):
 def _digest(
     conn: Connection, table: sa.Table, prev_digest: str, seq_from: int, seq_to: int
 ) -> tuple[str, int]:
-    """The digest of the range's (seq, hash) pairs in order after `prev_digest`, and how many there are."""
+    """The digest of the range's (seq, hash) pairs in order after `prev_digest`, and how many there are;
+    read a batch at a time by `seq` (memory stays bounded, and no server-side cursor: the reading
+    connections of PostgreSQL run outside a transaction)."""
     digest = hashlib.sha256(prev_digest.encode())
-    count = 0
-    rows = conn.execution_options(yield_per=10_000).execute(
-        sa.select(table.c.seq, table.c.hash)
-        .where(table.c.seq > seq_from, table.c.seq <= seq_to)
-        .order_by(table.c.seq)
-    )
-    for seq, entry_hash in rows:
-        digest.update(f"\n{seq}:{entry_hash}".encode())
-        count += 1
-    return digest.hexdigest(), count
+    count, after = 0, seq_from
+    while True:
+        rows = conn.execute(
+            sa.select(table.c.seq, table.c.hash)
+            .where(table.c.seq > after, table.c.seq <= seq_to)
+            .order_by(table.c.seq)
+            .limit(_BATCH)
+        ).all()
+        for seq, entry_hash in rows:
+            digest.update(f"\n{seq}:{entry_hash}".encode())
+        count += len(rows)
+        if len(rows) < _BATCH:
+            return digest.hexdigest(), count
+        after = rows[-1].seq
 
 
 def next_anchor(

@@ -44,9 +44,28 @@ class ChainHistorySchema(Schema):
     entries = fields.List(fields.Nested(AuditEntrySchema))
 
 
+class AnchorProblemSchema(Schema):
+    kind = fields.String(metadata={"description": "rewritten | broken_sequence"})
+    seq_from = fields.Integer()
+    seq_to = fields.Integer()
+    problem = fields.String()
+
+
+class AnchorReportSchema(Schema):
+    checked = fields.Boolean(metadata={"description": "false when the object store could not be read"})
+    anchors = fields.Integer()
+    problems = fields.List(fields.Nested(AnchorProblemSchema))
+    unavailable = fields.String(allow_none=True)
+
+
 class AuditReportSchema(Schema):
-    ok = fields.Boolean()
+    ok = fields.Boolean(metadata={"description": "false when a chain or an anchor shows tampering"})
     chains = fields.Integer()
     entries = fields.Integer()
     bad_chains = fields.Integer()
     problems = fields.List(fields.Nested(VerifyResultSchema))
+    anchors = fields.Nested(
+        AnchorReportSchema,
+        allow_none=True,
+        metadata={"description": "The anchors in object storage recomputed (docs/audit.md); null: none kept"},
+    )

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import urllib3
 from minio import Minio
-from minio.error import S3Error
+from minio.error import InvalidResponseError, S3Error
 
 from common.errors import DependencyUnavailable
 from common.settings import CommonSettings
@@ -149,12 +149,14 @@ class ObjectStorage:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
     def keys(self, prefix: str) -> list[str]:
-        """The keys of the objects under `prefix` (the audit anchors: a few thousand a year)."""
+        """The keys of the objects under `prefix` (the audit anchors: a few thousand a year); none while
+        the bucket does not exist."""
         try:
-            return [
-                o.object_name for o in self._client.list_objects(self.bucket, prefix=prefix, recursive=True)
-            ]
-        except (*_UNAVAILABLE, S3Error) as exc:
+            if not self._client.bucket_exists(self.bucket):
+                return []
+            listing = self._client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            return [o.object_name for o in listing]
+        except (*_UNAVAILABLE, S3Error, InvalidResponseError) as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
     def remove(self, key: str) -> None:

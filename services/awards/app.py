@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import Engine
 
-from common.audit_api import verify_blueprint
+from common.audit_api import stored_anchors, verify_blueprint
 from common.auth import service_token_provider
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
@@ -81,5 +81,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_auth_asking_evaluation(app, api, settings.common)
     for module in MODULES:
         api.register_blueprint(module.blp)
-    api.register_blueprint(verify_blueprint(lambda: app.extensions["awards"].uow()))
+    api.register_blueprint(
+        verify_blueprint(
+            lambda: app.extensions["awards"].uow(), anchors=stored_anchors(settings.common, "awards")
+        )
+    )
     return app

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import Engine
 
-from common.audit_api import verify_blueprint
+from common.audit_api import stored_anchors, verify_blueprint
 from common.db import make_engine
 from common.health import Check, broker_check, database_check
 from common.login_guard import LoginGuard, LoginLimits
@@ -141,5 +141,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         logger.warning("SECRET_KEY is the embedded development value: set SECRET_KEY in production")
     for module in MODULES:
         api.register_blueprint(module.blp)
-    api.register_blueprint(verify_blueprint(lambda: app.extensions["evaluation"].reader()))
+    api.register_blueprint(
+        verify_blueprint(
+            lambda: app.extensions["evaluation"].reader(),
+            anchors=stored_anchors(settings.common, "evaluation"),
+        )
+    )
     return app

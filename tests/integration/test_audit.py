@@ -358,7 +358,9 @@ def test_the_history_endpoint_shows_the_entries_and_whether_they_verify(
     assert [e["position"] for e in body["entries"]] == [1, 2, 3]
     assert body["entries"][2]["reason"] == "Chuyển nơi ở"
     assert body["entries"][1]["prev_hash"] == body["entries"][0]["hash"]
-    assert api.get("/audit/verify", headers=headers).get_json() == {  # the case's and the auditor's account's
+    report = api.get("/audit/verify", headers=headers).get_json()
+    assert report.pop("anchors")["checked"] is False  # this test's object store is a closed port
+    assert report == {  # the case's chain and the auditor's account's
         "ok": True, "chains": 2, "entries": 4, "bad_chains": 0, "problems": [],
     }  # fmt: skip
 

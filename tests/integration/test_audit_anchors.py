@@ -172,3 +172,56 @@ def test_the_cli_anchors_and_verifies_every_service(
     failed = runner.invoke(cli, ["verify"])
     assert failed.exit_code == 1 and "evaluation: anchor rewritten" in failed.output, failed.output
     assert "evaluation: 1 chains, 0 tampered; 1 anchors, 1 problems" in failed.output
+
+
+def test_the_verify_endpoint_recomputes_the_anchors_and_still_answers_without_the_object_store(
+    make_database_url: Callable[[str], str], s3_server: dict[str, Any]
+) -> None:
+    from common.auth import Principal
+    from common.settings import CommonSettings
+    from services.evaluation.app import create_app
+    from services.evaluation.config import Settings
+    from tests.conftest import free_port
+    from tests.signin import bearer
+
+    url = make_database_url("evaluation")
+    upgrade("evaluation", url)
+    engine = make_engine(url)
+    write(engine, "case:a", 3)
+    bucket = f"anchors-{uuid.uuid4().hex[:8]}"
+    s3 = {"s3_endpoint": s3_server["endpoint"], "s3_access_key": s3_server["access_key"]}
+    common = CommonSettings(**s3, s3_secret_key=s3_server["secret_key"], audit_anchor_bucket=bucket)
+    auditor = bearer(common.secret_key, Principal("k", "kiem-toan", "auditor", None, ""))
+    api = create_app(Settings(database_url=url, common=common)).test_client()
+    none_yet = api.get("/audit/verify", headers=auditor).get_json()  # the bucket not made yet: no anchors
+    assert none_yet["ok"] is True and none_yet["anchors"] == {
+        "checked": True, "anchors": 0, "problems": [], "unavailable": None
+    }  # fmt: skip
+    storage = ObjectStorage.on(common, bucket)
+    storage.ensure_bucket()
+    take_anchor(engine, t.audit, AnchorStore(storage, "evaluation"), service="evaluation", settle=SETTLED)
+    assert api.get("/audit/verify", headers=auditor).get_json()["anchors"]["anchors"] == 1
+    rewrite_consistently(engine, "case:a", 2, actor="người khác")
+    engine.dispose()
+    found = api.get("/audit/verify", headers=auditor).get_json()
+    assert found["ok"] is False and found["bad_chains"] == 0  # the chains alone look fine
+    assert [p["kind"] for p in found["anchors"]["problems"]] == ["rewritten"]
+    down = CommonSettings(s3_endpoint=f"127.0.0.1:{free_port()}", audit_anchor_bucket=bucket)
+    blind = create_app(Settings(database_url=url, common=down)).test_client()
+    answer = blind.get("/audit/verify", headers=auditor)
+    assert answer.status_code == 200 and answer.get_json()["chains"] == 1
+    assert answer.get_json()["anchors"] == {
+        "checked": False, "anchors": 0, "problems": [], "unavailable": "object_store"
+    }  # fmt: skip
+
+
+def test_an_anchor_read_in_small_batches_is_the_same_anchor(
+    engine: Engine, storage: ObjectStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import common.audit_anchor as anchors
+
+    write(engine, "case:a", 5)
+    whole = take_anchor(engine, t.audit, AnchorStore(storage, "one-batch"), service="x", settle=SETTLED)
+    monkeypatch.setattr(anchors, "_BATCH", 2)
+    batched = take_anchor(engine, t.audit, AnchorStore(storage, "small-batches"), service="x", settle=SETTLED)
+    assert whole and batched and (batched.digest, batched.entries) == (whole.digest, 5)
