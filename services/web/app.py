@@ -15,10 +15,20 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from services.web import i18n
 from services.web.client import ApiError, ServiceClient
 from services.web.config import Settings
-from services.web.views import accounts, areas, auth, cases, evidence, notifications, rounds, tasks
+from services.web.views import accounts, areas, audit, auth, cases, evidence, notifications, rounds, tasks
 
 logger = logging.getLogger(__name__)
-BLUEPRINTS = (auth.bp, tasks.bp, cases.bp, evidence.bp, notifications.bp, rounds.bp, areas.bp, accounts.bp)
+BLUEPRINTS = (
+    auth.bp,
+    tasks.bp,
+    cases.bp,
+    evidence.bp,
+    notifications.bp,
+    rounds.bp,
+    areas.bp,
+    accounts.bp,
+    audit.bp,
+)
 
 
 def _clients(
@@ -101,6 +111,8 @@ def create_app(
         phase_name=lambda k: i18n.name_of(i18n.PHASE_NAMES, k),
         outcome_name=lambda k: i18n.name_of(i18n.OUTCOME_NAMES, k),
         decision_status_name=lambda k: i18n.name_of(i18n.DECISION_STATUS_NAMES, k),
+        audit_problem_name=lambda k: i18n.name_of(i18n.AUDIT_PROBLEM_NAMES, k),
+        may_verify_audit=audit.may_verify,
         document_name=i18n.document_name,
         TITLES=list(i18n.TITLE_NAMES),
         STATUSES=list(i18n.STATUS_NAMES),

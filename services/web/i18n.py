@@ -160,6 +160,27 @@ VERDICT_NAMES = {
     "more_info_needed": ("Cần thêm thông tin", "More information needed"),
 }
 
+# What a verification found (common/audit.py VerifyResult.kind, common/audit_anchor.py AnchorProblem.kind).
+AUDIT_PROBLEM_NAMES = {
+    "altered": ("Một mục bị sửa (nội dung hoặc mã băm)", "An entry was changed (its fields or hash)"),
+    "broken_link": ("Một mục không nối với mục trước (bị chèn)", "An entry does not link to the one before"),
+    "missing": ("Một mục ở giữa chuỗi bị xóa", "An entry in the middle was deleted"),
+    "duplicate": ("Hai mục cùng một vị trí", "Two entries in one place"),
+    "reordered": ("Thứ tự các mục bị đảo", "Entries were reordered"),
+    "truncated": ("Các mục mới nhất bị xóa", "The newest entries were deleted"),
+    "unanchored": (
+        "Có mục thêm sau đầu chuỗi, ngoài ứng dụng",
+        "Entries were added after the head outside the application",
+    ),
+    "head_mismatch": ("Đầu chuỗi bị ghi đè", "The chain's head was rewritten"),
+    "no_head": ("Chuỗi không có đầu chuỗi", "Entries without a head"),
+    "rewritten": (
+        "Các mục đã neo bị viết lại, chèn hoặc xóa",
+        "Anchored entries were rewritten, inserted or removed",
+    ),
+    "broken_sequence": ("Một mốc neo bị xóa hoặc sửa", "An anchor was removed or changed"),
+}
+
 EN: dict[str, str] = {
     "Tài khoản": "Accounts",
     "Khóa, mở khóa hoặc đặt mật khẩu mới cho tài khoản thuộc phạm vi của bạn. Mỗi thay đổi cần lý do, được ghi vào nhật ký và thu hồi mọi phiên đăng nhập của tài khoản.": "Lock, unlock or set a new password for the accounts within your scope. Each change needs a reason, is recorded in the audit trail and revokes every sign-in of the account.",
@@ -327,6 +348,18 @@ EN: dict[str, str] = {
     "Xem dòng thời gian": "View timeline",
     "Quay lại hồ sơ": "Back to the case",
     "Quay lại kỳ xét": "Back to the round",
+    "Kiểm tra nhật ký": "Audit verification",
+    "Mỗi dịch vụ tính lại toàn bộ chuỗi nhật ký và các mốc neo lưu ngoài cơ sở dữ liệu. Mốc neo phát hiện cả chuỗi bị viết lại nhất quán mà chuỗi tự nó không thấy.": "Each service recomputes every audit chain and the anchors kept outside its database. The anchors also find a chain rewritten consistently, which the chain alone cannot show.",
+    "Xét công nhận": "Recognition",
+    "Toàn vẹn": "Intact",
+    "Phát hiện sửa đổi": "Tampering found",
+    "Số chuỗi": "Chains",
+    "Số mục": "Entries",
+    "Chuỗi bị sửa đổi": "Chains tampered with",
+    "Mốc neo": "Anchors",
+    "Chưa kiểm tra được: kho lưu trữ không truy cập được": "Not checked: the object store could not be reached",
+    "Chuỗi có vấn đề": "Chains with problems",
+    "Mốc neo không khớp": "Anchors that no longer match",
     "Trước": "Before",
     "Quay lại khen thưởng": "Back to the award round",
     "Quay lại tài khoản": "Back to the accounts",

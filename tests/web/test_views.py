@@ -530,3 +530,35 @@ def test_signing_out_on_every_device_ends_the_other_sessions(world: World) -> No
     ended = phone.get("/tasks")
     assert ended.status_code == 302 and "/login" in ended.headers["Location"]
     assert as_user(world, name).get("/tasks").status_code == 200  # a new sign-in works
+
+
+def test_a_national_auditor_sees_whether_every_trail_is_intact_and_what_was_found(world: World) -> None:
+    tampered = {
+        "ok": False,
+        "chains": 3,
+        "entries": 9,
+        "bad_chains": 0,
+        "problems": [],
+        "anchors": {
+            "checked": True,
+            "anchors": 2,
+            "problems": [{"kind": "rewritten", "seq_from": 0, "seq_to": 5, "problem": "entries 1–5: …"}],
+            "unavailable": None,
+        },
+    }
+
+    def awards_api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/audit/verify":
+            return httpx.Response(200, json=tampered)
+        return httpx.Response(404, json={"message": "x"})
+
+    auditor = world.web(awards=httpx.MockTransport(awards_api)).test_client()
+    sign_in(auditor, "kiem-toan")
+    page = auditor.get("/audit")
+    assert page.status_code == 200 and 'href="/audit"' in page.text  # in the menu too
+    evaluation = page.text.split('data-testid="audit-evaluation"')[1].split("</section>")[0]
+    assert "Toàn vẹn" in evaluation and "Phát hiện sửa đổi" not in evaluation
+    awards = page.text.split('data-testid="audit-awards"')[1].split("</section>")[0]
+    assert "Phát hiện sửa đổi" in awards and "Các mục đã neo bị viết lại, chèn hoặc xóa" in awards
+    officer = as_user(world, "can-bo-hoi")
+    assert officer.get("/audit").status_code == 403 and 'href="/audit"' not in officer.get("/tasks").text
