@@ -160,6 +160,40 @@ VERDICT_NAMES = {
     "more_info_needed": ("Cần thêm thông tin", "More information needed"),
 }
 
+# Award rounds (services/awards/domain/model.py): kinds, phases, levels, nominees, nominations.
+AWARD_KIND_NAMES = {
+    "annual": ("Khen thưởng hằng năm", "Annual awards"),
+    "so_ket": ("Sơ kết giai đoạn 2023–2025", "Mid-term review 2023–2025"),
+    "tong_ket": ("Tổng kết giai đoạn 2023–2030", "Final review 2023–2030"),
+}
+AWARD_PHASE_NAMES = {
+    "open": ("Đang mở", "Open"),
+    "nominating": ("Đang nhận đề cử", "Taking nominations"),
+    "scoring": ("Hội đồng đang chấm điểm", "Council scoring"),
+    "shortlisted": ("Đã chọn danh sách", "Shortlisted"),
+    "decided": ("Đã có quyết định", "Decided"),
+}
+LEVEL_NAMES = {
+    "commune": ("Cấp xã", "Commune"),
+    "agency": ("Cơ quan, đơn vị", "Agency"),
+    "district": ("Cấp huyện", "District"),
+    "province": ("Cấp tỉnh", "Province"),
+    "ministry": ("Cấp bộ", "Ministry"),
+    "national": ("Cấp nhà nước", "National"),
+}
+NOMINEE_KIND_NAMES = {
+    "collective": ("Tập thể", "Collective"),
+    "household": ("Hộ gia đình", "Household"),
+    "individual": ("Cá nhân", "Individual"),
+}
+NOMINATION_STATUS_NAMES = {
+    "eligible": ("Đủ điều kiện xét", "Eligible"),
+    "shortlisted": ("Được chọn", "Shortlisted"),
+    "not_selected": ("Không được chọn", "Not selected"),
+    "forwarded": ("Đã chuyển cấp trên", "Forwarded"),
+    "awarded": ("Được khen thưởng", "Awarded"),
+}
+
 # What a verification found (common/audit.py VerifyResult.kind, common/audit_anchor.py AnchorProblem.kind).
 AUDIT_PROBLEM_NAMES = {
     "altered": ("Một mục bị sửa (nội dung hoặc mã băm)", "An entry was changed (its fields or hash)"),

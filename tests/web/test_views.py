@@ -334,11 +334,12 @@ def test_a_service_without_the_api_yet_shows_not_available(world: World) -> None
 def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> None:
     rnd = {
         "id": "r1",
-        "kind": "thi_dua",
+        "kind": "so_ket",
         "year": 2026,
         "level": "commune",
         "admin_unit_code": "26506",
         "status": "nominating",
+        "forms": [{"key": "giay_khen:commune", "name_vi": "Giấy khen của Chủ tịch UBND xã"}],
     }
     nominations = [
         {
@@ -404,8 +405,10 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
     sign_in(client, "can-bo-hoi")
     listing = client.get("/awards")
     assert listing.status_code == 200 and "/awards/r1" in listing.text
+    assert "Sơ kết giai đoạn 2023–2025" in listing.text and "Đang nhận đề cử" in listing.text  # no codes
     page = client.get("/awards/r1")
     assert "Hộ ông Nguyễn Văn A" in page.text and "Đủ điều kiện" in page.text
+    assert "Hộ gia đình · Giấy khen của Chủ tịch UBND xã" in page.text and "Đang nhận đề cử" in page.text
     assert 'href="/awards/r1/timeline"' in page.text
     timeline = client.get("/awards/r1/timeline")
     assert (
