@@ -112,6 +112,7 @@ def create_app(
         outcome_name=lambda k: i18n.name_of(i18n.OUTCOME_NAMES, k),
         decision_status_name=lambda k: i18n.name_of(i18n.DECISION_STATUS_NAMES, k),
         audit_problem_name=lambda k: i18n.name_of(i18n.AUDIT_PROBLEM_NAMES, k),
+        objection_status_name=lambda k: i18n.name_of(i18n.OBJECTION_STATUS_NAMES, k),
         award_kind_name=lambda k: i18n.name_of(i18n.AWARD_KIND_NAMES, k),
         award_phase_name=lambda k: i18n.name_of(i18n.AWARD_PHASE_NAMES, k),
         level_name=lambda k: i18n.name_of(i18n.LEVEL_NAMES, k),

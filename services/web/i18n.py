@@ -160,6 +160,13 @@ VERDICT_NAMES = {
     "more_info_needed": ("Cần thêm thông tin", "More information needed"),
 }
 
+# An objection to a posted list (services/evaluation/service/round_steps.py).
+OBJECTION_STATUS_NAMES = {
+    "open": ("Chưa xử lý", "Open"),
+    "assigned": ("Đang xác minh", "Being checked"),
+    "resolved": ("Đã kết luận", "Resolved"),
+}
+
 # Award rounds (services/awards/domain/model.py): kinds, phases, levels, nominees, nominations.
 AWARD_KIND_NAMES = {
     "annual": ("Khen thưởng hằng năm", "Annual awards"),

@@ -847,7 +847,16 @@ def test_the_rounds_timeline_shows_its_audit_trail_with_names_and_the_chains_ver
 
     posting = seed_round(world, "posting")
     engine = make_engine(world.evaluation_settings.database_url)
-    with SqlUnitOfWork(engine) as uow:  # what filing an objection records (the world has no Temporal)
+    now = datetime.now(UTC)
+    with engine.begin() as db:  # an objection being checked (the world has no Temporal to file one)
+        db.execute(
+            t.round_objections.insert().values(
+                id=str(uuid.uuid4()), round_id=posting, filed_by="Bà Lê Thị Hoa", content="Chưa đủ điều kiện",
+                status="assigned", assignee="truong-thon", version=2, created_by="can-bo-hoi",
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+    with SqlUnitOfWork(engine) as uow:  # and what filing it recorded
         rnd = {"id": posting, "workflow_id": f"yearly-round/{posting}"}
         uow.record(
             round_entry(rnd, action="objection.filed", actor="can-bo-hoi", role="commune_association_officer")
@@ -856,6 +865,7 @@ def test_the_rounds_timeline_shows_its_audit_trail_with_names_and_the_chains_ver
     engine.dispose()
     page = as_user(world, "can-bo-hoi").get(f"/rounds/{posting}")
     assert f'href="/rounds/{posting}/timeline"' in page.text
+    assert "Chưa đủ điều kiện" in page.text and "(Đang xác minh" in page.text  # its status by name
     timeline = as_user(world, "kiem-toan").get(f"/rounds/{posting}/timeline")
     assert timeline.status_code == 200
     assert "Nhận ý kiến phản ánh" in timeline.text and "objection.filed" in timeline.text
