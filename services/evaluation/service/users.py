@@ -17,6 +17,7 @@ from common.auth import (
     is_within,
 )
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.events import Event
 from services.evaluation.domain.text import normalize_text
 from services.evaluation.domain.users import User, check_new_user, normalize_username, password_problems
 from services.evaluation.service.admin_units import Page
@@ -250,8 +251,34 @@ def change_access(
                 after={**changes, "tokens_revoked": True},
             )
         )
+        # Its owner is told (inbox, e-mail): a password they did not ask for is how a takeover shows.
+        uow.publish(
+            Event(
+                type="account.access_changed",
+                source="evaluation",
+                payload={
+                    "addressee": user.username,
+                    "username": user.username,
+                    "role": user.role,
+                    "admin_unit_code": user.scope_code,  # a national account: no unit, nobody told
+                    "subject_id": user.subject_id,
+                    "change": _change_of(active, password is not None),
+                    "actor": by.username,
+                    "reason": reason,
+                },
+            )
+        )
         uow.commit()
     return get_user_or_raise(uow, user_id=user_id)
+
+
+def _change_of(active: bool | None, password_set: bool) -> str:
+    """What an access change did, as the notice names it."""
+    if active is False:
+        return "locked"
+    if active is True:
+        return "unlocked_password_set" if password_set else "unlocked"
+    return "password_set"
 
 
 def account_chain(user_id: str) -> str:

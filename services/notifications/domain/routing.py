@@ -14,6 +14,7 @@ CHAIRMAN = "commune_chairman"
 
 CATEGORIES = ("cases", "deadlines", "evidence", "imports", "awards", "other")
 _CATEGORY = {
+    "account.access_changed": "other",
     "case.opened": "cases",
     "case.draft_saved": "cases",
     "case.submitted": "cases",
@@ -108,6 +109,7 @@ _ROLES: dict[str, Rule] = {
     "report.overdue": _from_payload("role", COMMUNE),
     "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
     "award.nominated": _fixed(CHAIRMAN),
+    "account.access_changed": _from_payload("role"),  # the account's own role: only its owner is told
 }
 
 
@@ -151,6 +153,13 @@ def subject_of(event: Event) -> str | None:
     its own household's case, never of its neighbours'."""
     subject = event.payload.get("subject_id")
     return str(subject) if subject else None
+
+
+def addressee_of(event: Event) -> str | None:
+    """The one user an event is addressed to (an account's owner told of a change to it), if any: of the
+    users its roles and units give, only they are told."""
+    username = event.payload.get("addressee")
+    return str(username) if username else None
 
 
 def actor_of(event: Event) -> str | None:

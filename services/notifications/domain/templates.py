@@ -56,11 +56,26 @@ OUTCOMES = {
     "recognised": ("được công nhận", "recognised"),
     "not_recognised": ("không được công nhận", "not recognised"),
 }
+ACCOUNT_CHANGES = {
+    "password_set": ("đặt mật khẩu mới cho", "set a new password for"),
+    "unlocked": ("mở khóa", "unlocked"),
+    "unlocked_password_set": ("mở khóa và đặt mật khẩu mới cho", "unlocked and set a new password for"),
+    "locked": ("khóa", "locked"),
+}
 _LABELLED = {"title": TITLES, "status": STATUSES, "from": STATUSES, "to": STATUSES, "role": ROLES,
-             "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS, "outcome": OUTCOMES}  # fmt: skip
+             "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS, "outcome": OUTCOMES,
+             "change": ACCOUNT_CHANGES}  # fmt: skip
 
 # event type -> language -> (subject, body); placeholders are payload keys or the derived ones above.
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "account.access_changed": {
+        "vi": ("Tài khoản {username} vừa được thay đổi",
+               "Quản trị viên {actor} đã {change} tài khoản {username} của bạn. Lý do: {reason}. Mọi phiên đăng nhập "
+               "trước đó đã bị thu hồi. Nếu bạn không yêu cầu thay đổi này, hãy báo ngay cho quản trị viên."),
+        "en": ("Your account {username} was changed",
+               "Administrator {actor} {change} your account {username}. Reason: {reason}. Every earlier sign-in "
+               "was revoked. If you did not ask for this, tell an administrator at once."),
+    },
     "case.opened": {
         "vi": ("Hồ sơ mới được mở: {title} năm {year}",
                "Hồ sơ đề nghị công nhận danh hiệu {title} năm {year} tại đơn vị {admin_unit_code} vừa được mở."),

@@ -33,21 +33,22 @@ from services.notifications.service.ports import RecipientResolver, UnitOfWork
 
 def resolve_recipients(resolver: RecipientResolver, event: Event) -> list[Recipient]:
     """Everyone told of an event: the users of each role over the event's admin unit, each once, minus
-    the user who caused it. Household representatives are told only of their own household's events
-    (none when the event names no subject). Raises RecipientsUnavailable while the directory cannot be
+    the user who caused it; only its addressee when it names one. Household representatives are told only
+    of their own household's events (none when the event names no subject). Raises RecipientsUnavailable while the directory cannot be
     asked."""
     unit = routing.admin_unit_of(event)
     if unit is None:
         return []
     actor = routing.actor_of(event)
     subject = routing.subject_of(event)
+    addressee = routing.addressee_of(event)
     found: dict[str, Recipient] = {}
     for role in routing.roles_for(event):
         if role == routing.HOUSEHOLD and subject is None:
             continue
         for code in routing.units_for(event, role):
             for recipient in resolver.resolve(role, code, subject if role == routing.HOUSEHOLD else None):
-                if recipient.username != actor:
+                if recipient.username != actor and addressee in (None, recipient.username):
                     found.setdefault(recipient.username, recipient)
     return list(found.values())
 

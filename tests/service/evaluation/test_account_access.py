@@ -4,15 +4,18 @@ may still honour a revoked token (`TokenStatus`, with a fake clock)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from common.auth import AuthenticationFailed, Principal
 from common.db import make_engine
 from common.settings import CommonSettings
+from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.app import create_app
 from services.evaluation.config import Settings
@@ -129,6 +132,17 @@ def test_the_changes_are_audited_on_the_account_chain_with_actor_and_reason(
     assert entries[1].after == {"active": False, "tokens_revoked": True}
     assert entries[2].after == {"password": "set", "tokens_revoked": True}  # never the password itself
     assert "mat-khau-moi" not in str([vars(e) for e in entries])
+    with make_engine(settings.database_url).connect() as db:  # the account's owner is told of each change
+        bodies = db.execute(
+            sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "account.access_changed")
+        ).scalars()
+        told = [json.loads(b)["payload"] for b in bodies]
+    assert [(p["addressee"], p["change"], p["actor"], p["reason"]) for p in told] == [
+        ("can-bo", "locked", "quan-tri-hk", "Nghỉ việc"),
+        ("can-bo", "password_set", "quan-tri-hk", "Cấp lại"),
+    ]
+    assert told[0]["role"] == "village_officer" and told[0]["admin_unit_code"] == HOAN_KIEM
+    assert "mat-khau-moi" not in str(told)
     assert verified.ok
 
 

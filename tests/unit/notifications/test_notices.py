@@ -57,6 +57,16 @@ def test_the_actor_is_not_told_of_their_own_step(directory: FakeResolver) -> Non
     assert resolve_recipients(directory, event) == [MINH]
 
 
+def test_an_account_change_is_told_to_the_accounts_owner_alone(directory: FakeResolver) -> None:
+    def change(username: str, role: str, subject_id: str | None = None) -> Event:
+        payload = {"admin_unit_code": COMMUNE, "role": role, "addressee": username, "actor": "quan-tri"}
+        return Event(type="account.access_changed", source="e", payload={**payload, "subject_id": subject_id})
+
+    assert resolve_recipients(directory, change("minh", "village_officer")) == [MINH]  # not Lan, same role
+    assert resolve_recipients(directory, change("hoa", "household_representative", "HH-HOA")) == [HOA]
+    assert resolve_recipients(directory, change("locked-away", "village_officer")) == []  # inactive: unlisted
+
+
 def test_an_event_without_an_admin_unit_tells_nobody_and_asks_nothing(directory: FakeResolver) -> None:
     assert resolve_recipients(directory, Event(type="evidence.uploaded", source="e", payload={})) == []
     assert directory.asked == []

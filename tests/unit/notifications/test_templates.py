@@ -40,6 +40,8 @@ FULL_PAYLOAD = {
     "waiting": 7,
     "subject_id": "26734-T1",
     "trigger_number": "03/QĐ-UBND",
+    "username": "can-bo-thon-1",
+    "change": "password_set",
 }
 
 
@@ -198,3 +200,18 @@ def test_a_restored_dependency_names_the_supplementary_decision_and_the_share_me
     assert en.subject == "Title Learning Community (village) 2026 qualifies again"
     assert "After supplementary decision 03/QĐ-UBND" in en.body and "meets its dependency again" in en.body
     assert unicodedata.is_normalized("NFC", vi.subject + vi.body + en.subject + en.body)
+
+
+def test_an_account_owner_is_told_who_changed_their_account_and_why_in_each_language() -> None:
+    payload = {
+        "username": "truong-thon",
+        "actor": "quan-tri",
+        "change": "password_set",
+        "reason": "Quên mật khẩu",
+    }
+    event = Event(type="account.access_changed", source="evaluation", payload=payload)
+    vi, en = render(event, "vi"), render(event, "en")
+    assert vi.subject == "Tài khoản truong-thon vừa được thay đổi"
+    assert "Quản trị viên quan-tri đã đặt mật khẩu mới cho tài khoản truong-thon" in vi.body
+    assert "Lý do: Quên mật khẩu." in vi.body
+    assert "Administrator quan-tri set a new password for your account truong-thon." in en.body
