@@ -144,7 +144,7 @@ def _store(
             _notify(rows, event, recipient, prefs, user_subs, email_enabled=email_enabled, now=now)
         unit = routing.admin_unit_of(event)
         sub = unit_subs.get(unit) if unit else None
-        if sub is not None:
+        if sub is not None and routing.addressee_of(event) is None:  # a personal notice stays personal
             _add_webhook(rows, event, sub, language="vi", now=now)
     uow.inbox.add_many(rows.inbox)
     uow.digests.add_many(rows.digests)

@@ -155,6 +155,20 @@ def test_user_and_unit_webhooks_get_one_delivery_each(uow: SqlUnitOfWork, direct
     ]
 
 
+def test_a_notice_addressed_to_one_account_goes_to_it_alone_never_to_the_units_webhook(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    webhooks.subscribe(uow, scope="unit", owner=UNIT, url="http://hooks.example/xa", now=NOW)
+    payload = {"admin_unit_code": UNIT, "role": "village_officer", "addressee": "minh", "actor": "quan-tri"}
+    event = Event(
+        type="account.access_changed",
+        source="evaluation",
+        payload={**payload, "username": "minh", "change": "password_set", "reason": "Quên mật khẩu"},
+    )
+    assert _handle(uow, directory, event) == 1
+    assert [(d.recipient, d.channel) for d in dispatch.list_deliveries(uow)] == [("minh", "email")]
+
+
 def test_webhook_off_in_preferences_sends_no_user_webhook(
     uow: SqlUnitOfWork, directory: FakeResolver
 ) -> None:
