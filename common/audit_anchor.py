@@ -114,17 +114,20 @@ def next_anchor(
 
 
 def check_anchors(conn: Connection, table: sa.Table, anchors: list[Anchor]) -> list[AnchorProblem]:
-    """Recompute every anchor from the database, in order; each problem found."""
+    """Recompute every anchor from the database; each problem found. Every anchor must follow one that
+    is stored (or the start): one removed or changed leaves its successor following nothing. Two anchors
+    taken at once from the same predecessor overlap; both are checked, and whichever the next one
+    followed carries the sequence on."""
     problems = []
-    prev_digest, prev_to = GENESIS, 0
-    for anchor in sorted(anchors, key=lambda a: a.seq_to):
-        if anchor.prev_digest != prev_digest or anchor.seq_from != prev_to:
+    stored = {(GENESIS, 0)} | {(a.digest, a.seq_to) for a in anchors}
+    for anchor in sorted(anchors, key=lambda a: (a.seq_to, a.seq_from)):
+        if (anchor.prev_digest, anchor.seq_from) not in stored:
             problems.append(
                 AnchorProblem(
                     "broken_sequence",
                     anchor.seq_from,
                     anchor.seq_to,
-                    f"does not follow the anchor ending at {prev_to} (an anchor is missing or was changed)",
+                    f"follows no stored anchor ending at {anchor.seq_from} (one was removed or changed)",
                 )
             )
         digest, count = _digest(conn, table, anchor.prev_digest, anchor.seq_from, anchor.seq_to)
@@ -138,7 +141,6 @@ def check_anchors(conn: Connection, table: sa.Table, anchors: list[Anchor]) -> l
                     "their digest differs (an entry was rewritten, inserted or removed)",
                 )
             )
-        prev_digest, prev_to = anchor.digest, anchor.seq_to
     return problems
 
 

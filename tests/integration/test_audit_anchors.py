@@ -225,3 +225,28 @@ def test_an_anchor_read_in_small_batches_is_the_same_anchor(
     monkeypatch.setattr(anchors, "_BATCH", 2)
     batched = take_anchor(engine, t.audit, AnchorStore(storage, "small-batches"), service="x", settle=SETTLED)
     assert whole and batched and (batched.digest, batched.entries) == (whole.digest, 5)
+
+
+def test_two_anchors_taken_at_once_overlap_and_still_verify(engine: Engine, storage: ObjectStorage) -> None:
+    from common.audit_anchor import next_anchor
+
+    store = AnchorStore(storage, "evaluation")
+    write(engine, "case:a", 2)
+    first = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    write(engine, "case:a", 1)
+    with engine.connect() as conn:  # two anchoring processes, both after `first`
+        early = next_anchor(conn, t.audit, service="evaluation", last=first, settle=SETTLED)
+    write(engine, "case:b", 2)
+    with engine.connect() as conn:
+        late = next_anchor(conn, t.audit, service="evaluation", last=first, settle=SETTLED)
+    assert early and late and (early.seq_from, late.seq_from) == (first.seq_to, first.seq_to)
+    store.put(early)
+    store.put(late)
+    write(engine, "case:b", 1)
+    after = take_anchor(engine, t.audit, store, service="evaluation", settle=SETTLED)
+    assert after and after.prev_digest == late.digest  # the next follows the newest
+    assert verify_anchors(engine, t.audit, store) == (4, [])
+    storage.remove(late.key())  # the one the sequence went on from: its successor now follows nothing
+    assert [(p.kind, p.seq_to) for p in verify_anchors(engine, t.audit, store)[1]] == [
+        ("broken_sequence", after.seq_to)
+    ]
