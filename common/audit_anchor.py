@@ -152,12 +152,16 @@ class AnchorStore:
 
     def all(self) -> list[Anchor]:
         """Every anchor of the service, oldest first."""
-        return [self._read(key) for key in sorted(self._storage.keys(f"{PREFIX}/{self._service}/"))]
+        return [self._read(key) for key in self._keys()]
 
     def last(self) -> Anchor | None:
         """The newest anchor, or None before the first."""
-        keys = sorted(self._storage.keys(f"{PREFIX}/{self._service}/"))
+        keys = self._keys()
         return self._read(keys[-1]) if keys else None
+
+    def _keys(self) -> list[str]:
+        """The service's anchor keys in log order (their names sort by `seq_to`)."""
+        return sorted(self._storage.keys(f"{PREFIX}/{self._service}/"))
 
     def put(self, anchor: Anchor) -> None:
         body = json.dumps(asdict(anchor), sort_keys=True).encode()

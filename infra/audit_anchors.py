@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 import click
 import sqlalchemy as sa
+from sqlalchemy import Engine
 
 from common.audit import verify_all
 from common.audit_anchor import DEFAULT_SETTLE, AnchorStore, take_anchor, verify_anchors
@@ -36,6 +38,16 @@ def audit_tables() -> dict[str, sa.Table]:
     return {"evaluation": evaluation.audit, "awards": awards.audit_log}
 
 
+def _audited_databases() -> Iterator[tuple[str, sa.Table, Engine]]:
+    """Each service keeping an audit trail, its log and an engine on its database (disposed after)."""
+    for service, table in audit_tables().items():
+        engine = make_engine(database_url(service))
+        try:
+            yield service, table, engine
+        finally:
+            engine.dispose()
+
+
 def anchor_storage(common: CommonSettings) -> ObjectStorage:
     """The anchors' bucket (created when missing)."""
     storage = ObjectStorage.on(common, common.audit_anchor_bucket)
@@ -46,12 +58,8 @@ def anchor_storage(common: CommonSettings) -> ObjectStorage:
 def anchor_all(common: CommonSettings, settle: timedelta = DEFAULT_SETTLE) -> None:
     """Take one anchor per service (nothing for a service with nothing new)."""
     storage = anchor_storage(common)
-    for service, table in audit_tables().items():
-        engine = make_engine(database_url(service))
-        try:
-            anchor = take_anchor(engine, table, AnchorStore(storage, service), service=service, settle=settle)
-        finally:
-            engine.dispose()
+    for service, table, engine in _audited_databases():
+        anchor = take_anchor(engine, table, AnchorStore(storage, service), service=service, settle=settle)
         if anchor is None:
             click.echo(f"{service}: nothing new to anchor")
         else:
@@ -82,14 +90,10 @@ def verify() -> None:
     common = CommonSettings.from_env()
     storage = anchor_storage(common)
     failed = False
-    for service, table in audit_tables().items():
-        engine = make_engine(database_url(service))
-        try:
-            with engine.connect() as conn:
-                chains = verify_all(conn, table)
-            count, problems = verify_anchors(engine, table, AnchorStore(storage, service))
-        finally:
-            engine.dispose()
+    for service, table, engine in _audited_databases():
+        with engine.connect() as conn:
+            chains = verify_all(conn, table)
+        count, problems = verify_anchors(engine, table, AnchorStore(storage, service))
         for c in chains.problems:
             click.echo(f"{service}: {c.chain}: {c.kind}: {c.problem}", err=True)
         for p in problems:

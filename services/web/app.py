@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -18,6 +19,25 @@ from services.web.config import Settings
 from services.web.views import accounts, areas, audit, auth, cases, evidence, notifications, rounds, tasks
 
 logger = logging.getLogger(__name__)
+
+# The templates' name functions: each shows a code from its table by name in the page's language.
+NAMED = {
+    "role_name": i18n.ROLE_NAMES,
+    "status_name": i18n.STATUS_NAMES,
+    "title_name": i18n.TITLE_NAMES,
+    "action_name": i18n.ACTION_NAMES,
+    "verdict_name": i18n.VERDICT_NAMES,
+    "phase_name": i18n.PHASE_NAMES,
+    "outcome_name": i18n.OUTCOME_NAMES,
+    "decision_status_name": i18n.DECISION_STATUS_NAMES,
+    "audit_problem_name": i18n.AUDIT_PROBLEM_NAMES,
+    "objection_status_name": i18n.OBJECTION_STATUS_NAMES,
+    "award_kind_name": i18n.AWARD_KIND_NAMES,
+    "award_phase_name": i18n.AWARD_PHASE_NAMES,
+    "level_name": i18n.LEVEL_NAMES,
+    "nominee_kind_name": i18n.NOMINEE_KIND_NAMES,
+    "nomination_status_name": i18n.NOMINATION_STATUS_NAMES,
+}
 BLUEPRINTS = (
     auth.bp,
     tasks.bp,
@@ -103,21 +123,7 @@ def create_app(
     app.jinja_env.globals.update(
         _=i18n.gettext,
         lang=i18n.lang,
-        role_name=lambda k: i18n.name_of(i18n.ROLE_NAMES, k),
-        status_name=lambda k: i18n.name_of(i18n.STATUS_NAMES, k),
-        title_name=lambda k: i18n.name_of(i18n.TITLE_NAMES, k),
-        action_name=lambda k: i18n.name_of(i18n.ACTION_NAMES, k),
-        verdict_name=lambda k: i18n.name_of(i18n.VERDICT_NAMES, k),
-        phase_name=lambda k: i18n.name_of(i18n.PHASE_NAMES, k),
-        outcome_name=lambda k: i18n.name_of(i18n.OUTCOME_NAMES, k),
-        decision_status_name=lambda k: i18n.name_of(i18n.DECISION_STATUS_NAMES, k),
-        audit_problem_name=lambda k: i18n.name_of(i18n.AUDIT_PROBLEM_NAMES, k),
-        objection_status_name=lambda k: i18n.name_of(i18n.OBJECTION_STATUS_NAMES, k),
-        award_kind_name=lambda k: i18n.name_of(i18n.AWARD_KIND_NAMES, k),
-        award_phase_name=lambda k: i18n.name_of(i18n.AWARD_PHASE_NAMES, k),
-        level_name=lambda k: i18n.name_of(i18n.LEVEL_NAMES, k),
-        nominee_kind_name=lambda k: i18n.name_of(i18n.NOMINEE_KIND_NAMES, k),
-        nomination_status_name=lambda k: i18n.name_of(i18n.NOMINATION_STATUS_NAMES, k),
+        **{function: partial(i18n.name_of, table) for function, table in NAMED.items()},
         may_verify_audit=audit.may_verify,
         document_name=i18n.document_name,
         TITLES=list(i18n.TITLE_NAMES),
