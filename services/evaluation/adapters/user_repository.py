@@ -81,11 +81,15 @@ class UserRepository:
         covering_path: str | None = None,
         subject_id: str | None = None,
         text: str = "",
+        username: str | None = None,
     ) -> tuple[list[User], int]:
         """Users whose scope lies within `scope_path` ("" is the whole country), by username; optionally
-        of one role, only those whose scope contains the unit at `covering_path` (who answers for it), and
-        only those whose username or full name holds every word of `text` (case and accents aside)."""
+        of one role, only those whose scope contains the unit at `covering_path` (who answers for it), only
+        those whose username or full name holds every word of `text` (case and accents aside), and only
+        the one account named `username` (active or locked)."""
         q = _select().where(users.c.active.is_(True)) if covering_path is not None else _select()
+        if username is not None:
+            q = q.where(users.c.username == username)
         for word in fold_text(text).split():
             q = q.where(users.c.search_text.contains(word, autoescape=True))
         if role:

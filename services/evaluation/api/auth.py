@@ -91,6 +91,10 @@ class UserQueryArgsSchema(Schema):
             "description": "Only users whose username or full name holds every word (case and accents aside)"
         },
     )
+    username = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "Only the account of this username, active or locked"},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 

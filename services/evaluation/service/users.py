@@ -260,7 +260,7 @@ def change_access(
                     "addressee": user.username,
                     "username": user.username,
                     "role": user.role,
-                    "admin_unit_code": user.scope_code,  # a national account: no unit, nobody told
+                    "admin_unit_code": user.scope_code,  # None for a national account (told all the same)
                     "subject_id": user.subject_id,
                     "change": _change_of(active, password is not None),
                     "actor": by.username,
@@ -331,11 +331,13 @@ def list_users(
     covering: str | None = None,
     subject_id: str | None = None,
     q: str = "",
+    username: str | None = None,
 ) -> Page:
     """Users whose scope lies within `within_path` ("" is the whole country), by username. With `covering`,
     the active users who answer for that unit (the notifications service's recipient directory); with `q`,
     those whose username or full name holds every word of it, case and accents aside ("nguyen van"
-    finds "Nguyễn Văn An")."""
+    finds "Nguyễn Văn An"); with `username`, that one account, active or locked (the directory finds the
+    owner of an account told of a change to it)."""
     from common.errors import NotFound
 
     with uow:
@@ -353,5 +355,6 @@ def list_users(
             covering_path=covering_path,
             subject_id=subject_id,
             text=q,
+            username=username,
         )
     return Page(items=items, total=total)

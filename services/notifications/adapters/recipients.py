@@ -69,7 +69,18 @@ class HttpRecipientResolver:
             self._cache[key] = (self._clock() + self._ttl, found)
         return list(found)
 
+    def account(self, username: str) -> Recipient | None:
+        """`GET /users?username=<username>`: the one account, active or locked (not cached: an account
+        notice is rare, and follows a change to that very account)."""
+        items = self._retried(lambda: self._page({"username": username})[0])
+        found = [_recipient(item, "") for item in items if item.get("username") == username]
+        return found[0] if found else None
+
     def _ask(self, role: str, unit: str, subject_id: str | None) -> list[Recipient]:
+        return self._retried(lambda: self._all_pages(role, unit, subject_id))
+
+    def _retried(self, ask: Callable[[], Any]) -> Any:
+        """`ask()`, again after a transient failure; RecipientsUnavailable once the tries are spent."""
         retrying = Retrying(
             stop=stop_after_attempt(self._tries),
             wait=wait_exponential(multiplier=self._wait, max=2.0),
@@ -79,7 +90,7 @@ class HttpRecipientResolver:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._all_pages(role, unit, subject_id)
+                    return ask()
         except _Transient as exc:
             raise RecipientsUnavailable(str(exc)) from exc
         raise AssertionError("unreachable")
@@ -140,3 +151,7 @@ class UnitGroupResolver:
     def resolve(self, role: str, admin_unit_code: str, subject_id: str | None = None) -> list[Recipient]:
         """The unit's group recipient (staff read it; the subject does not narrow it)."""
         return [Recipient(username=unit_recipient(admin_unit_code), role=role, scope_code=admin_unit_code)]
+
+    def account(self, username: str) -> Recipient | None:
+        """The account's own inbox, by its username (no directory to give its e-mail address)."""
+        return Recipient(username=username)

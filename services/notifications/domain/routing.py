@@ -109,7 +109,7 @@ _ROLES: dict[str, Rule] = {
     "report.overdue": _from_payload("role", COMMUNE),
     "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
     "award.nominated": _fixed(CHAIRMAN),
-    "account.access_changed": _from_payload("role"),  # the account's own role: only its owner is told
+    "account.access_changed": _from_payload("role"),  # its owner's role; told to its addressee alone
 }
 
 
@@ -156,8 +156,8 @@ def subject_of(event: Event) -> str | None:
 
 
 def addressee_of(event: Event) -> str | None:
-    """The one user an event is addressed to (an account's owner told of a change to it), if any: of the
-    users its roles and units give, only they are told."""
+    """The one user an event is addressed to (an account's owner told of a change to it), if any: only
+    they are told, found by username whatever their unit (service/notices.py)."""
     username = event.payload.get("addressee")
     return str(username) if username else None
 

@@ -33,22 +33,26 @@ from services.notifications.service.ports import RecipientResolver, UnitOfWork
 
 def resolve_recipients(resolver: RecipientResolver, event: Event) -> list[Recipient]:
     """Everyone told of an event: the users of each role over the event's admin unit, each once, minus
-    the user who caused it; only its addressee when it names one. Household representatives are told only
-    of their own household's events (none when the event names no subject). Raises RecipientsUnavailable while the directory cannot be
-    asked."""
+    the user who caused it. Household representatives are told only of their own household's events (none
+    when the event names no subject). An event that names its addressee (an account's owner told of a
+    change to it) is told to that account alone, found by its username: locked or national accounts too.
+    Raises RecipientsUnavailable while the directory cannot be asked."""
+    actor = routing.actor_of(event)
+    addressee = routing.addressee_of(event)
+    if addressee is not None:
+        owner = resolver.account(addressee) if addressee != actor else None
+        return [owner] if owner is not None else []
     unit = routing.admin_unit_of(event)
     if unit is None:
         return []
-    actor = routing.actor_of(event)
     subject = routing.subject_of(event)
-    addressee = routing.addressee_of(event)
     found: dict[str, Recipient] = {}
     for role in routing.roles_for(event):
         if role == routing.HOUSEHOLD and subject is None:
             continue
         for code in routing.units_for(event, role):
             for recipient in resolver.resolve(role, code, subject if role == routing.HOUSEHOLD else None):
-                if recipient.username != actor and addressee in (None, recipient.username):
+                if recipient.username != actor:
                     found.setdefault(recipient.username, recipient)
     return list(found.values())
 

@@ -21,6 +21,11 @@ class RecipientResolver(Protocol):
         accounts linked to that household)."""
         ...
 
+    def account(self, username: str) -> Recipient | None:
+        """The account named `username`, active or locked, whatever its scope (a national one too); None
+        when there is none."""
+        ...
+
 
 @dataclass(frozen=True)
 class OutgoingEmail:

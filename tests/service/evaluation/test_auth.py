@@ -483,6 +483,36 @@ def test_the_user_directory_answers_who_covers_a_unit(api: FlaskClient, settings
     assert too_long.status_code == 422 and "subject_id" in str(too_long.get_json())
 
 
+def test_the_user_directory_finds_one_account_by_username_locked_or_national(
+    api: FlaskClient, settings: Settings
+) -> None:
+    url = settings.database_url
+    create_user(url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo-hk")
+    create_user(url, role="administrator", scope_code=None, username="qt-vn")
+    admin = login(api, "qt-vn")
+    target = api.get("/users", query_string={"q": "can-bo-hk"}, headers=admin).get_json()["items"][0]
+    locked = api.post(
+        f"/users/{target['id']}/access", json={"active": False, "reason": "Nghỉ việc"}, headers=admin
+    )
+    assert locked.status_code == 200
+    service = {"Authorization": "Bearer " + service_token_provider("notifications", secret_key=SECRET)()}
+
+    def found(username: str) -> list[tuple[str, bool]]:
+        r = api.get("/users", query_string={"username": username}, headers=service)
+        assert r.status_code == 200, r.get_json()
+        return [(u["username"], u["active"]) for u in r.get_json()["items"]]
+
+    assert found("can-bo-hk") == [("can-bo-hk", False)]  # locked: still its owner to tell
+    assert found("qt-vn") == [("qt-vn", True)]  # national: no unit, found all the same
+    assert found("can-bo") == []  # exact, not a part of a name
+    assert found("CAN-BO-HK") == []
+    too_long = api.get("/users", query_string={"username": "x" * 81}, headers=service)
+    assert too_long.status_code == 422 and "username" in too_long.get_json()["errors"]["query"]
+    create_user(url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo-khac")
+    staff = login(api, "can-bo-khac")
+    assert api.get("/users", query_string={"username": "can-bo-hk"}, headers=staff).status_code == 403
+
+
 def test_failed_sign_ins_are_throttled_per_account_and_address(settings: Settings, officer) -> None:
     from dataclasses import replace
 

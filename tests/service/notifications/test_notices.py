@@ -169,6 +169,31 @@ def test_a_notice_addressed_to_one_account_goes_to_it_alone_never_to_the_units_w
     assert [(d.recipient, d.channel) for d in dispatch.list_deliveries(uow)] == [("minh", "email")]
 
 
+def test_a_locked_or_national_account_is_told_by_e_mail_and_inbox(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    directory.locked = [Recipient("khoa", "Vũ Văn Khóa", "khoa@example.vn", "village_officer", UNIT)]
+    directory.users.append(Recipient("kiem-toan", "Kiểm toán", "kt@example.vn", "auditor", ""))
+    for addressee, unit, change in (("khoa", UNIT, "locked"), ("kiem-toan", None, "password_set")):
+        event = Event(
+            type="account.access_changed",
+            source="evaluation",
+            payload={
+                "admin_unit_code": unit,
+                "role": "x",
+                "addressee": addressee,
+                "username": addressee,
+                "change": change,
+                "actor": "quan-tri",
+                "reason": "Theo yêu cầu",
+            },
+        )
+        assert _handle(uow, directory, event) == 1
+    sent = sorted((d.recipient, d.channel, d.target) for d in dispatch.list_deliveries(uow))
+    assert sent == [("khoa", "email", "khoa@example.vn"), ("kiem-toan", "email", "kt@example.vn")]
+    assert [i.recipient for i in inbox.list_inbox(uow, recipient="kiem-toan")] == ["kiem-toan"]
+
+
 def test_webhook_off_in_preferences_sends_no_user_webhook(
     uow: SqlUnitOfWork, directory: FakeResolver
 ) -> None:

@@ -17,6 +17,7 @@ class FakeResolver:
 
     users: list[Recipient] = field(default_factory=list)
     parents: dict[str, str] = field(default_factory=dict)  # unit code -> parent unit code
+    locked: list[Recipient] = field(default_factory=list)  # accounts the unit lookups skip
     down: bool = False
     asked: list[tuple[str, str]] = field(default_factory=list)
 
@@ -33,6 +34,12 @@ class FakeResolver:
             for u in self.users
             if u.role == role and u.scope_code in chain and (subject_id is None or u.subject_id == subject_id)
         ]
+
+    def account(self, username: str) -> Recipient | None:
+        self.asked.append(("account", username))
+        if self.down:
+            raise RecipientsUnavailable("connection refused")
+        return next((u for u in [*self.users, *self.locked] if u.username == username), None)
 
 
 @dataclass

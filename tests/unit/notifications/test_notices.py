@@ -64,7 +64,49 @@ def test_an_account_change_is_told_to_the_accounts_owner_alone(directory: FakeRe
 
     assert resolve_recipients(directory, change("minh", "village_officer")) == [MINH]  # not Lan, same role
     assert resolve_recipients(directory, change("hoa", "household_representative", "HH-HOA")) == [HOA]
-    assert resolve_recipients(directory, change("locked-away", "village_officer")) == []  # inactive: unlisted
+    assert resolve_recipients(directory, change("nobody", "village_officer")) == []  # no such account
+    # Found by username alone: the units' lookups are not asked.
+    assert directory.asked == [("account", "minh"), ("account", "hoa"), ("account", "nobody")]
+
+
+def test_a_locked_or_national_account_is_told_of_a_change_to_it(directory: FakeResolver) -> None:
+    locked = Recipient("khoa", "Vũ Văn Khóa", "khoa@example.vn", "village_officer", COMMUNE)
+    national = Recipient("quoc-gia", "Kiểm toán", "kt@example.vn", "auditor", "")
+    directory.locked = [locked]
+    directory.users.append(national)
+    lock = Event(
+        type="account.access_changed",
+        source="e",
+        payload={"admin_unit_code": COMMUNE, "addressee": "khoa", "change": "locked", "actor": "quan-tri"},
+    )
+    assert resolve_recipients(directory, lock) == [locked]  # the unit's lookup skips a locked account
+    unlock = Event(
+        type="account.access_changed",
+        source="e",
+        payload={"admin_unit_code": None, "addressee": "quoc-gia", "change": "unlocked", "actor": "quan-tri"},
+    )
+    assert resolve_recipients(directory, unlock) == [national]  # no unit: found all the same
+
+
+def test_an_account_change_made_by_its_owner_tells_nobody(directory: FakeResolver) -> None:
+    own = Event(
+        type="account.access_changed",
+        source="e",
+        payload={"admin_unit_code": COMMUNE, "addressee": "minh", "actor": "minh", "change": "password_set"},
+    )
+    assert resolve_recipients(directory, own) == []
+    assert directory.asked == []
+
+
+def test_an_account_notice_waits_while_the_directory_is_down(directory: FakeResolver) -> None:
+    directory.down = True
+    with pytest.raises(RecipientsUnavailable):
+        resolve_recipients(
+            directory,
+            Event(
+                type="account.access_changed", source="e", payload={"addressee": "minh", "actor": "quan-tri"}
+            ),
+        )
 
 
 def test_an_event_without_an_admin_unit_tells_nobody_and_asks_nothing(directory: FakeResolver) -> None:

@@ -128,3 +128,29 @@ def test_without_a_directory_each_unit_is_one_group_recipient() -> None:
     assert UnitGroupResolver().resolve("village_officer", "26734") == [
         Recipient("unit:26734", role="village_officer", scope_code="26734")
     ]
+
+
+def test_an_account_is_asked_for_by_its_username_every_time() -> None:
+    locked = {**LAN, "active": False}
+    session = _Session([_Response(200, {"items": [locked], "total": 1})])
+    resolver = _resolver(session)
+    owner = Recipient("lan", "Nguyễn Thị Lan", "lan@example.vn", "village_officer", "26734")
+    assert resolver.account("lan") == owner
+    assert resolver.account("lan") == owner  # not cached: it follows a change to that very account
+    assert [params for _, params, _ in session.calls] == [{"username": "lan"}, {"username": "lan"}]
+
+
+def test_an_unknown_account_is_none() -> None:
+    session = _Session([_Response(200, {"items": [], "total": 0})])
+    assert _resolver(session).account("nobody") is None
+
+
+def test_an_account_lookup_waits_out_an_outage_like_the_others() -> None:
+    session = _Session([requests.ConnectionError("refused")])
+    with pytest.raises(RecipientsUnavailable):
+        _resolver(session).account("lan")
+    assert len(session.calls) == 3
+
+
+def test_without_a_directory_an_account_is_its_own_inbox() -> None:
+    assert UnitGroupResolver().account("lan") == Recipient("lan")
