@@ -37,6 +37,7 @@ NAMED = {
     "level_name": i18n.LEVEL_NAMES,
     "nominee_kind_name": i18n.NOMINEE_KIND_NAMES,
     "nomination_status_name": i18n.NOMINATION_STATUS_NAMES,
+    "field_name": i18n.FIELD_NAMES,
 }
 BLUEPRINTS = (
     auth.bp,
@@ -101,6 +102,12 @@ def readable_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def recorded_value(value: Any, key: str) -> str:
+    """A value an audit entry recorded under `key`: a yes/no or a code by its name, else `readable_value`."""
+    named = i18n.recorded_value_name(key, value)
+    return named if named is not None else readable_value(value)
+
+
 def create_app(
     settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None
 ) -> Flask:
@@ -131,6 +138,7 @@ def create_app(
         VERDICTS=list(i18n.VERDICT_NAMES),
     )
     app.jinja_env.filters["readable"] = readable_value
+    app.jinja_env.filters["recorded"] = recorded_value
 
     @app.before_request
     def _user() -> None:

@@ -222,7 +222,87 @@ AUDIT_PROBLEM_NAMES = {
     "broken_sequence": ("Một mốc neo bị xóa hoặc sửa", "An anchor was removed or changed"),
 }
 
+# The fields an audit entry records before and after an action (its `before` / `after`), as the timeline
+# names them beside their code. A test scans the services' audit calls for fields without a name.
+FIELD_NAMES = {
+    "active": ("Đang hoạt động", "Active"),
+    "approve": ("Tán thành", "Approves"),
+    "cases": ("Hồ sơ", "Cases"),
+    "certificates": ("Số giấy chứng nhận", "Certificates"),
+    "changes": ("Nội dung sửa đổi", "Changes"),
+    "children": ("Đơn vị cấp dưới", "Units below"),
+    "complete": ("Đã đủ báo cáo cấp dưới", "Complete"),
+    "conflict": ("Xung đột lợi ích", "Conflict of interest"),
+    "content_type": ("Loại tệp", "File type"),
+    "counts": ("Số lượng", "Counts"),
+    "decision": ("Quyết định", "Decision"),
+    "decision_id": ("Mã quyết định", "Decision id"),
+    "decisions": ("Các quyết định", "Decisions"),
+    "due_at": ("Hạn", "Due"),
+    "escalated_to_role": ("Chuyển lên", "Escalated to"),
+    "escalation_step": ("Bậc chuyển cấp", "Escalation step"),
+    "evidence_id": ("Mã minh chứng", "Evidence id"),
+    "file_name": ("Tên tệp", "File name"),
+    "from_round": ("Từ đợt", "From round"),
+    "full_name": ("Họ và tên", "Full name"),
+    "indicator_code": ("Chỉ tiêu", "Indicator"),
+    "key": ("Khóa lưu trữ", "Storage key"),
+    "met_on": ("Ngày họp", "Met on"),
+    "nomination_id": ("Mã đề cử", "Nomination id"),
+    "nominations": ("Số đề cử", "Nominations"),
+    "not_recognised": ("Số không được công nhận", "Not recognised"),
+    "number": ("Số quyết định", "Number"),
+    "object_key": ("Khóa lưu trữ", "Storage key"),
+    "on_time": ("Đúng hạn", "On time"),
+    "outcomes": ("Kết quả", "Outcomes"),
+    "password": ("Mật khẩu", "Password"),
+    "pdf_sha256": ("Mã băm bản PDF", "PDF hash"),
+    "phase": ("Giai đoạn", "Phase"),
+    "plan": ("Kế hoạch", "Plan"),
+    "plan_code": ("Kế hoạch", "Plan"),
+    "present": ("Có mặt", "Present"),
+    "reason": ("Lý do", "Reason"),
+    "recognised": ("Số được công nhận", "Recognised"),
+    "returned_to": ("Trả về bước", "Returned to"),
+    "role": ("Vai trò", "Role"),
+    "rolled_up": ("Tổng hợp", "Rolled up"),
+    "scope_code": ("Phạm vi (mã đơn vị)", "Scope (unit code)"),
+    "score": ("Điểm", "Score"),
+    "scores": ("Điểm", "Scores"),
+    "self_assessment_closes": ("Hết hạn tự đánh giá", "Self-assessment closes"),
+    "sha256": ("Mã băm SHA-256", "SHA-256"),
+    "signed_on": ("Ngày ký", "Signed on"),
+    "signer_name": ("Người ký", "Signer"),
+    "size": ("Dung lượng (byte)", "Size (bytes)"),
+    "status": ("Trạng thái", "Status"),
+    "streak": ("Số năm liên tục", "Years in a row"),
+    "subject_id": ("Đối tượng", "Subject"),
+    "supplementary": ("Bổ sung", "Supplementary"),
+    "title": ("Danh hiệu", "Title"),
+    "tokens_revoked": ("Thu hồi phiên đăng nhập", "Sign-ins revoked"),
+    "unit": ("Đơn vị", "Unit"),
+    "username": ("Tên đăng nhập", "Username"),
+    "verdict": ("Kết luận", "Verdict"),
+    "version": ("Phiên bản", "Version"),
+    "votes": ("Số phiếu", "Votes"),
+    "year": ("Năm", "Year"),
+    "zip_sha256": ("Mã băm tệp nén", "Archive hash"),
+}
+# A recorded field whose value is a code of one of these tables is shown by that code's name.
+FIELD_VALUE_NAMES: dict[str, tuple[dict[str, tuple[str, str]], ...]] = {
+    "role": (ROLE_NAMES,),
+    "escalated_to_role": (ROLE_NAMES,),
+    "status": (STATUS_NAMES, OBJECTION_STATUS_NAMES, NOMINATION_STATUS_NAMES),
+    "returned_to": (STATUS_NAMES,),
+    "verdict": (VERDICT_NAMES,),
+    "title": (TITLE_NAMES,),
+    "phase": (PHASE_NAMES, AWARD_PHASE_NAMES),
+}
+
+
 EN: dict[str, str] = {
+    "Có": "Yes",
+    "Không": "No",
     "Tài khoản": "Accounts",
     "Khóa, mở khóa hoặc đặt mật khẩu mới cho tài khoản thuộc phạm vi của bạn. Mỗi thay đổi cần lý do, được ghi vào nhật ký và thu hồi mọi phiên đăng nhập của tài khoản.": "Lock, unlock or set a new password for the accounts within your scope. Each change needs a reason, is recorded in the audit trail and revokes every sign-in of the account.",
     "Tên đăng nhập hoặc họ tên": "Username or full name",
@@ -555,6 +635,18 @@ def name_of(table: dict[str, tuple[str, str]], key: str | None) -> str:
     if pair is None:
         return key
     return pair[1] if lang() == "en" else pair[0]
+
+
+def recorded_value_name(key: str, value: object) -> str | None:
+    """A recorded field's value by name when it is a yes/no or a code of the field's name tables; None
+    when it is shown as recorded."""
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    if isinstance(value, str):
+        for table in FIELD_VALUE_NAMES.get(key, ()):
+            if value in table:
+                return name_of(table, value)
+    return None
 
 
 def document_name(kind: str | None) -> str:

@@ -310,6 +310,44 @@ def test_every_audit_action_the_services_record_has_a_name_on_the_timelines() ->
     assert sorted(a for a in actions if a not in i18n.ACTION_NAMES) == []
 
 
+def test_every_field_the_services_record_in_an_audit_entry_has_a_name_on_the_timelines() -> None:
+    """The keys of every `before=` / `after=` dict written in the evaluation and awards code have a
+    Vietnamese and English name, so a timeline names what changed instead of showing a bare code."""
+    import ast
+
+    services = Path(i18n.__file__).parents[1]
+    fields = set()
+    for path in [*(services / "evaluation").rglob("*.py"), *(services / "awards").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg in ("before", "after"):
+                        fields |= {
+                            k.value
+                            for d in ast.walk(kw.value)
+                            if isinstance(d, ast.Dict)
+                            for k in d.keys
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        }
+    assert len(fields) > 40
+    assert sorted(f for f in fields if f not in i18n.FIELD_NAMES) == []
+
+
+def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None:
+    from flask import Flask
+
+    from services.web.app import recorded_value
+
+    with Flask(__name__).test_request_context():  # Vietnamese: no session chose English
+        assert recorded_value(True, "active") == "Có" and recorded_value(False, "on_time") == "Không"
+        assert recorded_value("village_review", "status") == "Thôn đang thẩm định"
+        assert recorded_value("assigned", "status") != "assigned"  # an objection's status
+        assert recorded_value("accepted", "verdict") == "Chấp nhận"
+        assert recorded_value("village_review", "file_name") == "village_review"  # not a code field
+        assert recorded_value("no-such-status", "status") == "no-such-status"
+        assert recorded_value({"a": "Hòa"}, "scores") == '{"a": "Hòa"}'
+
+
 def test_report_filters_with_bad_input_name_the_field(world: World) -> None:
     client = as_user(world, "can-bo-hoi")
     r = client.get("/reports?year=abc&title=khong-co")
@@ -512,6 +550,13 @@ def test_an_administrator_finds_accounts_by_name_pages_through_them_and_creates_
     trail = admin.get(history_path)
     assert trail.status_code == 200 and "Tạo tài khoản" in trail.text and admin_name in trail.text
     assert "Lê Thị Hoa" in trail.text  # what was recorded, in its letters (not \u escapes)
+    # Each recorded field by its name beside its code, a role by its name, not its code alone.
+    assert "Họ và tên <code>full_name</code>: Lê Thị Hoa" in trail.text
+    assert "Vai trò <code>role</code>: Đại diện hộ gia đình" in trail.text
+    admin.get("/lang/en")
+    english = admin.get(history_path).text
+    assert "Role <code>role</code>: Household representative" in english
+    admin.get("/lang/vi")
     assert "Chuỗi nhật ký toàn vẹn" in trail.text
     assert as_user(world, "kiem-toan").get(history_path).status_code == 200  # auditors read it too
     assert as_user(world, "truong-thon").get(history_path).status_code == 403
