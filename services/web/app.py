@@ -104,6 +104,8 @@ def readable_value(value: Any) -> str:
 
 def recorded_value(value: Any, key: str) -> str:
     """A value an audit entry recorded under `key`: a yes/no or a code by its name, else `readable_value`."""
+    if value is None:
+        return "—"  # recorded as empty (no indicator, not returned, no role yet)
     named = i18n.recorded_value_name(key, value)
     return named if named is not None else readable_value(value)
 

@@ -310,26 +310,57 @@ def test_every_audit_action_the_services_record_has_a_name_on_the_timelines() ->
     assert sorted(a for a in actions if a not in i18n.ACTION_NAMES) == []
 
 
-def test_every_field_the_services_record_in_an_audit_entry_has_a_name_on_the_timelines() -> None:
-    """The keys of every `before=` / `after=` dict written in the evaluation and awards code have a
-    Vietnamese and English name, so a timeline names what changed instead of showing a bare code."""
+def _recorded_fields(source: str) -> set[str]:
+    """The string keys of the dicts an audit call records: `before=` / `after=` dict literals, and the
+    dicts built in a variable of the same function that is passed as one (`after=opened`)."""
     import ast
 
+    def keys(node: ast.AST) -> set[str]:
+        return {
+            k.value
+            for d in ast.walk(node)
+            if isinstance(d, ast.Dict)
+            for k in d.keys
+            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        }
+
+    found: set[str] = set()
+    for func in ast.walk(ast.parse(source)):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        passed = set()
+        for call in ast.walk(func):
+            for kw in call.keywords if isinstance(call, ast.Call) else ():
+                if kw.arg in ("before", "after"):
+                    found |= keys(kw.value)
+                    passed |= {n.id for n in ast.walk(kw.value) if isinstance(n, ast.Name)}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id in passed:
+                        found |= keys(node.value)
+                    if (
+                        isinstance(target, ast.Subscript)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id in passed
+                        and isinstance(target.slice, ast.Constant)
+                    ):
+                        found.add(target.slice.value)
+    return found
+
+
+def test_every_field_the_services_record_in_an_audit_entry_has_a_name_on_the_timelines() -> None:
+    """The fields of every audit entry written in the evaluation and awards code (and `common`'s case
+    state) have a Vietnamese and English name, so a timeline names what changed instead of showing a
+    bare code."""
     services = Path(i18n.__file__).parents[1]
-    fields = set()
-    for path in [*(services / "evaluation").rglob("*.py"), *(services / "awards").rglob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                for kw in node.keywords:
-                    if kw.arg in ("before", "after"):
-                        fields |= {
-                            k.value
-                            for d in ast.walk(kw.value)
-                            if isinstance(d, ast.Dict)
-                            for k in d.keys
-                            if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                        }
-    assert len(fields) > 40
+    sources = [
+        *(services / "evaluation").rglob("*.py"),
+        *(services / "awards").rglob("*.py"),
+        services.parent / "common" / "audit.py",
+    ]
+    fields = set().union(*(_recorded_fields(p.read_text(encoding="utf-8")) for p in sources))
+    assert {"admin_unit_code", "full_name", "objections_close", "decided_on"} <= fields  # the scan sees them
     assert sorted(f for f in fields if f not in i18n.FIELD_NAMES) == []
 
 
@@ -346,6 +377,7 @@ def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None
         assert recorded_value("village_review", "file_name") == "village_review"  # not a code field
         assert recorded_value("no-such-status", "status") == "no-such-status"
         assert recorded_value({"a": "Hòa"}, "scores") == '{"a": "Hòa"}'
+        assert recorded_value(None, "returned_to") == "—"  # not "null"
 
 
 def test_report_filters_with_bad_input_name_the_field(world: World) -> None:
