@@ -653,6 +653,8 @@ def recorded_value_name(key: str, value: object) -> str | None:
     when it is shown as recorded."""
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
+    if key == "counts" and isinstance(value, dict):  # cases by status: "Chờ quyết định: 12"
+        return ", ".join(f"{name_of(STATUS_NAMES, status)}: {n}" for status, n in sorted(value.items()))
     if isinstance(value, str):
         for table in FIELD_VALUE_NAMES.get(key, ()):
             if value in table:

@@ -378,6 +378,8 @@ def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None
         assert recorded_value("no-such-status", "status") == "no-such-status"
         assert recorded_value({"a": "Hòa"}, "scores") == '{"a": "Hòa"}'
         assert recorded_value(None, "returned_to") == "—"  # not "null"
+        counts = {"awaiting_decision": 3, "draft": 1}
+        assert recorded_value(counts, "counts") == "Chờ quyết định: 3, Đang tự đánh giá: 1"
 
 
 def test_report_filters_with_bad_input_name_the_field(world: World) -> None:
