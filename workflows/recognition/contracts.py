@@ -25,7 +25,10 @@ ONE_ACTIVITY_PER_STEP = "one-activity-per-step"
 # which the SDK pairs with an upsert of the TemporalChangeVersion search attribute: a visibility write
 # per case). SHAPE_ONE_ACTIVITY: one activity per step, known from the input, with no marker.
 SHAPE_ONE_ACTIVITY = 2
-CURRENT_SHAPE = SHAPE_ONE_ACTIVITY
+# SHAPE_CATCH_UP (session 13): of a phase's alarms already due together (a case opened after its
+# deadline, or timers fired late after an outage), only the latest reminder or escalation step is told.
+SHAPE_CATCH_UP = 3
+CURRENT_SHAPE = SHAPE_CATCH_UP
 # Signal sent by the yearly round once its decision is recorded on the case.
 CASE_DECIDED_SIGNAL = "decided"
 # Local activity of the workflow worker: pure date arithmetic (working days need the holiday calendar).

@@ -208,7 +208,7 @@ class RecognitionCaseWorkflow:
                 if self._state.phase_seq != seq:
                     return
                 await self._fire(c.Alarm(at=deadline, kind="scheduled"), deadline)
-        for alarm in alarms:
+        for index, alarm in enumerate(alarms):
             delay = datetime.fromisoformat(alarm.at) - workflow.now()
             if delay > timedelta(0):
                 try:
@@ -216,6 +216,8 @@ class RecognitionCaseWorkflow:
                     return
                 except TimeoutError:
                     pass
+            if self._inp.shape >= c.SHAPE_CATCH_UP and _overtaken(alarms, index, workflow.now()):
+                continue
             async with self._lock:
                 if self._state.phase_seq != seq:
                     return
@@ -281,6 +283,18 @@ class RecognitionCaseWorkflow:
         )
         if step is not None:
             self._state.escalation_step = alarm.step
+
+
+def _overtaken(alarms: list[c.Alarm], index: int, now: datetime) -> bool:
+    """Whether a later alarm of the phase is due already and makes this one moot: a reminder once the
+    deadline has passed, an escalation step once a later step is due. (A case opened after its deadline
+    and every step of its chain tells only the last step's role, where the chain has reached, not each
+    role on the way at once; the deadline itself, "overdue", is always told.)"""
+    alarm = alarms[index]
+    if alarm.kind not in ("reminder", "escalated"):
+        return False
+    later = ("overdue", "escalated") if alarm.kind == "reminder" else ("escalated",)
+    return any(a.kind in later and datetime.fromisoformat(a.at) <= now for a in alarms[index + 1 :])
 
 
 def _deadline_of(alarms: list[c.Alarm]) -> str | None:

@@ -1,8 +1,9 @@
 """Record RecognitionCase histories with the current code, for test_replay.py (not a test).
 
-`python -m tests.workflow.recognition.record_histories v3` writes histories/case_v3_*.json: a case
-through every step with the more-evidence loop, a late self-assessment escalated then submitted, and
-a withdrawal, on the time-skipping server with the mock evaluation activities of test_workflows.py.
+`python -m tests.workflow.recognition.record_histories v4` writes histories/case_v4_*.json: a case
+through every step with the more-evidence loop, a late self-assessment escalated then submitted, a
+withdrawal, and (since v4) a case opened after its deadline and whole escalation chain, on the
+time-skipping server with the mock evaluation activities of test_workflows.py.
 Record a new version whenever the workflow's commands change (a new `CaseInput.shape` since v3; v2
 was behind `workflow.patched`), and keep the older files: running cases replay them.
 """
@@ -21,7 +22,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.worker import Worker
 
 from tests.conftest import start_workflow_environment
-from tests.workflow.recognition.test_workflows import Evaluation, _act
+from tests.workflow.recognition.test_workflows import PAST_WINDOW, Evaluation, _act
 from workflows import ids
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
@@ -39,12 +40,12 @@ async def _record(version: str) -> dict[str, str]:
         worker = Worker(env.client, task_queue=ids.EVALUATION_TASK_QUEUE, activities=Evaluation().all())
         async with build_worker(env.client, QUEUE), worker:
 
-            async def start(name: str) -> WorkflowHandle:
+            async def start(name: str, prefix: str = "HH-") -> WorkflowHandle:
                 inp = c.CaseInput(
                     case_id=str(uuid.uuid4()),
                     year=2026,
                     title="learning_family",
-                    subject_id=f"HH-{name}",
+                    subject_id=f"{prefix}{name}",
                     admin_unit_code="15664",
                     opened_by="t",
                     shape=c.CURRENT_SHAPE,
@@ -79,6 +80,11 @@ async def _record(version: str) -> dict[str, str]:
             await _act(h, "withdraw", lc.HOUSEHOLD, 1, reason="Gia đình chuyển đi nơi khác")
             await h.result()
             out["withdrawn"] = (await h.fetch_history()).to_json()
+
+            h = await start("opened-late", prefix=PAST_WINDOW)  # every alarm of the draft due at once
+            await env.sleep(timedelta(hours=1))
+            await _act(h, "submit", lc.HOUSEHOLD, 1, scores={"a": 1})
+            out["opened-late"] = (await h.fetch_history()).to_json()
     finally:
         await env.shutdown()
     return out

@@ -6,7 +6,9 @@ deadline notice per phase; v2 (`one-activity-per-step`): one opening activity an
 by the step that begins a phase; v1-then-v2: opened and submitted on v1, its workers then replaced by
 v2's mid-case (recorded on a dev server; the case keeps v1's shape to its end, as `workflow.patched`
 memoises its first answer); v3: v2's commands for a case opened with its shape in its input
-(`CaseInput.shape`), without the patch marker and its search-attribute upsert. The current code must
+(`CaseInput.shape`), without the patch marker and its search-attribute upsert; v4 (shape 3): of the
+alarms due together only the latest reminder or escalation step is told ("opened-late": a case opened
+after its deadline and whole chain). The current code must
 make the same commands from every one of them. A new shape of the workflow adds its own histories here.
 
 Each replays twice: in the SDK's sandbox (as the workflow tests run it, where a non-deterministic call
@@ -33,4 +35,4 @@ async def test_a_recorded_history_replays_on_the_current_code(path: Path, runner
 
 
 def test_there_are_histories_of_every_recorded_version() -> None:
-    assert {p.stem.split("_")[1] for p in HISTORIES} >= {"v1", "v2", "v1-then-v2", "v3"}
+    assert {p.stem.split("_")[1] for p in HISTORIES} >= {"v1", "v2", "v1-then-v2", "v3", "v4"}

@@ -40,6 +40,7 @@ CHAIN = [
 
 
 NEXT_WINDOW = "NEXT-"  # subject prefix: the mock schedule opens self-assessment in 20 days
+PAST_WINDOW = "PAST-"  # subject prefix: the mock schedule's self-assessment closed 10 days ago
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Evaluation:
         closes, opens = now + self.closes_in, ""
         if inp.subject_id.startswith(NEXT_WINDOW):  # a case whose window opens in 20 days
             opens, closes = (now + timedelta(days=20)).isoformat(), now + timedelta(days=50)
+        if inp.subject_id.startswith(PAST_WINDOW):  # a case opened after its window and whole chain
+            closes = now - timedelta(days=10)
         return c.CaseSchedule(
             plan_code="van-hoa-2023",
             plan_version=1,
@@ -277,6 +280,37 @@ async def test_a_missed_self_assessment_reminds_then_escalates_along_the_chain(s
     assert ev.scheduled == []  # the opening wrote the deadline: no "scheduled" notice, one activity less
     status = await handle.query(RecognitionCaseWorkflow.status)
     assert status.escalation_step == 2 and status.due_at == ev.alarms[1].due_at
+
+
+async def test_a_case_opened_after_its_deadline_tells_where_the_chain_has_reached_once(
+    temporal_env, workers
+) -> None:
+    """Opened 10 days after its self-assessment closed (paper forms entered late): every alarm of the
+    draft is due at once. The deadline is told, and the last escalation step's role; not the reminder,
+    nor each role on the way. A case of the earlier shape told them all (its histories replay so)."""
+    wf_queue, ev = workers
+    told = {}
+    for shape in (c.SHAPE_ONE_ACTIVITY, c.CURRENT_SHAPE):
+        handle, inp = await _open(temporal_env.client, wf_queue, shape, prefix=PAST_WINDOW)
+        recorded = Recorded(ev.of(inp.case_id))
+
+        expected = 5 if shape == c.SHAPE_ONE_ACTIVITY else 2
+
+        async def fired(recorded: Recorded = recorded, expected: int = expected) -> None:
+            assert len(recorded.alarms) == expected
+
+        await assert_eventually(fired)
+        told[shape] = [(a.kind, a.step, a.role) for a in recorded.alarms]
+        status = await handle.query(RecognitionCaseWorkflow.status)
+        assert status.escalation_step == 2  # the same end either way: the chain's last step
+    assert told[c.CURRENT_SHAPE] == [("overdue", -1, None), ("escalated", 2, "commune_chairman")]
+    assert [kind for kind, _, _ in told[c.SHAPE_ONE_ACTIVITY]] == [
+        "reminder",
+        "overdue",
+        "escalated",
+        "escalated",
+        "escalated",
+    ]
 
 
 async def test_acting_stops_the_old_deadline_and_starts_the_review_deadline(started) -> None:
