@@ -66,8 +66,10 @@ PEOPLE = {
 INDICATORS = get_criteria_set("gia-dinh-hoc-tap", "2023.1").indicators_for(None)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-HOUSEHOLD = "HH-TRINH-DUYET"  # the household of `ho-gia-dinh` (a readable id: pages show it)
+HOUSEHOLD = "HH-TRINH-DUYET"  # the household of `ho-gia-dinh` (a readable id)
+HOUSEHOLD_CODE = "HTD1"  # its register code: pages show it beside its name
 LATE_HOUSEHOLD = "HH-TRE-HAN"  # its case reaches the decision after the round's: a supplementary decision
+LATE_CODE = "HTH1"
 YEAR = (
     OPEN_YEAR  # the cases are submitted today, under the stack's open-window plan version (tests/conftest.py)
 )
@@ -85,7 +87,7 @@ def screenshots(tmp_path: Path) -> Iterator[Path]:
 def web_url(stack: Stack) -> Iterator[str]:
     """The web app on a free port, reaching the stack's services in-process."""
     url = stack.evaluation_settings.database_url
-    add_household(url, commune_code=HCMC_WARD, code="HTD1", village="KP8", household_id=HOUSEHOLD)
+    add_household(url, commune_code=HCMC_WARD, code=HOUSEHOLD_CODE, village="KP8", household_id=HOUSEHOLD)
     for username, (role, scope) in PEOPLE.items():
         subject = HOUSEHOLD if role == "household_representative" else None
         create_user(url, role=role, scope_code=scope, username=username, subject_id=subject)
@@ -220,7 +222,7 @@ async def decide_late_case(stack: Stack) -> None:
     add_household(
         stack.evaluation_settings.database_url,
         commune_code=HCMC_WARD,
-        code="HTH1",
+        code=LATE_CODE,
         village="KP7",
         household_id=LATE_HOUSEHOLD,
     )
@@ -329,9 +331,9 @@ async def test_a_whole_case_in_the_browser(
     # 4. The village officer: inbox, evidence verdicts, passes the review.
     village = await browser("truong-thon")
     await sign_in(village, web_url, "truong-thon")
-    await expect(village.get_by_test_id("tasks")).to_contain_text(HOUSEHOLD)
+    await expect(village.get_by_test_id("tasks")).to_contain_text(HOUSEHOLD_CODE)
     await take(village, screenshots, "05-village-inbox")
-    await village.get_by_text(HOUSEHOLD).click()
+    await village.get_by_text(HOUSEHOLD_CODE).click()
     await expect(village.get_by_test_id("case-status")).to_have_text("Thôn đang thẩm định")
     for i in range(2):
         form = village.locator(".evidence li").nth(i)
@@ -369,7 +371,7 @@ async def test_a_whole_case_in_the_browser(
     # 6. The chairman: the case waits in the inbox; he opens the commune's round of YEAR.
     chairman = await browser("chu-tich")
     await sign_in(chairman, web_url, "chu-tich")
-    await expect(chairman.get_by_test_id("tasks")).to_contain_text(HOUSEHOLD)
+    await expect(chairman.get_by_test_id("tasks")).to_contain_text(HOUSEHOLD_CODE)
     await take(chairman, screenshots, "09-chairman-inbox")
     await chairman.get_by_role("link", name="Kỳ xét công nhận").click()
     await chairman.get_by_label("Năm").fill(str(YEAR))
@@ -386,7 +388,7 @@ async def test_a_whole_case_in_the_browser(
     # 8. The commune officer records the council's minutes and its vote on the household.
     await commune.goto(round_url)
     await expect(commune.get_by_test_id("phase")).to_have_text("Hội đồng xét duyệt")
-    await expect(commune.get_by_test_id("list-item")).to_contain_text(HOUSEHOLD)
+    await expect(commune.get_by_test_id("list-item")).to_contain_text(HOUSEHOLD_CODE)
     await commune.get_by_label("Ngày họp").fill(f"{YEAR}-10-12")
     await commune.get_by_label("Chủ trì").fill("Trần Thị Hội")
     await commune.get_by_label("Thư ký").fill("Phạm Văn Ký")
@@ -394,7 +396,7 @@ async def test_a_whole_case_in_the_browser(
         "Trần Thị Hội\nPhạm Văn Ký\nLê Thị Ba\nNguyễn Văn Bốn\nĐỗ Thị Năm"
     )
     await commune.get_by_label("Vắng mặt (mỗi người một dòng)").fill("Hoàng Văn Sáu")
-    votes = commune.get_by_role("group", name=HOUSEHOLD)  # "Biểu quyết về <name> (<id>)"
+    votes = commune.get_by_role("group", name=HOUSEHOLD_CODE)  # "Biểu quyết về <name> (<code>)"
     await votes.get_by_label("Tán thành", exact=True).fill("5")
     await take(commune, screenshots, "11-council-minutes")
     await step(commune, "Ghi biên bản")
@@ -407,7 +409,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(chairman.get_by_test_id("phase")).to_have_text("Chờ Chủ tịch ký")
     listed = chairman.get_by_test_id("list-item")
     await expect(listed).to_have_count(1)
-    await expect(listed).to_contain_text(HOUSEHOLD)
+    await expect(listed).to_contain_text(HOUSEHOLD_CODE)
     await expect(listed).to_contain_text("Được công nhận")
     await take(chairman, screenshots, "12-chairman-awaiting-signature")
     await chairman.get_by_label("Họ tên người ký").fill("")
@@ -499,7 +501,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(commune.get_by_test_id("phase")).to_have_text("Chờ Chủ tịch ký quyết định bổ sung")
     late_row = commune.get_by_test_id("supplementary-item")
     await expect(late_row).to_have_count(1)
-    await expect(late_row).to_contain_text(LATE_HOUSEHOLD)
+    await expect(late_row).to_contain_text(LATE_CODE)
     await expect(late_row).to_contain_text("Được công nhận")
     await take(commune, screenshots, "19-supplementary-list")
     await chairman.goto(round_url)
@@ -557,7 +559,7 @@ async def test_a_whole_case_in_the_browser(
     await expect(amendment.get_by_label("Lý do")).to_have_value(
         "Hộ gia đình đã chuyển khỏi địa phương trước khi xét."
     )
-    await amendment.get_by_role("checkbox", name=re.compile(LATE_HOUSEHOLD)).check()
+    await amendment.get_by_role("checkbox", name=re.compile(LATE_CODE)).check()
     await step(chairman, "Ban hành quyết định")
     await expect(chairman.locator(".flash.success")).to_contain_text("Đã ban hành quyết định thu hồi")
     revocation = chairman.locator('[data-testid="decision"][data-kind="revocation"]')

@@ -15,7 +15,7 @@ import pytest
 from common.db import make_engine
 from services.evaluation.adapters import tables as t
 from tests.conftest import HCMC_WARD
-from tests.web.world import HOUSEHOLD, World, build_world, csrf_of, seed_case, sign_in
+from tests.web.world import HOUSEHOLD, HOUSEHOLD_CODE, World, build_world, csrf_of, seed_case, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +368,7 @@ def test_a_late_case_goes_through_a_supplementary_decision_and_the_round_closes(
     )
     assert page.text.count('data-testid="supplementary-item"') == 1
     row = page.text.split('data-testid="supplementary-item"')[1].split("</tr>")[0]
-    assert HOUSEHOLD in row and "Thôn KP9" in row and "Gia đình học tập" in row and "Dự thảo" in row
+    assert HOUSEHOLD_CODE in row and "Thôn KP9" in row and "Gia đình học tập" in row and "Dự thảo" in row
     assert ">Được công nhận</td>" in row  # the family depends on nothing: recognised
     assert "Lập danh sách bổ sung" not in page.text and 'name="confirm_close"' not in page.text
     assert 'name="signer_name"' not in page.text  # the chairman alone signs
@@ -605,11 +605,11 @@ def test_the_chairman_revokes_one_recognised_subject_by_an_amending_decision(wor
     assert "thu hồi danh hiệu đã công nhận tại Quyết định 01/QĐ-UBND" in block
     assert 'data-testid="download-pdf"' in block and 'data-testid="download-docx"' in block
     assert 'data-testid="revoked"' in list_row(page.text, SECOND)  # the household's title is revoked
-    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD)
+    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD_CODE)
     # The revoked title's certificate is no longer offered; the other household's still is.
     revoked_row = list_row(page.text, SECOND).split("</tr>")[0]
     assert "certificate-pdf" not in revoked_row and "Không còn hiệu lực" in revoked_row
-    assert 'data-testid="certificate-pdf"' in list_row(page.text, HOUSEHOLD).split("</tr>")[0]
+    assert 'data-testid="certificate-pdf"' in list_row(page.text, HOUSEHOLD_CODE).split("</tr>")[0]
     # Each case says so too (GET /cases/{id} carries its recognition): revoked, and still standing.
     revoked_case = chairman.get(f"/cases/{cases[SECOND]}").text
     assert "Danh hiệu đã bị thu hồi (Quyết định 02/QĐ-UBND)" in revoked_case
@@ -656,7 +656,7 @@ def test_the_chairman_revokes_by_typed_subject_codes_when_the_list_is_too_long(w
     assert r.status_code == 302
     page = chairman.get(f"/rounds/{round_id}")
     assert 'data-testid="revoked"' in list_row(page.text, SECOND)
-    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD)
+    assert 'data-testid="revoked"' not in list_row(page.text, HOUSEHOLD_CODE)
     amending = decisions_of(world, round_id)[-1]
     assert (amending.kind, amending.amends_id) == ("revocation", decision_id)
 

@@ -79,8 +79,10 @@ def test_the_household_inbox_lists_its_case_and_the_case_page_has_the_criteria_f
     inbox = client.get("/tasks")
     assert inbox.status_code == 200
     assert "Việc cần làm" in inbox.text and f"/cases/{world.case_id}" in inbox.text
+    assert "Nguyễn Văn Hộ (HWEB1)" in inbox.text  # the household by its register name and code, not its id
     page = client.get(f"/cases/{world.case_id}")
     assert page.status_code == 200
+    assert "Nguyễn Văn Hộ (HWEB1)</h1>" in page.text
     assert "gia-dinh-hoc-tap@2023.1" in page.text and "Phiếu tự đánh giá" in page.text
     assert 'name="score-1.1"' in page.text and 'value="submit"' in page.text
     assert 'value="pass_review"' not in page.text  # households do not review
@@ -362,6 +364,20 @@ def test_every_field_the_services_record_in_an_audit_entry_has_a_name_on_the_tim
     fields = set().union(*(_recorded_fields(p.read_text(encoding="utf-8")) for p in sources))
     assert {"admin_unit_code", "full_name", "objections_close", "decided_on"} <= fields  # the scan sees them
     assert sorted(f for f in fields if f not in i18n.FIELD_NAMES) == []
+
+
+def test_a_subject_is_shown_by_its_register_name_and_code_or_what_is_known() -> None:
+    from services.web.app import subject_label
+
+    assert subject_label({"subject_id": "u-1", "subject_name": "Lê Thị Hoa", "subject_code": "H001"}) == (
+        "Lê Thị Hoa (H001)"
+    )
+    assert (
+        subject_label({"subject_id": "u-1", "subject_name": "Lê Thị Hoa", "subject_code": None})
+        == "Lê Thị Hoa"
+    )
+    assert subject_label({"subject_id": "26506", "subject_name": None, "subject_code": None}) == "26506"
+    assert subject_label({"subject_id": "u-1"}) == "u-1"  # an answer without the names
 
 
 def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None:

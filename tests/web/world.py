@@ -31,7 +31,8 @@ from tests.signin import FAST_ARGON2, PASSWORD, add_household, create_user
 from workflows.recognition import contracts as c
 
 CRITERIA_KEY = "gia-dinh-hoc-tap@2023.1"
-HOUSEHOLD = "HH-WEB-1"  # the household of `ho-gia-dinh` (a readable id: pages show it)
+HOUSEHOLD = "HH-WEB-1"  # the household of `ho-gia-dinh` (a readable id)
+HOUSEHOLD_CODE = "HWEB1"  # its register code: pages show it beside its name
 # (username, role, scope): one account per role in the ward, the auditor for the whole country.
 USERS = (
     ("ho-gia-dinh", "household_representative", HCMC_WARD),
@@ -115,7 +116,7 @@ def build_world(tmp: Path, s3: dict[str, Any]) -> World:
     )
     ev_settings = EvaluationSettings(database_url=url, common=common, **FAST_ARGON2)
     build_storage(ev_settings).ensure_bucket()
-    add_household(url, commune_code=HCMC_WARD, code="HWEB1", village="KP9", household_id=HOUSEHOLD)
+    add_household(url, commune_code=HCMC_WARD, code=HOUSEHOLD_CODE, village="KP9", household_id=HOUSEHOLD)
     for username, role, scope in USERS:
         subject = HOUSEHOLD if role == "household_representative" else None
         create_user(url, role=role, scope_code=scope, username=username, subject_id=subject)

@@ -112,6 +112,18 @@ _QUERIES = {
 }
 
 
+# What names a subject on a page, by kind: (table, its register code, its name). A village or commune
+# community is its admin unit, named by the unit's code.
+_LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
+    "household": (t.households, t.households.c.household_code, t.households.c.head_name),
+    "clan": (t.clans, t.clans.c.clan_code, t.clans.c.name),
+    "unit": (t.units, t.units.c.unit_code, t.units.c.name),
+    "citizen": (t.citizens, t.citizens.c.citizen_key, t.citizens.c.full_name),
+    "village": (t.admin_units, t.admin_units.c.code, t.admin_units.c.name),
+    "commune": (t.admin_units, t.admin_units.c.code, t.admin_units.c.name),
+}
+
+
 class SubjectRepository:
     """Read subjects for listings."""
 
@@ -166,6 +178,21 @@ class SubjectRepository:
         q = _QUERIES[kind]().subquery()
         row = self._conn.execute(sa.select(q).where(q.c.id == subject_id)).mappings().first()
         return dict(row) if row else None
+
+    def labels(self, ids_by_kind: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """The register code and name of each subject, keyed (kind, id): one statement per kind (a page
+        of an inbox or a list names its subjects at once). Unknown kinds and ids are left out."""
+        found: dict[tuple[str, str], tuple[str, str]] = {}
+        for kind, ids in ids_by_kind.items():
+            if kind not in _LABELS or not ids:
+                continue
+            table, code, name = _LABELS[kind]
+            key = table.c.code if table is t.admin_units else table.c.id
+            rows = self._conn.execute(
+                sa.select(key.label("id"), code.label("code"), name.label("name")).where(key.in_(ids))
+            )
+            found.update({(kind, r.id): (r.code, r.name) for r in rows})
+        return found
 
     def registered_id(self, kind: str, unit_code: str, id_or_code: str) -> str | None:
         """The id of the subject of `kind` lying in the admin unit `unit_code` (its commune is that unit

@@ -182,6 +182,7 @@ class ListItemSchema(Schema):
     title = fields.String()
     subject_id = fields.String()
     subject_name = fields.String()
+    subject_code = fields.String(allow_none=True, metadata={"description": "The subject's register code"})
     village_code = fields.String(allow_none=True)
     village_name = fields.String(allow_none=True)
     outcome = fields.String()

@@ -43,6 +43,10 @@ class CaseSchema(Schema):
     year = fields.Integer()
     title = fields.String()
     subject_id = fields.String()
+    subject_code = fields.String(allow_none=True, metadata={"description": "The subject's register code"})
+    subject_name = fields.String(
+        allow_none=True, metadata={"description": "The subject's name in the register"}
+    )
     admin_unit_code = fields.String()
     status = fields.String()
     version = fields.Integer()
@@ -135,6 +139,10 @@ class TaskSchema(Schema):
     year = fields.Integer()
     title = fields.String()
     subject_id = fields.String()
+    subject_code = fields.String(allow_none=True, metadata={"description": "The subject's register code"})
+    subject_name = fields.String(
+        allow_none=True, metadata={"description": "The subject's name in the register"}
+    )
     admin_unit_code = fields.String()
     village_code = fields.String(allow_none=True)
     status = fields.String()

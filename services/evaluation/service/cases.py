@@ -11,6 +11,7 @@ from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.domain.model import Case, case_id_for
 from services.evaluation.service import audit
 from services.evaluation.service.ports import UnitOfWork, WorkflowGateway
+from services.evaluation.service.subjects import with_subject_labels
 from workflows import ids
 from workflows.recognition import contracts as c
 
@@ -249,6 +250,7 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         found = uow.decisions.recognition_of_case(case_id)  # type: ignore[attr-defined]
         progress = uow.progress.get(case_id) or {}  # type: ignore[attr-defined]
         plan = _recorded_plan(uow, progress)
+        (labelled,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
     recognition = None
     if found is not None:
         number = found["revoked_number"]
@@ -258,7 +260,13 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
             "revoked": bool(found["revoked"]),
             "revoked_by_number": f"{number:02d}/{found['revoked_symbol']}" if number else None,
         }
-    return {**vars(case), "recognition": recognition, "self_assessment": _window(plan, case)}
+    return {
+        **vars(case),
+        "subject_code": labelled["subject_code"],
+        "subject_name": labelled["subject_name"],
+        "recognition": recognition,
+        "self_assessment": _window(plan, case),
+    }
 
 
 def _recorded_plan(uow: UnitOfWork, progress: dict[str, Any]) -> Any:

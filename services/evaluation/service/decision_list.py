@@ -33,6 +33,7 @@ from services.evaluation.domain.criteria import TITLE_NAMES_VI
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
 from services.evaluation.service.round_audit import get_round_or_raise, round_chain, round_entry
+from services.evaluation.service.subjects import with_subject_labels
 from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
@@ -663,4 +664,5 @@ def decision_list(
             .offset(offset)
             .limit(limit)
         ).mappings()
-        return {"items": [dict(r) for r in rows], "total": total}
+        items = with_subject_labels(uow, [dict(r) for r in rows])  # each subject's register code
+        return {"items": items, "total": total}

@@ -8,6 +8,7 @@ from common.errors import Conflict, NotFound
 from services.evaluation.adapters.task_query import task_page
 from services.evaluation.service.admin_units import Page
 from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.subjects import with_subject_labels
 
 
 def list_tasks(
@@ -44,6 +45,7 @@ def list_tasks(
             limit=limit,
             offset=offset,
         )
+        with_subject_labels(uow, items)  # who each case is about, by name and register code
     return Page(items=items, total=total)
 
 

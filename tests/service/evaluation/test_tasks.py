@@ -152,3 +152,27 @@ def test_claim_and_reassign(uow) -> None:
     assert tasks.claim_task(uow, case_id=case_id, username="binh", force=True)["previous"] == "an"
     mine = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, mine_only_for="binh")
     assert [t["id"] for t in mine.items] == [case_id]
+
+
+def test_each_task_and_case_names_its_subject_by_register_name_and_code(uow, tmp_path: Path) -> None:
+    from services.evaluation.adapters import tables as t
+    from tests.signin import add_household
+
+    add_household(
+        f"sqlite:///{tmp_path / 'evaluation.db'}", commune_code=COMMUNE, code="H001", household_id="HH-1"
+    )
+    _case(uow, 1, COMMUNE)  # registered: named
+    _case(uow, 2, COMMUNE)  # HH-2 is in no register here: its id alone
+    page = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE)
+    named = {i["id"]: (i["subject_code"], i["subject_name"]) for i in page.items}
+    assert named == {"case-1": ("H001", "Nguyễn Văn Hộ"), "case-2": (None, None)}
+    one = cases.case_with_recognition(uow, case_id="case-1")
+    assert (one["subject_code"], one["subject_name"]) == ("H001", "Nguyễn Văn Hộ")
+    # A village community is its admin unit: named by the unit's code and name.
+    community = _case(uow, 3, COMMUNE, title="learning_community_village", submit=False)
+    with uow:
+        uow.connection.execute(t.cases.update().where(t.cases.c.id == community).values(subject_id=COMMUNE))
+        uow.commit()
+        commune_name = uow.admin_units.get(COMMUNE).name
+    mine = cases.case_with_recognition(uow, case_id=community)
+    assert (mine["subject_code"], mine["subject_name"]) == (COMMUNE, commune_name)
