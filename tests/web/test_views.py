@@ -595,6 +595,7 @@ def test_an_administrator_finds_accounts_by_name_pages_through_them_and_creates_
     assert made.status_code == 302
     listed = admin.get(made.headers["Location"]).text
     assert f"Đã tạo tài khoản ho-{tag}." in listed and "Lê Thị Hoa" in listed
+    assert "Hộ HWEB1" in listed  # its household by register code, not its id
     assert sign_in(world.web().test_client(), f"ho-{tag}", "mat-khau-ban-dau").status_code == 302
     history_path = re.search(r'href="(/accounts/[^"]+/history)"', listed).group(1)
     trail = admin.get(history_path)

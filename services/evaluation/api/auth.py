@@ -36,6 +36,10 @@ class UserSchema(Schema):
     scope_code = fields.String(allow_none=True)
     scope_path = fields.String()
     subject_id = fields.String(allow_none=True)
+    subject_code = fields.String(
+        allow_none=True,
+        metadata={"description": "Listings: the household's register code (household accounts)"},
+    )
     active = fields.Boolean()
     created_at = fields.DateTime()
 

@@ -357,4 +357,8 @@ def list_users(
             text=q,
             username=username,
         )
-    return Page(items=items, total=total)
+        # A household representative's household by its register code, as people know it ("H001").
+        households = {u.subject_id for u in items if u.subject_id}
+        codes = uow.subjects.labels({"household": households}) if households else {}
+    rows = [{**vars(u), "subject_code": codes.get(("household", u.subject_id), (None,))[0]} for u in items]
+    return Page(items=rows, total=total)

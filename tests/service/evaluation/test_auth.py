@@ -479,6 +479,7 @@ def test_the_user_directory_answers_who_covers_a_unit(api: FlaskClient, settings
     query = {"role": "household_representative", "covering": HOAN_KIEM, "subject_id": mine}
     r = api.get("/users", query_string=query, headers=service)
     assert r.status_code == 200 and [u["username"] for u in r.get_json()["items"]] == ["ho-1"]
+    assert r.get_json()["items"][0]["subject_code"] == "HK01"  # its household as people know it
     too_long = api.get("/users", query_string={**query, "subject_id": "x" * 37}, headers=service)
     assert too_long.status_code == 422 and "subject_id" in str(too_long.get_json())
 
