@@ -110,17 +110,6 @@ def recorded_value(value: Any, key: str) -> str:
     return named if named is not None else readable_value(value)
 
 
-def subject_label(item: Any) -> str:
-    """Who a case is about as people know them: "Nguyễn Văn An (H001)" — the register's name and code —,
-    the name or the code alone when only one is known, the subject's id when the register holds neither
-    (a service answering without them)."""
-    get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
-    name, code = get("subject_name"), get("subject_code")
-    if name and code and name != code:
-        return f"{name} ({code})"
-    return str(name or code or get("subject_id") or "")
-
-
 def create_app(
     settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None
 ) -> Flask:
@@ -145,7 +134,7 @@ def create_app(
         lang=i18n.lang,
         **{function: partial(i18n.name_of, table) for function, table in NAMED.items()},
         may_verify_audit=audit.may_verify,
-        subject_label=subject_label,
+        subject_label=i18n.subject_label,
         document_name=i18n.document_name,
         TITLES=list(i18n.TITLE_NAMES),
         STATUSES=list(i18n.STATUS_NAMES),

@@ -662,6 +662,17 @@ def recorded_value_name(key: str, value: object) -> str | None:
     return None
 
 
+def subject_label(item: object) -> str:
+    """Who a case is about as people know them: "Nguyễn Văn An (H001)" — the register's name and code —,
+    the name or the code alone when only one is known, the subject's id when the register holds neither
+    (a service answering without them)."""
+    get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
+    name, code = get("subject_name"), get("subject_code")
+    if name and code and name != code:
+        return f"{name} ({code})"
+    return str(name or code or get("subject_id") or "")
+
+
 def document_name(kind: str | None) -> str:
     """A stored document's name; the merged certificates come in volumes (`certificates_pdf_2`, ...)."""
     head, _, volume = (kind or "").rpartition("_")

@@ -217,6 +217,7 @@ def test_the_auditor_reads_the_timeline_with_its_verify_status(world: World) -> 
     r = auditor.get(f"/cases/{world.case_id}/timeline")
     assert r.status_code == 200
     assert "Chuỗi nhật ký toàn vẹn" in r.text and "Mở hồ sơ" in r.text and "Người thực hiện" in r.text
+    assert "Gia đình học tập 2026 · Nguyễn Văn Hộ (HWEB1)</h1>" in r.text  # whose case, by name and code
     page = auditor.get(f"/cases/{world.case_id}")
     assert 'value="submit"' not in page.text and "Tải minh chứng lên" not in page.text  # auditors only read
     household = as_user(world, "ho-gia-dinh")
@@ -367,7 +368,7 @@ def test_every_field_the_services_record_in_an_audit_entry_has_a_name_on_the_tim
 
 
 def test_a_subject_is_shown_by_its_register_name_and_code_or_what_is_known() -> None:
-    from services.web.app import subject_label
+    from services.web.i18n import subject_label
 
     assert subject_label({"subject_id": "u-1", "subject_name": "Lê Thị Hoa", "subject_code": "H001"}) == (
         "Lê Thị Hoa (H001)"

@@ -253,7 +253,7 @@ def timeline(case_id: str) -> Any:
         raise
     return render_timeline(
         history,
-        heading=f"{i18n.name_of(i18n.TITLE_NAMES, case['title'])} {case['year']} · {case['subject_id']}",
+        heading=f"{i18n.name_of(i18n.TITLE_NAMES, case['title'])} {case['year']} · {i18n.subject_label(case)}",
         back_url=url_for("cases.show", case_id=case_id),
         back_label=_("Quay lại hồ sơ"),
     )
