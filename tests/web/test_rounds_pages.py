@@ -865,9 +865,12 @@ def test_the_rounds_timeline_shows_its_audit_trail_with_names_and_the_chains_ver
     engine.dispose()
     page = as_user(world, "can-bo-hoi").get(f"/rounds/{posting}")
     assert f'href="/rounds/{posting}/timeline"' in page.text
+    ward = "Phường Vũng Tàu"  # HCMC_WARD by its name, not its code
+    assert f"· {ward}</h1>" in page.text
     assert "Chưa đủ điều kiện" in page.text and "(Đang xác minh" in page.text  # its status by name
     timeline = as_user(world, "kiem-toan").get(f"/rounds/{posting}/timeline")
     assert timeline.status_code == 200
     assert "Nhận ý kiến phản ánh" in timeline.text and "objection.filed" in timeline.text
     assert "can-bo-hoi" in timeline.text and "Chuỗi nhật ký toàn vẹn" in timeline.text
+    assert f"· {ward}</h1>" in timeline.text
     assert as_user(world, "ho-gia-dinh").get(f"/rounds/{posting}/timeline").status_code in (403, 404)

@@ -93,6 +93,7 @@ class RoundSchema(_RoundFieldsSchema):
     objections = fields.List(fields.Nested(ObjectionSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
     dependency_warnings = fields.List(fields.Nested(DependencyWarningSchema))
+    admin_unit_name = fields.String(allow_none=True, metadata={"description": "The commune's name"})
 
 
 class RoundQueryArgsSchema(Schema):

@@ -301,6 +301,8 @@ def get_round(uow: Any, *, round_id: str) -> dict[str, Any]:
 
     with uow:
         rnd = get_round_or_raise(uow, round_id)
+        unit = uow.admin_units.get(rnd["admin_unit_code"])
+        rnd["admin_unit_name"] = unit.name if unit is not None else None  # the commune as people name it
         rnd["counts"] = case_counts(uow, rnd)
         rnd["objections"] = uow.rounds.objections(round_id)
         decisions = uow.decisions.of_round(round_id)

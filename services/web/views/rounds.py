@@ -202,7 +202,7 @@ def timeline(round_id: str) -> Any:
     history = call("evaluation", "GET", f"/rounds/{round_id}/history")
     return render_timeline(
         history,
-        heading=f"{_('Kỳ xét công nhận')} {rnd['year']} · {rnd['admin_unit_code']}",
+        heading=f"{_('Kỳ xét công nhận')} {rnd['year']} · {rnd.get('admin_unit_name') or rnd['admin_unit_code']}",
         back_url=url_for("rounds.show", round_id=round_id),
         back_label=_("Quay lại kỳ xét"),
     )
