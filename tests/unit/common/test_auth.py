@@ -68,6 +68,19 @@ def test_an_expired_token_is_refused_as_expired() -> None:
     assert err.value.reason == "expired" and err.value.status == 401
 
 
+def test_a_token_verified_once_still_expires_on_time() -> None:
+    """The signature's verdict is remembered per token (no HMAC on every request); the age is not."""
+    token = issue_token(OFFICER, secret_key=KEY, max_age_seconds=60, clock=_at(T0)).token
+    assert verify_token(token, secret_key=KEY, max_age_seconds=60, clock=_at(T0 + 1)) == OFFICER
+    assert verify_token(token, secret_key=KEY, max_age_seconds=60, clock=_at(T0 + 59)) == OFFICER
+    with pytest.raises(AuthenticationFailed) as err:
+        verify_token(token, secret_key=KEY, max_age_seconds=60, clock=_at(T0 + 61))
+    assert err.value.reason == "expired"
+    with pytest.raises(AuthenticationFailed) as foreign:  # remembered for its key only
+        verify_token(token, secret_key="another-secret-key-0123456789", max_age_seconds=60, clock=_at(T0 + 1))
+    assert foreign.value.reason == "invalid"
+
+
 def test_a_shorter_max_age_at_the_verifier_wins() -> None:
     token = issue_token(OFFICER, secret_key=KEY, max_age_seconds=3600, clock=_at(T0)).token
     with pytest.raises(AuthenticationFailed):
