@@ -13,7 +13,7 @@ import httpx
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from services.web import i18n
+from services.web import i18n, units
 from services.web.client import ApiError, ServiceClient
 from services.web.config import Settings
 from services.web.views import accounts, areas, audit, auth, cases, evidence, notifications, rounds, tasks
@@ -135,6 +135,7 @@ def create_app(
         **{function: partial(i18n.name_of, table) for function, table in NAMED.items()},
         may_verify_audit=audit.may_verify,
         subject_label=i18n.subject_label,
+        unit_name=units.unit_name,
         document_name=i18n.document_name,
         TITLES=list(i18n.TITLE_NAMES),
         STATUSES=list(i18n.STATUS_NAMES),

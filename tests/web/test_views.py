@@ -480,7 +480,7 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
             ],
         }
         routes = {
-            "/rounds": [rnd],
+            "/rounds": [rnd, {**rnd, "id": "r2", "admin_unit_code": "99999"}],  # a unit the register lacks
             "/rounds/r1": rnd,
             "/rounds/r1/nominations": nominations,
             "/rounds/r1/history": history,
@@ -495,11 +495,14 @@ def test_awards_pages_show_nominations_and_their_eligibility(world: World) -> No
     listing = client.get("/awards")
     assert listing.status_code == 200 and "/awards/r1" in listing.text
     assert "Sơ kết giai đoạn 2023–2025" in listing.text and "Đang nhận đề cử" in listing.text  # no codes
+    assert "· Phường Vũng Tàu</a>" in listing.text  # the unit by its name (asked of the evaluation service)
+    assert "· 99999</a>" in listing.text  # no such unit: its code, and the page still answers
     page = client.get("/awards/r1")
     assert "Hộ ông Nguyễn Văn A" in page.text and "Đủ điều kiện" in page.text
     assert "Hộ gia đình · Giấy khen của Chủ tịch UBND xã" in page.text and "Đang nhận đề cử" in page.text
-    assert 'href="/awards/r1/timeline"' in page.text
+    assert 'href="/awards/r1/timeline"' in page.text and "2026 · Phường Vũng Tàu</h1>" in page.text
     timeline = client.get("/awards/r1/timeline")
+    assert "2026 · Phường Vũng Tàu</h1>" in timeline.text
     assert (
         timeline.status_code == 200
         and "Gửi đề cử" in timeline.text

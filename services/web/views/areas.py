@@ -14,6 +14,7 @@ from services.web.client import ApiError
 from services.web.i18n import TITLE_NAMES, reason
 from services.web.i18n import gettext as _
 from services.web.timeline import render_timeline
+from services.web.units import unit_name
 
 bp = Blueprint("areas", __name__)
 LEVELS = ("province", "commune", "village")
@@ -110,7 +111,7 @@ def award_round_timeline(round_id: str) -> Any:
     history = call("awards", "GET", f"/rounds/{round_id}/history")
     return render_timeline(
         history,
-        heading=f"{_('Khen thưởng')} {rnd['year']} · {rnd['admin_unit_code']}",
+        heading=f"{_('Khen thưởng')} {rnd['year']} · {unit_name(rnd['admin_unit_code'])}",
         back_url=url_for("areas.award_round", round_id=round_id),
         back_label=_("Quay lại khen thưởng"),
     )
