@@ -200,9 +200,9 @@ def issue_token(
 
 
 # Tokens whose signature was checked already, with the principal and the time they were signed: a
-# client sends the same token with every request, and checking its HMAC again each time is a fifth of
-# the sign-in check's CPU. Only the signature's verdict is kept; the age is judged on every request (an
-# expired token stays expired), and revocation is the caller's check (TokenStatus), never cached here.
+# client sends the same token with every request, and its HMAC need not be checked again each time.
+# Only the signature's verdict is kept; the age is judged on every request (an expired token stays
+# expired), and revocation is the caller's check (TokenStatus), never cached here.
 _VERIFIED: dict[tuple[str, str], tuple[Principal, float]] = {}
 _MAX_VERIFIED = 10_000  # a process's active tokens; the table is emptied when full (a cache, not a store)
 

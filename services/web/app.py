@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from functools import partial
@@ -94,22 +93,6 @@ def _register_errors(app: Flask) -> None:
         return page(status, exc.message)
 
 
-def readable_value(value: Any) -> str:
-    """A recorded value as people read it: text as it is, anything else as JSON with its Vietnamese
-    letters kept (Jinja's `tojson` escapes them to \\uXXXX); the template escapes the result for HTML."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def recorded_value(value: Any, key: str) -> str:
-    """A value an audit entry recorded under `key`: a yes/no or a code by its name, else `readable_value`."""
-    if value is None:
-        return "—"  # recorded as empty (no indicator, not returned, no role yet)
-    named = i18n.recorded_value_name(key, value)
-    return named if named is not None else readable_value(value)
-
-
 def create_app(
     settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None
 ) -> Flask:
@@ -141,8 +124,8 @@ def create_app(
         STATUSES=list(i18n.STATUS_NAMES),
         VERDICTS=list(i18n.VERDICT_NAMES),
     )
-    app.jinja_env.filters["readable"] = readable_value
-    app.jinja_env.filters["recorded"] = recorded_value
+    app.jinja_env.filters["readable"] = i18n.readable_value
+    app.jinja_env.filters["recorded"] = i18n.recorded_value
 
     @app.before_request
     def _user() -> None:

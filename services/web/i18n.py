@@ -5,6 +5,7 @@ that every string the templates use has an English entry."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from flask import has_request_context, session
@@ -648,9 +649,19 @@ def name_of(table: dict[str, tuple[str, str]], key: str | None) -> str:
     return pair[1] if lang() == "en" else pair[0]
 
 
-def recorded_value_name(key: str, value: object) -> str | None:
-    """A recorded field's value by name when it is a yes/no or a code of the field's name tables; None
-    when it is shown as recorded."""
+def readable_value(value: object) -> str:
+    """A recorded value as people read it: text as it is, anything else as JSON with its Vietnamese
+    letters kept (Jinja's `tojson` escapes them to \\uXXXX); the template escapes the result for HTML."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def recorded_value(value: object, key: str) -> str:
+    """A value an audit entry recorded under `key`, on a timeline: empty as a dash, a yes/no, a round's
+    counts by status, a code of the field's name tables by its name; anything else as `readable_value`."""
+    if value is None:
+        return "—"  # recorded as empty (no indicator, not returned, no role yet)
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
     if key == "counts" and isinstance(value, dict):  # cases by status: "Chờ quyết định: 12"
@@ -659,7 +670,7 @@ def recorded_value_name(key: str, value: object) -> str | None:
         for table in FIELD_VALUE_NAMES.get(key, ()):
             if value in table:
                 return name_of(table, value)
-    return None
+    return readable_value(value)
 
 
 def subject_label(item: object) -> str:

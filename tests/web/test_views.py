@@ -384,7 +384,7 @@ def test_a_subject_is_shown_by_its_register_name_and_code_or_what_is_known() -> 
 def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None:
     from flask import Flask
 
-    from services.web.app import recorded_value
+    from services.web.i18n import recorded_value
 
     with Flask(__name__).test_request_context():  # Vietnamese: no session chose English
         assert recorded_value(True, "active") == "Có" and recorded_value(False, "on_time") == "Không"
