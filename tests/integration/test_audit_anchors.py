@@ -24,6 +24,7 @@ from common.storage import ObjectStorage
 from infra.audit_anchors import cli
 from infra.migrate import upgrade
 from services.evaluation.adapters import tables as t
+from tests.conftest import new_bucket
 
 pytestmark = pytest.mark.integration
 
@@ -41,17 +42,7 @@ def engine(make_database_url: Callable[[str], str]) -> Iterator[Engine]:
 
 @pytest.fixture
 def storage(s3_server: dict[str, Any]) -> ObjectStorage:
-    bucket = f"anchors-{uuid.uuid4().hex[:8]}"
-    s = ObjectStorage(
-        s3_server["endpoint"],
-        s3_server["access_key"],
-        s3_server["secret_key"],
-        bucket,
-        secure=False,
-        region="us-east-1",
-    )
-    s.ensure_bucket()
-    return s
+    return new_bucket(s3_server, "anchors")
 
 
 def write(engine: Engine, chain: str, count: int, at: datetime | None = None) -> None:

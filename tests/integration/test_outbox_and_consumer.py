@@ -197,7 +197,7 @@ def test_a_batch_the_broker_refuses_stays_in_the_outbox(
     evaluation_engine: sa.Engine, broker_url: str
 ) -> None:
     if not broker_url.startswith("amqp"):
-        pytest.skip("publisher confirms (and nacks) are RabbitMQ's")
+        pytest.skip("publisher confirms (and nacks) are RabbitMQ's (it runs in CI's second leg, on RabbitMQ)")
     _write_events(evaluation_engine, 10, "x")
     relay = OutboxRelay(evaluation_engine, evaluation_tables.outbox, broker_url, batch_size=10)
     for confirm_each_publish in (False, True):

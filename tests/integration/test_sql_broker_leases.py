@@ -14,7 +14,10 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def sql_broker(broker_url: str) -> str:
     if not broker_url.startswith("sqla+"):
-        pytest.skip("this test is about kombu's SQL transport; RabbitMQ redelivers on its own")
+        pytest.skip(
+            "this test is about kombu's SQL transport; RabbitMQ redelivers on its own "
+            "(it runs in `make test`, whose broker is the SQL transport)"
+        )
     return broker_url
 
 

@@ -175,7 +175,10 @@ async def test_a_consumer_whose_broker_connection_drops_mid_stream_reconnects_an
 ) -> None:
     broker = urlsplit(settings.common.broker_url)
     if broker.scheme != "amqp":
-        pytest.skip("kombu's SQL transport has no connection to drop: its broker is a database file")
+        pytest.skip(
+            "kombu's SQL transport has no connection to drop: its broker is a database file "
+            "(it runs in CI's second leg, on RabbitMQ)"
+        )
     proxy = TcpProxy(broker.port or 5672)
     proxy.up()
     via_proxy = replace(

@@ -4,7 +4,6 @@ queue of the module's own (one stack per module, like its server: tests/workflow
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -14,10 +13,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from common.db import make_engine
-from common.storage import ObjectStorage
 from services.evaluation.activities import EvaluationActivities
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-from tests.conftest import new_task_queue, seed_reference_data
+from tests.conftest import new_bucket, new_task_queue, seed_reference_data
 from workflows import ids
 from workflows.worker import build_worker
 
@@ -29,15 +27,7 @@ async def stack(
     url = f"sqlite:///{tmp_path_factory.mktemp('round') / 'evaluation.db'}"
     seed_reference_data(url)
     engine = make_engine(url)
-    storage = ObjectStorage(
-        s3_server["endpoint"],
-        s3_server["access_key"],
-        s3_server["secret_key"],
-        f"round-{uuid.uuid4().hex[:8]}",
-        secure=False,
-        region="us-east-1",
-    )
-    storage.ensure_bucket()
+    storage = new_bucket(s3_server, "round")
     client = temporal_env.client
     wf_queue = new_task_queue()
     acts = EvaluationActivities(lambda: SqlUnitOfWork(engine), storage)

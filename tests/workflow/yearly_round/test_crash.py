@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.round_seed import ensure_villages, seed_awaiting_cases
 from common.db import make_engine
-from common.storage import ObjectStorage
 from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.service import decision_list, round_steps, rounds
-from tests.conftest import new_task_queue, seed_reference_data
+from tests.conftest import new_bucket, new_task_queue, seed_reference_data
 from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
@@ -74,15 +72,7 @@ async def test_a_killed_worker_mid_batch_decides_no_case_twice(
     sign = rc.SignInput("chu-tich", "commune_chairman", 1, "Lê Văn Sang", f"{YEAR}-12-15")
     assert round_steps.record_signature(uow(), inp=rc.SignRecordInput(round_id, 2, sign))
 
-    bucket = f"crash-{uuid.uuid4().hex[:8]}"
-    ObjectStorage(
-        s3_server["endpoint"],
-        s3_server["access_key"],
-        s3_server["secret_key"],
-        bucket,
-        secure=False,
-        region="us-east-1",
-    ).ensure_bucket()
+    bucket = new_bucket(s3_server, "crash").bucket
     queue = new_task_queue()
     address = temporal_env.client.service_client.config.target_host
     args = [
