@@ -58,6 +58,19 @@ async def _opened_round(stack: dict[str, Any]) -> tuple[Any, str]:
     return handle, round_id
 
 
+async def _settled(handle: Any, engine: sa.Engine, round_id: str, phase: str) -> rc.RoundStatus:
+    """The round's status once it is in `phase` in the read model *and* in the workflow: the activity
+    writes the phase before the workflow counts its new version, so a version read in between is stale."""
+    await _phase(engine, round_id, phase)
+
+    async def moved() -> rc.RoundStatus:
+        status = await handle.query("status", result_type=rc.RoundStatus)
+        assert status.phase == phase
+        return status
+
+    return await assert_eventually(moved)
+
+
 async def _decided(handle: Any, engine: sa.Engine, env: Any, round_id: str) -> rc.RoundStatus:
     """From the opened round of YEAR to its decision recorded and documented: posted on 16/10, ten days of
     objections, the council's minutes, the chairman's signature on 20/11; the status once it takes
@@ -65,8 +78,7 @@ async def _decided(handle: Any, engine: sa.Engine, env: Any, round_id: str) -> r
     await env.sleep(_until(await env.get_current_time(), YEAR, 10, 16))
     await _phase(engine, round_id, rc.POSTING)
     await env.sleep(timedelta(days=10))
-    await _phase(engine, round_id, rc.COUNCIL)
-    status = await handle.query("status", result_type=rc.RoundStatus)
+    status = await _settled(handle, engine, round_id, rc.COUNCIL)
     minutes = rc.CouncilMinutes(f"{YEAR}-11-02", "Ông A", "Bà B", ["Ông A", "Bà B", "Ông C"], [], [])
     step = await handle.execute_update(
         "council",
@@ -75,8 +87,7 @@ async def _decided(handle: Any, engine: sa.Engine, env: Any, round_id: str) -> r
     )
     sign = rc.SignInput("chu-tich", "commune_chairman", step.version, "Lê Văn Sang", f"{YEAR}-11-20")
     await handle.execute_update("sign", sign, result_type=rc.RoundStep)
-    await _phase(engine, round_id, rc.SUPPLEMENTARY)
-    return await handle.query("status", result_type=rc.RoundStatus)
+    return await _settled(handle, engine, round_id, rc.SUPPLEMENTARY)
 
 
 async def _to_awaiting_decision(client: Client, wid: str) -> None:
@@ -188,7 +199,7 @@ async def test_a_late_case_is_decided_once_by_a_supplementary_decision(stack: di
         result_type=rc.RoundStep,
     )
     assert signed.phase == rc.RECORDING
-    await _phase(engine, round_id, rc.SUPPLEMENTARY)
+    await _settled(handle, engine, round_id, rc.SUPPLEMENTARY)
     assert (await client.get_workflow_handle(case_wids[2]).result())["status"] == lc.RECOGNISED
 
     # Numbered after the round's decision (01), its own document, one recognition and one entry per case.
