@@ -91,6 +91,35 @@ PDF = (
 )
 
 
+class Latencies:
+    """Wall time of each kind of request, per side, over the timed rounds: a case's throughput at a fixed
+    number in flight is the inverse of its latency, so these say which request the gap lies in."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seconds: dict[str, list[float]] = {}
+
+    @contextlib.contextmanager
+    def timed(self, kind: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        took = time.perf_counter() - started
+        with self._lock:
+            self._seconds.setdefault(kind, []).append(took)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seconds.clear()
+
+    def means_ms(self) -> dict[str, float]:
+        """Mean milliseconds of each kind, in the order the kinds were first seen."""
+        with self._lock:
+            return {k: round(1000 * sum(v) / len(v), 1) for k, v in self._seconds.items() if v}
+
+
+LATENCY = Latencies()
+
+
 # --- servers ---------------------------------------------------------------------------------------
 
 
@@ -201,11 +230,25 @@ class ProductDriver:
         body: dict[str, Any],
         *,
         ready: bool,
+        kind: str,
     ) -> int:
         deadline = time.monotonic() + STEP_DEADLINE
         # 412 (stale If-Match) is a correctness retry any client keeps; 404 / 409 NotReady can only
         # come while the case is still opening, i.e. when POST /cases answered `ready` false.
         retry_on = (412,) if ready else (404, 409, 412)
+        with LATENCY.timed(f"product {kind}"):
+            return self._post_step(client, case_id, headers, version, body, retry_on, deadline)
+
+    def _post_step(
+        self,
+        client: Any,
+        case_id: str,
+        headers: dict[str, str],
+        version: int,
+        body: dict[str, Any],
+        retry_on: tuple[int, ...],
+        deadline: float,
+    ) -> int:
         while True:
             r = client.post(
                 f"/cases/{case_id}/steps", json=body, headers={**headers, "If-Match": f'"{version}"'}
@@ -219,9 +262,14 @@ class ProductDriver:
             time.sleep(0.01)
 
     def case(self, subject: str) -> None:
+        with LATENCY.timed("product case"):
+            self._case(subject)
+
+    def _case(self, subject: str) -> None:
         client = self.app.test_client()  # one client per case, as a browser or script keeps its session
         body = {"year": YEAR, "title": "learning_family", "subject_id": subject, "admin_unit_code": WARD}
-        r = client.post("/cases", json=body, headers=self.village)
+        with LATENCY.timed("product open"):
+            r = client.post("/cases", json=body, headers=self.village)
         if r.status_code != 202:
             raise RuntimeError(f"open -> {r.status_code} {r.get_json()}")
         case_id, ready = r.get_json()["case_id"], bool(r.get_json()["ready"])
@@ -229,19 +277,24 @@ class ProductDriver:
         if not ready:
             with self._lock:
                 self.not_ready += 1
-        version = self._step(
-            client, case_id, household, 1, {"action": "submit", "scores": self.scores}, ready=ready
-        )
-        r = client.post(
-            f"/cases/{case_id}/evidence",
-            data={"file": (io.BytesIO(PDF), "giay-khen.pdf"), "indicator_code": "1.1"},
-            headers=household,
-            content_type="multipart/form-data",
-        )
+        submit = {"action": "submit", "scores": self.scores}
+        version = self._step(client, case_id, household, 1, submit, ready=ready, kind="submit")
+        with LATENCY.timed("product evidence"):
+            r = client.post(
+                f"/cases/{case_id}/evidence",
+                data={"file": (io.BytesIO(PDF), "giay-khen.pdf"), "indicator_code": "1.1"},
+                headers=household,
+                content_type="multipart/form-data",
+            )
         if r.status_code != 201:
             raise RuntimeError(f"evidence -> {r.status_code} {r.get_json()}")
-        version = self._step(client, case_id, self.village, version, {"action": "pass_review"}, ready=True)
-        version = self._step(client, case_id, self.commune, version, {"action": "pass_review"}, ready=True)
+        passed = {"action": "pass_review"}
+        version = self._step(
+            client, case_id, self.village, version, passed, ready=True, kind="village review"
+        )
+        version = self._step(
+            client, case_id, self.commune, version, passed, ready=True, kind="commune review"
+        )
         if version != 4:
             raise RuntimeError(f"case {case_id} ended at version {version}")
 
@@ -257,6 +310,12 @@ def _run_threads(fn: Callable[[str], None], subjects: list[str]) -> float:
 
 
 async def _bare_case(client: Any, case_id: str, queue: str) -> None:
+    side = "bare" if queue == BARE_QUEUE else "unsandboxed"
+    with LATENCY.timed(f"{side} case"):
+        await _bare_steps(client, case_id, queue, side)
+
+
+async def _bare_steps(client: Any, case_id: str, queue: str, side: str) -> None:
     from temporalio.client import WithStartWorkflowOperation
     from temporalio.common import WorkflowIDConflictPolicy
 
@@ -270,12 +329,14 @@ async def _bare_case(client: Any, case_id: str, queue: str) -> None:
         task_queue=queue,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
     )
-    version = await client.execute_update_with_start_workflow(
-        "wait_opened", start_workflow_operation=start, result_type=int
-    )
+    with LATENCY.timed(f"{side} open"):
+        version = await client.execute_update_with_start_workflow(
+            "wait_opened", start_workflow_operation=start, result_type=int
+        )
     handle = await start.workflow_handle()
     for _ in range(3):
-        version = await handle.execute_update("act", version, result_type=int)
+        with LATENCY.timed(f"{side} step"):
+            version = await handle.execute_update("act", version, result_type=int)
     if version != 4:
         raise RuntimeError(f"bare case ended at version {version}")
 
@@ -353,6 +414,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 await _run_bare(client, WARMUP, queue=UNSANDBOXED_QUEUE)
                 await asyncio.to_thread(_run_threads, driver.case, warmup_subjects)
                 driver.retries = driver.not_ready = 0
+                LATENCY.clear()
                 bare_ids: list[str] = []
                 unsandboxed_ids: list[str] = []
                 profiles: dict[str, Path] = {}
@@ -389,6 +451,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                     for raw in profiles.values():
                         if raw.exists():
                             shutil.copy(raw, Path(task["profile_dir"]) / raw.name)
+                out["latency_ms"] = LATENCY.means_ms()
                 out["retries"] = driver.retries
                 out["not_ready"] = driver.not_ready
                 sample = slice(n // 4, n // 4 + TIMING_SAMPLE)  # cases from the steady middle of each run
@@ -592,8 +655,8 @@ def _result(label: str, n: int, got: dict[str, Any]) -> Result:
         "Temporal client in this process, "
         f"workers ({got.get('topology', TOPOLOGY)}); peak RSS {got['peak_rss_mib']:.0f} MiB. Per case: 4 "
         "updates (wait_opened + 3 steps), 4 activities + 3 local activities on both sides. Where the time "
-        f"goes (mean ms per gap in {TIMING_SAMPLE} histories of each side): {_timing(got)}; "
-        "docs/benchmarks-lifecycle.md."
+        f"goes: mean latency per request, ms: {_latency(got)}; mean ms per gap in {TIMING_SAMPLE} "
+        f"histories of each side: {_timing(got)}; docs/benchmarks-lifecycle.md."
     )
     return _at_least(label, product, bare, notes)
 
@@ -629,6 +692,11 @@ def _machine_per_case(
         f"{1000 * bare / n:.0f} ms (bare, {bare / (got[seconds_key] * cores):.0%}): "
         f"bare/product {bare / product:.2f}"
     )
+
+
+def _latency(got: dict[str, Any]) -> str:
+    latency = got.get("latency_ms", {})
+    return ", ".join(f"{kind} {ms:g}" for kind, ms in latency.items()) or "not measured"
 
 
 def _timing(got: dict[str, Any]) -> str:
