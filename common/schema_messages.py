@@ -44,6 +44,12 @@ _FIXED = {
     "Number too large.": "Số quá lớn.",
     "Special numeric values (nan or infinity) are not permitted.": "Không nhận giá trị số đặc biệt (nan, vô cực).",
     "String does not match expected pattern.": "Chuỗi không đúng định dạng.",
+    "Invalid input type.": "Sai kiểu dữ liệu: cần một đối tượng JSON (các trường trong ngoặc nhọn).",
+    "Not a valid period of time.": "Không phải khoảng thời gian hợp lệ.",
+    "Not a valid aware datetime.": "Không phải thời điểm hợp lệ kèm múi giờ.",
+    "Not a valid naive datetime.": "Không phải thời điểm hợp lệ không kèm múi giờ.",
+    "Not a valid aware time.": "Không phải giờ hợp lệ kèm múi giờ.",
+    "Not a valid naive time.": "Không phải giờ hợp lệ không kèm múi giờ.",
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
@@ -58,6 +64,18 @@ _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"Longer than maximum length (.+)\.$"), lambda m: f"Dài hơn độ dài tối đa {m[1]}."),
     (re.compile(r"Must be one of: (.*)\.$", re.S), lambda m: f"Phải là một trong: {m[1]}."),
     (re.compile(r"Must be equal to (.+)\.$"), lambda m: f"Phải bằng {m[1]}."),
+    (
+        re.compile(r"One or more of the choices you made was not in: (.*)\.$", re.S),
+        lambda m: f"Có lựa chọn nằm ngoài: {m[1]}.",
+    ),
+    (
+        re.compile(r"One or more of the choices you made was in: (.*)\.$", re.S),
+        lambda m: f"Có lựa chọn không được phép: {m[1]}.",
+    ),
+    (
+        re.compile(r"Not a valid IP(v4|v6)? (address|interface)\.$"),
+        lambda m: f"Không phải {'địa chỉ' if m[2] == 'address' else 'giao diện mạng'} IP{m[1] or ''} hợp lệ.",
+    ),
 ]
 
 
