@@ -132,9 +132,10 @@ class CaseScores(MethodView):
 class CaseClaim(MethodView):
     @blp.response(200)
     def post(self, case_id: str) -> Any:
-        """Take the case into my hands (409 when someone else holds it)."""
+        """Take the case into my hands (409 when someone else holds it); recorded in its history."""
         case_in_scope(case_id, STAFF_ROLES)
-        return tasks.claim_task(container().uow(), case_id=case_id, username=current_actor().username)
+        actor = current_actor()
+        return tasks.claim_task(container().uow(), case_id=case_id, username=actor.username, actor=actor)
 
 
 @blp.route("/<case_id>/assign")
@@ -142,6 +143,15 @@ class CaseAssign(MethodView):
     @blp.arguments(AssignSchema())
     @blp.response(200)
     def post(self, body: dict[str, Any], case_id: str) -> Any:
-        """Reassign the case to someone else (supervisors)."""
+        """Reassign the case to someone else (supervisors): an active staff account whose scope holds the
+        case's unit (else 422 naming `username`). Recorded in the case's history with the reason given;
+        the new holder is told."""
         case_in_scope(case_id, SUPERVISORS)
-        return tasks.claim_task(container().uow(), case_id=case_id, username=body["username"], force=True)
+        return tasks.claim_task(
+            container().uow(),
+            case_id=case_id,
+            username=body["username"],
+            actor=current_actor(),
+            force=True,
+            reason=body.get("reason"),
+        )

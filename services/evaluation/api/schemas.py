@@ -164,3 +164,9 @@ class TaskPageSchema(Schema):
 
 class AssignSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Why the case changes hands (recorded in its history)"},
+    )

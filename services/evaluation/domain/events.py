@@ -7,6 +7,7 @@ from common.events import Event
 SOURCE = "evaluation"
 CASE_OPENED = "case.opened"
 CASE_WITHDRAWN = "case.withdrawn"
+CASE_ASSIGNED = "case.assigned"  # a supervisor handed a case to someone (told to that person)
 EVIDENCE_UPLOADED = "evidence.uploaded"
 
 

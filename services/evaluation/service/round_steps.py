@@ -22,6 +22,7 @@ from common.errors import (
 )
 from common.events import Event
 from common.workdays import VIETNAM_TZ
+from services.evaluation.service.assignees import checked_assignee
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.decision_batch import stable_id
 from services.evaluation.service.decision_list import rejudge_dependencies
@@ -195,7 +196,13 @@ def assign_objection(
     assignee: str,
     expected_version: int,
 ) -> dict[str, Any]:
-    """Hand an objection to an officer to verify."""
+    """Hand an objection to an officer to verify: an active staff account whose scope holds the round's
+    commune (else 422 naming `assignee`)."""
+    with uow:  # the round and its objection first (404), then who it goes to (422)
+        unit = uow.admin_units.get(get_round_or_raise(uow, round_id)["admin_unit_code"])
+        _objection_or_raise(uow, round_id, objection_id)
+        path = None if unit is None else str(unit.path)
+        assignee = checked_assignee(uow, username=assignee, unit_path=path, field="assignee").username
     return _change(
         uow,
         gateway,

@@ -6,8 +6,12 @@ from typing import Any
 
 from common.errors import Conflict, NotFound
 from services.evaluation.adapters.task_query import task_page
+from services.evaluation.domain.errors import CaseNotFound
+from services.evaluation.domain.events import CASE_ASSIGNED, case_event
 from services.evaluation.service.admin_units import Page
-from services.evaluation.service.cases import get_case_or_raise
+from services.evaluation.service.assignees import checked_assignee
+from services.evaluation.service.audit import case_entry
+from services.evaluation.service.steps import Actor
 from services.evaluation.service.subjects import with_subject_labels
 
 
@@ -49,12 +53,32 @@ def list_tasks(
     return Page(items=items, total=total)
 
 
-def claim_task(uow: Any, *, case_id: str, username: str, force: bool = False) -> dict[str, Any]:
-    """Take a case into my hands; someone else's claim is a Conflict unless reassigned (`force`)."""
+def claim_task(
+    uow: Any,
+    *,
+    case_id: str,
+    username: str,
+    actor: Actor,
+    force: bool = False,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Take a case into my hands (`username` is the actor's), or hand it to `username` (`force`: a
+    supervisor's reassignment, to an active staff account covering the case's unit, else 422 on
+    `username`). Someone else's claim is a Conflict unless reassigned. Each change is recorded in the
+    case's audit chain (`case.claimed`, `case.reassigned`, with the reason given); a reassignment tells
+    the new holder (`case.assigned`, addressed to them). Claiming a case one holds already changes
+    nothing."""
     with uow:
-        get_case_or_raise(uow, case_id=case_id)
-        progress = uow.progress.get(case_id) or {}
-        holder = progress.get("assignee")
+        placed = uow.cases.placed(case_id)
+        if placed is None:
+            raise CaseNotFound(case_id)
+        case, progress, path = placed
+        holder = (progress or {}).get("assignee")
+        if force:
+            assignee = checked_assignee(uow, username=username, unit_path=path, field="username")
+            username, assignee_role = assignee.username, assignee.role
+        else:
+            assignee_role = actor.role
         if holder and holder != username and not force:
             raise Conflict(
                 f"Hồ sơ đang do {holder} xử lý.",
@@ -68,6 +92,40 @@ def claim_task(uow: Any, *, case_id: str, username: str, force: bool = False) ->
                     "assignee": [f"Claimed by {holder}; only a reassignment gives it to someone else."]
                 },
             )
+        if holder == username:
+            return {"case_id": case_id, "assignee": username, "previous": holder}
         uow.progress.upsert(case_id, assignee=username)
+        uow.record(
+            case_entry(
+                case,
+                action="case.reassigned" if force else "case.claimed",
+                actor=actor.username,
+                role=actor.role,
+                on_behalf_of=actor.on_behalf_of,
+                reason=reason or None,
+                before={"assignee": holder},
+                after={"assignee": username},
+                criteria_set_key=(progress or {}).get("criteria_set_key"),
+            )
+        )
+        if force:
+            uow.publish(
+                case_event(
+                    CASE_ASSIGNED,
+                    case_id=case.id,
+                    admin_unit_code=case.admin_unit_code,
+                    subject_id=case.subject_id,
+                    title=case.title,
+                    year=case.year,
+                    status=case.status,
+                    actor=actor.username,
+                    reason=reason or "",
+                    previous=holder,
+                    assignee=username,
+                    # told to the new holder alone (notifications: the account's own notice)
+                    addressee=username,
+                    role=assignee_role,
+                )
+            )
         uow.commit()
         return {"case_id": case_id, "assignee": username, "previous": holder}

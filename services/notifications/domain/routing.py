@@ -23,6 +23,7 @@ _CATEGORY = {
     "case.evidence_provided": "cases",
     "case.review_passed": "cases",
     "case.withdrawn": "cases",
+    "case.assigned": "cases",
     "case.self_assessment_opened": "deadlines",
     "case.reminder_due": "deadlines",
     "case.overdue": "deadlines",
@@ -82,6 +83,7 @@ _ROLES: dict[str, Rule] = {
     "case.evidence_provided": _next_in_line,  # back to the level that asked
     "case.review_passed": _review_passed,
     "case.withdrawn": _fixed(VILLAGE),
+    "case.assigned": _from_payload("role"),  # the new holder's role; told to its addressee alone
     "case.self_assessment_opened": _fixed(HOUSEHOLD),  # its draft can be submitted from today
     "case.reminder_due": _from_payload("waiting_on_role", HOUSEHOLD),
     "case.overdue": _from_payload("waiting_on_role", HOUSEHOLD),

@@ -110,6 +110,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Hồ sơ đã được rút", "Hồ sơ đã được {actor} rút. Lý do: {reason}"),
         "en": ("Case withdrawn", "The case was withdrawn by {actor}. Reason: {reason}"),
     },
+    "case.assigned": {
+        "vi": ("Bạn được giao hồ sơ: {title} năm {year}",
+               "{actor} đã giao cho bạn hồ sơ {title} năm {year} tại đơn vị {admin_unit_code}, đang ở bước "
+               "{status}. Lý do: {reason}"),
+        "en": ("A case was handed to you: {title} {year}",
+               "{actor} handed you the case {title} {year} in admin unit {admin_unit_code}, now at {status}. "
+               "Reason: {reason}"),
+    },
     "case.self_assessment_opened": {
         "vi": ("Đã đến thời gian tự đánh giá", "Từ hôm nay hồ sơ có thể được nộp; hạn nộp là ngày {due}."),
         "en": ("Self-assessment is open", "From today the case can be submitted; it is due on {due}."),

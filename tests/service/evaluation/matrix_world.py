@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from flask import Flask
 from flask.testing import FlaskClient
 
-from common.auth import HOUSEHOLD_REPRESENTATIVE, ROLES, Principal
+from common.auth import HOUSEHOLD_REPRESENTATIVE, ROLES, VILLAGE_OFFICER, Principal
 from common.db import make_engine
 from common.settings import CommonSettings
 from common.storage import StoredObject
@@ -243,4 +243,7 @@ def build_world(tmp: Path) -> World:
         user = create_user(url, role=role, scope_code=scope, subject_id=subject)
         principals[(role, scope)] = user.principal()
         runs[user.username] = _import_run(url, user.username)
+    # The officers cases and objections are handed to (an assignee is an active staff account in the ward).
+    for assignee in ("can-bo-khac", "can-bo-thon"):
+        create_user(url, role=VILLAGE_OFFICER, scope_code=HCMC_WARD, username=assignee)
     return World(app, app.test_client(), case_id, evidence_id, household_id, principals, runs)

@@ -18,7 +18,7 @@ from services.evaluation.config import Settings
 from services.evaluation.round_activities import RoundActivities
 from tests.conftest import HCMC_WARD, free_port, seed_reference_data
 from tests.service.evaluation.matrix_world import FakeGateway, FakeStorage
-from tests.signin import bearer
+from tests.signin import bearer, create_user
 from workflows.yearly_round import contracts as rc
 
 SECRET = "rounds-api-secret-0001"
@@ -53,6 +53,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
         s3_endpoint=f"127.0.0.1:{free_port()}",
         secret_key=SECRET,
     )
+    create_user(
+        url, role="village_officer", scope_code=HCMC_WARD, username="can-bo-thon"
+    )  # objections' verifier
     app = create_app(Settings(database_url=url, common=common))
     app.extensions["evaluation"].gateway = FakeGateway()
     app.extensions["evaluation"].storage = FakeStorage()
@@ -120,10 +123,17 @@ def test_objections_through_their_steps_with_if_match(api: Any) -> None:
     assert r.status_code == 201 and r.headers["ETag"] == '"1"'
     oid = r.get_json()["id"]
     assign = f"/rounds/{ROUND}/objections/{oid}/assign"
-    assert api.post(assign, json={"assignee": "a"}, headers=OFFICER).status_code == 428
-    assert api.post(assign, json={"assignee": "a"}, headers={**OFFICER, "If-Match": '"7"'}).status_code == 412
-    assert api.post(assign, json={"assignee": "a"}, headers={**OFFICER, "If-Match": "x"}).status_code == 422
+    verifier = {"assignee": "can-bo-thon"}
+    assert api.post(assign, json=verifier, headers=OFFICER).status_code == 428
+    assert api.post(assign, json=verifier, headers={**OFFICER, "If-Match": '"7"'}).status_code == 412
+    assert api.post(assign, json=verifier, headers={**OFFICER, "If-Match": "x"}).status_code == 422
     assert api.post(assign, json={}, headers={**OFFICER, "If-Match": '"1"'}).status_code == 422
+    r = api.post(
+        assign, json={"assignee": "ai-do"}, headers={**OFFICER, "If-Match": '"1"'}
+    )  # no such account
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "assignee": ["Không có tài khoản nào tên 'ai-do'."]
+    }
     r = api.post(assign, json={"assignee": "can-bo-thon"}, headers={**OFFICER, "If-Match": '"1"'})
     assert r.status_code == 200 and r.get_json()["status"] == "assigned"
     resolve = f"/rounds/{ROUND}/objections/{oid}/resolve"

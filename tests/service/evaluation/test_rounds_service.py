@@ -37,7 +37,7 @@ from services.evaluation.service import (
 from services.evaluation.service.steps import Actor
 from tests.conftest import free_port, seed_reference_data
 from tests.service.evaluation.matrix_world import FakeStorage
-from tests.signin import bearer
+from tests.signin import bearer, create_user
 from workflows.recognition import lifecycle as lc
 from workflows.yearly_round import contracts as rc
 
@@ -96,6 +96,9 @@ def world(tmp_path: Path) -> dict[str, Any]:
     engine = make_engine(url)
     uow = lambda: SqlUnitOfWork(engine)  # noqa: E731
     villages = ensure_villages(uow, COMMUNE, 3)
+    create_user(
+        url, role="village_officer", scope_code=COMMUNE, username="can-bo-thon"
+    )  # objections' verifier
     workflow_id, round_id = rounds.round_id_for(COMMUNE, YEAR, PLAN)
     rounds.record_round_opened(
         uow(), inp=rc.RoundOpenedInput(round_id, workflow_id, COMMUNE, YEAR, PLAN, "t")
@@ -188,7 +191,7 @@ def _through_signature(w: dict[str, Any], gateway: Gateway) -> rc.DecisionList:
             round_id=w["round_id"],
             objection_id=obj["id"],
             actor=actor,
-            assignee="x",
+            assignee="can-bo-thon",
             expected_version=5,
         )
     obj = round_steps.assign_objection(

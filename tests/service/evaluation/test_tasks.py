@@ -3,19 +3,24 @@ then by due date; filters; claim and reassign."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from common.db import make_engine
 from common.errors import Conflict
 from infra.migrate import upgrade
+from services.evaluation.adapters import identity_tables as identity
+from services.evaluation.adapters import tables as t
 from services.evaluation.adapters.official_units import official_units
 from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.evaluation.documents.criteria import get_criteria_set
 from services.evaluation.documents.plans import PLANS_DIR
 from services.evaluation.service import case_steps, cases, plans, tasks
 from services.evaluation.service.admin_units import sync_official_units
+from services.evaluation.service.steps import Actor
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
 
@@ -137,21 +142,143 @@ def test_filters_and_paging(uow) -> None:
     assert tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, status=lc.DRAFT).total == 0
 
 
+def _staff(uow: SqlUnitOfWork, username: str, role: str = lc.VILLAGE, scope: str | None = COMMUNE) -> Actor:
+    from tests.signin import create_user
+
+    create_user(str(uow._engine.url), role=role, scope_code=scope, username=username)
+    return Actor(username=username, role=role)
+
+
 def test_claim_and_reassign(uow) -> None:
     case_id = _case(uow, 1, COMMUNE)
-    assert tasks.claim_task(uow, case_id=case_id, username="an")["assignee"] == "an"
-    assert tasks.claim_task(uow, case_id=case_id, username="an")["previous"] == "an"  # claiming again is fine
+    an, binh = _staff(uow, "can-bo-an"), _staff(uow, "can-bo-binh")
+    chair = _staff(uow, "chu-tich", role="commune_chairman")
+    assert tasks.claim_task(uow, case_id=case_id, username="can-bo-an", actor=an)["assignee"] == "can-bo-an"
+    again = tasks.claim_task(uow, case_id=case_id, username="can-bo-an", actor=an)  # claiming again is fine
+    assert again["previous"] == "can-bo-an"
     with pytest.raises(Conflict) as refused:
-        tasks.claim_task(uow, case_id=case_id, username="binh")
+        tasks.claim_task(uow, case_id=case_id, username="can-bo-binh", actor=binh)
     assert refused.value.errors == {
-        "assignee": ["Hồ sơ đang do an xử lý; chỉ giao cho người khác được bằng cách phân công lại."]
+        "assignee": ["Hồ sơ đang do can-bo-an xử lý; chỉ giao cho người khác được bằng cách phân công lại."]
     }
     assert refused.value.errors_en == {
-        "assignee": ["Claimed by an; only a reassignment gives it to someone else."]
+        "assignee": ["Claimed by can-bo-an; only a reassignment gives it to someone else."]
     }
-    assert tasks.claim_task(uow, case_id=case_id, username="binh", force=True)["previous"] == "an"
-    mine = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, mine_only_for="binh")
+    moved = tasks.claim_task(
+        uow, case_id=case_id, username="CAN-BO-BINH ", actor=chair, force=True, reason="An nghỉ phép"
+    )
+    assert moved == {
+        "case_id": case_id,
+        "assignee": "can-bo-binh",
+        "previous": "can-bo-an",
+    }  # the account's own name
+    mine = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, mine_only_for="can-bo-binh")
     assert [t["id"] for t in mine.items] == [case_id]
+
+
+def test_each_claim_and_reassignment_is_in_the_cases_history_and_the_new_holder_is_told(uow) -> None:
+    from services.evaluation.service import audit
+
+    case_id = _case(uow, 1, COMMUNE)
+    an = _staff(uow, "can-bo-an")
+    chair = _staff(uow, "chu-tich", role="commune_chairman")
+    _staff(uow, "can-bo-binh")
+    tasks.claim_task(uow, case_id=case_id, username="can-bo-an", actor=an)
+    tasks.claim_task(
+        uow, case_id=case_id, username="can-bo-an", actor=an
+    )  # nothing changes: nothing recorded
+    tasks.claim_task(
+        uow, case_id=case_id, username="can-bo-binh", actor=chair, force=True, reason="An nghỉ phép"
+    )
+
+    history = audit.case_history(uow, case_id=case_id)
+    assert history.verification.ok
+    claimed, reassigned = [e for e in history.entries if e.action in ("case.claimed", "case.reassigned")]
+    assert (claimed.action, claimed.actor, claimed.before, claimed.after) == (
+        "case.claimed",
+        "can-bo-an",
+        {"assignee": None},
+        {"assignee": "can-bo-an"},
+    )
+    assert (reassigned.actor, reassigned.role, reassigned.reason) == (
+        "chu-tich",
+        "commune_chairman",
+        "An nghỉ phép",
+    )
+    assert (reassigned.before, reassigned.after) == ({"assignee": "can-bo-an"}, {"assignee": "can-bo-binh"})
+    with uow._engine.connect() as db:
+        bodies = db.execute(sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "case.assigned"))
+        told = [json.loads(body)["payload"] for body in bodies.scalars()]
+    assert len(told) == 1  # a claim of one's own tells nobody
+    assert (told[0]["addressee"], told[0]["role"]) == ("can-bo-binh", lc.VILLAGE)
+    assert (told[0]["previous"], told[0]["reason"], told[0]["actor"]) == (
+        "can-bo-an",
+        "An nghỉ phép",
+        "chu-tich",
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "problem_vi", "problem_en"),
+    [
+        (
+            "khong-ton-tai",
+            "Không có tài khoản nào tên 'khong-ton-tai'.",
+            "No account is named 'khong-ton-tai'.",
+        ),
+        (
+            "ho-gia-dinh",
+            "Tài khoản ho-gia-dinh không phải tài khoản cán bộ: chỉ giao việc cho cán bộ.",
+            "Account ho-gia-dinh is not a staff account: only staff are handed work.",
+        ),
+        (
+            "kiem-toan",
+            "Tài khoản kiem-toan không phải tài khoản cán bộ: chỉ giao việc cho cán bộ.",
+            "Account kiem-toan is not a staff account: only staff are handed work.",
+        ),
+        (
+            "xa-khac",
+            "Tài khoản xa-khac không phụ trách đơn vị của việc này.",
+            "Account xa-khac does not cover this work's unit.",
+        ),
+        (
+            "bi-khoa",
+            "Tài khoản bi-khoa đang bị khoá: không giao việc được.",
+            "Account bi-khoa is locked: it cannot be handed work.",
+        ),
+    ],
+)
+def test_a_case_is_handed_only_to_an_active_staff_account_covering_its_unit(
+    uow, username: str, problem_vi: str, problem_en: str
+) -> None:
+    from common.errors import ValidationFailed
+    from services.evaluation.service import audit
+    from tests.signin import add_household, create_user
+
+    case_id = _case(uow, 1, COMMUNE)
+    url = str(uow._engine.url)
+    an, chair = _staff(uow, "can-bo-an"), _staff(uow, "chu-tich", role="commune_chairman")
+    tasks.claim_task(uow, case_id=case_id, username="can-bo-an", actor=an)
+    household = add_household(url, commune_code=COMMUNE, code="H1")
+    create_user(
+        url, role="household_representative", scope_code=COMMUNE, username="ho-gia-dinh", subject_id=household
+    )
+    create_user(url, role="auditor", scope_code=None, username="kiem-toan")
+    create_user(url, role=lc.VILLAGE, scope_code=OTHER_COMMUNE, username="xa-khac")
+    locked = create_user(url, role=lc.VILLAGE, scope_code=COMMUNE, username="bi-khoa")
+    with uow._engine.begin() as db:
+        db.execute(sa.update(identity.users).where(identity.users.c.id == locked.id).values(active=False))
+
+    with pytest.raises(ValidationFailed) as refused:
+        tasks.claim_task(uow, case_id=case_id, username=username, actor=chair, force=True)
+
+    assert (refused.value.errors, refused.value.errors_en) == (
+        {"username": [problem_vi]},
+        {"username": [problem_en]},
+    )
+    with uow:  # nothing written: the case stays with its holder, nothing recorded
+        assert uow.progress.get(case_id)["assignee"] == "can-bo-an"
+    assert [e.action for e in audit.case_history(uow, case_id=case_id).entries].count("case.reassigned") == 0
 
 
 def test_each_task_and_case_names_its_subject_by_register_name_and_code(uow, tmp_path: Path) -> None:

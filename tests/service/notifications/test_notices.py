@@ -270,3 +270,31 @@ def test_a_batch_stores_exactly_what_its_events_one_by_one_store(
     assert set(handled.to_send) == {d.event_id for d in dispatch.list_deliveries(batch)} - {earlier.id}
     assert _rows(engines[1]) == _rows(engines[0])
     assert len(_rows(engines[1])["digests"]) == 1 and len(_rows(engines[1])["deliveries"]) > 5
+
+
+def test_a_case_handed_over_is_told_to_its_new_holder_alone_in_their_language(
+    uow: SqlUnitOfWork, directory: FakeResolver
+) -> None:
+    event = Event(
+        type="case.assigned",
+        source="evaluation",
+        payload={
+            "case_id": "c1",
+            "admin_unit_code": UNIT,
+            "title": "learning_family",
+            "year": 2026,
+            "status": "village_review",
+            "actor": "chu-tich",
+            "reason": "Cán bộ cũ nghỉ phép",
+            "previous": "lan",
+            "assignee": "minh",
+            "addressee": "minh",
+            "role": "village_officer",
+        },
+    )
+    assert _handle(uow, directory, event) == 1
+    assert [(d.recipient, d.channel) for d in dispatch.list_deliveries(uow)] == [("minh", "email")]
+    (notice,) = inbox.list_inbox(uow, recipient="minh")
+    assert (notice.subject_vi, notice.case_id) == ("Bạn được giao hồ sơ: Gia đình học tập năm 2026", "c1")
+    assert notice.subject_en == "A case was handed to you: Learning Family 2026"
+    assert inbox.list_inbox(uow, recipient="lan") == []  # the one it was taken from learns it elsewhere

@@ -215,3 +215,20 @@ def test_an_account_owner_is_told_who_changed_their_account_and_why_in_each_lang
     assert "Quản trị viên quan-tri đã đặt mật khẩu mới cho tài khoản truong-thon" in vi.body
     assert "Lý do: Quên mật khẩu." in vi.body
     assert "Administrator quan-tri set a new password for your account truong-thon." in en.body
+
+
+def test_a_case_handed_over_says_who_handed_it_where_it_stands_and_why() -> None:
+    payload = {
+        "title": "learning_family",
+        "year": 2026,
+        "admin_unit_code": "26506",
+        "status": "village_review",
+        "actor": "chu-tich",
+        "reason": "Cán bộ cũ nghỉ phép",
+    }
+    notice = render(Event(type="case.assigned", source="t", payload=payload), "vi")
+    assert notice.subject == "Bạn được giao hồ sơ: Gia đình học tập năm 2026"
+    assert notice.body == (
+        "chu-tich đã giao cho bạn hồ sơ Gia đình học tập năm 2026 tại đơn vị 26506, đang ở bước kiểm tra "
+        "cấp thôn. Lý do: Cán bộ cũ nghỉ phép"
+    )
