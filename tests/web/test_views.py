@@ -665,3 +665,44 @@ def test_a_national_auditor_sees_whether_every_trail_is_intact_and_what_was_foun
     assert "Phát hiện sửa đổi" in awards and "Các mục đã neo bị viết lại, chèn hoặc xóa" in awards
     officer = as_user(world, "can-bo-hoi")
     assert officer.get("/audit").status_code == 403 and 'href="/audit"' not in officer.get("/tasks").text
+
+
+def test_staff_claim_a_case_and_a_supervisor_hands_it_on_with_a_reason(world: World) -> None:
+    officer = as_user(world, "truong-thon")
+    page = officer.get(f"/cases/{world.case_id}")
+    assert 'data-action="claim"' in page.text and 'data-action="assign"' not in page.text  # not a supervisor
+    r = officer.post(f"/cases/{world.case_id}/claim", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code == 302
+    page = officer.get(f"/cases/{world.case_id}")
+    assert "Bạn đã nhận xử lý hồ sơ này." in page.text and 'data-action="claim"' not in page.text
+    assert '<p data-testid="assignee">truong-thon</p>' in page.text
+
+    chairman = as_user(world, "chu-tich")
+    page = chairman.get(f"/cases/{world.case_id}")
+    token = csrf_of(page.text)
+    r = chairman.post(f"/cases/{world.case_id}/assign", data={"csrf_token": token, "assign_username": " "})
+    assert r.status_code == 422 and 'id="assign_username-error"' in r.text
+    r = chairman.post(
+        f"/cases/{world.case_id}/assign",
+        data={"csrf_token": token, "assign_username": "ho-gia-dinh", "assign_reason": "x"},
+    )
+    assert r.status_code == 422 and 'id="assign_username-error"' in r.text
+    assert (
+        "không phải tài khoản cán bộ" in r.text and 'value="ho-gia-dinh"' in r.text
+    )  # what was typed is kept
+    r = chairman.post(
+        f"/cases/{world.case_id}/assign",
+        data={"csrf_token": token, "assign_username": "can-bo-hoi", "assign_reason": "Thôn đang thiếu người"},
+    )
+    assert r.status_code == 302
+    page = chairman.get(f"/cases/{world.case_id}")
+    assert (
+        "Đã giao hồ sơ cho can-bo-hoi." in page.text
+        and '<p data-testid="assignee">can-bo-hoi</p>' in page.text
+    )
+    timeline = chairman.get(f"/cases/{world.case_id}/timeline").text
+    assert "Nhận xử lý hồ sơ" in timeline and "Giao hồ sơ cho người khác" in timeline
+    assert "Thôn đang thiếu người" in timeline
+
+    household = as_user(world, "ho-gia-dinh").get(f"/cases/{world.case_id}").text
+    assert 'data-testid="assignee"' not in household  # who holds it is the staff's concern

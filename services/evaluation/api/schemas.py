@@ -53,6 +53,9 @@ class CaseSchema(Schema):
     opened_by = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    assignee = fields.String(
+        allow_none=True, metadata={"description": "The staff account that claimed it, or was handed it"}
+    )
     # Once recorded as recognised by a decision (None before, or for another outcome).
     recognition = fields.Nested(CaseRecognitionSchema, allow_none=True)
     self_assessment = fields.Nested(

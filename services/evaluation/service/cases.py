@@ -266,6 +266,7 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         "subject_name": labelled["subject_name"],
         "recognition": recognition,
         "self_assessment": _window(plan, case),
+        "assignee": progress.get("assignee"),
     }
 
 

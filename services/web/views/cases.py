@@ -34,6 +34,7 @@ EVIDENCE_REVIEWERS = {
     "administrator",
 }
 STAFF = HISTORY_READERS - {"auditor"}
+SUPERVISORS = {"commune_association_officer", "commune_chairman", "administrator"}  # hand a case to someone
 LEVELS = ("self_score", "village_score", "commune_score")
 CASE_WRITERS = HISTORY_READERS - {"auditor"} | {"household_representative"}
 
@@ -105,6 +106,8 @@ def render_case(
             can_read_history=role in HISTORY_READERS,
             acts_for_others=role in STAFF,
             window_not_open=not_open,
+            can_claim=role in STAFF and case.get("assignee") != g.user["username"],
+            can_assign=role in SUPERVISORS,
         ),
         status,
     )
@@ -237,6 +240,54 @@ def step(case_id: str) -> Any:
             problem=exc.message,
         )
     flash(_("Đã lưu."), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<case_id>/claim", methods=["POST"])
+@login_required
+def claim(case_id: str) -> Any:
+    """Take the case into my hands (someone else's claim: only a supervisor hands it on)."""
+    try:
+        call("evaluation", "POST", f"/cases/{case_id}/claim")
+    except ApiError as exc:
+        if exc.status in (401, 403, 404):
+            _not_found_or_raise(exc)
+            raise
+        return render_case(
+            case_id, status=exc.status if 400 <= exc.status < 500 else 502, problem=exc.message
+        )
+    flash(_("Bạn đã nhận xử lý hồ sơ này."), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<case_id>/assign", methods=["POST"])
+@login_required
+def assign(case_id: str) -> Any:
+    """A supervisor hands the case to a staff account covering its unit, with a reason (its history
+    records both; the new holder is told)."""
+    form = request.form
+    values = {k: form.get(k, "") for k in ("assign_username", "assign_reason")}
+    username = values["assign_username"].strip()[:120]
+    if not username:
+        errors = {"assign_username": [_("Hãy nhập tên đăng nhập của cán bộ nhận hồ sơ.")]}
+        return render_case(case_id, values=values, errors=errors, status=422)
+    body = {"username": username, "reason": values["assign_reason"].strip()[:2000] or None}
+    try:
+        result = call("evaluation", "POST", f"/cases/{case_id}/assign", json=body)
+    except ApiError as exc:
+        if exc.status in (401, 403, 404):
+            _not_found_or_raise(exc)
+            raise
+        messages = exc.field_messages()
+        errors = {f"assign_{k}": v for k, v in messages.items() if k in ("username", "reason")}
+        return render_case(
+            case_id,
+            values=values,
+            errors=errors,
+            status=exc.status if 400 <= exc.status < 500 else 502,
+            problem=exc.message,
+        )
+    flash(_("Đã giao hồ sơ cho {username}.").format(username=result["assignee"]), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
 
