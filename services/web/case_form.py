@@ -107,7 +107,10 @@ def check_step(action: str, reason_text: str) -> dict[str, list[str]]:
 
 
 def api_errors_to_fields(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The API's `scores.<code>` errors as the form's `score-<code>` fields."""
+    """The API's `scores.<code>` errors as the form's `score-<code>` fields, its X-On-Behalf-Of header's as
+    the `on_behalf_of` field's."""
+    fields = {"X-On-Behalf-Of": "on_behalf_of"}
     return {
-        (f"score-{k.removeprefix('scores.')}" if k.startswith("scores.") else k): v for k, v in errors.items()
+        (f"score-{k.removeprefix('scores.')}" if k.startswith("scores.") else fields.get(k, k)): v
+        for k, v in errors.items()
     }

@@ -706,3 +706,21 @@ def test_staff_claim_a_case_and_a_supervisor_hands_it_on_with_a_reason(world: Wo
 
     household = as_user(world, "ho-gia-dinh").get(f"/cases/{world.case_id}").text
     assert 'data-testid="assignee"' not in household  # who holds it is the staff's concern
+
+
+def test_staff_acting_for_someone_else_than_the_cases_household_are_told_on_that_field(world: World) -> None:
+    officer = as_user(world, "truong-thon")
+    page = officer.get(f"/cases/{world.case_id}")
+    version = page.text.split('name="version" value="')[1].split('"')[0]
+    r = officer.post(
+        f"/cases/{world.case_id}/steps",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "version": version,
+            "action": "request_evidence",
+            "reason": "Thiếu giấy khen",
+            "on_behalf_of": "H999",
+        },
+    )
+    assert r.status_code == 422 and 'id="on_behalf_of-error"' in r.text
+    assert "&#39;H999&#39; không phải đối tượng của hồ sơ" in r.text and 'value="H999"' in r.text

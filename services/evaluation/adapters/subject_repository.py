@@ -203,6 +203,11 @@ class SubjectRepository:
         rows = self._conn.execute(_ID_LOOKUPS[kind], {"s": id_or_code, "unit": unit_code}).all()
         return next((r.id for r in rows if r.by_id), rows[0].id if rows else None)
 
+    def household_of_citizen(self, citizen_id: str) -> str | None:
+        """The household a citizen is registered with (None: none, or no such citizen)."""
+        c = t.citizens
+        return self._conn.execute(sa.select(c.c.household_id).where(c.c.id == citizen_id)).scalar()
+
     def communes_within(self, path: str) -> list[str]:
         """Codes of the communes in an admin subtree (a commune or village scope gives its commune)."""
         au = t.admin_units

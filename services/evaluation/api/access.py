@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from common.auth import (
     ADMINISTRATOR,
@@ -77,6 +78,38 @@ def checked_case(case_id: str, roles: Roles = ALL_ROLES) -> tuple[Principal, sco
     return principal, placed
 
 
+def acting_for_case(principal: Principal, case: Any) -> None:
+    """Staff entering a paper form say for whom (X-On-Behalf-Of): the case's own subject or one of its
+    people (`cases.speaks_for`), so the audit never records someone else's name; else 422 naming the
+    header, nothing written."""
+    named_subject(principal, title=case.title, subject_id=str(case.subject_id), unit=case.admin_unit_code)
+
+
+def named_subject(principal: Principal, *, title: str, subject_id: str, unit: str) -> None:
+    """As `acting_for_case`, for a case about to be opened (its title, subject and unit)."""
+    who = principal.on_behalf_of
+    if who is None or cases.speaks_for(
+        container().reader(), title=title, subject_id=subject_id, admin_unit_code=unit, on_behalf_of=who
+    ):
+        return
+    raise ValidationFailed(
+        "Người được thay mặt không thuộc hồ sơ này.",
+        "The person acted for does not belong to this case.",
+        errors={
+            "X-On-Behalf-Of": [
+                f"'{who}' không phải đối tượng của hồ sơ, cũng không phải người trong sổ đăng ký của đối "
+                "tượng đó: hãy ghi mã của hộ (đơn vị, dòng họ) hoặc mã công dân của một thành viên."
+            ]
+        },
+        errors_en={
+            "X-On-Behalf-Of": [
+                f"'{who}' is neither the case's subject nor one of its registered people: give the "
+                "household's (unit's, clan's) code or the citizen key of one of its members."
+            ]
+        },
+    )
+
+
 def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:
     """A caller of one of `roles` whose scope holds the unit of the evidence's case (and for a household
     representative, whose household the case is)."""
@@ -106,6 +139,7 @@ def case_opening(admin_unit_code: str, title: str, subject_id: str, roles: Roles
         raise
     if not own_household(principal, registered):
         raise not_found
+    named_subject(principal, title=title, subject_id=registered, unit=admin_unit_code)
     return registered
 
 

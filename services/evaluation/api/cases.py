@@ -10,7 +10,7 @@ from flask.views import MethodView
 from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
 from common.errors import PreconditionRequired, ValidationFailed
 from common.web import Blueprint
-from services.evaluation.api.access import case_in_scope, case_opening, checked_case
+from services.evaluation.api.access import acting_for_case, case_in_scope, case_opening, checked_case
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.api.schemas import (
     AssignSchema,
@@ -105,7 +105,8 @@ class CaseSteps(MethodView):
     def post(self, body: dict[str, Any], case_id: str) -> Any:
         """Take a step: save_draft, submit, adjust_score, request_evidence, provide_evidence, pass_review,
         withdraw. Send the ETag you read in If-Match."""
-        _, placed = checked_case(case_id, CASE_WRITERS)
+        principal, placed = checked_case(case_id, CASE_WRITERS)
+        acting_for_case(principal, placed.case)
         c = container()
         result = steps.take_step(
             c.reader(),

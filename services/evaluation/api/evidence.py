@@ -10,7 +10,7 @@ from flask.views import MethodView
 from common.auth import CASE_WRITERS, EVIDENCE_REVIEWERS
 from common.errors import ValidationFailed
 from common.web import Blueprint
-from services.evaluation.api.access import case_in_scope, checked_case, evidence_in_scope
+from services.evaluation.api.access import acting_for_case, case_in_scope, checked_case, evidence_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.api.schemas import (
     EvidenceFileSchema,
@@ -44,6 +44,7 @@ class CaseEvidence(MethodView):
         """Upload one evidence file (multipart field `file`), streamed to object storage. Sending the same
         bytes again under the same indicator answers the item already there (200) and writes nothing."""
         uploader, placed = checked_case(case_id, CASE_WRITERS)
+        acting_for_case(uploader, placed.case)
         upload = files["file"]
         if not hasattr(upload, "stream"):
             raise ValidationFailed(

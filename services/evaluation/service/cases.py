@@ -131,6 +131,28 @@ def registered_subject_id(uow: Any, *, title: str, subject_id: str, admin_unit_c
     )
 
 
+def speaks_for(uow: Any, *, title: str, subject_id: str, admin_unit_code: str, on_behalf_of: str) -> bool:
+    """Whether staff saying they act `on_behalf_of` someone act for this case's subject: the subject itself
+    (its id, or its register code in the case's unit), or a citizen registered in the case's unit — for a
+    household's case, one of that household's members (citizen id or key)."""
+    from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
+
+    if on_behalf_of == subject_id:
+        return True
+    kind = SUBJECT_KIND_BY_TITLE.get(title)
+    with uow:
+        subjects = uow.subjects
+        if (
+            kind in _REGISTERED_KIND_NAMES
+            and subjects.registered_id(kind, admin_unit_code, on_behalf_of) == subject_id
+        ):
+            return True
+        citizen = subjects.registered_id("citizen", admin_unit_code, on_behalf_of)
+        if citizen is None:
+            return False
+        return kind != "household" or subjects.household_of_citizen(citizen) == subject_id
+
+
 def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
     """Write the case, its `case.opened` event and audit entry once; a retried activity changes nothing.
 

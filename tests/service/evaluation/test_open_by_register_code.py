@@ -241,3 +241,63 @@ def test_role_and_scope_are_judged_before_the_register(world: Any) -> None:
     assert unknown.status_code == other.status_code == 404
     assert unknown.get_json()["message"] == "Không tìm thấy đối tượng HH-not-registered."
     assert gateway.started == []
+
+
+def _refused_on_behalf(r: Any) -> str:
+    body = r.get_json()
+    assert r.status_code == 422 and list(body["errors"]) == ["X-On-Behalf-Of"], body
+    return str(body["errors"]["X-On-Behalf-Of"][0])
+
+
+def test_staff_acting_for_someone_name_the_cases_subject_or_one_of_its_people(world: Any) -> None:
+    from tests.service.evaluation.matrix_world import FakeStorage
+
+    api, _, url, _ = world
+    api.application.extensions["evaluation"].storage = FakeStorage()
+    officer = sign_in(api, url, role="village_officer", scope_code=HCMC_WARD)
+    h001 = _registered(url, t.households, t.households.c.household_code, "H001")
+
+    # Opening: the household by its code or id, or a member (its head's citizen key); anyone else is 422.
+    assert _open(api, {**officer, "X-On-Behalf-Of": "H001"}, "H001").status_code == 202
+    assert _open(api, {**officer, "X-On-Behalf-Of": DEMO_CITIZEN}, "H001").status_code == 202
+    before = _written(url)
+    reason = _refused_on_behalf(_open(api, {**officer, "X-On-Behalf-Of": "H002"}, "H-77"))
+    assert reason.startswith("'H002' không phải đối tượng của hồ sơ")
+    _refused_on_behalf(_open(api, {**officer, "X-On-Behalf-Of": DEMO_CITIZEN}, "H-77"))  # H001's member
+    _refused_on_behalf(_open(api, {**officer, "X-On-Behalf-Of": "../../H001"}, "H-77"))
+    assert _written(url) == before
+
+    # A step and an evidence file of H001's case: for H001 or its member, never for H002.
+    case_id = api.post(
+        "/cases",
+        json={"year": 2027, "title": "learning_family", "subject_id": "H001", "admin_unit_code": HCMC_WARD},
+        headers=officer,
+    ).get_json()["case_id"]
+    from services.evaluation.service import cases as case_service
+    from workflows.recognition import contracts as c
+
+    case_service.record_case_opened(
+        SqlUnitOfWork(make_engine(url)),
+        inp=c.CaseOpenedInput(case_id, "wf", "run", 2027, "learning_family", h001, HCMC_WARD, "t"),
+    )
+    step = {"action": "save_draft", "scores": {}}
+    stale = {**officer, "If-Match": '"1"'}
+    _refused_on_behalf(
+        api.post(f"/cases/{case_id}/steps", json=step, headers={**stale, "X-On-Behalf-Of": "H002"})
+    )
+    assert (
+        api.post(
+            f"/cases/{case_id}/steps", json=step, headers={**stale, "X-On-Behalf-Of": "H001"}
+        ).status_code
+        == 200
+    )
+    upload = {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "giay-khen.pdf")}
+    r = api.post(
+        f"/cases/{case_id}/evidence",
+        data=upload,
+        headers={**officer, "X-On-Behalf-Of": "H002"},
+        content_type="multipart/form-data",
+    )
+    _refused_on_behalf(r)
+    with make_engine(url).connect() as db:
+        assert db.execute(sa.select(sa.func.count()).select_from(t.evidence)).scalar_one() == 0
