@@ -237,29 +237,17 @@ class ProductDriver:
         # come while the case is still opening, i.e. when POST /cases answered `ready` false.
         retry_on = (412,) if ready else (404, 409, 412)
         with LATENCY.timed(f"product {kind}"):
-            return self._post_step(client, case_id, headers, version, body, retry_on, deadline)
-
-    def _post_step(
-        self,
-        client: Any,
-        case_id: str,
-        headers: dict[str, str],
-        version: int,
-        body: dict[str, Any],
-        retry_on: tuple[int, ...],
-        deadline: float,
-    ) -> int:
-        while True:
-            r = client.post(
-                f"/cases/{case_id}/steps", json=body, headers={**headers, "If-Match": f'"{version}"'}
-            )
-            if r.status_code == 200:
-                return int(r.get_json()["version"])
-            if r.status_code not in retry_on or time.monotonic() > deadline:
-                raise RuntimeError(f"step {body['action']} -> {r.status_code} {r.get_json()}")
-            with self._lock:
-                self.retries += 1
-            time.sleep(0.01)
+            while True:
+                r = client.post(
+                    f"/cases/{case_id}/steps", json=body, headers={**headers, "If-Match": f'"{version}"'}
+                )
+                if r.status_code == 200:
+                    return int(r.get_json()["version"])
+                if r.status_code not in retry_on or time.monotonic() > deadline:
+                    raise RuntimeError(f"step {body['action']} -> {r.status_code} {r.get_json()}")
+                with self._lock:
+                    self.retries += 1
+                time.sleep(0.01)
 
     def case(self, subject: str) -> None:
         with LATENCY.timed("product case"):

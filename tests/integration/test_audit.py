@@ -388,3 +388,33 @@ def test_the_verify_audit_command_exits_1_when_tampering_is_found(engine: Engine
     assert "missing" in found.output
     one = CliRunner().invoke(cli, ["verify-audit", "--case", OPENED.case_id], env=env)
     assert one.exit_code == 1
+
+
+def test_officers_claiming_one_case_at_once_leave_one_holder_and_one_recorded_claim(engine: Engine) -> None:
+    from common.errors import Conflict
+    from services.evaluation.service import audit, tasks
+    from services.evaluation.service.steps import Actor
+
+    assert cases.record_case_opened(SqlUnitOfWork(engine), inp=OPENED)
+    workers = 8
+    start = threading.Barrier(workers)
+
+    def claim(n: int) -> str | None:
+        start.wait()  # all at once: the case's row lock makes them take their turns
+        officer = Actor(username=f"can-bo-{n}", role="village_officer")
+        try:
+            return tasks.claim_task(
+                SqlUnitOfWork(engine), case_id=OPENED.case_id, username=officer.username, actor=officer
+            )["assignee"]
+        except Conflict:
+            return None
+
+    with ThreadPoolExecutor(workers) as pool:
+        holders = [h for h in pool.map(claim, range(workers)) if h]
+
+    assert len(holders) == 1
+    history = audit.case_history(SqlUnitOfWork(engine), case_id=OPENED.case_id)
+    assert history.verification.ok
+    assert [(e.actor, e.after) for e in history.entries if e.action == "case.claimed"] == [
+        (holders[0], {"assignee": holders[0]})
+    ]

@@ -69,12 +69,17 @@ def claim_task(
     the new holder (`case.assigned`, addressed to them). Claiming a case one holds already changes
     nothing."""
     with uow:
-        placed = uow.cases.placed(case_id)
-        if placed is None:
+        found = uow.cases.with_progress(case_id, lock=True)  # two claims at once take their turns
+        if found is None:
             raise CaseNotFound(case_id)
-        case, progress, path = placed
+        case = found[0]
+        # Read after the lock is held, in a statement of its own: PostgreSQL rechecks only the locked row
+        # of a joined read, so the progress row joined above may predate the claim we waited on.
+        progress = uow.progress.get(case_id)
         holder = (progress or {}).get("assignee")
         if force:
+            placed = uow.cases.placed(case_id)
+            path = placed[2] if placed is not None else None
             assignee = checked_assignee(uow, username=username, unit_path=path, field="username")
             username, assignee_role = assignee.username, assignee.role
         else:
