@@ -26,6 +26,7 @@ from services.evaluation.domain.model import case_id_for
 from services.evaluation.service import audit, round_steps, rounds
 from services.evaluation.service.steps import Actor
 from tests.conftest import assert_eventually
+from tests.signin import create_user
 from workflows import ids
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
@@ -167,7 +168,8 @@ async def test_a_year_of_van_hoa(stack: dict[str, Any]) -> None:
     # Told to the village officers of every village, with the day self-assessment closes.
     assert reminder["due_at"] and reminder["village_codes"] and reminder["waiting"] >= 0
 
-    # An objection about the third household: filed, assigned, upheld.
+    # An objection about the third household: filed, assigned (to an officer of the commune), upheld.
+    create_user(str(engine.url), role="village_officer", scope_code=COMMUNE, username="can-bo-thon-2")
     gw = Signals(client, asyncio.get_running_loop())
     officer = Actor("can-bo-xa", "commune_association_officer")
     third = case_id_for(case_wids[2])
