@@ -724,3 +724,35 @@ def test_staff_acting_for_someone_else_than_the_cases_household_are_told_on_that
     )
     assert r.status_code == 422 and 'id="on_behalf_of-error"' in r.text
     assert "&#39;H999&#39; không phải đối tượng của hồ sơ" in r.text and 'value="H999"' in r.text
+
+
+def test_an_officer_takes_an_unclaimed_task_from_the_inbox_itself(world: World) -> None:
+    import sqlalchemy as sa
+
+    from common.db import make_engine
+    from services.evaluation.adapters import tables as t
+    from tests.web.world import seed_case
+
+    url = world.evaluation_settings.database_url
+    case_id = seed_case(url, subject_id="HH-INBOX-CLAIM")  # submitted: waiting on the village officer
+    with make_engine(url).begin() as db:
+        db.execute(
+            sa.update(t.cases).where(t.cases.c.id == case_id).values(status="village_review", version=2)
+        )
+        db.execute(
+            sa.update(t.case_progress)
+            .where(t.case_progress.c.case_id == case_id)
+            .values(waiting_on_role="village_officer")
+        )
+    officer = as_user(world, "truong-thon")
+    inbox = officer.get("/tasks").text
+    row = inbox.split(f'/cases/{case_id}"')[1].split("</li>")[0]
+    assert 'data-action="claim"' in row
+    r = officer.post(f"/cases/{case_id}/claim", data={"csrf_token": csrf_of(inbox), "back": "inbox"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/tasks?mine=1")
+    mine = officer.get("/tasks?mine=1").text
+    assert "Bạn đã nhận xử lý hồ sơ này." in mine
+    row = mine.split(f'/cases/{case_id}"')[1].split("</li>")[0]
+    assert "Người xử lý: truong-thon" in row and 'data-action="claim"' not in row
+    household = as_user(world, "ho-gia-dinh").get("/tasks").text
+    assert 'data-action="claim"' not in household

@@ -257,6 +257,8 @@ def claim(case_id: str) -> Any:
             case_id, status=exc.status if 400 <= exc.status < 500 else 502, problem=exc.message
         )
     flash(_("Bạn đã nhận xử lý hồ sơ này."), "success")
+    if request.form.get("back") == "inbox":  # claimed from the task list: back to it
+        return redirect(url_for("tasks.inbox", mine="1"))
     return redirect(url_for("cases.show", case_id=case_id))
 
 

@@ -12,6 +12,7 @@ from common.workdays import VIETNAM_TZ
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import STATUS_NAMES, TITLE_NAMES, reason
+from services.web.views.cases import STAFF
 
 bp = Blueprint("tasks", __name__)
 
@@ -78,6 +79,7 @@ def inbox() -> Any:
         filters=filters,
         page_size=PAGE_SIZE,
         can_open=g.user["role"] in OPENERS,
+        can_claim=g.user["role"] in STAFF,  # an unclaimed task is taken from the list itself
         open_form={
             "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
             "title": "learning_family",
