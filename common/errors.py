@@ -85,6 +85,16 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
 
+def unknown_admin_unit(code: str, field: str) -> ValidationFailed:
+    """The refusal of a body field naming an administrative unit code that no unit has."""
+    return ValidationFailed(
+        "Không có đơn vị hành chính này.",
+        "Unknown administrative unit.",
+        errors={field: [f"Không có đơn vị hành chính mang mã '{code}'."]},
+        errors_en={field: [f"No administrative unit has the code '{code}'."]},
+    )
+
+
 def not_one_of(
     field: str,
     value: str,

@@ -28,6 +28,41 @@ from temporalio.testing import WorkflowEnvironment
 BIN = Path(sys.executable).parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _isolate_embedded_defaults()
+
+
+def _isolate_embedded_defaults() -> None:
+    """Point CommonSettings' embedded-stack defaults — the addresses `make run` serves on (Temporal 7233,
+    S3 9000, the APIs 8001–8003) and its broker file under var/ — at closed ports and a scratch broker,
+    for this test process only. A test that leaves one of them unset (a service's `Settings()` builds
+    `CommonSettings()`) then fails on its own instead of reading or writing a running `make run` stack:
+    the awards' audit verification read the stack's anchors from port 9000 and reported tampering.
+    Defaults of a frozen dataclass live in its generated `__init__`; nothing else reads them."""
+    import atexit
+    import dataclasses
+    import tempfile
+
+    from common.settings import CommonSettings
+
+    scratch = Path(tempfile.mkdtemp(prefix="tests-embedded-defaults-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    isolated = {
+        "broker_url": f"sqla+sqlite:///{scratch / 'broker.db'}",
+        "temporal_address": f"127.0.0.1:{free_port()}",
+        "s3_endpoint": f"127.0.0.1:{free_port()}",
+        "evaluation_url": f"http://127.0.0.1:{free_port()}",
+        "awards_url": f"http://127.0.0.1:{free_port()}",
+        "notifications_url": f"http://127.0.0.1:{free_port()}",
+    }
+    names = [f.name for f in dataclasses.fields(CommonSettings)]
+    defaults = CommonSettings.__init__.__defaults__ or ()
+    assert len(defaults) == len(names), "every CommonSettings field has a default"
+    CommonSettings.__init__.__defaults__ = tuple(
+        isolated.get(name, value) for name, value in zip(names, defaults, strict=True)
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--workflow-environment",

@@ -126,6 +126,8 @@ def create_app(
     )
     app.jinja_env.filters["readable"] = i18n.readable_value
     app.jinja_env.filters["recorded"] = i18n.recorded_value
+    app.jinja_env.filters["day"] = i18n.local_time
+    app.jinja_env.filters["moment"] = partial(i18n.local_time, time=True)
 
     @app.before_request
     def _user() -> None:

@@ -10,6 +10,8 @@ import unicodedata
 
 from flask import has_request_context, session
 
+from common.local_time import as_read_in_vietnam
+
 LANGS = ("vi", "en")
 
 ROLE_NAMES = {
@@ -661,6 +663,12 @@ def name_of(table: dict[str, tuple[str, str]], key: str | None) -> str:
     return pair[1] if lang() == "en" else pair[0]
 
 
+def local_time(value: object, *, time: bool = False) -> str:
+    """A recorded instant or day as people in Vietnam read it, in the session's language
+    (`common.local_time`); a dash when empty."""
+    return as_read_in_vietnam(value, lang(), with_time=time) if value else "—"
+
+
 def readable_value(value: object) -> str:
     """A recorded value as people read it: text as it is, anything else as JSON with its Vietnamese
     letters kept (Jinja's `tojson` escapes them to \\uXXXX); the template escapes the result for HTML."""
@@ -676,6 +684,8 @@ def recorded_value(value: object, key: str) -> str:
         return "—"  # recorded as empty (no indicator, not returned, no role yet)
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
+    if isinstance(value, str) and key.endswith(("_at", "_on")) and value[:4].isdigit():  # an instant, a day
+        return local_time(value, time=key.endswith("_at"))
     if key == "counts" and isinstance(value, dict):  # cases by status: "Chờ quyết định: 12"
         return ", ".join(f"{name_of(STATUS_NAMES, status)}: {n}" for status, n in sorted(value.items()))
     if isinstance(value, str):

@@ -22,3 +22,22 @@ def unit_name(code: str | None) -> str:
                 raise
             names[code] = code
     return names[code]
+
+
+def villages_of(commune_code: str | None) -> list[dict[str, str]]:
+    """The villages of a commune (code, name), for a filter's choices; none when the code is not a
+    commune's or the service cannot say (the filter is then left out, the page still shown)."""
+    if not commune_code:
+        return []
+    try:
+        page = call(
+            "evaluation",
+            "GET",
+            "/admin-units",
+            params={"parent_code": commune_code, "level": "village", "limit": 500},
+        )
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        return []
+    return [{"code": str(u["code"]), "name": str(u["name"])} for u in page.get("items", [])]

@@ -66,3 +66,124 @@ def test_the_accounts_search_key_is_filled_for_accounts_made_before_it(
             conn.execute(sa.text("SELECT search_text FROM users")).scalar_one() == "ho nguyen nguyen thi dao"
         )
     engine.dispose()
+
+
+def test_cases_opened_before_their_village_was_written_are_placed_in_it(
+    make_database_url: Callable[[str], str],
+) -> None:
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from infra.migrate import alembic_config
+
+    t = evaluation_tables
+    url = make_database_url("evaluation")
+    command.upgrade(alembic_config("evaluation", url), "eval_0019")
+    engine = sa.create_engine(url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            t.admin_units.insert(),
+            [
+                {
+                    "code": "38",
+                    "name": "Thanh Hóa",
+                    "level": "province",
+                    "kind": "tinh",
+                    "parent_code": None,
+                    "path": "38",
+                },
+                {
+                    "code": "15664",
+                    "name": "Vạn Hòa",
+                    "level": "commune",
+                    "kind": "xa",
+                    "parent_code": "38",
+                    "path": "38/15664",
+                },
+                {
+                    "code": "15664.T1",
+                    "name": "Thôn 1",
+                    "level": "village",
+                    "kind": "thon",
+                    "parent_code": "15664",
+                    "path": "38/15664/15664.T1",
+                },
+                {
+                    "code": "15664.T2",
+                    "name": "Thôn 2",
+                    "level": "village",
+                    "kind": "thon",
+                    "parent_code": "15664",
+                    "path": "38/15664/15664.T2",
+                },
+            ],
+        )
+        conn.execute(
+            t.households.insert(),
+            [
+                {
+                    "id": "HH-1",
+                    "commune_code": "15664",
+                    "household_code": "H1",
+                    "village_code": "15664.T1",
+                    "head_name": "A",
+                    "address": "x",
+                },
+                {
+                    "id": "HH-2",
+                    "commune_code": "15664",
+                    "household_code": "H2",
+                    "village_code": "15664.T2",
+                    "head_name": "B",
+                    "address": "y",
+                },
+            ],
+        )
+        conn.execute(
+            t.citizens.insert().values(
+                id="CD-1",
+                citizen_key="001",
+                full_name="C",
+                household_id="HH-2",
+                birth_year=1980,
+                gender="male",
+                citizen_group="adult",
+            )
+        )
+        subjects = {
+            "c1": ("learning_family", "HH-1"),
+            "c2": ("learning_citizen", "CD-1"),
+            "c3": ("learning_community_village", "15664.T2"),
+            "c4": ("learning_clan", "DH-1"),
+            "c5": ("learning_family", "HH-unregistered"),
+        }
+        conn.execute(
+            t.cases.insert(),
+            [
+                {
+                    "id": case_id,
+                    "workflow_id": f"wf-{case_id}",
+                    "run_id": "r",
+                    "year": 2025,
+                    "title": title,
+                    "subject_id": subject,
+                    "admin_unit_code": "15664",
+                    "status": "draft",
+                    "version": 1,
+                    "opened_by": "t",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for case_id, (title, subject) in subjects.items()
+            ],
+        )
+        conn.execute(t.case_progress.insert(), [{"case_id": case_id} for case_id in subjects])
+    upgrade("evaluation", url)
+    with engine.connect() as conn:
+        placed = dict(
+            conn.execute(sa.select(t.case_progress.c.case_id, t.case_progress.c.village_code)).all()
+        )
+    engine.dispose()
+    assert placed == {"c1": "15664.T1", "c2": "15664.T2", "c3": "15664.T2", "c4": None, "c5": None}

@@ -85,8 +85,12 @@ async def test_opening_a_case_reaches_the_inbox_once_and_a_double_submit_opens_n
     case = await assert_eventually(case_written)
     assert case["status"] == "draft" and case["opened_by"] == "can-bo-thon-1"
 
+    # The case names its household's village: the village's staff are told (this consumer has no
+    # directory, so the village's group inbox stands for them; a directory resolves those covering it).
+    village = f"{unit}.KP1"
+
     async def inbox_has_item() -> dict:
-        inbox = await _inbox(stack, f"unit:{unit}")
+        inbox = await _inbox(stack, f"unit:{village}", _officer_of(stack, village))
         assert len(inbox["items"]) == 1
         return inbox
 

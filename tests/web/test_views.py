@@ -381,6 +381,24 @@ def test_a_subject_is_shown_by_its_register_name_and_code_or_what_is_known() -> 
     assert subject_label({"subject_id": "u-1"}) == "u-1"  # an answer without the names
 
 
+def test_dates_and_times_read_as_in_vietnam_in_each_language() -> None:
+    from flask import Flask, session
+
+    from services.web.i18n import local_time
+
+    app = Flask(__name__)
+    app.secret_key = "t"
+    with app.test_request_context():
+        assert local_time("2026-12-07T23:59:59+07:00") == "07/12/2026"  # a due date, as the plan gives it
+        assert local_time("2026-11-25T17:30:00+00:00") == "26/11/2026"  # already the 26th in Vietnam
+        assert local_time("2026-11-26T01:36:06.29+00:00", time=True) == "26/11/2026 08:36"
+        assert local_time("2026-12-20") == "20/12/2026"  # a day, no time zone
+        assert local_time(None) == "—" and local_time("") == "—" and local_time("mai") == "mai"
+        session["lang"] = "en"
+        assert local_time("2026-12-07T23:59:59+07:00") == "2026-12-07"
+        assert local_time("2026-11-26T01:36:06+00:00", time=True) == "2026-11-26 08:36"
+
+
 def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None:
     from flask import Flask
 
@@ -394,6 +412,8 @@ def test_a_recorded_value_is_named_when_it_is_a_yes_no_or_a_known_code() -> None
         assert recorded_value("village_review", "file_name") == "village_review"  # not a code field
         assert recorded_value("no-such-status", "status") == "no-such-status"
         assert recorded_value({"a": "Hòa"}, "scores") == '{"a": "Hòa"}'
+        assert recorded_value("2026-10-15T23:59:59+07:00", "due_at") == "15/10/2026 23:59"
+        assert recorded_value("2026-12-20", "signed_on") == "20/12/2026"
         assert recorded_value(None, "returned_to") == "—"  # not "null"
         counts = {"awaiting_decision": 3, "draft": 1}
         assert recorded_value(counts, "counts") == "Chờ quyết định: 3, Đang tự đánh giá: 1"
@@ -726,15 +746,13 @@ def test_staff_acting_for_someone_else_than_the_cases_household_are_told_on_that
     assert "&#39;H999&#39; không phải đối tượng của hồ sơ" in r.text and 'value="H999"' in r.text
 
 
-def test_an_officer_takes_an_unclaimed_task_from_the_inbox_itself(world: World) -> None:
+def _in_village_review(url: str, case_id: str) -> str:
+    """The case as its submit leaves it: in village review, waiting on the village officer."""
     import sqlalchemy as sa
 
     from common.db import make_engine
     from services.evaluation.adapters import tables as t
-    from tests.web.world import seed_case
 
-    url = world.evaluation_settings.database_url
-    case_id = seed_case(url, subject_id="HH-INBOX-CLAIM")  # submitted: waiting on the village officer
     with make_engine(url).begin() as db:
         db.execute(
             sa.update(t.cases).where(t.cases.c.id == case_id).values(status="village_review", version=2)
@@ -744,6 +762,15 @@ def test_an_officer_takes_an_unclaimed_task_from_the_inbox_itself(world: World) 
             .where(t.case_progress.c.case_id == case_id)
             .values(waiting_on_role="village_officer")
         )
+    return case_id
+
+
+def test_an_officer_takes_an_unclaimed_task_from_the_inbox_itself(world: World) -> None:
+
+    from tests.web.world import seed_case
+
+    url = world.evaluation_settings.database_url
+    case_id = _in_village_review(url, seed_case(url, subject_id="HH-INBOX-CLAIM"))
     officer = as_user(world, "truong-thon")
     inbox = officer.get("/tasks").text
     row = inbox.split(f'/cases/{case_id}"')[1].split("</li>")[0]
@@ -756,3 +783,25 @@ def test_an_officer_takes_an_unclaimed_task_from_the_inbox_itself(world: World) 
     assert "Người xử lý: truong-thon" in row and 'data-action="claim"' not in row
     household = as_user(world, "ho-gia-dinh").get("/tasks").text
     assert 'data-action="claim"' not in household
+
+
+def test_commune_staff_filter_their_inbox_by_village(world: World) -> None:
+
+    from tests.signin import add_household
+    from tests.web.world import seed_case
+
+    url = world.evaluation_settings.database_url
+    add_household(url, commune_code=HCMC_WARD, code="HH-KP7", village="KP7", household_id="HH-KP7")
+    here = _in_village_review(url, seed_case(url, subject_id="HH-VILLAGE-9"))
+    there = _in_village_review(url, seed_case(url, subject_id="HH-KP7"))
+    officer = as_user(world, "truong-thon")
+    inbox = officer.get("/tasks").text
+    assert 'id="f-village"' in inbox and f'value="{HCMC_WARD}.KP7" >Thôn KP7</option>' in inbox
+    assert here in inbox and there in inbox
+    kp7 = officer.get(f"/tasks?village={HCMC_WARD}.KP7").text
+    assert there in kp7 and here not in kp7
+    assert '<span class="muted village">Thôn KP7</span>' in kp7  # each row says where
+    assert f'value="{HCMC_WARD}.KP7" selected' in kp7
+    refused = officer.get("/tasks?village=KP7").text  # a code naming no village of the ward
+    assert "Không có thôn này trong phạm vi của bạn." in refused and there not in refused
+    assert 'id="f-village"' not in as_user(world, "ho-gia-dinh").get("/tasks").text

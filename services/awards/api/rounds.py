@@ -89,7 +89,7 @@ class Rounds(MethodView):
         NominationRound workflow; a repeat answers 409 naming the round (and makes sure its workflow runs)."""
         who = require_roles(ROUND_MANAGERS)
         cont = container()
-        unit = cont.evaluation.admin_unit(body["admin_unit_code"])
+        unit = rounds.known_unit(cont.evaluation, body["admin_unit_code"], field="admin_unit_code")
         if not in_scope(who, unit["path"]):
             raise NotFound("Không tìm thấy đơn vị hành chính.", "Admin unit not found.")
         try:

@@ -8,21 +8,43 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 
 from common.audit_entry import AuditEntry
-from common.auth import Principal
+from common.auth import Principal, in_scope, is_within
 from common.errors import AlreadyExists, Conflict, ValidationFailed
 from common.events import Event
 from services.awards.domain import eligibility as el
 from services.awards.domain.errors import NominationNotFound, NotEligible, RoundNotFound, WrongPhase
 from services.awards.domain.model import AwardRound, Nomination
-from services.awards.service.rounds import chain
+from services.awards.service.rounds import chain, known_unit
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
 class History(Protocol):
-    """The recognition history (the evaluation service's `GET /recognitions`)."""
+    """The recognition history and the admin units (the evaluation service's `GET /recognitions` and
+    `GET /admin-units/{code}`)."""
 
     def recognitions(self, subject_id: str) -> list[el.Recognition]: ...
+    def admin_unit(self, code: str) -> dict[str, Any]: ...
+
+
+def check_nominee_unit(history: History, item: AwardRound, actor: Principal, code: str) -> None:
+    """The nominee's unit (`unit_code`) is a known unit within the round's area and the nominator's
+    scope, else 422 on `unit_code` (admin units are public: saying why leaks nothing)."""
+    path = str(known_unit(history, code, field="unit_code")["path"])
+    if not is_within(path, item.admin_unit_path):
+        raise ValidationFailed(
+            "Đơn vị của đối tượng được đề nghị không thuộc địa bàn của đợt khen thưởng.",
+            "The nominee's unit lies outside the round's area.",
+            errors={"unit_code": [f"Đơn vị '{code}' không thuộc địa bàn của đợt khen thưởng."]},
+            errors_en={"unit_code": [f"Unit '{code}' lies outside the round's area."]},
+        )
+    if not in_scope(actor, path):
+        raise ValidationFailed(
+            "Đơn vị của đối tượng được đề nghị không thuộc phạm vi của bạn.",
+            "The nominee's unit lies outside your scope.",
+            errors={"unit_code": [f"Đơn vị '{code}' không thuộc phạm vi của bạn."]},
+            errors_en={"unit_code": [f"Unit '{code}' lies outside your scope."]},
+        )
 
 
 def _round_in_phase(uow: Any, round_id: str, phase: str) -> AwardRound:
@@ -99,7 +121,8 @@ def _submit_nomination(
     with uow:
         item = _round_in_phase(uow, round_id, "nominating")
     check_form(item, body["form_key"])
-    recognitions = history.recognitions(body["subject_id"])  # HTTP outside the transaction
+    check_nominee_unit(history, item, actor, body["unit_code"])  # HTTP outside the transaction
+    recognitions = history.recognitions(body["subject_id"])
     with uow:
         item = _round_in_phase(uow, round_id, "nominating")
         facts = _facts(uow, item, body, recognitions)
@@ -161,6 +184,10 @@ def _submit_nomination(
                     "round_id": round_id,
                     "nomination_id": nomination.id,
                     "form_key": nomination.form_key,
+                    "name": nomination.name,
+                    "year": item.year,
+                    "admin_unit_code": item.admin_unit_code,  # the round's: its managers are told
+                    "actor": actor.username,
                 },
             )
         )

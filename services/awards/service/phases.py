@@ -205,6 +205,18 @@ def record_decision(
                 workflow_id=workflow_id,
             )
         )
-        uow.publish(Event(type="awards.decided", source="awards", payload={"round_id": round_id, **after}))
+        uow.publish(
+            Event(
+                type="awards.decided",
+                source="awards",
+                payload={
+                    "round_id": round_id,
+                    "admin_unit_code": item.admin_unit_code,
+                    "year": item.year,
+                    "actor": signer,
+                    **after,
+                },
+            )
+        )
         uow.commit()
     return {"decision_id": decision_id, "round_id": round_id}

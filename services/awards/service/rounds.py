@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from common.audit_entry import AuditEntry
 from common.auth import Principal
-from common.errors import Conflict, ValidationFailed
+from common.errors import Conflict, NotFound, ValidationFailed, unknown_admin_unit
 from common.events import Event
 from services.awards.domain.errors import RoundExists, RoundNotFound
 from services.awards.domain.model import AwardRound
@@ -24,6 +24,15 @@ class PlanSource(Protocol):
 
     def plan(self, code: str) -> dict[str, Any]: ...
     def admin_unit(self, code: str) -> dict[str, Any]: ...
+
+
+def known_unit(evaluation: PlanSource, code: str, *, field: str) -> dict[str, Any]:
+    """The unit a request body names in `field` (code, name, level, path); an unknown code is 422 on
+    that field (as the evaluation service answers a body naming an unknown unit)."""
+    try:
+        return evaluation.admin_unit(code)
+    except NotFound:
+        raise unknown_admin_unit(code, field) from None
 
 
 def chain(round_id: str) -> str:
@@ -50,8 +59,16 @@ def open_round(
     reason: str | None = None,
 ) -> AwardRound:
     """Open a round as the plan sets it (forms, recipients, dates; quotas from the plan or the catalogue)."""
-    plan = evaluation.plan(plan_code)  # HTTP before the transaction: no lock is held while waiting
-    unit = evaluation.admin_unit(admin_unit_code)
+    try:
+        plan = evaluation.plan(plan_code)  # HTTP before the transaction: no lock is held while waiting
+    except NotFound:
+        raise ValidationFailed(
+            "Không có kế hoạch này.",
+            "Unknown plan.",
+            errors={"plan_code": [f"Không có kế hoạch đang áp dụng mang mã '{plan_code}'."]},
+            errors_en={"plan_code": [f"No active plan has the code '{plan_code}'."]},
+        ) from None
+    unit = known_unit(evaluation, admin_unit_code, field="admin_unit_code")
     entry = find_plan_round(plan, kind=kind, level=level, year=year)
     spec = round_spec(
         entry,

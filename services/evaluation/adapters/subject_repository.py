@@ -124,6 +124,19 @@ _LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
 }
 
 
+# The village a subject lives in, by kind (a household's, a citizen's household's; a village community is
+# its village); clans, units and a commune community belong to no village.
+_VILLAGE_OF: dict[str, sa.Select[Any]] = {
+    "household": sa.select(t.households.c.village_code).where(t.households.c.id == sa.bindparam("s")),
+    "citizen": sa.select(t.households.c.village_code)
+    .join(t.citizens, t.citizens.c.household_id == t.households.c.id)
+    .where(t.citizens.c.id == sa.bindparam("s")),
+    "village": sa.select(t.admin_units.c.code).where(
+        t.admin_units.c.code == sa.bindparam("s"), t.admin_units.c.level == "village"
+    ),
+}
+
+
 class SubjectRepository:
     """Read subjects for listings."""
 
@@ -202,6 +215,12 @@ class SubjectRepository:
         household lies in no unit)."""
         rows = self._conn.execute(_ID_LOOKUPS[kind], {"s": id_or_code, "unit": unit_code}).all()
         return next((r.id for r in rows if r.by_id), rows[0].id if rows else None)
+
+    def village_of(self, kind: str, subject_id: str) -> str | None:
+        """The code of the village the subject of `kind` lives in (None: a kind that lives in no
+        village, or a subject not in the register)."""
+        statement = _VILLAGE_OF.get(kind)
+        return None if statement is None else self._conn.execute(statement, {"s": subject_id}).scalar()
 
     def household_of_citizen(self, citizen_id: str) -> str | None:
         """The household a citizen is registered with (None: none, or no such citizen)."""

@@ -14,11 +14,14 @@ from common.auth import (
     REGISTER_KEEPERS,
     REGISTER_READERS,
     Principal,
+    in_scope,
+    is_within,
 )
-from common.errors import NotFound, ValidationFailed
+from common.errors import NotFound, ValidationFailed, unknown_admin_unit
 from common.web_auth import require_roles, require_scope
 from services.evaluation.api.container import container
 from services.evaluation.documents.plans import load_plan
+from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
 from services.evaluation.domain.errors import CaseNotFound, EvidenceNotFound
 from services.evaluation.domain.plans import Plan
 from services.evaluation.service import cases, imports, plans, scopes
@@ -42,12 +45,7 @@ def unit_in_scope(code: str, roles: Roles, *, field: str | None = None) -> Princ
     require_roles(roles)
     path = scopes.unit_path(container().reader(), code=code)
     if path is None and field is not None:
-        raise ValidationFailed(
-            "Không có đơn vị hành chính này.",
-            "Unknown administrative unit.",
-            errors={field: [f"Không có đơn vị hành chính mang mã '{code}'."]},
-            errors_en={field: [f"No administrative unit has the code '{code}'."]},
-        )
+        raise unknown_admin_unit(code, field)
     if path is None:
         raise unit_not_found(code)
     return require_scope(path, not_found=unit_not_found(code))
@@ -121,26 +119,55 @@ def evidence_in_scope(evidence_id: str, roles: Roles = ALL_ROLES) -> Principal:
     return principal
 
 
-def case_opening(admin_unit_code: str, title: str, subject_id: str, roles: Roles) -> str:
-    """The register's id of the subject a caller of one of `roles` opens a case for, in a unit within
-    its scope (`cases.registered_subject_id`: a register code is taken for its subject's id; a subject
-    the unit's register does not hold is 422 naming `subject_id`, judged after the role and scope so a
-    caller learns nothing of a register outside them). A household representative only for its own
-    household: another subject, registered or not, is 404 alike."""
-    principal = unit_in_scope(admin_unit_code, roles, field="admin_unit_code")
+def case_opening(admin_unit_code: str, title: str, subject_id: str, roles: Roles) -> tuple[str, str]:
+    """The case's unit (a commune) and the register's id of the subject a caller of one of `roles` opens
+    a case for (`cases.registered_subject_id`: a register code is taken for its subject's id; a subject
+    the commune's register does not hold is 422 naming `subject_id`, judged after the role and scope so
+    a caller learns nothing of a register outside them). A household representative only for its own
+    household: another subject, registered or not, is 404 alike.
+
+    `admin_unit_code` names the commune, or a village of it (the case's unit is still the commune; the
+    subject must live in that village, else 422 naming `subject_id`). Staff whose scope is a village
+    open cases of their own village's people, naming either; a subject of another village, or of none
+    (a clan, a unit), is 404 to them, as a unit outside their scope is."""
+    principal = require_roles(roles)
+    reader = container().reader()
+    place = scopes.opening_place(reader, code=admin_unit_code)
+    if place is None:
+        raise unknown_admin_unit(admin_unit_code, "admin_unit_code")
+    commune, commune_path, village = place
+    named_path = f"{commune_path}/{village}" if village else commune_path
+    inside_commune = is_within(principal.scope_path, commune_path)  # staff of one of its villages
+    if not (in_scope(principal, named_path) or inside_commune):
+        raise unit_not_found(admin_unit_code)
     not_found = NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
     try:
         registered = cases.registered_subject_id(
-            container().reader(), title=title, subject_id=subject_id, admin_unit_code=admin_unit_code
+            reader, title=title, subject_id=subject_id, admin_unit_code=commune
         )
     except ValidationFailed:
         if principal.role == HOUSEHOLD_REPRESENTATIVE:
             raise not_found from None
         raise
+    if village is not None or not in_scope(principal, commune_path):
+        lives_in, lives_path = scopes.subject_village(
+            reader, kind=SUBJECT_KIND_BY_TITLE.get(title, ""), subject_id=registered
+        )
+        if village is not None and lives_in != village:
+            if principal.role == HOUSEHOLD_REPRESENTATIVE:
+                raise not_found  # as any subject not its own
+            raise ValidationFailed(
+                "Đối tượng không thuộc thôn này.",
+                "The subject does not live in this village.",
+                errors={"subject_id": [f"'{subject_id}' không có trong sổ đăng ký của thôn {village}."]},
+                errors_en={"subject_id": [f"'{subject_id}' is not in the register of village {village}."]},
+            )
+        if lives_path is None or not in_scope(principal, lives_path):
+            raise not_found
     if not own_household(principal, registered):
         raise not_found
-    named_subject(principal, title=title, subject_id=registered, unit=admin_unit_code)
-    return registered
+    named_subject(principal, title=title, subject_id=registered, unit=commune)
+    return commune, registered
 
 
 def subject_in_scope(kind: str, subject_id: str, roles: Roles) -> Principal:

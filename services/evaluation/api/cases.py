@@ -76,7 +76,7 @@ class Cases(MethodView):
         c = container()
         # Role and scope, then the subject in the unit's register (a code typed by staff, "H001", names
         # its subject's id; 422 when none), then the household check; nothing is written before.
-        body["subject_id"] = case_opening(
+        body["admin_unit_code"], body["subject_id"] = case_opening(
             body["admin_unit_code"], body["title"], body["subject_id"], CASE_WRITERS
         )
         opened = cases.open_case(c.reader(), c.gateway, opened_by=current_actor().username, **body)

@@ -13,7 +13,10 @@ class CaseCreateSchema(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=2023, max=2030))
     title = fields.String(required=True, validate=validate.OneOf(TITLES))
     subject_id = TypedText(required=True, validate=validate.Length(min=1, max=120))
-    admin_unit_code = TypedText(required=True, validate=validate.Regexp(r"^\d{2,10}$"))
+    # a commune, or a village of it ("26506.KP01"): the case's unit is the commune either way
+    admin_unit_code = TypedText(
+        required=True, validate=validate.Regexp(r"^\d{2,10}(\.[A-Za-z0-9_-]{1,20})?$")
+    )
     plan_code = fields.String(validate=validate.Length(min=1, max=80))
 
 
@@ -148,6 +151,7 @@ class TaskSchema(Schema):
     )
     admin_unit_code = fields.String()
     village_code = fields.String(allow_none=True)
+    village_name = fields.String(allow_none=True, metadata={"description": "The village's name"})
     status = fields.String()
     version = fields.Integer()
     due_at = fields.DateTime(allow_none=True)

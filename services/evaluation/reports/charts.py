@@ -1,5 +1,5 @@
 """Charts of progress against target as PNG or SVG, drawn with matplotlib's Agg backend in the shipped
-Liberation Serif, so every Vietnamese letter renders without a font installed (reports layer).
+Liberation Serif, so every Vietnamese letter renders whatever fonts the machine has (reports layer).
 
 The object-oriented API (Figure + its own canvas), never pyplot: no global state, safe in threads.
 SVG text is drawn as paths (``svg.fonttype = "path"``) and carries no date, so the same report gives
@@ -8,6 +8,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 from typing import Any
@@ -24,7 +25,10 @@ from services.evaluation.reports.labels import chart_title  # noqa: E402
 from services.evaluation.service.progress import ProgressReport  # noqa: E402
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
-FAMILY = "Liberation Serif"
+# The shipped faces under a family name of their own: a machine with Debian's fonts-liberation 1.07 (a
+# Chromium dependency) has a "Liberation Serif" without Vietnamese letters, which matplotlib would
+# otherwise pick by the same name and draw "ạ", "ợ" as empty boxes.
+FAMILY = "Liberation Serif (shipped)"
 MAX_BARS = 40
 _RC = {
     "font.family": FAMILY,
@@ -36,9 +40,11 @@ _RC = {
 
 @functools.cache
 def _register_font() -> None:
-    """Add the shipped faces to matplotlib's font manager (once per process, on first use)."""
+    """Add the shipped faces to matplotlib's font manager as `FAMILY` (once per process, on first
+    use), as `FontManager.addfont` does but under their own family name."""
     for filename in FILES.values():
-        font_manager.fontManager.addfont(str(FONT_DIR / filename))
+        entry = font_manager.ttfFontProperty(font_manager.get_font(str(FONT_DIR / filename)))
+        font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FAMILY))
 
 
 def _bars(report: ProgressReport) -> tuple[list[str], list[float], list[float | None], str]:

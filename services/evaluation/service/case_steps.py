@@ -17,7 +17,11 @@ from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.plans import Plan
 from services.evaluation.domain.score_checks import problems_as_field_errors, validate_scores
 from services.evaluation.service.audit import case_entry
-from services.evaluation.service.cases import add_opened_case, case_and_progress_or_raise, get_case_or_raise
+from services.evaluation.service.cases import (
+    add_opened_case,
+    case_and_progress_or_raise,
+    case_village,
+)
 from services.evaluation.service.plans import resolve_plan
 from workflows.recognition import contracts as c
 from workflows.recognition import lifecycle as lc
@@ -57,8 +61,9 @@ def open_case(uow: Any, *, inp: c.CaseOpenedInput) -> c.CaseSchedule:
     plan does not recognise its title leaves nothing behind; a retry writes nothing twice."""
     schedule = _schedule_of(reading(uow), inp)
     with uow:
-        add_opened_case(uow, inp=inp)
-        _write_draft_progress(uow, inp.case_id, schedule)
+        village = case_village(uow, inp)
+        add_opened_case(uow, inp=inp, village_code=village)
+        _write_draft_progress(uow, inp.case_id, schedule, village_code=village)
         uow.commit()
     return schedule
 
@@ -128,7 +133,7 @@ def _plan_schedule(plan: Plan, title: str, year: int) -> c.CaseSchedule:
     )
 
 
-def _write_draft_progress(uow: Any, case_id: str, schedule: c.CaseSchedule) -> None:
+def _write_draft_progress(uow: Any, case_id: str, schedule: c.CaseSchedule, **extra: Any) -> None:
     """The progress row of a case in draft: its plan, criteria set, who it waits on and its due date
     (the self-assessment close: the draft's deadline, as the workflow's alarms count it)."""
     uow.progress.upsert(
@@ -138,6 +143,7 @@ def _write_draft_progress(uow: Any, case_id: str, schedule: c.CaseSchedule) -> N
         criteria_set_key=schedule.criteria_set_key,
         waiting_on_role=lc.WAITING_ON[lc.DRAFT],
         due_at=datetime.fromisoformat(schedule.self_assessment_closes),
+        **extra,
     )
 
 
@@ -211,6 +217,7 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
                     "workflow_id": inp.workflow_id,
                     "run_id": inp.run_id,
                     "admin_unit_code": case.admin_unit_code,
+                    "village_code": progress.get("village_code"),
                     "subject_id": case.subject_id,
                     "from": inp.from_status,
                     "to": inp.to_status,
@@ -239,7 +246,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
     with uow:
         if uow.has_event(event_id):
             return False
-        case = get_case_or_raise(uow, case_id=inp.case_id)
+        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)
         changes: dict[str, Any] = {"due_at": datetime.fromisoformat(inp.due_at)}
         if inp.kind in ("overdue", "escalated"):
             changes["overdue"] = True
@@ -272,6 +279,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
                     "case_id": case.id,
                     "workflow_id": inp.workflow_id,
                     "admin_unit_code": case.admin_unit_code,
+                    "village_code": progress.get("village_code"),
                     "subject_id": case.subject_id,
                     "status": inp.status,
                     "due_at": inp.due_at,

@@ -159,14 +159,28 @@ def record_case_opened(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) 
     Kept for workflow histories recorded before `open_case` (case_steps) did this and the schedule in
     one activity."""
     with uow:
-        added = add_opened_case(uow, inp=inp)
+        village = case_village(uow, inp)
+        added = add_opened_case(uow, inp=inp, village_code=village)
+        if added and village is not None:
+            uow.progress.upsert(inp.case_id, village_code=village)
         uow.commit()
         return added
 
 
-def add_opened_case(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> bool:
-    """In the caller's transaction: the case in draft, its `case.opened` event and audit entry, unless
-    it is there already (then nothing is written and the answer is False)."""
+def case_village(uow: Any, inp: c.CaseOpenedInput) -> str | None:
+    """The village a case's subject lives in when it opens (the inbox's village filter and the
+    progress report by village count the case there); None for a subject of no village."""
+    from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
+
+    return uow.subjects.village_of(SUBJECT_KIND_BY_TITLE.get(inp.title, ""), inp.subject_id)
+
+
+def add_opened_case(
+    uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput, village_code: str | None = None
+) -> bool:
+    """In the caller's transaction: the case in draft, its `case.opened` event (naming the subject's
+    village, whose staff are told) and audit entry, unless it is there already (then nothing is written
+    and the answer is False)."""
     now = datetime.now(UTC)
     case = Case(
         id=inp.case_id,
@@ -193,6 +207,7 @@ def add_opened_case(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> 
             title=case.title,
             subject_id=case.subject_id,
             admin_unit_code=case.admin_unit_code,
+            village_code=village_code,
             actor=case.opened_by,
         )
     )
@@ -211,7 +226,7 @@ def add_opened_case(uow: audit.AuditedUnitOfWork, *, inp: c.CaseOpenedInput) -> 
 def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool:
     """Mark the case withdrawn once, with the actor and reason in its event and audit entry."""
     with uow:
-        case = get_case_or_raise(uow, case_id=inp.case_id)
+        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)
         if case.status == "withdrawn":
             return False
         withdrawn = uow.cases.update_status(case, "withdrawn", datetime.now(UTC))
@@ -222,6 +237,8 @@ def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnI
                 actor=inp.actor,
                 reason=inp.reason,
                 admin_unit_code=case.admin_unit_code,
+                village_code=progress.get("village_code"),
+                subject_id=case.subject_id,
             )
         )
         uow.record(

@@ -195,7 +195,22 @@ def _add_evidence(
     uow.evidence.add(item)
     uow.publish(
         events.case_event(
-            events.EVIDENCE_UPLOADED, case_id=item.case_id, evidence_id=item.id, sha256=item.sha256
+            events.EVIDENCE_UPLOADED,
+            case_id=item.case_id,
+            evidence_id=item.id,
+            sha256=item.sha256,
+            file_name=item.file_name,
+            indicator_code=item.indicator_code,
+            actor=item.uploaded_by,
+            admin_unit_code=case.admin_unit_code,
+            village_code=progress.get("village_code"),
+            subject_id=case.subject_id,
+            status=case.status,
+            # the reviewer is told of a file added while the case is before them; in draft or while
+            # evidence is requested the household is still gathering (case.evidence_provided tells)
+            reviewer_role=(
+                lc.WAITING_ON[case.status] if case.status in (lc.VILLAGE_REVIEW, lc.COMMUNE_REVIEW) else None
+            ),
         )
     )
     uow.record(
@@ -266,6 +281,8 @@ def verify_evidence(storage: Storage, item: Evidence) -> bool:
     return digest.hexdigest() == item.sha256
 
 
+# A verdict as the household reads it, in the reason a refused verdict asks for.
+_VERDICT_VI = {"rejected": "không được chấp nhận", "more_info_needed": "cần bổ sung thông tin"}
 REVIEW_STATES = ("village_review", "commune_review", "evidence_requested")
 
 
@@ -292,14 +309,14 @@ def judge_evidence(
         raise ValidationFailed(
             "Cần ghi rõ lý do.",
             "A reason is required.",
-            errors={"reason": [f"Bắt buộc khi kết luận là '{verdict}': hãy ghi rõ lý do."]},
+            errors={"reason": [f"Bắt buộc khi minh chứng {_VERDICT_VI[verdict]}: hãy ghi rõ lý do."]},
             errors_en={"reason": [f"Required when the verdict is '{verdict}': give the reason."]},
         )
     with uow:
         item = uow.evidence.get(evidence_id)
         if item is None:
             raise EvidenceNotFound(evidence_id)
-        case = get_case_or_raise(uow, case_id=item.case_id)
+        case, progress = case_and_progress_or_raise(uow, case_id=item.case_id)
         if case.status not in REVIEW_STATES:
             raise InvalidTransition(
                 f"Không thể kết luận minh chứng khi hồ sơ ở trạng thái '{case.status}'.",
@@ -315,7 +332,11 @@ def judge_evidence(
                 verdict=verdict,
                 reason=reason,
                 actor=actor,
+                file_name=item.file_name,
+                indicator_code=item.indicator_code,
                 admin_unit_code=case.admin_unit_code,
+                village_code=progress.get("village_code"),
+                subject_id=case.subject_id,
             )
         )
         uow.record(

@@ -23,6 +23,25 @@ def unit_path(uow: Any, *, code: str) -> str | None:
         return _path(uow, code)
 
 
+def opening_place(uow: Any, *, code: str) -> tuple[str, str, str | None] | None:
+    """Where a case named with the unit `code` is opened: (its commune's code, the commune's path, the
+    village's code when `code` names a village); None when there is no such unit."""
+    with uow:
+        unit = uow.admin_units.get(code)
+    if unit is None:
+        return None
+    if unit.level == "village" and unit.parent_code:
+        return str(unit.parent_code), str(unit.path).rsplit("/", 1)[0], str(unit.code)
+    return str(unit.code), str(unit.path), None
+
+
+def subject_village(uow: Any, *, kind: str, subject_id: str) -> tuple[str | None, str | None]:
+    """The code and path of the village a subject lives in ((None, None): none, as for a clan)."""
+    with uow:
+        code = uow.subjects.village_of(kind, subject_id)
+        return code, _path(uow, code)
+
+
 def _case_path(uow: Any, case_id: str) -> str | None:
     return _case_place(uow, case_id)[0]
 

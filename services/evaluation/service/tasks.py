@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound, ValidationFailed
 from services.evaluation.adapters.task_query import task_page
 from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.domain.events import CASE_ASSIGNED, case_event
@@ -31,12 +31,16 @@ def list_tasks(
     """Cases waiting on `role` (or escalated to it) within the scope, escalated first, then by due date;
     with `subject_id`, only that subject's cases (a household representative's own household)."""
     with uow:
-        communes = None
+        communes, scope = None, None
         if scope_code:
             scope = uow.admin_units.get(scope_code)
             if scope is None:
                 raise NotFound("Không tìm thấy phạm vi.", "Scope not found.")
             communes = uow.subjects.communes_within(scope.path)
+        if village:
+            _check_village_filter(uow, village, scope)
+        elif scope is not None and scope.level == "village":
+            village = scope.code  # staff of a village: its cases, not the whole commune's
         items, total = task_page(
             uow.connection,
             role=role,
@@ -50,7 +54,24 @@ def list_tasks(
             offset=offset,
         )
         with_subject_labels(uow, items)  # who each case is about, by name and register code
+        villages = {str(i["village_code"]) for i in items if i.get("village_code")}
+        names = uow.subjects.labels({"village": villages}) if villages else {}
+        for item in items:  # where: the village's name (one statement for the page)
+            item["village_name"] = names.get(("village", str(item.get("village_code"))), (None, None))[1]
     return Page(items=items, total=total)
+
+
+def _check_village_filter(uow: Any, village: str, scope: Any) -> None:
+    """A `village` filter names a village (thôn, tổ dân phố, …) within the caller's scope, else 422 on
+    `village`: a mistyped code would otherwise answer an empty inbox, as if nothing waited."""
+    unit = uow.admin_units.get(village)
+    if unit is None or unit.level != "village" or (scope is not None and not scope.contains(unit)):
+        raise ValidationFailed(
+            "Không có thôn này trong phạm vi của bạn.",
+            "No such village within your scope.",
+            errors={"village": [f"Không có thôn mang mã '{village}' trong phạm vi của bạn."]},
+            errors_en={"village": [f"No village has the code '{village}' within your scope."]},
+        )
 
 
 def claim_task(

@@ -32,10 +32,12 @@ _CATEGORY = {
     "report.reminder_due": "deadlines",
     "round.reminder_due": "deadlines",
     "evidence.uploaded": "evidence",
+    "evidence.judged": "evidence",
     "subjects.imported": "imports",
     "round.opened": "cases",
     "round.created": "awards",
-    "award.nominated": "awards",
+    "nomination.submitted": "awards",
+    "awards.decided": "awards",
     "round.posted": "cases",
     "objection.filed": "cases",
     "case.decided": "cases",
@@ -74,6 +76,11 @@ def _review_passed(payload: Mapping[str, Any]) -> tuple[str | None, ...]:
     return (HOUSEHOLD, WAITING_ON.get(str(payload.get("to"))))
 
 
+def _household_unless_accepted(payload: Mapping[str, Any]) -> tuple[str | None, ...]:
+    """A file rejected or needing more: the household must act on it; an accepted one tells nobody."""
+    return () if payload.get("verdict") == "accepted" else (HOUSEHOLD,)
+
+
 _ROLES: dict[str, Rule] = {
     "case.opened": _fixed(HOUSEHOLD, VILLAGE),
     "case.draft_saved": _fixed(),  # the household's own work in progress: nobody else is told
@@ -88,7 +95,10 @@ _ROLES: dict[str, Rule] = {
     "case.reminder_due": _from_payload("waiting_on_role", HOUSEHOLD),
     "case.overdue": _from_payload("waiting_on_role", HOUSEHOLD),
     "case.escalated": _from_payload("role", COMMUNE),  # the escalation step's target role
-    "evidence.uploaded": _fixed(VILLAGE),
+    # A file added while the case is before a reviewer tells that reviewer (none in draft or while the
+    # household gathers requested evidence: case.evidence_provided tells then).
+    "evidence.uploaded": _from_payload("reviewer_role"),
+    "evidence.judged": _household_unless_accepted,
     "subjects.imported": _fixed(COMMUNE),
     # The commune's yearly round opens self-assessment: the village officers tell their households.
     "round.opened": _fixed(VILLAGE, COMMUNE, CHAIRMAN),
@@ -110,7 +120,10 @@ _ROLES: dict[str, Rule] = {
     "recognition.dependency_restored": _fixed(COMMUNE, CHAIRMAN),
     "report.overdue": _from_payload("role", COMMUNE),
     "report.reminder_due": _from_payload("waiting_on_role", COMMUNE),  # the unit that must report
-    "award.nominated": _fixed(CHAIRMAN),
+    # An award round's managers (its unit's association and chairman) learn of each nomination and of
+    # the decision the chairman signed.
+    "nomination.submitted": _fixed(COMMUNE, CHAIRMAN),
+    "awards.decided": _fixed(COMMUNE, CHAIRMAN),
     "account.access_changed": _from_payload("role"),  # its owner's role; told to its addressee alone
 }
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from common.events import Event
+from common.local_time import as_read_in_vietnam
 
 LANGUAGES = ("vi", "en")
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Vietnam
@@ -56,6 +57,11 @@ OUTCOMES = {
     "recognised": ("được công nhận", "recognised"),
     "not_recognised": ("không được công nhận", "not recognised"),
 }
+VERDICTS = {
+    "accepted": ("được chấp nhận", "accepted"),
+    "rejected": ("không được chấp nhận", "rejected"),
+    "more_info_needed": ("cần bổ sung thông tin", "needs more information"),
+}
 ACCOUNT_CHANGES = {
     "password_set": ("đặt mật khẩu mới cho", "set a new password for"),
     "unlocked": ("mở khóa", "unlocked"),
@@ -64,7 +70,7 @@ ACCOUNT_CHANGES = {
 }
 _LABELLED = {"title": TITLES, "status": STATUSES, "from": STATUSES, "to": STATUSES, "role": ROLES,
              "waiting_on_role": ROLES, "level": LEVELS, "kind": IMPORT_KINDS, "outcome": OUTCOMES,
-             "change": ACCOUNT_CHANGES}  # fmt: skip
+             "change": ACCOUNT_CHANGES, "verdict": VERDICTS}  # fmt: skip
 
 # event type -> language -> (subject, body); placeholders are payload keys or the derived ones above.
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
@@ -139,8 +145,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "The case at {status}, due {due}, has been escalated to the {role} ({level} level)."),
     },
     "evidence.uploaded": {
-        "vi": ("Minh chứng mới được tải lên", "Một tệp minh chứng mới đã được tải lên cho hồ sơ."),
-        "en": ("New evidence uploaded", "A new evidence file was uploaded to the case."),
+        "vi": ("Minh chứng mới được tải lên", "{actor} đã tải lên minh chứng “{file_name}” (chỉ tiêu "
+               "{indicator_code}) cho hồ sơ đang ở bước {status}."),
+        "en": ("New evidence uploaded", "{actor} uploaded the evidence file “{file_name}” (indicator "
+               "{indicator_code}) to the case at {status}."),
+    },
+    "evidence.judged": {
+        "vi": ("Minh chứng {verdict}: “{file_name}”", "{actor} kết luận minh chứng “{file_name}” (chỉ tiêu "
+               "{indicator_code}) {verdict}. Lý do: {reason}"),
+        "en": ("Evidence {verdict}: “{file_name}”", "{actor} judged the evidence file “{file_name}” (indicator "
+               "{indicator_code}): {verdict}. Reason: {reason}"),
     },
     "subjects.imported": {
         "vi": ("Đã nhập danh sách {kind}", "{actor} đã nhập danh sách {kind}: {count} bản ghi."),
@@ -224,9 +238,17 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Báo cáo quá hạn", "Báo cáo định kỳ về xây dựng xã hội học tập đã quá hạn nộp."),
         "en": ("Report overdue", "A periodic learning-society report is past its due date."),
     },
-    "award.nominated": {
-        "vi": ("Có đề nghị khen thưởng mới", "Một đề nghị khen thưởng mới đang chờ xem xét."),
-        "en": ("New award nomination", "A new award nomination awaits consideration."),
+    "nomination.submitted": {
+        "vi": ("Có đề nghị khen thưởng mới: {name}",
+               "{actor} đã đề nghị khen thưởng {name} trong đợt khen thưởng năm {year}; hồ sơ đang chờ xem xét."),
+        "en": ("New award nomination: {name}",
+               "{actor} nominated {name} in the {year} award round; the nomination awaits consideration."),
+    },
+    "awards.decided": {
+        "vi": ("Đã có quyết định khen thưởng số {number}",
+               "Quyết định khen thưởng số {number} ngày {decided} của đợt khen thưởng năm {year} đã được ký."),
+        "en": ("Award decision No. {number} signed",
+               "Award decision No. {number} of {decided} for the {year} award round has been signed."),
     },
 }  # fmt: skip
 FALLBACK = {
@@ -260,13 +282,7 @@ def language_of(value: str | None) -> str:
 
 def format_day(value: Any, language: str) -> str:
     """A timestamp as a date in Vietnam: 24/11/2026 in Vietnamese, 2026-11-24 in English."""
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VIETNAM)
-    return moment.strftime("%d/%m/%Y" if language == "vi" else "%Y-%m-%d")
+    return as_read_in_vietnam(value, language)
 
 
 def label(kind: Mapping[str, tuple[str, str]], value: Any, language: str) -> str:
@@ -287,6 +303,8 @@ def template_values(payload: Mapping[str, Any], language: str) -> dict[str, str]
             values[key] = str(value)
     if payload.get("due_at"):
         values["due"] = format_day(payload["due_at"], language)
+    if payload.get("decided_on"):
+        values["decided"] = format_day(payload["decided_on"], language)
     if payload.get("objections_close"):
         values["objections_close"] = format_day(payload["objections_close"], language)
     if isinstance(payload.get("written"), dict):

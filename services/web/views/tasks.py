@@ -12,6 +12,7 @@ from common.workdays import VIETNAM_TZ
 from services.web.auth import call, login_required
 from services.web.client import ApiError
 from services.web.i18n import STATUS_NAMES, TITLE_NAMES, reason
+from services.web.units import villages_of
 from services.web.views.cases import STAFF
 
 bp = Blueprint("tasks", __name__)
@@ -70,9 +71,9 @@ def home() -> Any:
 def inbox() -> Any:
     filters = _filters()
     items, total, problem = _load(filters)
-    template = "_task_list.html" if request.headers.get("HX-Request") else "tasks.html"
+    fragment = bool(request.headers.get("HX-Request"))  # a filter changed: the list alone is redrawn
     return render_template(
-        template,
+        "_task_list.html" if fragment else "tasks.html",
         items=items,
         total=total,
         problem=problem,
@@ -80,6 +81,9 @@ def inbox() -> Any:
         page_size=PAGE_SIZE,
         can_open=g.user["role"] in OPENERS,
         can_claim=g.user["role"] in STAFF,  # an unclaimed task is taken from the list itself
+        # staff of a commune filter its tasks by village (a village's own staff see only theirs); the
+        # list alone, redrawn on each filter change, needs no choices: not asked for then
+        villages=villages_of(g.user.get("scope_code")) if g.user["role"] in STAFF and not fragment else [],
         open_form={
             "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
             "title": "learning_family",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from common.auth import Principal
 from common.db import make_engine
+from common.errors import NotFound
 from common.settings import DEFAULT_SECRET_KEY, CommonSettings
 from infra.migrate import upgrade
 from services.awards.adapters import tables as t
@@ -39,7 +40,8 @@ OPEN = {
     "level": "commune",
     "admin_unit_code": "15664",
 }
-ADMIN = bearer(DEFAULT_SECRET_KEY, Principal("a", "admin", "administrator", None, ""))
+ADMIN_PRINCIPAL = Principal("a", "admin", "administrator", None, "")
+ADMIN = bearer(DEFAULT_SECRET_KEY, ADMIN_PRINCIPAL)
 
 
 def _awards_app(url: str) -> Any:
@@ -75,12 +77,24 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return _awards_app(f"sqlite:///{tmp_path_factory.mktemp('awards-api') / 'awards.db'}").test_client()
 
 
+UNITS = {"38": "38", "15664": "38/15664", "15664-V01": "38/15664/15664-V01", "15667": "38/15667"}
+
+
 class _TwoYearsRecognised:
-    """The evaluation service's recognition history: every subject recognised in 2024 and 2025 (eligible
-    for the commune chairman's Giấy khen)."""
+    """The evaluation service: every subject recognised in 2024 and 2025 (eligible for the commune
+    chairman's Giấy khen); the units of `UNITS` (Thanh Hóa, the commune Vạn Hòa, a village of it, a
+    neighbouring commune); no plan."""
 
     def recognitions(self, subject_id: str) -> list[Recognition]:
         return [Recognition("learning_family", 2024), Recognition("learning_family", 2025)]
+
+    def admin_unit(self, code: str) -> dict[str, Any]:
+        if code not in UNITS:
+            raise NotFound(f"Không tìm thấy đơn vị hành chính {code}.", f"No admin unit {code}.")
+        return {"code": code, "name": f"Đơn vị {code}", "path": UNITS[code]}
+
+    def plan(self, code: str) -> dict[str, Any]:
+        raise NotFound(f"Không tìm thấy kế hoạch {code}.", f"No plan {code}.")
 
 
 @pytest.mark.parametrize(
@@ -275,3 +289,56 @@ def test_a_rounds_history_shows_its_nominations_and_verifies_and_tampering_is_fo
     assert client.get("/rounds/r-1/history", headers=auditor).get_json()["verified"] is False
     report = client.get("/audit/verify", headers=national_auditor).get_json()
     assert report["ok"] is False and report["problems"][0]["chain"] == "award_round:r-1"
+
+
+def test_a_round_of_an_unknown_unit_or_plan_is_422_naming_it(tmp_path: Any) -> None:
+    app = _awards_app(f"sqlite:///{tmp_path / 'awards.db'}")
+    app.extensions["awards"].evaluation = _TwoYearsRecognised()
+    client = app.test_client()
+    r = client.post("/rounds", json={**OPEN, "admin_unit_code": "00001"}, headers=ADMIN)
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "admin_unit_code": ["Không có đơn vị hành chính mang mã '00001'."]
+    }, r.get_json()
+    r = client.post(
+        "/rounds", json={**OPEN, "plan_code": "khong-co"}, headers={**ADMIN, "Accept-Language": "en"}
+    )
+    assert r.status_code == 422 and r.get_json()["errors"] == {
+        "plan_code": ["No active plan has the code 'khong-co'."]
+    }, r.get_json()
+    outside = bearer(
+        DEFAULT_SECRET_KEY, Principal("o", "o", "commune_association_officer", "15667", "38/15667")
+    )
+    assert client.post("/rounds", json=OPEN, headers=outside).status_code == 404  # no existence leak
+    assert [x["id"] for x in client.get("/rounds", headers=ADMIN).get_json()] == ["r-1"]
+
+
+@pytest.mark.parametrize(
+    ("principal", "unit_code", "reason"),
+    [
+        (ADMIN_PRINCIPAL, "00001", "Không có đơn vị hành chính mang mã '00001'."),
+        (ADMIN_PRINCIPAL, "15667", "Đơn vị '15667' không thuộc địa bàn của đợt khen thưởng."),
+        (ADMIN_PRINCIPAL, "38", "Đơn vị '38' không thuộc địa bàn của đợt khen thưởng."),
+        (
+            Principal("v", "v", "village_officer", "15664-V01", "38/15664/15664-V01"),
+            "15664",
+            "Đơn vị '15664' không thuộc phạm vi của bạn.",
+        ),
+    ],
+)
+def test_a_nominee_of_an_unknown_unit_or_one_outside_the_round_or_the_nominators_scope_is_422(
+    tmp_path: Any, principal: Principal, unit_code: str, reason: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'awards.db'}"
+    app = _awards_app(url)
+    app.extensions["awards"].evaluation = _TwoYearsRecognised()
+    client = app.test_client()
+    headers = bearer(DEFAULT_SECRET_KEY, principal)
+    r = client.post("/rounds/r-1/nominations", json={**GOOD, "unit_code": unit_code}, headers=headers)
+    assert r.status_code == 422 and r.get_json()["errors"] == {"unit_code": [reason]}, r.get_json()
+    with make_engine(url).connect() as db:
+        for table in (t.nominations, t.outbox, t.audit_log):
+            assert db.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+    village = bearer(
+        DEFAULT_SECRET_KEY, Principal("v", "v", "village_officer", "15664-V01", "38/15664/15664-V01")
+    )
+    assert client.post("/rounds/r-1/nominations", json=GOOD, headers=village).status_code == 201

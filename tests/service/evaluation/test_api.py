@@ -129,7 +129,12 @@ def test_bad_query_parameters_are_named_not_ignored(
     english = api.get(f"/tasks?{query}", headers={"Accept-Language": "en"}).get_json()
     assert list(english["errors"]["query"]) == [field]
     assert api.get("/tasks?limit=5&status=village_review&mine=true").status_code == 200
-    assert api.get("/tasks?village=%20KP01%20").status_code == 200  # a code pasted with spaces
+    village = f"{HCMC_WARD}.T1"  # HH-1's (add_household's default)
+    assert api.get(f"/tasks?village=%20{village}%20").status_code == 200  # a code pasted with spaces
+    refused = api.get("/tasks?village=T1").get_json()  # a village's own code, without its commune's
+    assert refused["status"] == 422 and refused["errors"] == {
+        "village": ["Không có thôn mang mã 'T1' trong phạm vi của bạn."]
+    }
 
 
 def test_framework_refusals_are_in_the_envelope_in_vietnamese(api: FlaskClient) -> None:

@@ -4,6 +4,7 @@ alarm written once (retries change nothing), scores checked against the criteria
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def test_an_unknown_action_or_verdict_names_the_ones_that_exist() -> None:
     assert err.value.errors_en == {"verdict": [f"No verdict 'maybe'; it must be one of: {known}."]}
     with pytest.raises(ValidationFailed) as err:
         evidence.judge_evidence(None, verdict="rejected", reason=" ", **judge)
-    assert err.value.errors == {"reason": ["Bắt buộc khi kết luận là 'rejected': hãy ghi rõ lý do."]}
+    assert err.value.errors == {"reason": ["Bắt buộc khi minh chứng không được chấp nhận: hãy ghi rõ lý do."]}
     assert err.value.errors_en == {"reason": ["Required when the verdict is 'rejected': give the reason."]}
 
 
@@ -273,6 +274,7 @@ def test_open_case_writes_the_case_and_its_draft_due_date_once_and_answers_the_s
         case = uow.cases.get("case-1")
         progress = uow.progress.get("case-1")
     assert (case.status, case.version) == (lc.DRAFT, 1)
+    assert progress["village_code"] is None  # HH-1 is in no register here
     assert progress["waiting_on_role"] == lc.WAITING_ON[lc.DRAFT]
     assert progress["criteria_set_key"] == "gia-dinh-hoc-tap@2023.1"
     assert progress["due_at"] == datetime.fromisoformat(schedule.self_assessment_closes)
@@ -357,3 +359,58 @@ def test_a_case_is_read_with_its_progress_row_in_one_statement(uow: SqlUnitOfWor
 def test_a_step_of_an_unknown_case_is_refused(uow: SqlUnitOfWork) -> None:
     with pytest.raises(CaseNotFound):
         case_steps.record_case_step(uow, inp=_step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores=SCORES))
+
+
+def test_a_case_is_placed_in_its_subjects_village_when_it_opens(uow: SqlUnitOfWork, tmp_path: Path) -> None:
+    """The inbox's village filter and the progress report by village count a case in its subject's
+    village: a household's, a citizen's household's, a village community's own; a clan's in none."""
+    from tests.signin import add_household
+
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    add_household(url, commune_code=COMMUNE, code="H001", household_id="HH-1", village="T1")
+    add_household(url, commune_code=COMMUNE, code="H002", household_id="HH-2", village="T2")
+    with make_engine(url).begin() as db:
+        db.execute(
+            t.citizens.insert().values(
+                id="CD-1",
+                citizen_key="001",
+                full_name="Lê Văn A",
+                household_id="HH-2",
+                birth_year=1980,
+                gender="male",
+                citizen_group="adult",
+            )
+        )
+    opened = {
+        "case-1": _opened(),
+        "case-2": dataclasses.replace(_opened(), case_id="case-2", workflow_id="wf-2", subject_id="HH-2"),
+        "case-3": dataclasses.replace(
+            _opened(title="learning_citizen"), case_id="case-3", workflow_id="wf-3", subject_id="CD-1"
+        ),
+        "case-4": dataclasses.replace(
+            _opened(title="learning_community_village"),
+            case_id="case-4",
+            workflow_id="wf-4",
+            subject_id=f"{COMMUNE}.T2",
+        ),
+        "case-5": dataclasses.replace(
+            _opened(title="learning_clan"), case_id="case-5", workflow_id="wf-5", subject_id="DH-1"
+        ),
+    }
+    for inp in opened.values():
+        case_steps.open_case(uow, inp=inp)
+    with uow:
+        villages = {case_id: uow.progress.get(case_id)["village_code"] for case_id in opened}
+    assert villages == {
+        "case-1": f"{COMMUNE}.T1",
+        "case-2": f"{COMMUNE}.T2",
+        "case-3": f"{COMMUNE}.T2",
+        "case-4": f"{COMMUNE}.T2",
+        "case-5": None,
+    }
+    # Its events name the village, so the village's own staff are told (notifications cover it).
+    case_steps.record_case_step(uow, inp=_step("submit", lc.DRAFT, lc.VILLAGE_REVIEW, 2, scores=SCORES))
+    with uow._engine.connect() as db:
+        bodies = [json.loads(r.body) for r in db.execute(sa.select(t.outbox).order_by(t.outbox.c.seq))]
+    told = [(b["type"], b["payload"]["village_code"]) for b in bodies if b["payload"]["case_id"] == "case-1"]
+    assert told == [("case.opened", f"{COMMUNE}.T1"), ("case.submitted", f"{COMMUNE}.T1")]

@@ -301,3 +301,38 @@ def test_staff_acting_for_someone_name_the_cases_subject_or_one_of_its_people(wo
     _refused_on_behalf(r)
     with make_engine(url).connect() as db:
         assert db.execute(sa.select(sa.func.count()).select_from(t.evidence)).scalar_one() == 0
+
+
+def test_staff_of_a_village_open_the_cases_of_their_villages_people(world: Any) -> None:
+    """A village officer (scope 26506.KP01) enters the paper forms of their own village: naming the
+    village or the commune, the case is the commune's, placed in the village; a household of another
+    village, or a clan (no village), is not theirs (404, nothing written). Commune staff naming a village
+    must name a subject of it (422 naming `subject_id`)."""
+    api, gateway, url, _ = world
+    kp01 = f"{HCMC_WARD}.KP01"
+    village_officer = sign_in(api, url, role="village_officer", scope_code=kp01)
+    r = _open(api, village_officer, "H001", unit=kp01)
+    assert r.status_code == 202, r.get_json()
+    assert gateway.started[-1].admin_unit_code == HCMC_WARD  # the case's unit is the commune
+    assert _open(api, village_officer, "H002").status_code == 202  # naming the commune: their village's
+    before = _written(url)
+    for subject, unit, title in (
+        ("H-77", kp01, "learning_family"),  # lives in village T9
+        ("H-77", HCMC_WARD, "learning_family"),
+        ("DH01", HCMC_WARD, "learning_clan"),  # a clan lives in no village
+    ):
+        r = _open(api, village_officer, subject, unit=unit, title=title)
+        assert r.status_code in (404, 422), (subject, unit, r.get_json())
+        if unit == HCMC_WARD:
+            assert r.status_code == 404, (subject, r.get_json())
+    assert _written(url) == before
+    commune_officer = sign_in(api, url, role="commune_association_officer", scope_code=HCMC_WARD)
+    assert _refused_on_subject(_open(api, commune_officer, "H-77", unit=kp01)) == [
+        f"'H-77' không có trong sổ đăng ký của thôn {kp01}."
+    ]
+    r = _open(api, commune_officer, "H-77", unit=f"{HCMC_WARD}.KP99")  # no such village
+    assert r.status_code == 422 and list(r.get_json()["errors"]) == ["admin_unit_code"]
+    h001 = _registered(url, t.households, t.households.c.household_code, "H001")
+    household = sign_in(api, url, role="household_representative", scope_code=HCMC_WARD, subject_id=h001)
+    assert _open(api, household, "H003", unit=kp01).status_code == 404  # not its own, wherever it lives
+    assert _written(url) == before

@@ -202,8 +202,21 @@ def test_charts_are_valid_png_and_svg_with_vietnamese_text(env: dict[str, Any]) 
 def test_chart_glyphs_come_from_the_shipped_font(tmp_path: Path) -> None:
     from matplotlib import font_manager
 
+    from common.typefaces import FONT_DIR
     from services.evaluation.reports.charts import FAMILY, _register_font
 
     _register_font()
     found = font_manager.findfont(font_manager.FontProperties(family=FAMILY), fallback_to_default=False)
-    assert Path(found).name.startswith("LiberationSerif")
+    assert Path(found).parent == FONT_DIR and Path(found).name == "LiberationSerif-Regular.ttf"
+    # The machine's own "Liberation Serif" (Debian's 1.07 lacks Vietnamese letters) is never drawn with.
+    bold = font_manager.FontProperties(family=FAMILY, weight="bold")
+    assert Path(font_manager.findfont(bold, fallback_to_default=False)).parent == FONT_DIR
+
+
+def test_a_chart_draws_every_vietnamese_letter(env: dict[str, Any]) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for a box
+        png = _get(env, "ward", "/reports/progress/chart", plan=PLAN, year=2025, title="learning_family")
+    assert png.status_code == 200

@@ -303,3 +303,40 @@ def test_each_task_and_case_names_its_subject_by_register_name_and_code(uow, tmp
         commune_name = uow.admin_units.get(COMMUNE).name
     mine = cases.case_with_recognition(uow, case_id=community)
     assert (mine["subject_code"], mine["subject_name"]) == (COMMUNE, commune_name)
+
+
+def test_the_village_filter_keeps_a_villages_cases_and_refuses_a_code_naming_no_village_of_my_scope(
+    uow, tmp_path: Path
+) -> None:
+    from common.errors import ValidationFailed
+    from tests.signin import add_household
+
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    add_household(url, commune_code=COMMUNE, code="H001", household_id="HH-1", village="T1")
+    add_household(url, commune_code=COMMUNE, code="H002", household_id="HH-2", village="T2")
+    add_household(url, commune_code=OTHER_COMMUNE, code="H009", household_id="HH-9", village="T1")
+    _case(uow, 1, COMMUNE)
+    _case(uow, 2, COMMUNE)
+    page = tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, village=f"{COMMUNE}.T1")
+    assert [i["id"] for i in page.items] == ["case-1"] and page.total == 1
+    assert page.items[0]["village_name"] == "Thôn T1"  # each row says where
+    assert tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=None, village=f"{COMMUNE}.T2").total == 1
+    for village in ("T1", "khong-co", COMMUNE, f"{OTHER_COMMUNE}.T1"):
+        with pytest.raises(ValidationFailed) as refused:
+            tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE, village=village)
+        assert refused.value.errors == {
+            "village": [f"Không có thôn mang mã '{village}' trong phạm vi của bạn."]
+        }
+
+
+def test_staff_of_a_village_see_their_villages_tasks_only(uow, tmp_path: Path) -> None:
+    from tests.signin import add_household
+
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    add_household(url, commune_code=COMMUNE, code="H001", household_id="HH-1", village="T1")
+    add_household(url, commune_code=COMMUNE, code="H002", household_id="HH-2", village="T2")
+    _case(uow, 1, COMMUNE)
+    _case(uow, 2, COMMUNE)
+    village = f"{COMMUNE}.T1"
+    assert [i["id"] for i in tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=village).items] == ["case-1"]
+    assert tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE).total == 2

@@ -42,6 +42,12 @@ FULL_PAYLOAD = {
     "trigger_number": "03/QĐ-UBND",
     "username": "can-bo-thon-1",
     "change": "password_set",
+    "file_name": "Giấy khen.pdf",
+    "indicator_code": "1.2",
+    "verdict": "more_info_needed",
+    "name": "Hộ ông Nguyễn Văn An",
+    "number": "12/QĐ-UBND",
+    "decided_on": "2026-10-30",
 }
 
 
@@ -231,4 +237,25 @@ def test_a_case_handed_over_says_who_handed_it_where_it_stands_and_why() -> None
     assert notice.body == (
         "chu-tich đã giao cho bạn hồ sơ Gia đình học tập năm 2026 tại đơn vị 26506, đang ở bước kiểm tra "
         "cấp thôn. Lý do: Cán bộ cũ nghỉ phép"
+    )
+
+
+def test_a_household_is_told_which_file_needs_more_and_why() -> None:
+    payload = {**FULL_PAYLOAD, "reason": "Ảnh mờ, chụp lại giúp"}
+    vi = render(Event(type="evidence.judged", source="t", payload=payload), "vi")
+    assert vi.subject == "Minh chứng cần bổ sung thông tin: “Giấy khen.pdf”"
+    assert vi.body.startswith(
+        "can-bo-thon-1 kết luận minh chứng “Giấy khen.pdf” (chỉ tiêu 1.2) cần bổ sung thông tin. "
+        "Lý do: Ảnh mờ, chụp lại giúp"
+    )
+    en = render(Event(type="evidence.judged", source="t", payload={**payload, "verdict": "rejected"}), "en")
+    assert en.subject == "Evidence rejected: “Giấy khen.pdf”"
+
+
+def test_an_award_rounds_managers_are_told_who_was_nominated_and_of_the_signed_decision() -> None:
+    nominated = render(Event(type="nomination.submitted", source="t", payload=FULL_PAYLOAD), "vi")
+    assert nominated.subject == "Có đề nghị khen thưởng mới: Hộ ông Nguyễn Văn An"
+    decided = render(Event(type="awards.decided", source="t", payload=FULL_PAYLOAD), "vi")
+    assert decided.body.startswith(
+        "Quyết định khen thưởng số 12/QĐ-UBND ngày 30/10/2026 của đợt khen thưởng năm 2026 đã được ký."
     )

@@ -27,8 +27,10 @@ from services.awards.adapters.unit_of_work import SqlUnitOfWork
 from services.awards.app import build_storage
 from services.awards.app import create_app as create_awards
 from services.awards.config import Settings as AwardsSettings
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork as EvaluationUnitOfWork
 from services.evaluation.app import create_app as create_evaluation
 from services.evaluation.config import Settings as EvaluationSettings
+from services.evaluation.service import admin_units
 from tests.conftest import free_port, new_task_queue, seed_reference_data
 from tests.signin import FAST_ARGON2, bearer
 from tests.workflow.nomination_round.recognitions import RecognitionSeeder
@@ -66,10 +68,19 @@ async def today_vn(env: WorkflowEnvironment) -> date:
 
 @pytest.fixture(scope="module")
 def evaluation_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The real evaluation app with the admin tree and the seed plans, served over HTTP."""
+    """The real evaluation app with the admin tree, the seed plans and two villages of Vạn Hòa (15664.V01,
+    15664.V02: nominees' units), served over HTTP."""
     root = tmp_path_factory.mktemp("evaluation")
     settings = EvaluationSettings(database_url=f"sqlite:///{root / 'evaluation.db'}", **FAST_ARGON2)
     seed_reference_data(settings.database_url)
+    for local_code in ("V01", "V02"):
+        admin_units.create_village(
+            EvaluationUnitOfWork(make_engine(settings.database_url)),
+            commune_code="15664",
+            local_code=local_code,
+            name=f"Thôn {local_code}",
+            kind="thon",
+        )
     seeder = RecognitionSeeder(settings.database_url)
     app = create_evaluation(settings)
     assert any(str(r) == "/recognitions" for r in app.url_map.iter_rules())

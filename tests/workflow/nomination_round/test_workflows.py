@@ -26,7 +26,7 @@ from workflows.nomination_round.contracts import RoundStatus
 from workflows.nomination_round.workflows import NominationRoundWorkflow
 
 COMMUNE, COMMUNE_PATH = "15664", "38/15664"
-VILLAGE_PATH = "38/15664/15664-V01"
+VILLAGE, VILLAGE_PATH = "15664.V01", "38/15664/15664.V01"
 GIAY_KHEN = "giay_khen:commune_chairman"
 CLEAN = {"discipline": False, "inspection": False, "complaint": False}
 
@@ -117,7 +117,7 @@ async def test_van_hoa_so_ket_from_nominations_to_decision_and_dossiers(stack: A
                 subject,
                 "household",
                 f"Hộ ông Nguyễn Văn {key}",
-                "15664-V01",
+                VILLAGE,
                 household_id=subject,
                 initiatives=[f"SK-{tag}-{key}"],
             ),
@@ -129,7 +129,17 @@ async def test_van_hoa_so_ket_from_nominations_to_decision_and_dossiers(stack: A
         "post",
         f"/rounds/{rid}/nominations",
         officer,
-        json=nominee(clan, "collective", "Dòng họ Lê", "15664-V02", priority_flags=["direct_worker"]),
+        json=nominee(clan, "collective", "Dòng họ Lê", "15664.V02", priority_flags=["direct_worker"]),
+    )
+    assert res.status_code == 422 and res.get_json()["errors"] == {
+        "unit_code": ["Đơn vị '15664.V02' không thuộc phạm vi của bạn."]
+    }  # the clan lives in the other village: its officer proposes it
+    res = await call(
+        stack,
+        "post",
+        f"/rounds/{rid}/nominations",
+        stack.headers("village_officer", "38/15664/15664.V02"),
+        json=nominee(clan, "collective", "Dòng họ Lê", "15664.V02", priority_flags=["direct_worker"]),
     )
     assert res.status_code == 201 and res.get_json()["priority"] == 2
     ids["C"] = res.get_json()["id"]
@@ -145,7 +155,7 @@ async def test_van_hoa_so_ket_from_nominations_to_decision_and_dossiers(stack: A
             citizen,
             "individual",
             "Bà Trần Thị D",
-            "15664-V01",
+            VILLAGE,
             declarations={"discipline": True, "inspection": False},
             initiatives=["SK-1", "SK-1"],
         ),
@@ -166,7 +176,7 @@ async def test_van_hoa_so_ket_from_nominations_to_decision_and_dossiers(stack: A
         "post",
         f"/rounds/{rid}/nominations",
         officer,
-        json=nominee(hh["A"], "household", "Hộ A", "15664-V01"),
+        json=nominee(hh["A"], "household", "Hộ A", VILLAGE),
     )
     assert dup.status_code == 409
 
@@ -215,7 +225,7 @@ async def test_van_hoa_so_ket_from_nominations_to_decision_and_dossiers(stack: A
         "post",
         f"/rounds/{rid}/nominations",
         officer,
-        json=nominee(f"HH-late-{tag}", "household", "Hộ muộn", "15664-V01"),
+        json=nominee(f"HH-late-{tag}", "household", "Hộ muộn", VILLAGE),
     )
     assert late_nomination.status_code == 409
 
