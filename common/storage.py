@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import urllib3
 from minio import Minio
-from minio.error import InvalidResponseError, S3Error
+from minio.error import MinioException
 
 from common.errors import DependencyUnavailable
 from common.settings import CommonSettings
@@ -53,7 +53,9 @@ class ObjectTooLarge(Exception):
         self.max_bytes = max_bytes
 
 
-_UNAVAILABLE = (urllib3.exceptions.HTTPError, ConnectionError, OSError)
+# MinioException covers S3Error and the non-XML answers (InvalidResponseError, ServerError) a server
+# gives when it fails: each is the store being unavailable, never an unhandled 500 of ours.
+_UNAVAILABLE = (urllib3.exceptions.HTTPError, ConnectionError, OSError, MinioException)
 
 
 class ObjectStorage:
@@ -64,7 +66,10 @@ class ObjectStorage:
     ) -> None:
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=3, read=60),
-            retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[502, 503, 504]),
+            # An S3 "InternalError" (500) is worth another try, as AWS's SDKs do: rclone's server answers
+            # it when two uploads create the same folder at once. urllib3 retries idempotent methods
+            # only (a part's or an object's PUT, never the POST completing a multipart upload).
+            retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
         )
         self._client = Minio(
             endpoint,
@@ -101,7 +106,7 @@ class ObjectStorage:
         try:
             if not self._client.bucket_exists(self.bucket):
                 raise DependencyUnavailable("object_store", f"bucket {self.bucket} missing")
-        except (*_UNAVAILABLE, S3Error) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
     def put_stream(self, key: str, stream: BinaryIO, *, content_type: str, max_bytes: int) -> StoredObject:
@@ -118,7 +123,7 @@ class ObjectStorage:
             )
         except ObjectTooLarge:
             raise
-        except (*_UNAVAILABLE, S3Error) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
         return StoredObject(key=key, size=reader.size, sha256=reader.digest.hexdigest())
 
@@ -126,7 +131,7 @@ class ObjectStorage:
         """Stream an object's bytes."""
         try:
             response = self._client.get_object(self.bucket, key)
-        except (*_UNAVAILABLE, S3Error) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
         try:
             yield from response.stream(chunk_size)
@@ -145,7 +150,7 @@ class ObjectStorage:
             return self._client.presigned_get_object(
                 self.bucket, key, expires=expires, response_headers=headers
             )
-        except (*_UNAVAILABLE, S3Error) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
     def keys(self, prefix: str) -> list[str]:
@@ -156,12 +161,12 @@ class ObjectStorage:
                 return []
             listing = self._client.list_objects(self.bucket, prefix=prefix, recursive=True)
             return [o.object_name for o in listing]
-        except (*_UNAVAILABLE, S3Error, InvalidResponseError) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
 
     def remove(self, key: str) -> None:
         """Delete an object (used to clean up an upload whose database write failed)."""
         try:
             self._client.remove_object(self.bucket, key)
-        except (*_UNAVAILABLE, S3Error) as exc:
+        except _UNAVAILABLE as exc:
             raise DependencyUnavailable("object_store", str(exc)) from exc
