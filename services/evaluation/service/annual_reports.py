@@ -16,6 +16,7 @@ from common.canonical import canonical_json
 from common.errors import NotFound, ValidationFailed
 from common.events import Event
 from common.workdays import END_OF_DAY, VIETNAM_TZ
+from services.evaluation.domain.deadline_reasons import deadline_reason
 from services.evaluation.domain.plans import Plan
 from services.evaluation.domain.report_stages import (
     REPORTER_ROLE,
@@ -320,7 +321,7 @@ def record_report_alarm(uow: Any, *, inp: c.ReportAlarmInput) -> bool:
                 action=f"deadline.{inp.kind}",
                 actor="system",
                 role=inp.role,
-                reason=f"due {inp.due_at}" + (f", step {inp.step} ({inp.action})" if inp.step >= 0 else ""),
+                reason=deadline_reason(inp.kind, inp.due_at, step=inp.step, role=inp.role, action=inp.action),
                 after={"due_at": inp.due_at, "escalation_step": inp.step, "escalated_to_role": inp.role},
                 workflow_id=inp.workflow_id,
             )

@@ -12,6 +12,7 @@ from common.events import Event
 from common.unit_of_work import reading
 from common.workdays import END_OF_DAY, VIETNAM_TZ
 from services.evaluation.documents.criteria import get_criteria_set
+from services.evaluation.domain.deadline_reasons import deadline_reason
 from services.evaluation.domain.errors import ValidationFailed
 from services.evaluation.domain.plan_calendar import year_calendar
 from services.evaluation.domain.plans import Plan
@@ -259,8 +260,9 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
                 action="self_assessment.opened" if inp.kind == "opened" else f"deadline.{inp.kind}",
                 actor="system",
                 role=inp.role,
-                reason=f"{inp.status}: due {inp.due_at}"
-                + (f", step {inp.step} ({inp.action})" if inp.step >= 0 else ""),
+                reason=deadline_reason(
+                    inp.kind, inp.due_at, status=inp.status, step=inp.step, role=inp.role, action=inp.action
+                ),
                 after={"due_at": inp.due_at, "escalation_step": inp.step, "escalated_to_role": inp.role},
             )
         )

@@ -127,13 +127,18 @@ def _events(url: str, report_id: str) -> list[dict[str, Any]]:
 
 
 def _audit(url: str, report_id: str) -> list[str]:
+    return [action for action, _ in _audit_reasons(url, report_id)]
+
+
+def _audit_reasons(url: str, report_id: str) -> list[tuple[str, str | None]]:
     engine = make_engine(url)
     with engine.connect() as db:
         log = t.audit
-        q = sa.select(log.c.action).where(log.c.chain == f"report:{report_id}").order_by(log.c.position)
-        actions = list(db.execute(q).scalars())
+        q = sa.select(log.c.action, log.c.reason)
+        q = q.where(log.c.chain == f"report:{report_id}").order_by(log.c.position)
+        entries = [(action, reason) for action, reason in db.execute(q)]
     engine.dispose()
-    return actions
+    return entries
 
 
 async def _now(env: WorkflowEnvironment) -> datetime:
@@ -217,6 +222,17 @@ async def test_a_late_report_is_reminded_overdue_escalated_then_late(
         "deadline.escalated",
         "deadline.escalated",
         "report.submitted",
+    ]
+    # The system's reasons are written in the users' language, the due instant as read in Vietnam.
+    reasons = [
+        reason for action, reason in _audit_reasons(database, report_id) if action.startswith("deadline.")
+    ]
+    due = f"Hạn: 04/12/{year} 23:59."
+    assert reasons == [
+        f"Nhắc hạn. {due}",
+        f"Quá hạn. {due}",
+        f"Chuyển cấp (bậc 1, chuyển xử lý) tới Cán bộ Hội Khuyến học xã. {due}",
+        f"Chuyển cấp (bậc 2, chuyển xử lý) tới Chủ tịch UBND xã. {due}",
     ]
 
 
