@@ -36,6 +36,7 @@ ACTION_NAMES = {
     "case.claimed": ("Nhận xử lý hồ sơ", "Case claimed"),
     "case.reassigned": ("Giao hồ sơ cho người khác", "Case reassigned"),
     "case.assigned": ("Được giao hồ sơ", "Case handed over"),
+    "case.village_changed": ("Chuyển thôn theo sổ đăng ký", "Moved village (register)"),
     "case.self_assessment_opened": ("Đến thời gian tự đánh giá", "Self-assessment open"),
     "self_assessment.opened": ("Đến thời gian tự đánh giá", "Self-assessment open"),
     "deadline.reminder": ("Nhắc hạn", "Reminder"),

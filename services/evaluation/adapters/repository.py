@@ -17,6 +17,7 @@ _CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("id"))
 # A case written once: a retried activity's insert does nothing (one statement, no read before it).
 _INSERT_CASE_ONCE = upsert_statement(t.cases, ["id"], [f.name for f in fields(Case)], [])
 _INSERT_EVIDENCE = t.evidence.insert()
+_IN_CHUNK = 500  # ids per IN list: well inside SQLite's and PostgreSQL's bound-parameter limits
 # The status change of every step: the values are bound, not built into the statement (a statement
 # built with `.values(...)` per call has its cache key computed from those values each time).
 _UPDATE_STATUS = (
@@ -97,6 +98,27 @@ class CaseRepository:
             return None
         case, progress = _case_and_progress(row)
         return case, progress, row["village_path"] or row["unit_path"]
+
+    def of_subjects(
+        self, title: str, subject_ids: list[str], *, not_in: frozenset[str]
+    ) -> list[tuple[Case, str | None]]:
+        """The cases of these subjects under a title, but those in a status of `not_in`, each with the
+        village its progress row places it in."""
+        found = []
+        for start in range(0, len(subject_ids), _IN_CHUNK):
+            q = (
+                sa.select(*t.cases.c, _progress.c.village_code.label("progress_village"))
+                .select_from(t.cases.outerjoin(_progress, _progress.c.case_id == t.cases.c.id))
+                .where(
+                    t.cases.c.title == title,
+                    t.cases.c.subject_id.in_(subject_ids[start : start + _IN_CHUNK]),
+                    t.cases.c.status.not_in(sorted(not_in)),
+                )
+                .order_by(t.cases.c.id)
+            )
+            for row in self._conn.execute(q).mappings():
+                found.append((Case(**{c.name: row[c.name] for c in t.cases.c}), row["progress_village"]))
+        return found
 
     def add(self, case: Case) -> bool:
         """Insert a case; False when it is already there (an activity retried)."""

@@ -222,6 +222,15 @@ class SubjectRepository:
         statement = _VILLAGE_OF.get(kind)
         return None if statement is None else self._conn.execute(statement, {"s": subject_id}).scalar()
 
+    def citizens_of_households(self, household_ids: list[str]) -> list[str]:
+        """The ids of the citizens registered with these households."""
+        c = t.citizens
+        found: list[str] = []
+        for start in range(0, len(household_ids), 500):
+            chunk = household_ids[start : start + 500]
+            found.extend(self._conn.execute(sa.select(c.c.id).where(c.c.household_id.in_(chunk))).scalars())
+        return found
+
     def household_of_citizen(self, citizen_id: str) -> str | None:
         """The household a citizen is registered with (None: none, or no such citizen)."""
         c = t.citizens

@@ -99,8 +99,10 @@ def _upsert(
     compare: Sequence[str],
     counts: Counter[str],
     name: str,
+    changed_rows: list[tuple[Any, dict[str, Any]]] | None = None,
 ) -> dict[tuple[Any, ...], str]:
-    """Insert new rows, update changed ones; returns natural key -> id for every row given.
+    """Insert new rows, update changed ones; returns natural key -> id for every row given, and adds
+    each changed row's (stored row, new row) to `changed_rows` when given.
 
     Each row carries a fresh "id", kept only if the row is new. The batch is inserted first, existing
     keys skipped by the unique index (ON CONFLICT DO NOTHING); the stored rows are then read back only
@@ -136,6 +138,8 @@ def _upsert(
         ids[key] = old["id"]
         if any(old[c] != row[c] for c in compare):
             changed.append({"b_id": old["id"], **{c: row[c] for c in compare}})
+            if changed_rows is not None:
+                changed_rows.append((old, row))
     if changed:
         conn.execute(
             table.update()
@@ -155,6 +159,10 @@ class SubjectWriter:
         self._conn = conn
         self.counts: Counter[str] = Counter()
         self._known_units: set[str] = set()
+        # Who moved: households now in another village, citizens now in another household (ids). Their
+        # open cases follow them (services/evaluation/service/moves.py).
+        self.moved_households: set[str] = set()
+        self.moved_citizens: set[str] = set()
 
     def _require_units(self, codes: set[str], level: str) -> None:
         missing = codes - self._known_units
@@ -248,6 +256,7 @@ class SubjectWriter:
             }
             for r in records
         ]
+        changed_households: list[tuple[Any, dict[str, Any]]] = []
         ids = _upsert(
             self._conn,
             t.households,
@@ -256,6 +265,10 @@ class SubjectWriter:
             ("village_code", "head_name", "address"),
             self.counts,
             "households",
+            changed_households,
+        )
+        self.moved_households.update(
+            old["id"] for old, new in changed_households if old["village_code"] != new["village_code"]
         )
         members = []
         for r in records:
@@ -275,6 +288,7 @@ class SubjectWriter:
                         "relation": m.relation,
                     }
                 )
+        changed_citizens: list[tuple[Any, dict[str, Any]]] = []
         _upsert(
             self._conn,
             t.citizens,
@@ -283,6 +297,10 @@ class SubjectWriter:
             ("full_name", "birth_year", "gender", "citizen_group", "household_id", "relation"),
             self.counts,
             "citizens",
+            changed_citizens,
+        )
+        self.moved_citizens.update(
+            old["id"] for old, new in changed_citizens if old["household_id"] != new["household_id"]
         )
 
     def clans(self, records: list[ClanRecord]) -> None:

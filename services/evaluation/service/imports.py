@@ -21,6 +21,7 @@ from services.evaluation.imports import ImportOptions
 from services.evaluation.imports.pipeline import ReportingParse
 from services.evaluation.imports.records import ImportKind, Record
 from services.evaluation.imports.report import ValidationReport
+from services.evaluation.service.moves import follow_moves
 
 BATCH_SIZE = 1000
 _WRITERS = {"villages": "villages", "households": "households", "clans": "clans", "units": "units"}
@@ -83,7 +84,14 @@ def import_subjects(
         if report.ok and failure is not None:
             raise failure  # rolls back: nothing of the file is written
         if report.ok:
-            written = dict(writer.counts)
+            moved = follow_moves(
+                uow,
+                households=writer.moved_households,
+                citizens=writer.moved_citizens,
+                actor=created_by,
+                file_name=file_name,
+            )
+            written = dict(writer.counts) | ({"cases_moved": moved} if moved else {})
             run = _run(report, kind, file_name, "imported", written, created_by)
             uow.publish(
                 Event(

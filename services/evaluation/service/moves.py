@@ -1,0 +1,43 @@
+"""A subject that moves takes its open cases along: a household registered in another village, a citizen
+in another household (of another village). The case's village is whose staff review it and see it in
+their inbox (docs/architecture.md §17); a decided or withdrawn case stays where it was judged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.evaluation.service.audit import case_entry
+from workflows.recognition import lifecycle as lc
+
+_MOVING = (("learning_family", "household"), ("learning_citizen", "citizen"))
+
+
+def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: str, file_name: str) -> int:
+    """In the caller's transaction, after the register was written: each open case of a household or
+    citizen now in another village is placed there, with an audit entry naming the import. Returns how
+    many cases moved."""
+    if not households and not citizens:
+        return 0
+    subjects = {
+        "household": sorted(households),
+        "citizen": sorted(citizens | set(uow.subjects.citizens_of_households(sorted(households)))),
+    }
+    moved = 0
+    for title, kind in _MOVING:
+        for case, was_in in uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL):
+            now_in = uow.subjects.village_of(kind, case.subject_id)
+            if now_in == was_in:
+                continue
+            uow.progress.upsert(case.id, village_code=now_in)
+            uow.record(
+                case_entry(
+                    case,
+                    action="case.village_changed",
+                    actor=actor,
+                    reason=f"Sổ đăng ký nhập từ tệp “{file_name}” ghi đối tượng ở thôn {now_in or '(không có)'}.",
+                    before={"village_code": was_in},
+                    after={"village_code": now_in},
+                )
+            )
+            moved += 1
+    return moved
