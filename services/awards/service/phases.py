@@ -218,5 +218,38 @@ def record_decision(
                 },
             )
         )
+        for event in _outcomes_for_nominators(uow, item, {c.id for c in chosen}, after, signer):
+            uow.publish(event)
         uow.commit()
     return {"decision_id": decision_id, "round_id": round_id}
+
+
+def _outcomes_for_nominators(
+    uow: Any, item: AwardRound, awarded: set[str], decision: dict[str, Any], signer: str
+) -> list[Event]:
+    """One notice per nominator of the round: how many of those they nominated the decision awards, and
+    whom (addressed to them alone, wherever their account's unit). Nominations sent on to the level
+    above are that round's to decide; a copy received from a round below names no person."""
+    by_nominator: dict[str, list[Any]] = {}
+    for nomination in uow.nominations.of_round(item.id):
+        if nomination.status != "forwarded" and not nomination.nominated_by.startswith("round:"):
+            by_nominator.setdefault(nomination.nominated_by, []).append(nomination)
+    return [
+        Event(
+            type="nomination.decided",
+            source="awards",
+            payload={
+                "round_id": item.id,
+                "admin_unit_code": item.admin_unit_code,
+                "year": item.year,
+                "actor": signer,
+                "addressee": nominator,
+                "number": decision["number"],
+                "decided_on": decision["decided_on"],
+                "nominated_count": len(theirs),
+                "awarded_count": sum(1 for n in theirs if n.id in awarded),
+                "awarded_names": ", ".join(n.name for n in theirs if n.id in awarded) or None,
+            },
+        )
+        for nominator, theirs in sorted(by_nominator.items())
+    ]

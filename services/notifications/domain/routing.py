@@ -38,6 +38,7 @@ _CATEGORY = {
     "round.created": "awards",
     "nomination.submitted": "awards",
     "awards.decided": "awards",
+    "nomination.decided": "awards",
     "round.posted": "cases",
     "objection.filed": "cases",
     "case.decided": "cases",
@@ -124,6 +125,8 @@ _ROLES: dict[str, Rule] = {
     # the decision the chairman signed.
     "nomination.submitted": _fixed(COMMUNE, CHAIRMAN),
     "awards.decided": _fixed(COMMUNE, CHAIRMAN),
+    # Each nominator learns what the decision gave those they nominated: told to its addressee alone.
+    "nomination.decided": _fixed(),
     "account.access_changed": _from_payload("role"),  # its owner's role; told to its addressee alone
 }
 

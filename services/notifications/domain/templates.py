@@ -250,6 +250,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Award decision No. {number} signed",
                "Award decision No. {number} of {decided} for the {year} award round has been signed."),
     },
+    "nomination.decided": {
+        "vi": ("Kết quả đề nghị khen thưởng: quyết định số {number}",
+               "Quyết định khen thưởng số {number} ngày {decided} (đợt năm {year}) khen thưởng {awarded_count}"
+               " trong số {nominated_count} đối tượng anh/chị đề nghị: {awarded_names}."),
+        "en": ("Your award nominations: decision No. {number}",
+               "Award decision No. {number} of {decided} ({year} round) awards {awarded_count} of the"
+               " {nominated_count} you nominated: {awarded_names}."),
+    },
 }  # fmt: skip
 FALLBACK = {
     "vi": ("Thông báo: {type}", "Hệ thống ghi nhận sự kiện «{type}»."),

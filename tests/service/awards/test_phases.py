@@ -4,10 +4,13 @@ round of the level above."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from common.audit import verify_chain
 from common.db import make_engine
@@ -163,3 +166,40 @@ def test_the_award_history_counts_for_later_rounds(uow) -> None:  # type: ignore
         [(awarded, year)] = w.nominations.awards_of("S1")
         assert (awarded.form_key, year, awarded.initiatives) == (GK.key, 2026, ("SK1",))
         assert w.nominations.awards_of("S2") == []
+
+
+def test_each_nominator_is_told_what_the_decision_gave_those_they_nominated(uow) -> None:  # type: ignore[no-untyped-def]
+    """n1 (Giấy khen, best scored) and n3 (Bằng khen: sent on to the province) are thon-1's, n2 thon-2's."""
+    with uow() as w:
+        w.rounds.add(_round("child", "commune", "38/15664", (GK, BK)))
+        w.rounds.add(_round("parent", "province", "38", (BK,)))
+        for i, form, nominator in ((1, GK.key, "thon-1"), (2, GK.key, "thon-2"), (3, BK.key, "thon-1")):
+            w.nominations.add(replace(_nom(i, "child", form), nominated_by=nominator))
+            for m, score in (("a", 90 - i), ("b", 80 - i), ("c", 70)):
+                w.council.put_score("child", Score(f"n{i}", m, score, True), NOW)
+        w.commit()
+    phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
+    phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
+    for _ in range(2):  # a retried decision tells nobody twice
+        phases.record_decision(
+            uow(),
+            round_id="child",
+            number="1/QĐ",
+            decided_on=date(2026, 6, 1),
+            signer="c",
+            signer_name="C",
+            reason="r",
+        )
+
+    with uow() as w:
+        rows = w.connection.execute(
+            sa.select(t.outbox.c.body)
+            .where(t.outbox.c.event_type == "nomination.decided")
+            .order_by(t.outbox.c.seq)
+        ).scalars()
+        told = [json.loads(body)["payload"] for body in rows]
+    assert [
+        (p["addressee"], p["awarded_count"], p["nominated_count"], p["awarded_names"], p["admin_unit_code"])
+        for p in told
+    ] == [("thon-1", 1, 1, "Hộ 1", "15664"), ("thon-2", 0, 1, None, "15664")]
+    assert {(p["number"], p["decided_on"], p["actor"]) for p in told} == {("1/QĐ", "2026-06-01", "c")}

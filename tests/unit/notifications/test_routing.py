@@ -67,6 +67,7 @@ def _event(event_type: str, **payload: object) -> Event:
         ("round.created", {}, ("commune_association_officer", "commune_chairman")),
         ("nomination.submitted", {}, ("commune_association_officer", "commune_chairman")),
         ("awards.decided", {}, ("commune_association_officer", "commune_chairman")),
+        ("nomination.decided", {}, ()),  # addressed to its nominator alone
         ("round.posted", {}, ("village_officer",)),
         ("round.reminder_due", {"waiting": 3}, ("village_officer", "commune_association_officer")),
         ("report.reminder_due", {"waiting_on_role": "village_officer"}, ("village_officer",)),

@@ -48,6 +48,9 @@ FULL_PAYLOAD = {
     "name": "Hộ ông Nguyễn Văn An",
     "number": "12/QĐ-UBND",
     "decided_on": "2026-10-30",
+    "nominated_count": 3,
+    "awarded_count": 2,
+    "awarded_names": "Hộ ông Nguyễn Văn An, Dòng họ Lê",
 }
 
 
@@ -258,4 +261,20 @@ def test_an_award_rounds_managers_are_told_who_was_nominated_and_of_the_signed_d
     decided = render(Event(type="awards.decided", source="t", payload=FULL_PAYLOAD), "vi")
     assert decided.body.startswith(
         "Quyết định khen thưởng số 12/QĐ-UBND ngày 30/10/2026 của đợt khen thưởng năm 2026 đã được ký."
+    )
+
+
+def test_a_nominator_learns_what_the_decision_gave_those_they_nominated() -> None:
+    payload = {k: v for k, v in FULL_PAYLOAD.items() if k != "case_id"}  # an award round's, not a case's
+    vi = render(Event(type="nomination.decided", source="t", payload=payload), "vi")
+    assert vi.subject == "Kết quả đề nghị khen thưởng: quyết định số 12/QĐ-UBND"
+    assert vi.body == (
+        "Quyết định khen thưởng số 12/QĐ-UBND ngày 30/10/2026 (đợt năm 2026) khen thưởng 2 trong số 3 đối"
+        " tượng anh/chị đề nghị: Hộ ông Nguyễn Văn An, Dòng họ Lê."
+    )
+    none = {**payload, "awarded_count": 0, "awarded_names": None}
+    en = render(Event(type="nomination.decided", source="t", payload=none), "en")
+    assert (
+        en.body
+        == "Award decision No. 12/QĐ-UBND of 2026-10-30 (2026 round) awards 0 of the 3 you nominated: —."
     )
