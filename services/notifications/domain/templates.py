@@ -316,7 +316,11 @@ def template_values(payload: Mapping[str, Any], language: str) -> dict[str, str]
     if payload.get("objections_close"):
         values["objections_close"] = format_day(payload["objections_close"], language)
     if isinstance(payload.get("written"), dict):
-        values["count"] = str(sum(v for v in payload["written"].values() if isinstance(v, int)))
+        # Records added or changed; other counts (e.g. the cases that followed a move) are not records.
+        written = payload["written"].items()
+        values["count"] = str(
+            sum(v for k, v in written if isinstance(v, int) and k.endswith(("_added", "_changed")))
+        )
     return values
 
 

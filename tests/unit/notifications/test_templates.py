@@ -31,7 +31,7 @@ FULL_PAYLOAD = {
     "level": "commune",
     "waiting_on_role": "village_officer",
     "kind": "households",
-    "written": {"households": 12, "members": 40},
+    "written": {"households_added": 12, "citizens_changed": 40, "cases_moved": 2},  # 52 records
     "filed_by": "Bà Lê Thị Hoa, thôn 1",
     "content": "Hộ này chưa đủ điều kiện",
     "objections_close": "2026-10-08",
