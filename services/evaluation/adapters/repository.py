@@ -101,13 +101,17 @@ class CaseRepository:
 
     def of_subjects(
         self, title: str, subject_ids: list[str], *, not_in: frozenset[str]
-    ) -> list[tuple[Case, str | None]]:
+    ) -> list[tuple[Case, dict[str, Any]]]:
         """The cases of these subjects under a title, but those in a status of `not_in`, each with the
-        village its progress row places it in."""
+        village its progress row places it in and who holds it (`village_code`, `assignee`)."""
         found = []
         for start in range(0, len(subject_ids), _IN_CHUNK):
             q = (
-                sa.select(*t.cases.c, _progress.c.village_code.label("progress_village"))
+                sa.select(
+                    *t.cases.c,
+                    _progress.c.village_code.label("p_village"),
+                    _progress.c.assignee.label("p_held"),
+                )
                 .select_from(t.cases.outerjoin(_progress, _progress.c.case_id == t.cases.c.id))
                 .where(
                     t.cases.c.title == title,
@@ -117,7 +121,8 @@ class CaseRepository:
                 .order_by(t.cases.c.id)
             )
             for row in self._conn.execute(q).mappings():
-                found.append((Case(**{c.name: row[c.name] for c in t.cases.c}), row["progress_village"]))
+                case = Case(**{c.name: row[c.name] for c in t.cases.c})
+                found.append((case, {"village_code": row["p_village"], "assignee": row["p_held"]}))
         return found
 
     def add(self, case: Case) -> bool:

@@ -1,6 +1,7 @@
 """A subject that moves takes its open cases along: a household registered in another village, a citizen
 in another household (of another village). The case's village is whose staff review it and see it in
-their inbox (docs/architecture.md §17); a decided or withdrawn case stays where it was judged."""
+their inbox (docs/architecture.md §17); a case in village review is no longer held by the old village's
+officer who claimed it; a decided or withdrawn case stays where it was judged."""
 
 from __future__ import annotations
 
@@ -24,19 +25,22 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
     }
     moved = 0
     for title, kind in _MOVING:
-        for case, was_in in uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL):
+        for case, placed in uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL):
             now_in = uow.subjects.village_of(kind, case.subject_id)
-            if now_in == was_in:
+            if now_in == placed["village_code"]:
                 continue
-            uow.progress.upsert(case.id, village_code=now_in)
+            before, after = dict(placed), {"village_code": now_in, "assignee": placed["assignee"]}
+            if case.status == lc.VILLAGE_REVIEW:  # the old village's claim ends: the new village reviews it
+                after["assignee"] = None
+            uow.progress.upsert(case.id, **after)
             uow.record(
                 case_entry(
                     case,
                     action="case.village_changed",
                     actor=actor,
                     reason=f"Sổ đăng ký nhập từ tệp “{file_name}” ghi đối tượng ở thôn {now_in or '(không có)'}.",
-                    before={"village_code": was_in},
-                    after={"village_code": now_in},
+                    before=before,
+                    after=after,
                 )
             )
             moved += 1

@@ -117,7 +117,8 @@ def test_open_cases_follow_a_household_and_a_citizen_to_their_new_village(regist
         assert _village(register, case_id) == "26506.KP02"
         [(actor, before, after, reason)] = _moves(register, case_id)
         assert actor == "can-bo-hoi"
-        assert before == {"village_code": "26506.KP01"} and after == {"village_code": "26506.KP02"}
+        assert before == {"village_code": "26506.KP01", "assignee": None}
+        assert after == {"village_code": "26506.KP02", "assignee": None}
         assert reason == "Sổ đăng ký nhập từ tệp “ho-chuyen.csv” ghi đối tượng ở thôn 26506.KP02."
         with make_engine(register).connect() as db:
             assert verify_chain(db, t.audit, case_chain(case_id)).ok
@@ -136,3 +137,29 @@ def test_decided_and_withdrawn_cases_stay_and_a_second_import_moves_nothing(regi
     assert _village(register, recognised) == "26506.KP01" and not _moves(register, recognised)
     assert _village(register, withdrawn) == "26506.KP01" and not _moves(register, withdrawn)
     assert _village(register, open_case) == "26506.KP02" and len(_moves(register, open_case)) == 1
+
+
+def test_the_old_villages_claim_ends_and_the_communes_stays(register: str) -> None:
+    ids = _ids(register)
+    at_village = _open(register, "learning_family", ids["H001"], status="village_review")
+    at_commune = _open(register, "learning_citizen", ids["077075001234"], status="commune_review")
+    with make_engine(register).begin() as db:
+        for case_id, holder in ((at_village, "thon-kp01"), (at_commune, "can-bo-hoi")):
+            db.execute(
+                t.case_progress.update().where(t.case_progress.c.case_id == case_id).values(assignee=holder)
+            )
+
+    _import(register, "ho-chuyen.csv", io.BytesIO(MOVED.encode()))
+
+    [(_, before, after, _)] = _moves(register, at_village)
+    assert before == {"village_code": "26506.KP01", "assignee": "thon-kp01"}
+    assert after == {"village_code": "26506.KP02", "assignee": None}
+    [(_, before, after, _)] = _moves(register, at_commune)
+    assert (
+        after
+        == {"village_code": "26506.KP02", "assignee": "can-bo-hoi"}
+        == {**before, "village_code": "26506.KP02"}
+    )
+    with make_engine(register).connect() as db:
+        held = dict(db.execute(sa.select(t.case_progress.c.case_id, t.case_progress.c.assignee)).all())
+    assert held[at_village] is None and held[at_commune] == "can-bo-hoi"
