@@ -14,6 +14,7 @@ from common.web import MAX_OFFSET, Blueprint, Schema, TypedText
 from common.web_auth import public, require_roles
 from services.evaluation.api.access import signed_in
 from services.evaluation.api.container import container
+from services.evaluation.domain.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from services.evaluation.service import users
 
 blp = Blueprint("auth", __name__, description="Sign-in and accounts")
@@ -56,10 +57,25 @@ class TokenSchema(Schema):
 
 
 class UserCreateSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=3, max=80))
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    """Types and presence only: the account's rules (username shape, name and password length, role,
+    household link) are checked together by the domain (`check_new_user`), so one answer names every
+    field at fault; the same rules are stated here for the OpenAPI document."""
+
+    username = fields.String(
+        required=True,
+        metadata={
+            "minLength": 3,
+            "maxLength": 80,
+            "description": "Lower-case letters, digits, '.', '_', '-'",
+        },
+    )
+    full_name = fields.String(required=True, metadata={"minLength": 1, "maxLength": 200})
+    password = fields.String(
+        required=True,
+        load_only=True,
+        metadata={"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH},
+    )
+    role = fields.String(required=True, metadata={"enum": list(ROLES)})
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
     scope_code = fields.String(
         required=True,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from common.auth import NATIONAL_SCOPE_PATH, ROLES, Principal
+from common.auth import HOUSEHOLD_REPRESENTATIVE, NATIONAL_SCOPE_PATH, ROLES, Principal
 from common.errors import ValidationFailed
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -67,8 +67,12 @@ def password_problems(password: str) -> tuple[dict[str, list[str]], dict[str, li
     )
 
 
-def check_new_user(*, username: str, full_name: str, password: str, role: str) -> None:
-    """Every problem of a new account's fields at once (ValidationFailed, 422)."""
+def check_new_user(
+    *, username: str, full_name: str, password: str, role: str, subject_id: str | None = None
+) -> None:
+    """Every problem of a new account's fields at once (ValidationFailed, 422): the request's schema
+    checks only types and presence, so a short username, a weak password, an unknown role and a
+    household account without its household are all named in one answer."""
     errors: dict[str, list[str]] = {}  # Vietnamese
     errors_en: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
@@ -83,6 +87,12 @@ def check_new_user(*, username: str, full_name: str, password: str, role: str) -
     if role not in ROLES:
         errors["role"] = [f"Vai trò phải là một trong: {', '.join(ROLES)}."]
         errors_en["role"] = [f"One of: {', '.join(ROLES)}."]
+    elif role == HOUSEHOLD_REPRESENTATIVE and not subject_id:
+        errors["subject_id"] = ["Bắt buộc với vai trò household_representative (đại diện hộ gia đình)."]
+        errors_en["subject_id"] = ["Required for the household_representative role."]
+    elif role != HOUSEHOLD_REPRESENTATIVE and subject_id is not None:
+        errors["subject_id"] = ["Chỉ dùng cho vai trò household_representative (đại diện hộ gia đình)."]
+        errors_en["subject_id"] = ["Only for the household_representative role."]
     if errors:
         raise ValidationFailed(
             "Thông tin tài khoản không hợp lệ.",

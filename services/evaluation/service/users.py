@@ -59,25 +59,10 @@ def _scope_path(uow: Any, scope_code: str | None) -> str:
 def _household_of_account(uow: Any, *, role: str, subject_id: str | None, scope_path: str) -> str | None:
     """The household (its register id) a household representative's account names: its id, or its
     register code in the commune, lying within the account's scope (422 on `subject_id` otherwise; a
-    national account only by id); any other role names none."""
-    if role != HOUSEHOLD_REPRESENTATIVE:
-        if subject_id is not None:
-            raise ValidationFailed(
-                "Chỉ tài khoản đại diện hộ gia đình mới gắn với một hộ.",
-                "Only a household representative's account is linked to a household.",
-                errors={
-                    "subject_id": ["Chỉ dùng cho vai trò household_representative (đại diện hộ gia đình)."]
-                },
-                errors_en={"subject_id": ["Only for the household_representative role."]},
-            )
+    national account only by id); any other role names none (`check_new_user` has refused a household
+    account without one, and another role's with one)."""
+    if role != HOUSEHOLD_REPRESENTATIVE or not subject_id:
         return None
-    if not subject_id:
-        raise ValidationFailed(
-            "Tài khoản đại diện hộ gia đình phải gắn với hộ của mình.",
-            "A household representative's account must name its household.",
-            errors={"subject_id": ["Bắt buộc với vai trò household_representative (đại diện hộ gia đình)."]},
-            errors_en={"subject_id": ["Required for the household_representative role."]},
-        )
     household = uow.subjects.get("household", subject_id)
     communes = uow.subjects.communes_within(scope_path) if household is None and scope_path else []
     if len(communes) == 1:  # a commune or village account: its commune's register code names it too
@@ -114,7 +99,9 @@ def create_user(
     (`user.created`: who created it, with what role and scope; never the password)."""
     username = normalize_username(username)
     full_name = normalize_text(full_name)
-    check_new_user(username=username, full_name=full_name, password=password, role=role)
+    check_new_user(
+        username=username, full_name=full_name, password=password, role=role, subject_id=subject_id
+    )
     with uow:
         scope_path = _scope_path(uow, scope_code)
         if created_by is not None and not is_within(scope_path, created_by.scope_path):

@@ -363,6 +363,28 @@ def test_bad_accounts_are_refused_naming_the_field(
     assert field in errors or field in errors.get("json", {})
 
 
+def test_every_field_at_fault_is_named_in_one_answer(api: FlaskClient, settings: Settings) -> None:
+    """A short username, an empty name, a weak password and a household account without its household:
+    one 422 names all four (the schema checks types and presence; the account's rules are checked
+    together), in Vietnamese and in English."""
+    create_user(settings.database_url, role="administrator", scope_code=HANOI, username="qt-ha-noi")
+    headers = login(api, "qt-ha-noi")
+    bad = _new_user(username="A", full_name=" ", password="ngan", role="household_representative")
+    r = api.post("/users", json=bad, headers=headers)
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {
+        "username": ["Từ 3 đến 80 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'."],
+        "full_name": ["Từ 1 đến 200 ký tự."],
+        "password": ["Từ 10 đến 200 ký tự."],
+        "subject_id": ["Bắt buộc với vai trò household_representative (đại diện hộ gia đình)."],
+    }
+    english = api.post("/users", json=bad, headers={**headers, "Accept-Language": "en"}).get_json()
+    assert sorted(english["errors"]) == ["full_name", "password", "subject_id", "username"]
+    # A value of the wrong type is still the schema's to name (the rules cannot read it).
+    r = api.post("/users", json={**bad, "role": 7}, headers=headers)
+    assert r.status_code == 422 and "role" in r.get_json()["errors"]["json"]
+
+
 def test_administrators_list_the_accounts_within_their_scope(api: FlaskClient, settings: Settings) -> None:
     for username, scope in (
         ("qt-ha-noi", HANOI),
