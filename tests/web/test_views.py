@@ -83,6 +83,7 @@ def test_the_household_inbox_lists_its_case_and_the_case_page_has_the_criteria_f
     page = client.get(f"/cases/{world.case_id}")
     assert page.status_code == 200
     assert "Nguyễn Văn Hộ (HWEB1)</h1>" in page.text
+    assert '<span data-testid="case-village">Thôn KP9</span>' in page.text  # the village its case lives in
     assert "gia-dinh-hoc-tap@2023.1" in page.text and "Phiếu tự đánh giá" in page.text
     assert 'name="score-1.1"' in page.text and 'value="submit"' in page.text
     assert 'value="pass_review"' not in page.text  # households do not review

@@ -51,6 +51,11 @@ class CaseSchema(Schema):
         allow_none=True, metadata={"description": "The subject's name in the register"}
     )
     admin_unit_code = fields.String()
+    village_code = fields.String(
+        allow_none=True,
+        metadata={"description": "The village the subject lives in (none for a clan or unit)"},
+    )
+    village_name = fields.String(allow_none=True)
     status = fields.String()
     version = fields.Integer()
     opened_by = fields.String()

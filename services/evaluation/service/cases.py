@@ -290,6 +290,8 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         progress = uow.progress.get(case_id) or {}  # type: ignore[attr-defined]
         plan = _recorded_plan(uow, progress)
         (labelled,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
+        village_code = progress.get("village_code")
+        village = uow.admin_units.get(village_code) if village_code else None  # type: ignore[attr-defined]
     recognition = None
     if found is not None:
         number = found["revoked_number"]
@@ -306,6 +308,8 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         "recognition": recognition,
         "self_assessment": _window(plan, case),
         "assignee": progress.get("assignee"),
+        "village_code": village_code,
+        "village_name": village.name if village else None,
     }
 
 

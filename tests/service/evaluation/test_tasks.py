@@ -295,6 +295,9 @@ def test_each_task_and_case_names_its_subject_by_register_name_and_code(uow, tmp
     assert named == {"case-1": ("H001", "Nguyễn Văn Hộ"), "case-2": (None, None)}
     one = cases.case_with_recognition(uow, case_id="case-1")
     assert (one["subject_code"], one["subject_name"]) == ("H001", "Nguyễn Văn Hộ")
+    assert (one["village_code"], one["village_name"]) == (f"{COMMUNE}.T1", "Thôn T1")  # where it lives
+    unregistered = cases.case_with_recognition(uow, case_id="case-2")
+    assert (unregistered["village_code"], unregistered["village_name"]) == (None, None)
     # A village community is its admin unit: named by the unit's code and name.
     community = _case(uow, 3, COMMUNE, title="learning_community_village", submit=False)
     with uow:
