@@ -9,6 +9,7 @@ CASE_OPENED = "case.opened"
 CASE_WITHDRAWN = "case.withdrawn"
 CASE_ASSIGNED = "case.assigned"  # a supervisor handed a case to someone (told to that person)
 EVIDENCE_UPLOADED = "evidence.uploaded"
+CASE_VILLAGE_CHANGED = "case.village_changed"  # its subject moved: the new village's staff are told
 
 
 def case_event(event_type: str, **payload: object) -> Event:

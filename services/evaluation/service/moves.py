@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.evaluation.domain.events import CASE_VILLAGE_CHANGED, case_event
 from services.evaluation.service.audit import case_entry
 from workflows.recognition import lifecycle as lc
 
@@ -15,7 +16,8 @@ _MOVING = (("learning_family", "household"), ("learning_citizen", "citizen"))
 
 def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: str, file_name: str) -> int:
     """In the caller's transaction, after the register was written: each open case of a household or
-    citizen now in another village is placed there, with an audit entry naming the import. Returns how
+    citizen now in another village is placed there, with an audit entry naming the import and the event
+    `case.village_changed` (its new village's staff are told when the case waits on them). Returns how
     many cases moved."""
     if not households and not citizens:
         return 0
@@ -33,10 +35,27 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
             if case.status == lc.VILLAGE_REVIEW:  # the old village's claim ends: the new village reviews it
                 after["assignee"] = None
             uow.progress.upsert(case.id, **after)
+            uow.publish(
+                case_event(
+                    CASE_VILLAGE_CHANGED,
+                    case_id=case.id,
+                    workflow_id=case.workflow_id,
+                    admin_unit_code=case.admin_unit_code,
+                    village_code=now_in,  # the new village's staff are told
+                    from_village_code=placed["village_code"],
+                    subject_id=case.subject_id,
+                    title=case.title,
+                    year=case.year,
+                    status=case.status,
+                    waiting_on_role=lc.WAITING_ON.get(case.status),
+                    actor=actor,
+                    file_name=file_name,
+                )
+            )
             uow.record(
                 case_entry(
                     case,
-                    action="case.village_changed",
+                    action=CASE_VILLAGE_CHANGED,
                     actor=actor,
                     reason=f"Sổ đăng ký nhập từ tệp “{file_name}” ghi đối tượng ở thôn {now_in or '(không có)'}.",
                     before=before,

@@ -24,6 +24,7 @@ _CATEGORY = {
     "case.review_passed": "cases",
     "case.withdrawn": "cases",
     "case.assigned": "cases",
+    "case.village_changed": "cases",
     "case.self_assessment_opened": "deadlines",
     "case.reminder_due": "deadlines",
     "case.overdue": "deadlines",
@@ -91,6 +92,8 @@ _ROLES: dict[str, Rule] = {
     "case.evidence_provided": _next_in_line,  # back to the level that asked
     "case.review_passed": _review_passed,
     "case.withdrawn": _fixed(VILLAGE),
+    # A case that followed its subject to another village: that village's staff, when it waits on them.
+    "case.village_changed": lambda p: (VILLAGE,) if p.get("waiting_on_role") == VILLAGE else (),
     "case.assigned": _from_payload("role"),  # the new holder's role; told to its addressee alone
     "case.self_assessment_opened": _fixed(HOUSEHOLD),  # its draft can be submitted from today
     "case.reminder_due": _from_payload("waiting_on_role", HOUSEHOLD),

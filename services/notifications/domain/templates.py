@@ -116,6 +116,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Hồ sơ đã được rút", "Hồ sơ đã được {actor} rút. Lý do: {reason}"),
         "en": ("Case withdrawn", "The case was withdrawn by {actor}. Reason: {reason}"),
     },
+    "case.village_changed": {
+        "vi": ("Hồ sơ chuyển về thôn: {title} năm {year}",
+               "Theo sổ đăng ký ({actor} nhập từ tệp “{file_name}”), đối tượng nay ở thôn {village_code}; hồ sơ "
+               "{title} năm {year} chuyển về thôn, đang ở bước {status}."),
+        "en": ("A case moved to your village: {title} {year}",
+               "The register ({actor}, file “{file_name}”) now places the subject in village {village_code}; the "
+               "{title} {year} case moved there and is at the {status} step."),
+    },
     "case.assigned": {
         "vi": ("Bạn được giao hồ sơ: {title} năm {year}",
                "{actor} đã giao cho bạn hồ sơ {title} năm {year} tại đơn vị {admin_unit_code}, đang ở bước "

@@ -6,6 +6,7 @@ and withdrawn cases stay where they were judged; importing the same file again m
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from pathlib import Path
 
@@ -113,6 +114,12 @@ def test_open_cases_follow_a_household_and_a_citizen_to_their_new_village(regist
     run = _import(register, "ho-chuyen.csv", io.BytesIO(MOVED.encode()))
 
     assert run.written["cases_moved"] == 3
+    with make_engine(register).connect() as db:
+        q = sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "case.village_changed")
+        told = [json.loads(body)["payload"] for body in db.execute(q).scalars()]
+    assert sorted((p["case_id"], p["village_code"], p["from_village_code"]) for p in told) == sorted(
+        (case_id, "26506.KP02", "26506.KP01") for case_id in (family, head, citizen)
+    )
     for case_id in (family, head, citizen):
         assert _village(register, case_id) == "26506.KP02"
         [(actor, before, after, reason)] = _moves(register, case_id)

@@ -68,6 +68,8 @@ def _event(event_type: str, **payload: object) -> Event:
         ("nomination.submitted", {}, ("commune_association_officer", "commune_chairman")),
         ("awards.decided", {}, ("commune_association_officer", "commune_chairman")),
         ("nomination.decided", {}, ()),  # addressed to its nominator alone
+        ("case.village_changed", {"waiting_on_role": "village_officer"}, ("village_officer",)),
+        ("case.village_changed", {"waiting_on_role": "household_representative"}, ()),
         ("round.posted", {}, ("village_officer",)),
         ("round.reminder_due", {"waiting": 3}, ("village_officer", "commune_association_officer")),
         ("report.reminder_due", {"waiting_on_role": "village_officer"}, ("village_officer",)),

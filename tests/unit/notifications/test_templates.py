@@ -48,6 +48,7 @@ FULL_PAYLOAD = {
     "name": "Hộ ông Nguyễn Văn An",
     "number": "12/QĐ-UBND",
     "decided_on": "2026-10-30",
+    "village_code": "26734.T2",
     "nominated_count": 3,
     "awarded_count": 2,
     "awarded_names": "Hộ ông Nguyễn Văn An, Dòng họ Lê",
@@ -277,4 +278,13 @@ def test_a_nominator_learns_what_the_decision_gave_those_they_nominated() -> Non
     assert (
         en.body
         == "Award decision No. 12/QĐ-UBND of 2026-10-30 (2026 round) awards 0 of the 3 you nominated: —."
+    )
+
+
+def test_a_villages_staff_learn_that_a_case_moved_to_their_village() -> None:
+    payload = {**FULL_PAYLOAD, "file_name": "ho-chuyen.csv"}
+    vi = render(Event(type="case.village_changed", source="t", payload=payload), "vi")
+    assert vi.subject == "Hồ sơ chuyển về thôn: Gia đình học tập năm 2026"
+    assert vi.body.startswith(
+        "Theo sổ đăng ký (can-bo-thon-1 nhập từ tệp “ho-chuyen.csv”), đối tượng nay ở thôn 26734.T2;"
     )
