@@ -27,6 +27,7 @@ cases = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index("ix_cases_unit_status", "admin_unit_code", "status"),
     sa.Index("ix_cases_report", "status", "year", "title", "admin_unit_code"),
+    sa.Index("ix_cases_subject", "subject_id", "title"),  # a subject's cases (register moves)
 )
 
 evidence = sa.Table(
