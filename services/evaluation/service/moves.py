@@ -42,6 +42,7 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
                     workflow_id=case.workflow_id,
                     admin_unit_code=case.admin_unit_code,
                     village_code=now_in,  # the new village's staff are told
+                    village_name=_name_of(uow, now_in),
                     from_village_code=placed["village_code"],
                     subject_id=case.subject_id,
                     title=case.title,
@@ -64,3 +65,8 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
             )
             moved += 1
     return moved
+
+
+def _name_of(uow: Any, village_code: str | None) -> str | None:
+    unit = uow.admin_units.get(village_code) if village_code else None
+    return unit.name if unit else village_code

@@ -118,10 +118,10 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "case.village_changed": {
         "vi": ("Hồ sơ chuyển về thôn: {title} năm {year}",
-               "Theo sổ đăng ký ({actor} nhập từ tệp “{file_name}”), đối tượng nay ở thôn {village_code}; hồ sơ "
-               "{title} năm {year} chuyển về thôn, đang ở bước {status}."),
+               "Theo sổ đăng ký ({actor} nhập từ tệp “{file_name}”), đối tượng nay ở {village_name}; hồ sơ "
+               "{title} năm {year} chuyển về đây, đang ở bước {status}."),
         "en": ("A case moved to your village: {title} {year}",
-               "The register ({actor}, file “{file_name}”) now places the subject in village {village_code}; the "
+               "The register ({actor}, file “{file_name}”) now places the subject in {village_name}; the "
                "{title} {year} case moved there and is at the {status} step."),
     },
     "case.assigned": {

@@ -120,6 +120,7 @@ def test_open_cases_follow_a_household_and_a_citizen_to_their_new_village(regist
     assert sorted((p["case_id"], p["village_code"], p["from_village_code"]) for p in told) == sorted(
         (case_id, "26506.KP02", "26506.KP01") for case_id in (family, head, citizen)
     )
+    assert {p["village_name"] for p in told} == {"Khu phố 2"}
     for case_id in (family, head, citizen):
         assert _village(register, case_id) == "26506.KP02"
         [(actor, before, after, reason)] = _moves(register, case_id)

@@ -49,6 +49,7 @@ FULL_PAYLOAD = {
     "number": "12/QĐ-UBND",
     "decided_on": "2026-10-30",
     "village_code": "26734.T2",
+    "village_name": "Thôn 2",
     "nominated_count": 3,
     "awarded_count": 2,
     "awarded_names": "Hộ ông Nguyễn Văn An, Dòng họ Lê",
@@ -282,9 +283,9 @@ def test_a_nominator_learns_what_the_decision_gave_those_they_nominated() -> Non
 
 
 def test_a_villages_staff_learn_that_a_case_moved_to_their_village() -> None:
-    payload = {**FULL_PAYLOAD, "file_name": "ho-chuyen.csv"}
+    payload = {**FULL_PAYLOAD, "file_name": "ho-chuyen.csv", "village_name": "Thôn 2"}
     vi = render(Event(type="case.village_changed", source="t", payload=payload), "vi")
     assert vi.subject == "Hồ sơ chuyển về thôn: Gia đình học tập năm 2026"
     assert vi.body.startswith(
-        "Theo sổ đăng ký (can-bo-thon-1 nhập từ tệp “ho-chuyen.csv”), đối tượng nay ở thôn 26734.T2;"
+        "Theo sổ đăng ký (can-bo-thon-1 nhập từ tệp “ho-chuyen.csv”), đối tượng nay ở Thôn 2;"
     )
