@@ -35,6 +35,7 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
             if case.status == lc.VILLAGE_REVIEW:  # the old village's claim ends: the new village reviews it
                 after["assignee"] = None
             uow.progress.upsert(case.id, **after)
+            village_name = _name_of(uow, now_in)
             uow.publish(
                 case_event(
                     CASE_VILLAGE_CHANGED,
@@ -42,7 +43,7 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
                     workflow_id=case.workflow_id,
                     admin_unit_code=case.admin_unit_code,
                     village_code=now_in,  # the new village's staff are told
-                    village_name=_name_of(uow, now_in),
+                    village_name=village_name,
                     from_village_code=placed["village_code"],
                     subject_id=case.subject_id,
                     title=case.title,
@@ -58,7 +59,7 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
                     case,
                     action=CASE_VILLAGE_CHANGED,
                     actor=actor,
-                    reason=f"Sổ đăng ký nhập từ tệp “{file_name}” ghi đối tượng ở thôn {now_in or '(không có)'}.",
+                    reason=f"Sổ đăng ký nhập từ tệp “{file_name}” ghi đối tượng ở {_where(village_name, now_in)}.",
                     before=before,
                     after=after,
                 )
@@ -70,3 +71,9 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
 def _name_of(uow: Any, village_code: str | None) -> str | None:
     unit = uow.admin_units.get(village_code) if village_code else None
     return unit.name if unit else village_code
+
+
+def _where(name: str | None, code: str | None) -> str:
+    if code is None:
+        return "không thôn nào"
+    return f"{name} ({code})" if name and name != code else code

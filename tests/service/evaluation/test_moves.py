@@ -127,7 +127,7 @@ def test_open_cases_follow_a_household_and_a_citizen_to_their_new_village(regist
         assert actor == "can-bo-hoi"
         assert before == {"village_code": "26506.KP01", "assignee": None}
         assert after == {"village_code": "26506.KP02", "assignee": None}
-        assert reason == "Sổ đăng ký nhập từ tệp “ho-chuyen.csv” ghi đối tượng ở thôn 26506.KP02."
+        assert reason == "Sổ đăng ký nhập từ tệp “ho-chuyen.csv” ghi đối tượng ở Khu phố 2 (26506.KP02)."
         with make_engine(register).connect() as db:
             assert verify_chain(db, t.audit, case_chain(case_id)).ok
 
