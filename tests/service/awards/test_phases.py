@@ -76,15 +76,23 @@ def _nom(i: int, rid: str, form: str) -> Nomination:
     )
 
 
-def _seed(uow, *, parent_open: bool) -> None:  # type: ignore[no-untyped-def]
+def _seed(uow, *, parent_open: bool, nominators: tuple[str, str, str] = ("u", "u", "u")) -> None:  # type: ignore[no-untyped-def]
+    """The commune's round with n1, n2 (Giấy khen) and n3 (Bằng khen), scored in that order, by
+    `nominators`; the province's round above it."""
     with uow() as w:
         w.rounds.add(_round("child", "commune", "38/15664", (GK, BK)))
         w.rounds.add(_round("parent", "province", "38", (BK,), "nominating" if parent_open else "scoring"))
-        for i, form in ((1, GK.key), (2, GK.key), (3, BK.key)):
-            w.nominations.add(_nom(i, "child", form))
+        for i, form, nominator in zip((1, 2, 3), (GK.key, GK.key, BK.key), nominators, strict=True):
+            w.nominations.add(replace(_nom(i, "child", form), nominated_by=nominator))
             for m, score in (("a", 90 - i), ("b", 80 - i), ("c", 70)):
                 w.council.put_score("child", Score(f"n{i}", m, score, True), NOW)
         w.commit()
+
+
+def _decide(uow, number: str = "1/QĐ", day: date = date(2026, 6, 1)) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return phases.record_decision(
+        uow(), round_id="child", number=number, decided_on=day, signer="c", signer_name="C", reason="r"
+    )
 
 
 def _statuses(uow, rid: str) -> dict[str, tuple[str, str | None]]:  # type: ignore[no-untyped-def]
@@ -108,24 +116,8 @@ def test_each_step_runs_once_however_often_it_is_retried(uow) -> None:  # type: 
         phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
         summary = phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
     assert summary["counts"] == {"shortlisted": 1, "not_selected": 1, "forwarded": 1}
-    first = phases.record_decision(
-        uow(),
-        round_id="child",
-        number="1/QĐ",
-        decided_on=date(2026, 6, 1),
-        signer="c",
-        signer_name="C",
-        reason="r",
-    )
-    again = phases.record_decision(
-        uow(),
-        round_id="child",
-        number="2/QĐ",
-        decided_on=date(2026, 6, 2),
-        signer="c",
-        signer_name="C",
-        reason="r",
-    )
+    first = _decide(uow, "1/QĐ", date(2026, 6, 1))
+    again = _decide(uow, "2/QĐ", date(2026, 6, 2))
     assert first == again
     assert _statuses(uow, "child") == {
         "n1": ("awarded", None),
@@ -153,15 +145,7 @@ def test_the_award_history_counts_for_later_rounds(uow) -> None:  # type: ignore
     _seed(uow, parent_open=False)
     phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
     phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
-    phases.record_decision(
-        uow(),
-        round_id="child",
-        number="1/QĐ",
-        decided_on=date(2026, 6, 1),
-        signer="c",
-        signer_name="C",
-        reason="r",
-    )
+    _decide(uow, "1/QĐ", date(2026, 6, 1))
     with uow() as w:
         [(awarded, year)] = w.nominations.awards_of("S1")
         assert (awarded.form_key, year, awarded.initiatives) == (GK.key, 2026, ("SK1",))
@@ -170,26 +154,11 @@ def test_the_award_history_counts_for_later_rounds(uow) -> None:  # type: ignore
 
 def test_each_nominator_is_told_what_the_decision_gave_those_they_nominated(uow) -> None:  # type: ignore[no-untyped-def]
     """n1 (Giấy khen, best scored) and n3 (Bằng khen: sent on to the province) are thon-1's, n2 thon-2's."""
-    with uow() as w:
-        w.rounds.add(_round("child", "commune", "38/15664", (GK, BK)))
-        w.rounds.add(_round("parent", "province", "38", (BK,)))
-        for i, form, nominator in ((1, GK.key, "thon-1"), (2, GK.key, "thon-2"), (3, BK.key, "thon-1")):
-            w.nominations.add(replace(_nom(i, "child", form), nominated_by=nominator))
-            for m, score in (("a", 90 - i), ("b", 80 - i), ("c", 70)):
-                w.council.put_score("child", Score(f"n{i}", m, score, True), NOW)
-        w.commit()
+    _seed(uow, parent_open=True, nominators=("thon-1", "thon-2", "thon-1"))
     phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
     phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
     for _ in range(2):  # a retried decision tells nobody twice
-        phases.record_decision(
-            uow(),
-            round_id="child",
-            number="1/QĐ",
-            decided_on=date(2026, 6, 1),
-            signer="c",
-            signer_name="C",
-            reason="r",
-        )
+        _decide(uow, "1/QĐ", date(2026, 6, 1))
 
     with uow() as w:
         rows = w.connection.execute(
