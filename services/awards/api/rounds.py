@@ -100,6 +100,7 @@ class Rounds(MethodView):
                 actor=who,
                 today=(datetime.now(UTC) + VIETNAM).date(),
                 workflow_id_for=ids.nomination_round_workflow_id,
+                unit=unit,  # read above for the scope check: not asked for twice
                 **body,
             )
         except RoundExists as exc:

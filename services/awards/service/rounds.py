@@ -57,8 +57,10 @@ def open_round(
     nomination_deadline: date | None = None,
     council_deadline: date | None = None,
     reason: str | None = None,
+    unit: dict[str, Any] | None = None,
 ) -> AwardRound:
-    """Open a round as the plan sets it (forms, recipients, dates; quotas from the plan or the catalogue)."""
+    """Open a round as the plan sets it (forms, recipients, dates; quotas from the plan or the catalogue).
+    `unit`: the round's admin unit when the caller has read it already (else it is asked for)."""
     try:
         plan = evaluation.plan(plan_code)  # HTTP before the transaction: no lock is held while waiting
     except NotFound:
@@ -68,7 +70,8 @@ def open_round(
             errors={"plan_code": [f"Không có kế hoạch đang áp dụng mang mã '{plan_code}'."]},
             errors_en={"plan_code": [f"No active plan has the code '{plan_code}'."]},
         ) from None
-    unit = known_unit(evaluation, admin_unit_code, field="admin_unit_code")
+    if unit is None:
+        unit = known_unit(evaluation, admin_unit_code, field="admin_unit_code")
     entry = find_plan_round(plan, kind=kind, level=level, year=year)
     spec = round_spec(
         entry,
