@@ -229,11 +229,13 @@ def _outcomes_for_nominators(
 ) -> list[Event]:
     """One notice per nominator of the round: how many of those they nominated the decision awards, and
     whom (addressed to them alone, wherever their account's unit). Nominations sent on to the level
-    above are that round's to decide; a copy received from a round below names no person."""
+    above are that round's to decide; a copy received from a round below is told to whoever first
+    proposed it there."""
     by_nominator: dict[str, list[Any]] = {}
     for nomination in uow.nominations.of_round(item.id):
-        if nomination.status != "forwarded" and not nomination.nominated_by.startswith("round:"):
-            by_nominator.setdefault(nomination.nominated_by, []).append(nomination)
+        nominator = None if nomination.status == "forwarded" else _first_nominator(uow, nomination)
+        if nominator:
+            by_nominator.setdefault(nominator, []).append(nomination)
     return [
         Event(
             type="nomination.decided",
@@ -253,3 +255,18 @@ def _outcomes_for_nominators(
         )
         for nominator, theirs in sorted(by_nominator.items())
     ]
+
+
+def _first_nominator(uow: Any, nomination: Any) -> str | None:
+    """Who proposed a nomination: its nominator, or, for a copy forwarded from a round below (its
+    nominator is `round:<id>`), the nominator of the one it copies, down as many levels as it came."""
+    seen: set[str] = set()
+    while nomination.nominated_by.startswith("round:"):
+        below = nomination.nominated_by.removeprefix("round:")
+        if below in seen:
+            return None
+        seen.add(below)
+        nomination = uow.nominations.find(below, nomination.subject_id, nomination.form_key)
+        if nomination is None:
+            return None
+    return str(nomination.nominated_by)

@@ -95,6 +95,15 @@ def _decide(uow, number: str = "1/QĐ", day: date = date(2026, 6, 1)) -> dict:  
     )
 
 
+def _told(uow) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    """The payloads of the `nomination.decided` events written, in order."""
+    with uow() as w:
+        q = sa.select(t.outbox.c.body).where(t.outbox.c.event_type == "nomination.decided")
+        return [
+            json.loads(body)["payload"] for body in w.connection.execute(q.order_by(t.outbox.c.seq)).scalars()
+        ]
+
+
 def _statuses(uow, rid: str) -> dict[str, tuple[str, str | None]]:  # type: ignore[no-untyped-def]
     with uow() as w:
         return {n.id: (n.status, n.forwarded_to) for n in w.nominations.of_round(rid)}
@@ -160,15 +169,37 @@ def test_each_nominator_is_told_what_the_decision_gave_those_they_nominated(uow)
     for _ in range(2):  # a retried decision tells nobody twice
         _decide(uow, "1/QĐ", date(2026, 6, 1))
 
-    with uow() as w:
-        rows = w.connection.execute(
-            sa.select(t.outbox.c.body)
-            .where(t.outbox.c.event_type == "nomination.decided")
-            .order_by(t.outbox.c.seq)
-        ).scalars()
-        told = [json.loads(body)["payload"] for body in rows]
+    told = _told(uow)
     assert [
         (p["addressee"], p["awarded_count"], p["nominated_count"], p["awarded_names"], p["admin_unit_code"])
         for p in told
     ] == [("thon-1", 1, 1, "Hộ 1", "15664"), ("thon-2", 0, 1, None, "15664")]
     assert {(p["number"], p["decided_on"], p["actor"]) for p in told} == {("1/QĐ", "2026-06-01", "c")}
+
+
+def test_a_nomination_forwarded_up_is_told_to_its_first_nominator_when_the_round_above_decides(uow) -> None:  # type: ignore[no-untyped-def]
+    """n3 (Bằng khen), proposed by thon-1 in the commune, travels to the province's round: when that round
+    decides, thon-1 learns its outcome (the copy there names the commune's round, not a person)."""
+    _seed(uow, parent_open=True, nominators=("thon-1", "thon-2", "thon-1"))
+    phases.close_nominations(uow(), round_id="child", actor="m", reason="r")
+    phases.draw_shortlist(uow(), round_id="child", actor="m", reason="r")
+    with uow() as w:  # the province's council shortlists the copy (its own scoring is not this test's)
+        [copy] = w.nominations.of_round("parent")
+        assert copy.nominated_by == "round:child"
+        w.nominations.set_status(copy.id, "shortlisted")
+        w.rounds.set_status("parent", "shortlisted")
+        w.commit()
+    phases.record_decision(
+        uow(),
+        round_id="parent",
+        number="9/QĐ-UBND",
+        decided_on=date(2026, 7, 1),
+        signer="p",
+        signer_name="P",
+        reason="r",
+    )
+
+    told = [p for p in _told(uow) if p["round_id"] == "parent"]
+    assert [(p["addressee"], p["awarded_count"], p["awarded_names"], p["admin_unit_code"]) for p in told] == [
+        ("thon-1", 1, "Hộ 3", "38")
+    ]
