@@ -126,6 +126,7 @@ _LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
 
 # The village a subject lives in, by kind (a household's, a citizen's household's; a village community is
 # its village); clans, units and a commune community belong to no village.
+_IN_CHUNK = 500  # ids per IN list: well inside SQLite's and PostgreSQL's bound-parameter limits
 _VILLAGE_OF: dict[str, sa.Select[Any]] = {
     "household": sa.select(t.households.c.village_code).where(t.households.c.id == sa.bindparam("s")),
     "citizen": sa.select(t.households.c.village_code)
@@ -226,8 +227,8 @@ class SubjectRepository:
         """The ids of the citizens registered with these households."""
         c = t.citizens
         found: list[str] = []
-        for start in range(0, len(household_ids), 500):
-            chunk = household_ids[start : start + 500]
+        for start in range(0, len(household_ids), _IN_CHUNK):
+            chunk = household_ids[start : start + _IN_CHUNK]
             found.extend(self._conn.execute(sa.select(c.c.id).where(c.c.household_id.in_(chunk))).scalars())
         return found
 

@@ -26,6 +26,7 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
         "citizen": sorted(citizens | set(uow.subjects.citizens_of_households(sorted(households)))),
     }
     moved = 0
+    names: dict[str | None, str | None] = {}  # a village's name, read once however many cases go there
     for title, kind in _MOVING:
         for case, placed in uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL):
             now_in = uow.subjects.village_of(kind, case.subject_id)
@@ -35,7 +36,9 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
             if case.status == lc.VILLAGE_REVIEW:  # the old village's claim ends: the new village reviews it
                 after["assignee"] = None
             uow.progress.upsert(case.id, **after)
-            village_name = _name_of(uow, now_in)
+            if now_in not in names:
+                names[now_in] = _name_of(uow, now_in)
+            village_name = names[now_in]
             uow.publish(
                 case_event(
                     CASE_VILLAGE_CHANGED,
