@@ -436,6 +436,7 @@ async def _measure(task: dict[str, Any]) -> dict[str, Any]:
                 # py-spy's own CPU is in the machine's figure of a profiled run: read its ratio with that in mind
                 out["profile"] = "\n\n".join(pyspy.summary(raw) for raw in profiles.values())
                 if task.get("profile_dir"):  # the raw stacks kept for a closer look (flamegraph, grep)
+                    Path(task["profile_dir"]).mkdir(parents=True, exist_ok=True)
                     for raw in profiles.values():
                         if raw.exists():
                             shutil.copy(raw, Path(task["profile_dir"]) / raw.name)
