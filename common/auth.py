@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -165,14 +165,16 @@ class IssuedToken:
 
 
 @functools.lru_cache(maxsize=16)
-def _serializer(secret_key: str, clock: Clock) -> URLSafeTimedSerializer:
-    """Built once per key and clock: every request verifies a token (a class per call cost ≈ 0.1 ms)."""
+def _serializer(keys: tuple[str, ...], clock: Clock) -> URLSafeTimedSerializer:
+    """Built once per keys and clock: every request verifies a token (a class per call cost ≈ 0.1 ms).
+    `keys`: the signing key first, then the fallbacks; itsdangerous signs with its list's last key and
+    tries them newest (last) first, hence the reversal."""
 
     class _Signer(TimestampSigner):
         def get_timestamp(self) -> int:
             return int(clock())
 
-    return URLSafeTimedSerializer(secret_key, salt=_TOKEN_SALT, signer=_Signer)
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=_TOKEN_SALT, signer=_Signer)
 
 
 def issue_token(
@@ -195,7 +197,7 @@ def issue_token(
     }
     if principal.subject_id is not None:
         payload["sj"] = principal.subject_id
-    token = _serializer(secret_key, lambda: issued_at).dumps(payload)
+    token = _serializer((secret_key,), lambda: issued_at).dumps(payload)
     return IssuedToken(token=str(token), expires_at=datetime.fromtimestamp(issued_at + max_age_seconds, UTC))
 
 
@@ -203,7 +205,7 @@ def issue_token(
 # client sends the same token with every request, and its HMAC need not be checked again each time.
 # Only the signature's verdict is kept; the age is judged on every request (an expired token stays
 # expired), and revocation is the caller's check (TokenStatus), never cached here.
-_VERIFIED: dict[tuple[str, str], tuple[Principal, float]] = {}
+_VERIFIED: dict[tuple[tuple[str, ...], str], tuple[Principal, float]] = {}
 _MAX_VERIFIED = 10_000  # a process's active tokens; the table is emptied when full (a cache, not a store)
 
 
@@ -211,31 +213,32 @@ def verify_token(
     token: str,
     *,
     secret_key: str,
+    fallback_keys: Sequence[str] = (),
     max_age_seconds: int = DEFAULT_TOKEN_MAX_AGE_SECONDS,
     clock: Clock = time.time,
 ) -> Principal:
-    """The principal a token was issued to; AuthenticationFailed("expired" or "invalid") otherwise."""
-    known = _VERIFIED.get((secret_key, token))
+    """The principal a token was issued to; AuthenticationFailed("expired" or "invalid") otherwise.
+    A token signed with one of `fallback_keys` (keys being rotated out) counts as well."""
+    keys = (secret_key, *fallback_keys)
+    known = _VERIFIED.get((keys, token))
     if known is not None:
         principal, signed_at = known
         if clock() - signed_at > max_age_seconds:
             raise AuthenticationFailed("expired")
         return principal
-    principal, signed_at = _verify_signature(
-        token, secret_key=secret_key, max_age_seconds=max_age_seconds, clock=clock
-    )
+    principal, signed_at = _verify_signature(token, keys=keys, max_age_seconds=max_age_seconds, clock=clock)
     if len(_VERIFIED) >= _MAX_VERIFIED:
         _VERIFIED.clear()
-    _VERIFIED[(secret_key, token)] = (principal, signed_at)
+    _VERIFIED[(keys, token)] = (principal, signed_at)
     return principal
 
 
 def _verify_signature(
-    token: str, *, secret_key: str, max_age_seconds: int, clock: Clock
+    token: str, *, keys: tuple[str, ...], max_age_seconds: int, clock: Clock
 ) -> tuple[Principal, float]:
     """`verify_token`'s check of the signature, the age and the payload; with the signing time."""
     try:
-        payload, signed_at = _serializer(secret_key, clock).loads(
+        payload, signed_at = _serializer(keys, clock).loads(
             token, max_age=max_age_seconds, return_timestamp=True
         )
     except SignatureExpired as exc:

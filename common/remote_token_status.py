@@ -87,6 +87,7 @@ def init_auth_asking_evaluation(app: Any, api: Any, common: CommonSettings) -> N
         app,
         api,
         secret_key=common.secret_key,
+        fallback_keys=common.secret_key_fallbacks,
         max_age_seconds=common.token_max_age_seconds,
         token_check=RemoteTokenStatus(common.evaluation_url, ttl=common.token_status_seconds).check,
     )

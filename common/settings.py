@@ -35,6 +35,9 @@ class CommonSettings:
     awards_url: str = "http://127.0.0.1:8002"
     notifications_url: str = "http://127.0.0.1:8003"
     secret_key: str = DEFAULT_SECRET_KEY
+    # Keys that signed earlier tokens, still accepted while a rotation runs (never used to sign):
+    # docs/security.md "Rotating the signing key".
+    secret_key_fallbacks: tuple[str, ...] = ()
     token_max_age_seconds: int = DEFAULT_TOKEN_MAX_AGE_SECONDS
     # How long a process trusts what it learnt of an account (locked? tokens revoked since?): a
     # revocation made elsewhere holds within this many seconds (docs/security.md).
@@ -48,6 +51,7 @@ class CommonSettings:
         secret_key = e.get("SECRET_KEY", d.secret_key)
         if len(secret_key) < MIN_SECRET_KEY_LENGTH:
             raise ValueError(f"SECRET_KEY must have at least {MIN_SECRET_KEY_LENGTH} characters")
+        fallbacks = secret_key_list("SECRET_KEY_FALLBACKS", e.get("SECRET_KEY_FALLBACKS", ""), secret_key)
         return cls(
             broker_url=e.get("BROKER_URL", d.broker_url),
             temporal_address=e.get("TEMPORAL_ADDRESS", d.temporal_address),
@@ -63,6 +67,7 @@ class CommonSettings:
             awards_url=e.get("AWARDS_URL", d.awards_url),
             notifications_url=e.get("NOTIFICATIONS_URL", d.notifications_url),
             secret_key=secret_key,
+            secret_key_fallbacks=fallbacks,
             token_max_age_seconds=int(e.get("TOKEN_MAX_AGE_SECONDS", str(d.token_max_age_seconds))),
             token_status_seconds=float(e.get("TOKEN_STATUS_SECONDS", str(d.token_status_seconds))),
         )
@@ -74,6 +79,19 @@ class CommonSettings:
     def uses_dev_secret(self) -> bool:
         """Whether tokens are signed with the embedded development secret (fine only on the dev stack)."""
         return self.secret_key == DEFAULT_SECRET_KEY
+
+
+def secret_key_list(name: str, value: str, current: str) -> tuple[str, ...]:
+    """The comma-separated keys of `name`, in the order given, without blanks, repeats or the current
+    key; a key shorter than a signing key may be is refused (a typo should not go unnoticed)."""
+    keys: list[str] = []
+    for position, key in enumerate((k.strip() for k in value.split(",")), start=1):
+        if not key or key == current or key in keys:
+            continue
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"{name}: key {position} must have at least {MIN_SECRET_KEY_LENGTH} characters")
+        keys.append(key)
+    return tuple(keys)
 
 
 def database_url(service: str, env: Mapping[str, str] | None = None) -> str:

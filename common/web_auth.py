@@ -42,6 +42,8 @@ class TokenConfig:
     secret_key: str
     max_age_seconds: int
     public_endpoints: frozenset[str]
+    # Keys being rotated out: tokens they signed still count until they expire (docs/security.md).
+    fallback_keys: tuple[str, ...] = ()
     # Raises AuthenticationFailed("revoked") for a well-signed token its account no longer honours
     # (locked, password changed, signed out); None: every well-signed, unexpired token counts.
     token_check: Callable[[Principal], None] | None = None
@@ -62,6 +64,7 @@ def init_auth(
     *,
     secret_key: str,
     max_age_seconds: int,
+    fallback_keys: Iterable[str] = (),
     public_endpoints: Iterable[str] = (),
     token_check: Callable[[Principal], None] | None = None,
 ) -> None:
@@ -73,6 +76,7 @@ def init_auth(
     app.extensions[_EXTENSION] = TokenConfig(
         secret_key=secret_key,
         max_age_seconds=max_age_seconds,
+        fallback_keys=tuple(fallback_keys),
         public_endpoints=PUBLIC_ENDPOINTS | frozenset(public_endpoints),
         token_check=token_check,
     )
@@ -141,7 +145,10 @@ def current_principal() -> Principal:
         return cached  # type: ignore[no-any-return]
     config: TokenConfig = current_app.extensions[_EXTENSION]
     verified = verify_token(
-        bearer_token(), secret_key=config.secret_key, max_age_seconds=config.max_age_seconds
+        bearer_token(),
+        secret_key=config.secret_key,
+        fallback_keys=config.fallback_keys,
+        max_age_seconds=config.max_age_seconds,
     )
     if config.token_check is not None:
         config.token_check(verified)

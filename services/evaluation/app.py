@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app,
         api,
         secret_key=settings.common.secret_key,
+        fallback_keys=settings.common.secret_key_fallbacks,
         max_age_seconds=settings.common.token_max_age_seconds,
         token_check=app.extensions["evaluation"].tokens.check,
     )

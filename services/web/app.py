@@ -101,6 +101,10 @@ def create_app(
     app = Flask("services.web", template_folder="templates", static_folder="static")
     app.config.update(
         SECRET_KEY=settings.session_key,
+        # A rotated key keeps signed-in people signed in, and their open forms valid, until the old
+        # key is dropped (Flask tries the fallbacks; Flask-WTF takes a list, signing with its last).
+        SECRET_KEY_FALLBACKS=list(settings.session_key_fallbacks),
+        WTF_CSRF_SECRET_KEY=[*reversed(settings.session_key_fallbacks), settings.session_key],
         SESSION_COOKIE_NAME="hoctap_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

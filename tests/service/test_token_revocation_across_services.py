@@ -5,6 +5,7 @@ to decide; answers kept for their seconds)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,42 +34,48 @@ SECRET = "revocation-test-secret-key-0001"
 HOAN_KIEM = "00070"
 
 
-@pytest.fixture
-def services(evaluation_admin_tree: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+@contextlib.contextmanager
+def _running(database_url: str, tmp_path: Path, *, secret: str, fallbacks: tuple[str, ...] = ()):
     """The evaluation API served on a free port; awards and notifications apps asking it, trusting an
-    answer for 0 s (each request asks)."""
-    url = copy_of(evaluation_admin_tree, tmp_path)
+    answer for 0 s (each request asks); every one signing with `secret` and accepting `fallbacks`."""
     port = free_port()
     common = CommonSettings(
-        secret_key=SECRET, evaluation_url=f"http://127.0.0.1:{port}", token_status_seconds=0
+        secret_key=secret,
+        secret_key_fallbacks=fallbacks,
+        evaluation_url=f"http://127.0.0.1:{port}",
+        token_status_seconds=0,
     )
-    evaluation = create_evaluation(EvaluationSettings(database_url=url, common=common, **FAST_ARGON2))
+    evaluation = create_evaluation(
+        EvaluationSettings(database_url=database_url, common=common, **FAST_ARGON2)
+    )
     server = make_server("127.0.0.1", port, evaluation, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    upgrade("awards", f"sqlite:///{tmp_path / 'awards.db'}")
-    upgrade("notifications", f"sqlite:///{tmp_path / 'notifications.db'}")
+    for service in ("awards", "notifications"):
+        upgrade(service, f"sqlite:///{tmp_path / service}.db")
     awards = create_awards(AwardsSettings(database_url=f"sqlite:///{tmp_path / 'awards.db'}", common=common))
     notifications = create_notifications(
         NotificationsSettings(database_url=f"sqlite:///{tmp_path / 'notifications.db'}", common=common)
-    )
-    create_user(
-        url,
-        role="administrator",
-        scope_code=None,
-        username="quan-tri",
-    )
-    create_user(
-        url,
-        role="village_officer",
-        scope_code=HOAN_KIEM,
-        username="can-bo",
     )
     try:
         yield {"base": f"http://127.0.0.1:{port}", "awards": awards, "notifications": notifications}
     finally:
         server.shutdown()
         thread.join(5)
+
+
+@pytest.fixture
+def database_url(evaluation_admin_tree: Path, tmp_path: Path) -> str:
+    url = copy_of(evaluation_admin_tree, tmp_path)
+    create_user(url, role="administrator", scope_code=None, username="quan-tri")
+    create_user(url, role="village_officer", scope_code=HOAN_KIEM, username="can-bo")
+    return url
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    with _running(database_url, tmp_path, secret=SECRET) as running:
+        yield running
 
 
 def _login(base: str, username: str) -> str:
@@ -152,3 +159,36 @@ def test_only_a_definite_revoked_answer_refuses_and_answers_are_kept_for_their_s
     assert refused.value.reason == "revoked" and session.calls == 4
     _check(status, Principal("service:awards", "s", "administrator", None, ""))  # never asked
     assert session.calls == 4
+
+
+NEW_SECRET = "revocation-test-new-secret-0002"
+
+
+def _answers(stack: dict[str, Any], token: str) -> list[int]:
+    """The status each part gives the token: evaluation, notifications, awards."""
+    me = requests.get(f"{stack['base']}/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return [me.status_code, _get(stack["notifications"], "/inbox", token).status_code] + [
+        _get(stack["awards"], "/rounds", token).status_code
+    ]
+
+
+def test_rotating_the_signing_key_signs_no_one_out_until_the_old_key_is_dropped(
+    database_url: str, tmp_path: Path
+) -> None:
+    """docs/security.md "Rotating the signing key": the new key is first known everywhere, then signs,
+    then the old one is dropped (once its tokens have expired)."""
+    with _running(database_url, tmp_path, secret=SECRET) as before:
+        old = _login(before["base"], "can-bo")
+    with _running(database_url, tmp_path, secret=SECRET, fallbacks=(NEW_SECRET,)) as told:
+        assert _answers(told, old) == [200, 200, 200]
+        assert _login(told["base"], "can-bo")  # still signed with the old key
+    with _running(database_url, tmp_path, secret=NEW_SECRET, fallbacks=(SECRET,)) as rotated:
+        new = _login(rotated["base"], "can-bo")
+        assert _answers(rotated, old) == _answers(rotated, new) == [200, 200, 200]
+    with _running(database_url, tmp_path, secret=NEW_SECRET) as after:
+        assert _answers(after, new) == [200, 200, 200]
+        assert _answers(after, old) == [401, 401, 401]
+        refused = requests.get(
+            f"{after['base']}/auth/me", headers={"Authorization": f"Bearer {old}"}, timeout=10
+        )
+        assert refused.json()["errors"] == {"auth": ["invalid"]}

@@ -15,8 +15,9 @@ import httpx
 import pytest
 
 from services.web import i18n
+from services.web.config import Settings as WebSettings
 from tests.conftest import HCMC_WARD, OPEN_YEAR
-from tests.web.world import World, build_world, csrf_of, seed_case, sign_in
+from tests.web.world import WEB_KEY, World, build_world, csrf_of, seed_case, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -63,6 +64,46 @@ def test_wrong_password_says_so_in_vietnamese(web: Any) -> None:
 def test_a_form_without_its_csrf_token_is_refused(web: Any) -> None:
     r = web.post("/login", data={"username": "truong-thon", "password": "x"})
     assert r.status_code == 400 and "Biểu mẫu đã hết hạn" in r.text
+
+
+def test_a_rotated_cookie_key_keeps_people_signed_in_and_their_open_forms_valid(world: World) -> None:
+    client = world.web().test_client()
+    assert sign_in(client, "truong-thon").status_code == 302
+    form = csrf_of(client.get("/notifications").text)  # a page left open across the rotation
+    cookie = client.get_cookie("hoctap_session")
+    assert cookie is not None
+
+    def carried(app: Any) -> Any:
+        moved = app.test_client()
+        moved.set_cookie("hoctap_session", cookie.value)
+        return moved
+
+    new_key = "web-test-secret-0002"
+    rotated = carried(world.web(key=new_key, fallbacks=(WEB_KEY,)))
+    assert rotated.get("/tasks").status_code == 200
+    assert rotated.post("/notifications/read-all", data={"csrf_token": form}).status_code == 302
+    dropped = carried(world.web(key=new_key))
+    assert dropped.get("/tasks").headers["Location"].startswith("/login")
+    assert dropped.post("/notifications/read-all", data={"csrf_token": form}).status_code == 400
+
+
+def test_the_cookie_keys_come_from_the_environment() -> None:
+    common = {"SECRET_KEY": "the-services-new-key-01", "SECRET_KEY_FALLBACKS": "the-services-old-key-01"}
+    derived = WebSettings.from_env(common)
+    assert derived.session_key_fallbacks == ("web-session/the-services-old-key-01",)
+    own = WebSettings.from_env(
+        {
+            **common,
+            "WEB_SECRET_KEY": "the-webs-new-key-0001",
+            "WEB_SECRET_KEY_FALLBACKS": "the-webs-old-key-0001",
+        }
+    )
+    assert (own.session_key, own.session_key_fallbacks) == (
+        "the-webs-new-key-0001",
+        ("the-webs-old-key-0001",),
+    )
+    with pytest.raises(ValueError, match="WEB_SECRET_KEY_FALLBACKS needs WEB_SECRET_KEY"):
+        WebSettings.from_env({"WEB_SECRET_KEY_FALLBACKS": "the-webs-old-key-0001"})
 
 
 def test_sign_in_never_redirects_to_another_site(web: Any) -> None:

@@ -43,6 +43,9 @@ USERS = (
 )
 
 
+WEB_KEY = "web-test-secret-0001"
+
+
 @dataclass
 class World:
     evaluation: Flask
@@ -50,9 +53,14 @@ class World:
     evaluation_settings: EvaluationSettings
     case_id: str
 
-    def web(self, **transports: httpx.BaseTransport) -> Flask:
-        """A web app over these services (or over the transports given instead)."""
-        settings = WebSettings(common=self.evaluation_settings.common, secret_key="web-test-secret-0001")
+    def web(
+        self, *, key: str = WEB_KEY, fallbacks: tuple[str, ...] = (), **transports: httpx.BaseTransport
+    ) -> Flask:
+        """A web app over these services (or over the transports given instead), signing its cookies
+        with `key` and accepting those of `fallbacks`."""
+        settings = WebSettings(
+            common=self.evaluation_settings.common, secret_key=key, secret_key_fallbacks=fallbacks
+        )
         routes = {
             "evaluation": httpx.WSGITransport(app=self.evaluation),
             "notifications": httpx.WSGITransport(app=self.notifications),

@@ -174,3 +174,47 @@ def test_the_secret_comes_from_the_environment_and_never_shows_in_repr() -> None
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="SECRET_KEY"):
         CommonSettings.from_env({"SECRET_KEY": "short"})
+
+
+OLD_KEY, NEW_KEY = "the-key-being-rotated-out-0001", "the-key-that-replaces-it-0002"
+
+
+def test_a_rotated_key_keeps_its_tokens_valid_while_it_is_a_fallback() -> None:
+    old = issue_token(OFFICER, secret_key=OLD_KEY, clock=_at(T0)).token
+    new = issue_token(OFFICER, secret_key=NEW_KEY, clock=_at(T0)).token
+    rotating = {
+        "secret_key": NEW_KEY,
+        "fallback_keys": ("some-other-old-key-0003", OLD_KEY),
+        "clock": _at(T0),
+    }
+    assert verify_token(old, **rotating) == verify_token(new, **rotating) == OFFICER
+    with pytest.raises(AuthenticationFailed) as dropped:  # the fallback dropped: old tokens end
+        verify_token(old, secret_key=NEW_KEY, clock=_at(T0))
+    with pytest.raises(AuthenticationFailed) as untold:  # a process not yet told of the new key
+        verify_token(new, secret_key=OLD_KEY, clock=_at(T0))
+    assert dropped.value.reason == untold.value.reason == "invalid"
+    # the first step of a rotation: the new key is known everywhere before anyone signs with it
+    assert verify_token(new, secret_key=OLD_KEY, fallback_keys=(NEW_KEY,), clock=_at(T0)) == OFFICER
+
+
+def test_a_fallback_key_never_extends_a_tokens_life() -> None:
+    old = issue_token(OFFICER, secret_key=OLD_KEY, max_age_seconds=600, clock=_at(T0)).token
+    with pytest.raises(AuthenticationFailed) as err:
+        verify_token(
+            old, secret_key=NEW_KEY, fallback_keys=(OLD_KEY,), max_age_seconds=600, clock=_at(T0 + 601)
+        )
+    assert err.value.reason == "expired"
+
+
+def test_fallback_keys_come_from_the_environment_in_order() -> None:
+    settings = CommonSettings.from_env(
+        {
+            "SECRET_KEY": NEW_KEY,
+            "SECRET_KEY_FALLBACKS": f" {OLD_KEY} ,, {NEW_KEY}, {OLD_KEY},other-old-key-00004",
+        }
+    )
+    assert settings.secret_key_fallbacks == (OLD_KEY, "other-old-key-00004")  # no blank, repeat or current
+    assert OLD_KEY not in repr(settings)
+    assert CommonSettings.from_env({}).secret_key_fallbacks == ()
+    with pytest.raises(ValueError, match="SECRET_KEY_FALLBACKS: key 2 must have at least 16"):
+        CommonSettings.from_env({"SECRET_KEY": NEW_KEY, "SECRET_KEY_FALLBACKS": f"{OLD_KEY},short"})
