@@ -7,19 +7,27 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 
-from common.auth import CASE_WRITERS, STAFF_ROLES, SUPERVISORS
+from common.auth import CASE_WRITERS, HOUSEHOLD_REPRESENTATIVE, STAFF_ROLES, SUPERVISORS
 from common.errors import PreconditionRequired, ValidationFailed
 from common.web import Blueprint
-from services.evaluation.api.access import acting_for_case, case_in_scope, case_opening, checked_case
+from services.evaluation.api.access import (
+    acting_for_case,
+    case_in_scope,
+    case_opening,
+    checked_case,
+    signed_in,
+)
 from services.evaluation.api.container import container, current_actor
 from services.evaluation.api.schemas import (
     AssignSchema,
     CaseCreateSchema,
     CaseOpenedSchema,
+    CaseQueryArgsSchema,
     CaseSchema,
     ScoreSchema,
     StepCreateSchema,
     StepResultSchema,
+    TaskPageSchema,
 )
 from services.evaluation.service import cases, steps, tasks
 
@@ -57,6 +65,18 @@ OPEN_RETRY_AFTER = 1  # seconds a client waits before reading (or opening again)
 
 @blp.route("")
 class Cases(MethodView):
+    @blp.arguments(CaseQueryArgsSchema(), location="query")
+    @blp.response(200, TaskPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Every case within my scope, whatever it waits on, newest year first, paged; filtered by year,
+        title, status, village and subject. A household representative gets its own household's cases
+        only (none without a linked household): what it submitted stays in sight after its own steps."""
+        who = signed_in()
+        if who.role == HOUSEHOLD_REPRESENTATIVE:  # its own household, or nothing ("" matches no case)
+            own = who.subject_id or ""
+            args["subject_id"] = own if args.get("subject_id") in (None, own) else ""
+        return tasks.list_cases(container().reader(), scope_code=who.scope_code, **args)
+
     @blp.arguments(CaseCreateSchema())
     @blp.response(202, CaseOpenedSchema)
     @blp.alt_response(200, schema=CaseOpenedSchema, description="The case already exists; nothing new opened")

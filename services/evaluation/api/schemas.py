@@ -144,6 +144,19 @@ class TaskQueryArgsSchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
+class CaseQueryArgsSchema(Schema):
+    year = fields.Integer(validate=validate.Range(min=2023, max=2030))
+    title = fields.String(validate=validate.OneOf(TITLES))
+    status = fields.String(validate=validate.OneOf(lc.STATUSES))
+    village = TypedText(validate=validate.Length(min=1, max=40))
+    subject_id = TypedText(
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "One subject's cases (its id); a household representative's are its own"},
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
+
+
 class TaskSchema(Schema):
     id = fields.String()
     workflow_id = fields.String()
@@ -161,7 +174,7 @@ class TaskSchema(Schema):
     version = fields.Integer()
     due_at = fields.DateTime(allow_none=True)
     overdue = fields.Boolean()
-    escalated = fields.Function(lambda t: t["escalation_step"] >= 0)
+    escalated = fields.Function(lambda t: t["escalation_step"] is not None and t["escalation_step"] >= 0)
     escalation_step = fields.Integer()
     escalated_to_role = fields.String(allow_none=True)
     waiting_on_role = fields.String(allow_none=True)

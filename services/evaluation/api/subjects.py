@@ -7,12 +7,16 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from common.auth import REGISTER_READERS
+from common.auth import HOUSEHOLD_REPRESENTATIVE, REGISTER_READERS
+from common.errors import NotFound
 from common.web import MAX_OFFSET, Blueprint, Schema
 from services.evaluation.adapters.subject_repository import SUBJECT_KINDS
-from services.evaluation.api.access import register_filters, subject_in_scope
+from services.evaluation.api.access import own_household, register_filters, subject_in_scope
 from services.evaluation.api.container import container
 from services.evaluation.service import subjects
+
+# A household representative reads its own household (its name, code and members on its pages).
+SUBJECT_READERS = REGISTER_READERS | {HOUSEHOLD_REPRESENTATIVE}
 
 blp = Blueprint("subjects", __name__, url_prefix="/subjects", description="Subjects of recognition")
 
@@ -66,6 +70,11 @@ class Subjects(MethodView):
 class SubjectById(MethodView):
     @blp.response(200, SubjectSchema)
     def get(self, kind: str, subject_id: str) -> Any:
-        """One subject (a household with its members) within my scope."""
-        subject_in_scope(kind, subject_id, REGISTER_READERS)
+        """One subject (a household with its members) within my scope; a household representative reads
+        its own household only (any other subject: 404, as a missing one)."""
+        who = subject_in_scope(kind, subject_id, SUBJECT_READERS)
+        if who.role == HOUSEHOLD_REPRESENTATIVE and (
+            kind != "household" or not own_household(who, subject_id)
+        ):
+            raise NotFound(f"Không tìm thấy đối tượng {subject_id}.", f"Subject {subject_id} not found.")
         return subjects.get_subject_or_raise(container().reader(), kind=kind, subject_id=subject_id)

@@ -1,11 +1,12 @@
-"""Use cases: the task inbox — cases waiting on my role in my scope; claim and reassign (service layer)."""
+"""Use cases: the task inbox — cases waiting on my role in my scope; the case list — every case in my
+scope; claim and reassign (service layer)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from common.errors import Conflict, NotFound, ValidationFailed
-from services.evaluation.adapters.task_query import task_page
+from services.evaluation.adapters.task_query import case_page, task_page
 from services.evaluation.domain.errors import CaseNotFound
 from services.evaluation.domain.events import CASE_ASSIGNED, case_event
 from services.evaluation.service.admin_units import Page
@@ -31,16 +32,7 @@ def list_tasks(
     """Cases waiting on `role` (or escalated to it) within the scope, escalated first, then by due date;
     with `subject_id`, only that subject's cases (a household representative's own household)."""
     with uow:
-        communes, scope = None, None
-        if scope_code:
-            scope = uow.admin_units.get(scope_code)
-            if scope is None:
-                raise NotFound("Không tìm thấy phạm vi.", "Scope not found.")
-            communes = uow.subjects.communes_within(scope.path)
-        if village:
-            _check_village_filter(uow, village, scope)
-        elif scope is not None and scope.level == "village":
-            village = scope.code  # staff of a village: its cases, not the whole commune's
+        communes, village = _scope_filters(uow, scope_code, village)
         items, total = task_page(
             uow.connection,
             role=role,
@@ -53,12 +45,67 @@ def list_tasks(
             limit=limit,
             offset=offset,
         )
-        with_subject_labels(uow, items)  # who each case is about, by name and register code
-        villages = {str(i["village_code"]) for i in items if i.get("village_code")}
-        names = uow.subjects.labels({"village": villages}) if villages else {}
-        for item in items:  # where: the village's name (one statement for the page)
-            item["village_name"] = names.get(("village", str(item.get("village_code"))), (None, None))[1]
+        _labelled(uow, items)
     return Page(items=items, total=total)
+
+
+def list_cases(
+    uow: Any,
+    *,
+    scope_code: str | None,
+    subject_id: str | None = None,
+    year: int | None = None,
+    title: str | None = None,
+    status: str | None = None,
+    village: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Every case within the scope, whatever it waits on, newest year first; with `subject_id`, only
+    that subject's (a household representative's own household: its cases past its own steps too)."""
+    with uow:
+        communes, village = _scope_filters(uow, scope_code, village)
+        items, total = case_page(
+            uow.connection,
+            communes=communes,
+            subject_id=subject_id,
+            year=year,
+            title=title,
+            status=status,
+            village=village,
+            limit=limit,
+            offset=offset,
+        )
+        _labelled(uow, items)
+    return Page(items=items, total=total)
+
+
+def _scope_filters(
+    uow: Any, scope_code: str | None, village: str | None
+) -> tuple[list[str] | None, str | None]:
+    """The communes a scope covers (None: the whole country) and the village a list keeps to: the one
+    asked for (checked to lie within the scope), else a village officer's own."""
+    communes, scope = None, None
+    if scope_code:
+        scope = uow.admin_units.get(scope_code)
+        if scope is None:
+            raise NotFound("Không tìm thấy phạm vi.", "Scope not found.")
+        communes = uow.subjects.communes_within(scope.path)
+    if village:
+        _check_village_filter(uow, village, scope)
+    elif scope is not None and scope.level == "village":
+        village = scope.code  # staff of a village: its cases, not the whole commune's
+    return communes, village
+
+
+def _labelled(uow: Any, items: list[dict[str, Any]]) -> None:
+    """Who each case is about, by name and register code, and where: its village's name (one statement
+    per kind of subject and one for the villages of the page)."""
+    with_subject_labels(uow, items)
+    villages = {str(i["village_code"]) for i in items if i.get("village_code")}
+    names = uow.subjects.labels({"village": villages}) if villages else {}
+    for item in items:
+        item["village_name"] = names.get(("village", str(item.get("village_code"))), (None, None))[1]
 
 
 def _check_village_filter(uow: Any, village: str, scope: Any) -> None:

@@ -29,6 +29,7 @@ from common.web_auth import is_public
 from services.evaluation.adapters import tables as t
 from services.evaluation.api import auth as auth_api
 from services.evaluation.api import rounds as rounds_api
+from services.evaluation.api import subjects as subjects_api
 from services.evaluation.documents.plans import PLANS_DIR
 from tests.conftest import HCMC_WARD
 from tests.service.evaluation.matrix_world import (
@@ -189,6 +190,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("cases.Cases", "POST"): Row(
         auth.CASE_WRITERS, UNIT, lambda w, p: ("POST", "/cases", {"json": NEW_CASE})
     ),
+    ("cases.Cases", "GET"): Row(ALL, ANY, _get("/cases")),  # out of scope: an empty list
     ("cases.CaseById", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}")),
     ("cases.CaseSteps", "POST"): Row(
         auth.CASE_WRITERS,
@@ -240,7 +242,7 @@ POLICY: dict[tuple[str, str], Row] = {
         _get("/subjects", query_string={"kind": "household", "within": HCMC_WARD}),
     ),
     ("subjects.SubjectById", "GET"): Row(
-        auth.REGISTER_READERS, UNIT, _get("/subjects/household/{w.household_id}")
+        subjects_api.SUBJECT_READERS, UNIT, _get("/subjects/household/{w.household_id}")
     ),
     ("tasks.Tasks", "GET"): Row(ALL, ANY, _get("/tasks")),
     ("case_criteria.CaseCriteria", "GET"): Row(ALL, UNIT, _get("/cases/{w.case_id}/criteria")),
@@ -517,6 +519,33 @@ def test_a_household_representative_sees_no_other_household_case(
     own = world.principals[(auth.HOUSEHOLD_REPRESENTATIVE, IN_SCOPE)]
     mine = _send(world, POLICY[key].request(world, own), bearer(world.app.extensions["auth"].secret_key, own))
     assert 200 <= mine.status_code < 300 or mine.status_code == 409, mine.get_json()
+
+
+def test_a_household_representative_lists_and_reads_its_own_household_only(
+    world: World, neighbour: Principal
+) -> None:
+    secret = world.app.extensions["auth"].secret_key
+    own = bearer(secret, world.principals[(auth.HOUSEHOLD_REPRESENTATIVE, IN_SCOPE)])
+    listed = world.api.get("/cases", headers=own).get_json()
+    assert [i["id"] for i in listed["items"] if i["year"] == 2026] == [world.case_id]
+    assert {i["subject_id"] for i in listed["items"]} == {world.household_id}
+    asked_for_another = world.api.get(
+        "/cases", query_string={"subject_id": neighbour.subject_id}, headers=own
+    )
+    assert asked_for_another.status_code == 200 and asked_for_another.get_json()["total"] == 0
+    assert world.api.get(f"/subjects/household/{world.household_id}", headers=own).status_code == 200
+    for path in (f"/subjects/household/{neighbour.subject_id}", "/subjects/household/no-such-household"):
+        hidden = world.api.get(path, headers=own)
+        assert hidden.status_code == 404 and hidden.get_json()["code"] == "not_found", path
+    staff = bearer(secret, world.principals[(auth.VILLAGE_OFFICER, IN_SCOPE)])
+    theirs = world.api.get("/cases", query_string={"subject_id": world.household_id}, headers=staff)
+    assert world.case_id in [i["id"] for i in theirs.get_json()["items"]]
+    outsider = bearer(secret, world.principals[(auth.VILLAGE_OFFICER, OUT_OF_SCOPE)])
+    assert world.api.get("/cases", headers=outsider).get_json() == {"items": [], "total": 0}
+    bad = world.api.get(
+        "/cases", query_string={"year": "2019", "status": "nope", "limit": "0"}, headers=staff
+    )
+    assert bad.status_code == 422 and set(bad.get_json()["errors"]["query"]) == {"year", "status", "limit"}
 
 
 def test_a_household_representative_opens_only_its_own_household_case(

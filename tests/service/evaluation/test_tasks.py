@@ -343,3 +343,23 @@ def test_staff_of_a_village_see_their_villages_tasks_only(uow, tmp_path: Path) -
     village = f"{COMMUNE}.T1"
     assert [i["id"] for i in tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=village).items] == ["case-1"]
     assert tasks.list_tasks(uow, role=lc.VILLAGE, scope_code=COMMUNE).total == 2
+
+
+def test_the_case_list_holds_every_case_of_my_scope_whatever_waits_on_whom(uow) -> None:
+    submitted, draft = _case(uow, 1, COMMUNE), _case(uow, 2, COMMUNE, submit=False)
+    clan = _case(uow, 3, COMMUNE, title="learning_clan")
+    _case(uow, 4, OTHER_COMMUNE)
+    page = tasks.list_cases(uow, scope_code=COMMUNE)
+    assert [i["id"] for i in page.items] == [clan, submitted, draft] and page.total == 3  # title, then id
+    assert {i["id"]: i["status"] for i in page.items}[submitted] == lc.VILLAGE_REVIEW
+    assert tasks.list_cases(uow, scope_code="38").total == 4  # the province holds both communes
+    assert [i["id"] for i in tasks.list_cases(uow, scope_code=COMMUNE, subject_id="HH-1").items] == [
+        submitted
+    ]
+    assert tasks.list_cases(uow, scope_code=COMMUNE, subject_id="").total == 0  # a household without a link
+    assert tasks.list_cases(uow, scope_code=COMMUNE, subject_id="HH-4").total == 0  # not in my scope
+    assert [i["id"] for i in tasks.list_cases(uow, scope_code=COMMUNE, status=lc.DRAFT).items] == [draft]
+    assert tasks.list_cases(uow, scope_code=COMMUNE, title="learning_clan").items[0]["id"] == clan
+    assert tasks.list_cases(uow, scope_code=COMMUNE, year=2025).total == 0
+    second = tasks.list_cases(uow, scope_code=COMMUNE, limit=2, offset=2)
+    assert [i["id"] for i in second.items] == [draft] and second.total == 3
