@@ -12,6 +12,7 @@ import httpx
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from common.auth import HISTORY_READERS
 from services.web import i18n, units
 from services.web.client import ApiError, ServiceClient
 from services.web.config import Settings
@@ -93,6 +94,16 @@ def _register_errors(app: Flask) -> None:
         return page(status, exc.message)
 
 
+# Who reads the commune's rounds, reports and awards (the APIs' readers of them: staff and auditors);
+# a household representative's pages are its own cases and notifications.
+COMMUNE_WORK_READERS = HISTORY_READERS
+
+
+def reads_commune_work(user: dict[str, Any] | None) -> bool:
+    """Whether the menu offers the rounds, reports and awards pages to this user."""
+    return bool(user) and user["role"] in COMMUNE_WORK_READERS  # type: ignore[index]
+
+
 def create_app(
     settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None
 ) -> Flask:
@@ -121,6 +132,7 @@ def create_app(
         lang=i18n.lang,
         **{function: partial(i18n.name_of, table) for function, table in NAMED.items()},
         may_verify_audit=audit.may_verify,
+        reads_commune_work=reads_commune_work,
         subject_label=i18n.subject_label,
         unit_name=units.unit_name,
         document_name=i18n.document_name,

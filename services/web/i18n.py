@@ -358,6 +358,12 @@ EN: dict[str, str] = {
         "The code in the commune's register (e.g. H001) or the subject's id."
     ),
     "Hạn xử lý": "Due",
+    "Hồ sơ của gia đình": "My household's cases",
+    "Hộ gia đình": "Household",
+    "Gia đình chưa có hồ sơ nào.": "No case for this household yet.",
+    "Tài khoản chưa gắn với hộ gia đình nào: hãy báo cán bộ xã.": (
+        "This account is not linked to a household: please tell the commune's staff."
+    ),
     "Quá hạn": "Overdue",
     "Đã chuyển cấp": "Escalated",
     "Người xử lý": "Assignee",

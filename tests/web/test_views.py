@@ -132,6 +132,29 @@ def test_the_household_inbox_lists_its_case_and_the_case_page_has_the_criteria_f
     assert "<html" not in fragment.text and world.case_id in fragment.text
 
 
+def test_a_household_sees_its_own_cases_and_opens_only_for_its_household(world: World) -> None:
+    client = as_user(world, "ho-gia-dinh")
+    page = client.get("/tasks").text
+    own = page.split('data-testid="own-cases"')[1].split("</section>")[0]
+    assert "Hồ sơ của gia đình" in own and f"/cases/{world.case_id}" in own
+    assert '<p data-testid="household">Nguyễn Văn Hộ (HWEB1) · Thôn KP9</p>' in own
+    assert '<p data-testid="open-household">Nguyễn Văn Hộ (HWEB1)</p>' in page
+    assert 'name="subject_id"' not in page and 'name="mine"' not in page  # no register code, no claims
+    opening = page.split('id="open-h"')[1]
+    assert 'value="learning_family"' in opening and 'value="learning_citizen"' not in opening
+    menu = page.split("</nav>")[0]
+    assert "/tasks" in menu and "/reports" not in menu and "/awards" not in menu and "/round" not in menu
+    # whatever the form says (here: nothing), the case opened is its own household's
+    r = client.post(
+        "/cases/open",
+        data={"csrf_token": csrf_of(page), "year": "1999", "title": "learning_family", "subject_id": ""},
+    )
+    assert r.status_code == 422 and 'id="year-error"' in r.text and 'id="subject_id-error"' not in r.text
+    staff = as_user(world, "truong-thon").get("/tasks").text
+    assert 'name="subject_id"' in staff and 'name="mine"' in staff and "/reports" in staff.split("</nav>")[0]
+    assert 'data-testid="own-cases"' not in staff
+
+
 def test_out_of_range_and_missing_scores_show_each_field_with_the_reason_in_vietnamese(world: World) -> None:
     client = as_user(world, "ho-gia-dinh")
     page = client.get(f"/cases/{world.case_id}")

@@ -1,5 +1,5 @@
-"""Pages: the task inbox (mine and my unit's; escalated, then overdue, then soonest due) and opening a
-case."""
+"""Pages: the task inbox (mine and my unit's; escalated, then overdue, then soonest due), a household's
+own cases, and opening a case."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from common.auth import HOUSEHOLD_REPRESENTATIVE
 from common.workdays import VIETNAM_TZ
 from services.web.auth import call, login_required
 from services.web.client import ApiError
@@ -16,6 +17,10 @@ from services.web.units import villages_of
 from services.web.views.cases import STAFF
 
 bp = Blueprint("tasks", __name__)
+
+# The titles a household representative opens for its own household (the others name a clan, a unit,
+# a community or a citizen: staff open those).
+HOUSEHOLD_TITLES = ["learning_family"]
 
 PAGE_SIZE = 50
 OPENERS = {
@@ -70,28 +75,72 @@ def home() -> Any:
 @login_required
 def inbox() -> Any:
     filters = _filters()
+    if request.headers.get("HX-Request"):  # a filter changed: the list alone is redrawn
+        items, total, problem = _load(filters)
+        return render_template(
+            "_task_list.html",
+            items=items,
+            total=total,
+            problem=problem,
+            filters=filters,
+            page_size=PAGE_SIZE,
+            can_claim=g.user["role"] in STAFF,
+        )
+    open_form = {
+        "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
+        "title": "learning_family",
+        "subject_id": "",
+    }
+    return render_template("tasks.html", **_page(filters, open_form, {}))
+
+
+def _page(filters: dict[str, Any], open_form: dict[str, Any], open_errors: dict[str, list[str]]) -> dict[str, Any]:
+    """What the inbox page shows: the tasks, the opening form, and for a household representative its
+    household and every case of it (those past its own steps too: its inbox holds only what waits on it)."""
     items, total, problem = _load(filters)
-    fragment = bool(request.headers.get("HX-Request"))  # a filter changed: the list alone is redrawn
-    return render_template(
-        "_task_list.html" if fragment else "tasks.html",
-        items=items,
-        total=total,
-        problem=problem,
-        filters=filters,
-        page_size=PAGE_SIZE,
-        can_open=g.user["role"] in OPENERS,
-        can_claim=g.user["role"] in STAFF,  # an unclaimed task is taken from the list itself
-        # staff of a commune filter its tasks by village (a village's own staff see only theirs); the
-        # list alone, redrawn on each filter change, needs no choices: not asked for then
-        villages=villages_of(g.user.get("scope_code")) if g.user["role"] in STAFF and not fragment else [],
-        open_form={
-            "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
-            "title": "learning_family",
-            # a household representative opens its own household's case: its id is filled in
-            "subject_id": g.user.get("subject_id") or "",
-        },
-        open_errors={},
-    )
+    role = g.user["role"]
+    household, own_cases = (_household(), _own_cases()) if role == HOUSEHOLD_REPRESENTATIVE else (None, [])
+    return {
+        "items": items,
+        "total": total,
+        "problem": problem,
+        "filters": filters,
+        "page_size": PAGE_SIZE,
+        "can_open": role in OPENERS,
+        "can_claim": role in STAFF,  # an unclaimed task is taken from the list itself
+        # staff of a commune filter its tasks by village (a village's own staff see only theirs)
+        "villages": villages_of(g.user.get("scope_code")) if role in STAFF else [],
+        "is_household": role == HOUSEHOLD_REPRESENTATIVE,
+        "household": household,
+        "own_cases": own_cases,
+        # a household representative opens its own household's case: a household title, its household
+        "open_titles": HOUSEHOLD_TITLES if role == HOUSEHOLD_REPRESENTATIVE else list(TITLE_NAMES),
+        "open_form": open_form,
+        "open_errors": open_errors,
+    }
+
+
+def _household() -> dict[str, Any] | None:
+    """The signed-in representative's household as the register holds it (name, code, village)."""
+    subject_id = g.user.get("subject_id")
+    if not subject_id:
+        return None
+    try:
+        return call("evaluation", "GET", f"/subjects/household/{subject_id}")  # type: ignore[no-any-return]
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        return None
+
+
+def _own_cases() -> list[dict[str, Any]]:
+    """Every case of the signed-in representative's household, newest year first."""
+    try:
+        return call("evaluation", "GET", "/cases", params={"limit": 50})["items"]  # type: ignore[no-any-return]
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        return []
 
 
 def _check_open(form: dict[str, str]) -> dict[str, list[str]]:
@@ -111,6 +160,8 @@ def _check_open(form: dict[str, str]) -> dict[str, list[str]]:
 @login_required
 def open_case() -> Any:
     form = {k: request.form.get(k, "").strip() for k in ("year", "title", "subject_id")}
+    if g.user["role"] == HOUSEHOLD_REPRESENTATIVE:  # its own household, whatever the form says
+        form["subject_id"] = g.user.get("subject_id") or ""
     errors = _check_open(form)
     if not errors:
         body = {
@@ -129,19 +180,4 @@ def open_case() -> Any:
             errors = {k: v for k, v in fields.items() if k in form} or {"subject_id": [exc.message]}
             if "admin_unit_code" in fields:
                 errors.setdefault("subject_id", []).extend(fields["admin_unit_code"])
-    filters = _filters()
-    items, total, problem = _load(filters)
-    return (
-        render_template(
-            "tasks.html",
-            items=items,
-            total=total,
-            problem=problem,
-            filters=filters,
-            page_size=PAGE_SIZE,
-            can_open=True,
-            open_form=form,
-            open_errors=errors,
-        ),
-        422,
-    )
+    return render_template("tasks.html", **_page(_filters(), form, errors)), 422
