@@ -94,7 +94,9 @@ def inbox() -> Any:
     return render_template("tasks.html", **_page(filters, open_form, {}))
 
 
-def _page(filters: dict[str, Any], open_form: dict[str, Any], open_errors: dict[str, list[str]]) -> dict[str, Any]:
+def _page(
+    filters: dict[str, Any], open_form: dict[str, Any], open_errors: dict[str, list[str]]
+) -> dict[str, Any]:
     """What the inbox page shows: the tasks, the opening form, and for a household representative its
     household and every case of it (those past its own steps too: its inbox holds only what waits on it)."""
     items, total, problem = _load(filters)
