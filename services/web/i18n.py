@@ -359,6 +359,8 @@ EN: dict[str, str] = {
     ),
     "Hạn xử lý": "Due",
     "Hồ sơ của gia đình": "My household's cases",
+    "Chờ": "Waiting on",
+    "Đã chuyển cấp tới": "Escalated to",
     "Hộ gia đình": "Household",
     "Gia đình chưa có hồ sơ nào.": "No case for this household yet.",
     "Tài khoản chưa gắn với hộ gia đình nào: hãy báo cán bộ xã.": (

@@ -8,12 +8,15 @@ import io
 import re
 import unicodedata
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from common.db import make_engine
+from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
 from services.web import i18n
 from services.web.config import Settings as WebSettings
 from tests.conftest import HCMC_WARD, OPEN_YEAR
@@ -153,6 +156,25 @@ def test_a_household_sees_its_own_cases_and_opens_only_for_its_household(world: 
     staff = as_user(world, "truong-thon").get("/tasks").text
     assert 'name="subject_id"' in staff and 'name="mine"' in staff and "/reports" in staff.split("</nav>")[0]
     assert 'data-testid="own-cases"' not in staff
+
+
+def test_the_case_page_says_who_it_waits_on_until_when_and_any_escalation(world: World) -> None:
+    url = world.evaluation_settings.database_url
+    case_id = seed_case(url, year=2025)
+    uow = SqlUnitOfWork(make_engine(url))
+    with uow:
+        uow.progress.upsert(
+            case_id,
+            due_at=datetime(2025, 10, 15, 16, 59, 59, tzinfo=UTC),
+            overdue=True,
+            escalation_step=2,
+            escalated_to_role="commune_chairman",
+        )
+        uow.commit()
+    page = as_user(world, "ho-gia-dinh").get(f"/cases/{case_id}").text
+    line = page.split('data-testid="case-deadline">')[1].split("</p>")[0]
+    assert "Chờ Đại diện hộ gia đình · Hạn xử lý: 15/10/2025" in line
+    assert "Quá hạn" in line and "Đã chuyển cấp tới Chủ tịch UBND xã" in line
 
 
 def test_out_of_range_and_missing_scores_show_each_field_with_the_reason_in_vietnamese(world: World) -> None:

@@ -64,6 +64,12 @@ class CaseSchema(Schema):
     assignee = fields.String(
         allow_none=True, metadata={"description": "The staff account that claimed it, or was handed it"}
     )
+    waiting_on_role = fields.String(allow_none=True, metadata={"description": "The role whose step is next"})
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "When the current step is due"})
+    overdue = fields.Boolean(metadata={"description": "The current step's deadline has passed"})
+    escalated_to_role = fields.String(
+        allow_none=True, metadata={"description": "The role the overdue step was escalated to, if any"}
+    )
     # Once recorded as recognised by a decision (None before, or for another outcome).
     recognition = fields.Nested(CaseRecognitionSchema, allow_none=True)
     self_assessment = fields.Nested(

@@ -310,6 +310,11 @@ def case_with_recognition(uow: UnitOfWork, *, case_id: str) -> dict[str, Any]:
         "assignee": progress.get("assignee"),
         "village_code": village_code,
         "village_name": village.name if village else None,
+        # who the case waits on and until when, as its workflow's alarms left it
+        "waiting_on_role": progress.get("waiting_on_role"),
+        "due_at": progress.get("due_at"),
+        "overdue": bool(progress.get("overdue")),
+        "escalated_to_role": progress.get("escalated_to_role"),
     }
 
 

@@ -363,3 +363,21 @@ def test_the_case_list_holds_every_case_of_my_scope_whatever_waits_on_whom(uow) 
     assert tasks.list_cases(uow, scope_code=COMMUNE, year=2025).total == 0
     second = tasks.list_cases(uow, scope_code=COMMUNE, limit=2, offset=2)
     assert [i["id"] for i in second.items] == [draft] and second.total == 3
+
+
+def test_a_case_says_who_it_waits_on_until_when_and_where_it_was_escalated(uow) -> None:
+    case_id = _case(uow, 1, COMMUNE)
+    fresh = cases.case_with_recognition(uow, case_id=case_id)
+    assert (fresh["waiting_on_role"], fresh["overdue"], fresh["escalated_to_role"]) == (
+        lc.VILLAGE,
+        False,
+        None,
+    )
+    _alarm(uow, case_id, "escalated", "2026-11-05T23:59:59+07:00", step=2, role="commune_chairman")
+    late = cases.case_with_recognition(uow, case_id=case_id)
+    assert (late["waiting_on_role"], late["overdue"], late["escalated_to_role"]) == (
+        lc.VILLAGE,
+        True,
+        "commune_chairman",
+    )
+    assert late["due_at"] is not None
