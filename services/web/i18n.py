@@ -360,6 +360,8 @@ EN: dict[str, str] = {
     "Hạn xử lý": "Due",
     "Hồ sơ của gia đình": "My household's cases",
     "Chờ": "Waiting on",
+    "Tất cả hồ sơ": "All cases",
+    "Không có hồ sơ nào.": "No cases.",
     "Đã chuyển cấp tới": "Escalated to",
     "Hộ gia đình": "Household",
     "Gia đình chưa có hồ sơ nào.": "No case for this household yet.",

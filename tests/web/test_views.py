@@ -158,6 +158,23 @@ def test_a_household_sees_its_own_cases_and_opens_only_for_its_household(world: 
     assert 'data-testid="own-cases"' not in staff
 
 
+def test_staff_and_auditors_list_every_case_of_their_unit_not_only_their_tasks(world: World) -> None:
+    officer = as_user(world, "truong-thon")
+    inbox = officer.get("/tasks").text
+    assert 'value="all"' in inbox and "Tất cả hồ sơ" in inbox
+    assert f"/cases/{world.case_id}" not in inbox  # it waits on the household, not on the officer
+    every = officer.get("/tasks?mine=all").text
+    assert f"/cases/{world.case_id}" in every and "Nguyễn Văn Hộ (HWEB1)" in every
+    assert 'data-action="claim"' not in every  # claims are taken from the inbox
+    fragment = officer.get("/tasks?mine=all&status=draft", headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and f"/cases/{world.case_id}" in fragment
+    assert f"/cases/{world.case_id}" not in officer.get("/tasks?mine=all&status=commune_review").text
+    auditor = as_user(world, "kiem-toan").get("/tasks?mine=all").text
+    assert f"/cases/{world.case_id}" in auditor and 'name="mine" value="1"' not in auditor  # claims nothing
+    household = as_user(world, "ho-gia-dinh").get("/tasks?mine=all").text  # its inbox, as before
+    assert 'value="all"' not in household
+
+
 def test_the_case_page_says_who_it_waits_on_until_when_and_any_escalation(world: World) -> None:
     url = world.evaluation_settings.database_url
     case_id = seed_case(url, year=2025)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from common.auth import HOUSEHOLD_REPRESENTATIVE
+from common.auth import HISTORY_READERS, HOUSEHOLD_REPRESENTATIVE
 from common.workdays import VIETNAM_TZ
 from services.web.auth import call, login_required
 from services.web.client import ApiError
@@ -38,6 +38,8 @@ def _filters() -> dict[str, Any]:
     args = request.args
     return {
         "mine": args.get("mine") == "1",
+        # every case of the unit, whatever it waits on (staff and auditors): `mine=all`
+        "all": args.get("mine") == "all" and g.user["role"] in HISTORY_READERS,
         "title": args.get("title") if args.get("title") in TITLE_NAMES else "",
         "status": args.get("status") if args.get("status") in STATUS_NAMES else "",
         "village": args.get("village", "").strip()[:40],
@@ -52,17 +54,20 @@ def _ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _load(filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int, str | None]:
-    query = {"limit": PAGE_SIZE, "offset": filters["offset"], "mine": "true" if filters["mine"] else "false"}
+    """The inbox's page of tasks, or with `all` the page of every case of the unit (newest year first)."""
+    query: dict[str, Any] = {"limit": PAGE_SIZE, "offset": filters["offset"]}
+    if not filters["all"]:
+        query["mine"] = "true" if filters["mine"] else "false"
     for key in ("title", "status", "village"):
         if filters[key]:
             query[key] = filters[key]
     try:
-        page = call("evaluation", "GET", "/tasks", params=query)
+        page = call("evaluation", "GET", "/cases" if filters["all"] else "/tasks", params=query)
     except ApiError as exc:
         if exc.status == 401:
             raise
         return [], 0, exc.message
-    return _ordered(page["items"]), page["total"], None
+    return (page["items"] if filters["all"] else _ordered(page["items"])), page["total"], None
 
 
 @bp.route("/")
@@ -84,7 +89,7 @@ def inbox() -> Any:
             problem=problem,
             filters=filters,
             page_size=PAGE_SIZE,
-            can_claim=g.user["role"] in STAFF,
+            can_claim=g.user["role"] in STAFF and not filters["all"],
         )
     open_form = {
         "year": datetime.now(VIETNAM_TZ).year,  # the year of the plans' dates, Vietnam's
@@ -109,7 +114,9 @@ def _page(
         "filters": filters,
         "page_size": PAGE_SIZE,
         "can_open": role in OPENERS,
-        "can_claim": role in STAFF,  # an unclaimed task is taken from the list itself
+        "can_claim": role in STAFF and not filters["all"],  # an unclaimed task is taken from the list itself
+        "can_list_all": role in HISTORY_READERS,
+        "holds_tasks": role in STAFF,  # "Của tôi": the cases a staff member has claimed
         # staff of a commune filter its tasks by village (a village's own staff see only theirs)
         "villages": villages_of(g.user.get("scope_code")) if role in STAFF else [],
         "is_household": role == HOUSEHOLD_REPRESENTATIVE,
