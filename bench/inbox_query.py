@@ -1,4 +1,5 @@
-"""Benchmark (issue #5): the task inbox over 1,000,000 cases of one province on PostgreSQL vs raw SQL.
+"""Benchmark (issue #5): the task inbox, and the case list (session 17), over 1,000,000 cases of one
+province on PostgreSQL vs raw SQL.
 
 Setup (not timed): a throwaway database, migrated, with the official admin tree; 1,000,000 rows
 (quick: 50,000) COPYed into `cases` and `case_progress`, spread over the communes of province 79
@@ -65,6 +66,25 @@ RAW_PAGE = (
     + _ORDER.format(p="page.", c="page.")
 )
 RAW_COUNT = "SELECT count(*) " + RAW_WHERE
+# The case list (GET /cases, session 17): every case of the scope, whatever it waits on, newest year first.
+RAW_LIST_WHERE = """
+FROM cases c LEFT JOIN case_progress p ON p.case_id = c.id
+WHERE c.admin_unit_code = ANY(%(communes)s)
+"""
+_LIST_ORDER = "ORDER BY {c}year DESC, {c}title, {c}id"
+RAW_LIST_PAGE = (
+    "SELECT page.*, h.household_code, h.head_name FROM ("
+    "SELECT c.id, c.workflow_id, c.year, c.title, c.subject_id, c.admin_unit_code, c.status, c.version, "
+    "p.due_at, p.overdue, p.escalation_step, p.escalated_to_role, p.waiting_on_role, p.assignee, "
+    "p.village_code, p.plan_code "
+    + RAW_LIST_WHERE
+    + _LIST_ORDER.format(c="c.")
+    + " LIMIT 50 OFFSET 0) page LEFT JOIN households h ON h.id = page.subject_id "
+    + _LIST_ORDER.format(c="page.")
+)
+RAW_LIST_COUNT = "SELECT count(*) " + RAW_LIST_WHERE
+# what is measured: (the product's use case, the raw page, the raw count)
+KINDS = {"tasks": ("list_tasks", RAW_PAGE, RAW_COUNT), "cases": ("list_cases", RAW_LIST_PAGE, RAW_LIST_COUNT)}
 
 
 def _psycopg_dsn(url: str) -> str:
@@ -186,19 +206,23 @@ def _median_ms(fn: Any) -> float:
     return statistics.median(times)
 
 
-def measure(url: str, scope_code: str, scope_path: str) -> dict[str, Any]:
-    """Median ms of the product's list_tasks and of the raw SQL for one scope; both answers checked."""
+def measure(url: str, scope_code: str, scope_path: str, kind: str = "tasks") -> dict[str, Any]:
+    """Median ms of the product's list (the inbox, or with `kind` "cases" the case list) and of the raw
+    SQL for one scope; both answers checked."""
     import psycopg
 
     from common.db import make_engine
     from services.evaluation.adapters.unit_of_work import SqlUnitOfWork
-    from services.evaluation.service.tasks import list_tasks
+    from services.evaluation.service import tasks
 
+    use_case, raw_page, raw_count = KINDS[kind]
     engine = make_engine(url)
     try:
 
         def product() -> Any:
-            return list_tasks(SqlUnitOfWork(engine), role=ROLE, scope_code=scope_code, limit=50)
+            if kind == "cases":
+                return tasks.list_cases(SqlUnitOfWork(engine), scope_code=scope_code, limit=50)
+            return tasks.list_tasks(SqlUnitOfWork(engine), role=ROLE, scope_code=scope_code, limit=50)
 
         page = product()
         product_ms = _median_ms(product)
@@ -211,8 +235,8 @@ def measure(url: str, scope_code: str, scope_path: str) -> dict[str, Any]:
                 params = {"path": scope_path, "prefix": scope_path + "/%"}
                 communes = [r[0] for r in cur.execute(RAW_COMMUNES, params)]
                 args = {"role": ROLE, "communes": communes}
-                total = cur.execute(RAW_COUNT, args).fetchone()[0]  # type: ignore[index]
-                rows = cur.execute(RAW_PAGE, args).fetchall()
+                total = cur.execute(raw_count, args).fetchone()[0]  # type: ignore[index]
+                rows = cur.execute(raw_page, args).fetchall()
                 return total, rows
 
         total, rows = raw()
@@ -220,7 +244,7 @@ def measure(url: str, scope_code: str, scope_path: str) -> dict[str, Any]:
         plan = "\n".join(
             r[0]
             for r in conn.execute(
-                "EXPLAIN (ANALYZE, BUFFERS off, TIMING off) " + RAW_PAGE,
+                "EXPLAIN (ANALYZE, BUFFERS off, TIMING off) " + raw_page,
                 {
                     "role": ROLE,
                     "communes": [
@@ -231,7 +255,7 @@ def measure(url: str, scope_code: str, scope_path: str) -> dict[str, Any]:
             )
         )
     if page.total != total or [i["id"] for i in page.items] != [r[0] for r in rows]:
-        raise RuntimeError(f"answers differ for {scope_code}: {page.total} vs {total}")
+        raise RuntimeError(f"{use_case} and raw SQL differ for {scope_code}: {page.total} vs {total}")
     return {"product_ms": product_ms, "raw_ms": raw_ms, "total": total, "plan": plan}
 
 
@@ -240,20 +264,28 @@ def run(quick: bool) -> list[Result]:
     goal = f"≤ {MAX_RATIO:g}×"
     why = postgres_unreachable()
     if why:
-        return [Result.skipped(f"task inbox, {s}", "ms", goal, why) for s in ("commune", "province")]
+        return [
+            Result.skipped(f"{what}, {s}", "ms", goal, why)
+            for what in ("task inbox", "case list")
+            for s in ("commune", "province")
+        ]
     n = QUICK if quick else FULL
     results = []
     with postgres_database("inbox") as url:
         info = prepare(url, n)
         commune = info["communes"][len(info["communes"]) // 2]
-        for label, code, path in (
-            ("commune", commune, f"{PROVINCE}/{commune}"),
-            ("province", PROVINCE, PROVINCE),
+        for kind, label, code, path in (
+            ("tasks", "commune", commune, f"{PROVINCE}/{commune}"),
+            ("tasks", "province", PROVINCE, PROVINCE),
+            ("cases", "commune", commune, f"{PROVINCE}/{commune}"),
+            ("cases", "province", PROVINCE, PROVINCE),
         ):
-            got = measure(url, code, path)
+            got = measure(url, code, path, kind)
+            what = "task inbox" if kind == "tasks" else "case list"
+            waiting = f"waiting on {ROLE}" if kind == "tasks" else "in all"
             results.append(
                 Result.compare(
-                    f"task inbox over {n:,} cases, {label} scope (list_tasks / raw SQL)",
+                    f"{what} over {n:,} cases, {label} scope ({KINDS[kind][0]} / raw SQL)",
                     got["product_ms"],
                     got["raw_ms"],
                     "ms",
@@ -261,13 +293,13 @@ def run(quick: bool) -> list[Result]:
                     notes=(
                         f"{n:,} cases over {len(info['communes'])} communes of province {PROVINCE} "
                         f"({info['escalated']:,} escalated), loaded by COPY in {info['load_seconds']:.0f} s; "
-                        f"scope {code}: {got['total']:,} cases waiting on {ROLE}; median of {CALLS} calls "
+                        f"scope {code}: {got['total']:,} cases {waiting}; median of {CALLS} calls "
                         f"after {WARMUP} warm-up; both sides run the communes lookup, the count and the page."
                     ),
                 )
             )
             print(
-                f"{label}: product {got['product_ms']:.2f} ms, raw {got['raw_ms']:.2f} ms\n{got['plan']}",
+                f"{what}, {label}: product {got['product_ms']:.2f} ms, raw {got['raw_ms']:.2f} ms\n{got['plan']}",
                 flush=True,
             )
     return results

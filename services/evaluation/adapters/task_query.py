@@ -105,6 +105,8 @@ def _filtered(
 def _page(
     conn: Connection, query: sa.Select[Any], ordered: sa.Select[Any], *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    # counted over the case ids alone: a LEFT JOIN whose columns nobody reads is then dropped by the planner
+    counted = query.with_only_columns(c.c.id).subquery()
+    total = conn.execute(sa.select(sa.func.count()).select_from(counted)).scalar_one()
     rows = conn.execute(ordered.limit(limit).offset(offset)).mappings()
     return [dict(r) for r in rows], int(total)
