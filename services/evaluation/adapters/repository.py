@@ -10,6 +10,8 @@ from sqlalchemy import Connection
 
 from common.db import upsert_statement
 from services.evaluation.adapters import tables as t
+from services.evaluation.adapters.subject_repository import SUBJECT_LABELS, subject_key
+from services.evaluation.domain.criteria import SUBJECT_KIND_BY_TITLE
 from services.evaluation.domain.model import Case, Evidence
 
 # Built once (hot path: every scope check, step and activity): a lookup only binds the id.
@@ -60,6 +62,25 @@ _WITH_PROGRESS = (
 # The same, the case's row locked until the transaction ends (PostgreSQL; SQLite's writer holds the file):
 # writes that must see each other's rows, such as two uploads of one file at once, take their turns.
 _WITH_PROGRESS_LOCKED = _WITH_PROGRESS.with_for_update(of=t.cases)
+
+
+def _subject_label(pick: int) -> sa.ColumnElement[Any]:
+    """The register code (`pick` 0) or name (1) of a case's subject, looked up by its title's kind of
+    subject in the same statement (a notice says whose case it is)."""
+    whens = []
+    for title, kind in SUBJECT_KIND_BY_TITLE.items():
+        table, code, name = SUBJECT_LABELS[kind]
+        found = (
+            sa.select((code, name)[pick]).where(subject_key(table) == t.cases.c.subject_id).scalar_subquery()
+        )
+        whens.append((t.cases.c.title == title, found))
+    return sa.case(*whens, else_=None)
+
+
+# The same with the subject's register code and name: the read of the activities whose events notify.
+_SUBJECT_COLUMNS = (_subject_label(0).label("subject__code"), _subject_label(1).label("subject__name"))
+_WITH_PROGRESS_AND_SUBJECT = _WITH_PROGRESS.add_columns(*_SUBJECT_COLUMNS)
+_WITH_PROGRESS_AND_SUBJECT_LOCKED = _WITH_PROGRESS_LOCKED.add_columns(*_SUBJECT_COLUMNS)
 _SAME_FILE = (
     sa.select(t.evidence)
     .where(
@@ -89,6 +110,18 @@ class CaseRepository:
         statement = _WITH_PROGRESS_LOCKED if lock else _WITH_PROGRESS
         row = self._conn.execute(statement, {"id": case_id}).mappings().first()
         return None if row is None else _case_and_progress(row)
+
+    def with_progress_and_subject(
+        self, case_id: str, *, lock: bool = False
+    ) -> tuple[Case, dict[str, Any] | None, dict[str, Any]] | None:
+        """As `with_progress`, and the subject's register code and name (`subject_code`,
+        `subject_name`; None for a subject the register does not hold), in the same statement."""
+        statement = _WITH_PROGRESS_AND_SUBJECT_LOCKED if lock else _WITH_PROGRESS_AND_SUBJECT
+        row = self._conn.execute(statement, {"id": case_id}).mappings().first()
+        if row is None:
+            return None
+        case, progress = _case_and_progress(row)
+        return case, progress, {"subject_code": row["subject__code"], "subject_name": row["subject__name"]}
 
     def placed(self, case_id: str) -> tuple[Case, dict[str, Any] | None, str | None] | None:
         """One case with its progress row (None if it has none yet) and the path of the unit it

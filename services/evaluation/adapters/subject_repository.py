@@ -114,7 +114,8 @@ _QUERIES = {
 
 # What names a subject on a page, by kind: (table, its register code, its name). A village or commune
 # community is its admin unit, named by the unit's code.
-_LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
+# kind -> (table, register code, name): how pages and notices name a subject.
+SUBJECT_LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
     "household": (t.households, t.households.c.household_code, t.households.c.head_name),
     "clan": (t.clans, t.clans.c.clan_code, t.clans.c.name),
     "unit": (t.units, t.units.c.unit_code, t.units.c.name),
@@ -122,6 +123,11 @@ _LABELS: dict[str, tuple[sa.Table, sa.Column[Any], sa.Column[Any]]] = {
     "village": (t.admin_units, t.admin_units.c.code, t.admin_units.c.name),
     "commune": (t.admin_units, t.admin_units.c.code, t.admin_units.c.name),
 }
+
+
+def subject_key(table: sa.Table) -> sa.Column[Any]:
+    """The column a case's `subject_id` names in a register table (a community's: its unit's code)."""
+    return table.c.code if table is t.admin_units else table.c.id
 
 
 # The village a subject lives in, by kind (a household's, a citizen's household's; a village community is
@@ -198,10 +204,10 @@ class SubjectRepository:
         of an inbox or a list names its subjects at once). Unknown kinds and ids are left out."""
         found: dict[tuple[str, str], tuple[str, str]] = {}
         for kind, ids in ids_by_kind.items():
-            if kind not in _LABELS or not ids:
+            if kind not in SUBJECT_LABELS or not ids:
                 continue
-            table, code, name = _LABELS[kind]
-            key = table.c.code if table is t.admin_units else table.c.id
+            table, code, name = SUBJECT_LABELS[kind]
+            key = subject_key(table)
             rows = self._conn.execute(
                 sa.select(key.label("id"), code.label("code"), name.label("name")).where(key.in_(ids))
             )

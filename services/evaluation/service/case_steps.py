@@ -20,7 +20,7 @@ from services.evaluation.domain.score_checks import problems_as_field_errors, va
 from services.evaluation.service.audit import case_entry
 from services.evaluation.service.cases import (
     add_opened_case,
-    case_and_progress_or_raise,
+    case_progress_and_subject_or_raise,
     case_village,
 )
 from services.evaluation.service.plans import resolve_plan
@@ -166,7 +166,8 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
     """Apply one lifecycle step to the read model once (a retried activity changes nothing)."""
     step, now = inp.step, datetime.now(UTC)
     with uow:
-        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)  # runs for every step
+        # runs for every step; who the case is about comes in the same statement, for the notices
+        case, progress, subject = case_progress_and_subject_or_raise(uow, case_id=inp.case_id)
         if case.version >= inp.version:
             return False
         if step.action in ("save_draft", "submit"):
@@ -220,6 +221,7 @@ def record_case_step(uow: Any, *, inp: c.CaseStepInput) -> bool:
                     "admin_unit_code": case.admin_unit_code,
                     "village_code": progress.get("village_code"),
                     "subject_id": case.subject_id,
+                    **subject,
                     "from": inp.from_status,
                     "to": inp.to_status,
                     "actor": step.actor,
@@ -247,7 +249,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
     with uow:
         if uow.has_event(event_id):
             return False
-        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)
+        case, progress, subject = case_progress_and_subject_or_raise(uow, case_id=inp.case_id)
         changes: dict[str, Any] = {"due_at": datetime.fromisoformat(inp.due_at)}
         if inp.kind in ("overdue", "escalated"):
             changes["overdue"] = True
@@ -283,6 +285,7 @@ def record_case_alarm(uow: Any, *, inp: c.CaseAlarmInput) -> bool:
                     "admin_unit_code": case.admin_unit_code,
                     "village_code": progress.get("village_code"),
                     "subject_id": case.subject_id,
+                    **subject,
                     "status": inp.status,
                     "due_at": inp.due_at,
                     "step": inp.step,

@@ -198,6 +198,7 @@ def add_opened_case(
     )
     if not uow.cases.add(case):
         return False
+    (named,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
     uow.publish(
         events.case_event(
             events.CASE_OPENED,
@@ -206,6 +207,8 @@ def add_opened_case(
             year=case.year,
             title=case.title,
             subject_id=case.subject_id,
+            subject_code=named["subject_code"],
+            subject_name=named["subject_name"],
             admin_unit_code=case.admin_unit_code,
             village_code=village_code,
             actor=case.opened_by,
@@ -226,7 +229,7 @@ def add_opened_case(
 def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnInput) -> bool:
     """Mark the case withdrawn once, with the actor and reason in its event and audit entry."""
     with uow:
-        case, progress = case_and_progress_or_raise(uow, case_id=inp.case_id)
+        case, progress, subject = case_progress_and_subject_or_raise(uow, case_id=inp.case_id)
         if case.status == "withdrawn":
             return False
         withdrawn = uow.cases.update_status(case, "withdrawn", datetime.now(UTC))
@@ -239,6 +242,7 @@ def record_case_withdrawn(uow: audit.AuditedUnitOfWork, *, inp: c.CaseWithdrawnI
                 admin_unit_code=case.admin_unit_code,
                 village_code=progress.get("village_code"),
                 subject_id=case.subject_id,
+                **subject,
             )
         )
         uow.record(
@@ -272,6 +276,18 @@ def case_and_progress_or_raise(uow: Any, *, case_id: str, lock: bool = False) ->
     if found is None:
         raise CaseNotFound(case_id)
     return found[0], found[1] or {}
+
+
+def case_progress_and_subject_or_raise(
+    uow: Any, *, case_id: str, lock: bool = False
+) -> tuple[Case, dict[str, Any], dict[str, Any]]:
+    """As `case_and_progress_or_raise`, and who the case is about (`subject_code`, `subject_name` from
+    the register; None when it holds no such subject), read in the same statement: for the events whose
+    notices say whose case it is."""
+    found = uow.cases.with_progress_and_subject(case_id, lock=lock)
+    if found is None:
+        raise CaseNotFound(case_id)
+    return found[0], found[1] or {}, found[2]
 
 
 def get_case(uow: UnitOfWork, *, case_id: str) -> Case:

@@ -272,6 +272,7 @@ FALLBACK = {
     "en": ("Notice: {type}", "The platform recorded the event “{type}”."),
 }
 CASE_LINE = {"vi": "Mã hồ sơ: {}", "en": "Case: {}"}
+WHO_LINE = {"vi": "Đối tượng: {}", "en": "Subject: {}"}
 FOOTER = {
     "vi": "— Hệ thống Xã hội học tập. Thư gửi tự động, vui lòng không trả lời.",
     "en": "— Learning Society platform. This message is automatic; please do not reply.",
@@ -342,9 +343,22 @@ def render(event: Event, language: str) -> Rendered:
     except (KeyError, IndexError, ValueError):
         subject, body = (t.format_map({"type": event.type}) for t in FALLBACK[language])
     lines = [body]
+    who = subject_label(event.payload)
+    if who:  # whose case: "… — Nguyễn Văn An (H001)" (events since session 17 name their subject)
+        subject = f"{subject} — {who}"
+        lines.append(WHO_LINE[language].format(who))
     if event.payload.get("case_id"):
         lines.append(CASE_LINE[language].format(event.payload["case_id"]))
     return Rendered(subject=nfc(subject[:300]), body=nfc("\n".join(lines)))
+
+
+def subject_label(payload: Mapping[str, Any]) -> str:
+    """Who an event is about as people read it: "Nguyễn Văn An (H001)", the name or the code alone when
+    the register gives only one, "" when the event names neither."""
+    name, code = payload.get("subject_name"), payload.get("subject_code")
+    if isinstance(name, str) and name and isinstance(code, str) and code:
+        return f"{name} ({code})"
+    return next((v for v in (name, code) if isinstance(v, str) and v), "")
 
 
 def subjects_for(event: Event) -> tuple[str, str]:

@@ -414,3 +414,31 @@ def test_a_case_is_placed_in_its_subjects_village_when_it_opens(uow: SqlUnitOfWo
         bodies = [json.loads(r.body) for r in db.execute(sa.select(t.outbox).order_by(t.outbox.c.seq))]
     told = [(b["type"], b["payload"]["village_code"]) for b in bodies if b["payload"]["case_id"] == "case-1"]
     assert told == [("case.opened", f"{COMMUNE}.T1"), ("case.submitted", f"{COMMUNE}.T1")]
+    # ... and whose case it is, by the register's name and code, read with the case (no statement more)
+    whose = {
+        (b["payload"]["case_id"], b["payload"]["subject_name"], b["payload"]["subject_code"]) for b in bodies
+    }
+    assert whose >= {
+        ("case-1", "Nguyễn Văn Hộ", "H001"),
+        ("case-3", "Lê Văn A", "001"),
+        ("case-5", None, None),  # a clan the register does not hold
+    }, whose
+    case_steps.record_case_alarm(
+        uow,
+        inp=c.CaseAlarmInput(
+            case_id="case-3",
+            workflow_id="wf-3",
+            status=lc.DRAFT,
+            kind="reminder",
+            due_at="2026-10-15T23:59:59+07:00",
+        ),
+    )
+    with uow._engine.connect() as db:
+        last = json.loads(
+            db.execute(sa.select(t.outbox.c.body).order_by(t.outbox.c.seq.desc())).scalars().first()
+        )
+    assert (last["type"], last["payload"]["subject_name"], last["payload"]["subject_code"]) == (
+        "case.reminder_due",
+        "Lê Văn A",
+        "001",
+    )

@@ -84,6 +84,24 @@ def test_a_case_opened_notice_names_the_title_in_each_language() -> None:
     )
 
 
+def test_a_case_notice_says_whose_case_it_is_when_the_event_names_the_subject() -> None:
+    named = {**FULL_PAYLOAD, "subject_name": "Nguyễn Văn An", "subject_code": "H001"}
+    notice = render(Event(type="case.evidence_requested", source="t", payload=named), "vi")
+    assert notice.subject == "Yêu cầu bổ sung minh chứng — Nguyễn Văn An (H001)"
+    assert notice.body.splitlines()[1:] == ["Đối tượng: Nguyễn Văn An (H001)", "Mã hồ sơ: c-1"]
+    english = render(Event(type="case.evidence_requested", source="t", payload=named), "en")
+    assert english.subject == "Evidence requested — Nguyễn Văn An (H001)"
+    assert "Subject: Nguyễn Văn An (H001)" in english.body.splitlines()
+    name_only = {**FULL_PAYLOAD, "subject_name": "Dòng họ Lê", "subject_code": None}
+    assert render(Event(type="case.submitted", source="t", payload=name_only), "vi").subject.endswith(
+        " — Dòng họ Lê"
+    )
+    # an event recorded before events named their subject reads as it always did
+    assert render(Event(type="case.evidence_requested", source="t", payload=FULL_PAYLOAD), "vi").subject == (
+        "Yêu cầu bổ sung minh chứng"
+    )
+
+
 def test_an_evidence_request_reads_naturally_in_vietnamese_with_the_reason() -> None:
     notice = render(Event(type="case.evidence_requested", source="t", payload=FULL_PAYLOAD), "vi")
     assert notice.subject == "Yêu cầu bổ sung minh chứng"
