@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -445,6 +446,27 @@ async def test_reviewers_judge_each_evidence_file_with_a_reason(stack: Stack) ->
     ).get_json()
     judged_entry = next(e for e in history["entries"] if e["action"] == "evidence.judged")
     assert judged_entry["reason"] == "Ảnh mờ, cần bản rõ hơn" and judged_entry["evidence_sha256"]
+    # the events of both name whose case it is, as the register holds the household
+    import sqlalchemy as sa
+
+    from common.db import make_engine
+    from services.evaluation.adapters import tables as t
+
+    engine = make_engine(stack.evaluation_settings.database_url)
+    with engine.connect() as db:
+        rows = db.execute(sa.select(t.outbox.c.body).where(t.outbox.c.event_type.startswith("evidence.")))
+        bodies = [json.loads(body) for (body,) in rows]
+    engine.dispose()
+    named = {
+        (b["type"], b["payload"]["subject_code"], b["payload"]["subject_name"])
+        for b in bodies
+        if b["payload"]["case_id"] == case_id
+    }
+    subject = _SUBJECT_OF[case_id]
+    assert named == {
+        ("evidence.uploaded", subject, "Nguyễn Văn Hộ"),
+        ("evidence.judged", subject, "Nguyễn Văn Hộ"),
+    }, named
 
 
 async def test_the_same_file_sent_twice_is_one_evidence_item(stack: Stack) -> None:

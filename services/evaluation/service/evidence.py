@@ -21,7 +21,11 @@ from services.evaluation.domain.errors import EvidenceNotFound, EvidenceRejected
 from services.evaluation.domain.files import ALLOWED_TYPES, sanitize_file_name
 from services.evaluation.domain.model import Case, Evidence
 from services.evaluation.service import audit
-from services.evaluation.service.cases import case_and_progress_or_raise, get_case_or_raise
+from services.evaluation.service.cases import (
+    case_and_progress_or_raise,
+    case_progress_and_subject_or_raise,
+    get_case_or_raise,
+)
 from services.evaluation.service.ports import Storage, UnitOfWork
 from workflows.recognition import lifecycle as lc
 
@@ -159,12 +163,12 @@ def upload_evidence(
         with uow:
             # Again in the writing transaction (with its criteria set): the commune may have passed the
             # case on meanwhile.
-            case, progress = case_and_progress_or_raise(uow, case_id=case.id, lock=True)
+            case, progress, subject = case_progress_and_subject_or_raise(uow, case_id=case.id, lock=True)
             _refuse_unless_open(case)
             _refuse_unknown_indicator(request.indicator_code, progress)  # the set may be known only now
             existing = uow.evidence.same_file(case.id, request.indicator_code, item.sha256)
             if existing is None:
-                _add_evidence(uow, item, case, progress, request)
+                _add_evidence(uow, item, case, progress, subject, request)
                 uow.commit()  # else the transaction ends with nothing written
     except Exception:
         # The row did not commit: storage keeps nothing the database does not know.
@@ -189,9 +193,15 @@ def _remove_object(storage: Storage, key: str) -> None:
 
 
 def _add_evidence(
-    uow: audit.AuditedUnitOfWork, item: Evidence, case: Case, progress: dict[str, Any], request: UploadRequest
+    uow: audit.AuditedUnitOfWork,
+    item: Evidence,
+    case: Case,
+    progress: dict[str, Any],
+    subject: dict[str, Any],
+    request: UploadRequest,
 ) -> None:
-    """In the writing transaction: the evidence row, its event and its audit entry."""
+    """In the writing transaction: the evidence row, its event (naming whose case it is) and its audit
+    entry."""
     uow.evidence.add(item)
     uow.publish(
         events.case_event(
@@ -205,6 +215,7 @@ def _add_evidence(
             admin_unit_code=case.admin_unit_code,
             village_code=progress.get("village_code"),
             subject_id=case.subject_id,
+            **subject,
             status=case.status,
             # the reviewer is told of a file added while the case is before them; in draft or while
             # evidence is requested the household is still gathering (case.evidence_provided tells)
@@ -316,7 +327,7 @@ def judge_evidence(
         item = uow.evidence.get(evidence_id)
         if item is None:
             raise EvidenceNotFound(evidence_id)
-        case, progress = case_and_progress_or_raise(uow, case_id=item.case_id)
+        case, progress, subject = case_progress_and_subject_or_raise(uow, case_id=item.case_id)
         if case.status not in REVIEW_STATES:
             raise InvalidTransition(
                 f"Không thể kết luận minh chứng khi hồ sơ ở trạng thái '{case.status}'.",
@@ -337,6 +348,7 @@ def judge_evidence(
                 admin_unit_code=case.admin_unit_code,
                 village_code=progress.get("village_code"),
                 subject_id=case.subject_id,
+                **subject,
             )
         )
         uow.record(
