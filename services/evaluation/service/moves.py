@@ -28,7 +28,10 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
     moved = 0
     names: dict[str | None, str | None] = {}  # a village's name, read once however many cases go there
     for title, kind in _MOVING:
-        for case, placed in uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL):
+        found = uow.cases.of_subjects(title, subjects[kind], not_in=lc.TERMINAL)
+        # whose case each is, for the notices: one statement for the title's cases
+        labels = uow.subjects.labels({kind: {str(case.subject_id) for case, _ in found}}) if found else {}
+        for case, placed in found:
             now_in = uow.subjects.village_of(kind, case.subject_id)
             if now_in == placed["village_code"]:
                 continue
@@ -49,6 +52,8 @@ def follow_moves(uow: Any, *, households: set[str], citizens: set[str], actor: s
                     village_name=village_name,
                     from_village_code=placed["village_code"],
                     subject_id=case.subject_id,
+                    subject_code=labels.get((kind, str(case.subject_id)), (None, None))[0],
+                    subject_name=labels.get((kind, str(case.subject_id)), (None, None))[1],
                     title=case.title,
                     year=case.year,
                     status=case.status,

@@ -182,12 +182,15 @@ def claim_task(
             )
         )
         if force:
+            (named,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
             uow.publish(
                 case_event(
                     CASE_ASSIGNED,
                     case_id=case.id,
                     admin_unit_code=case.admin_unit_code,
                     subject_id=case.subject_id,
+                    subject_code=named["subject_code"],
+                    subject_name=named["subject_name"],
                     title=case.title,
                     year=case.year,
                     status=case.status,

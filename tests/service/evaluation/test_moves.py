@@ -121,6 +121,13 @@ def test_open_cases_follow_a_household_and_a_citizen_to_their_new_village(regist
         (case_id, "26506.KP02", "26506.KP01") for case_id in (family, head, citizen)
     )
     assert {p["village_name"] for p in told} == {"Khu phố 2"}
+    # whose case each is, by its register code (a citizen's key), for the new village's staff
+    assert {p["case_id"]: p["subject_code"] for p in told} == {
+        family: "H001",
+        head: "077075001234",
+        citizen: "077182006789",
+    }
+    assert all(p["subject_name"] for p in told)
     for case_id in (family, head, citizen):
         assert _village(register, case_id) == "26506.KP02"
         [(actor, before, after, reason)] = _moves(register, case_id)

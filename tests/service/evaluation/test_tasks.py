@@ -178,7 +178,9 @@ def test_claim_and_reassign(uow) -> None:
 
 def test_each_claim_and_reassignment_is_in_the_cases_history_and_the_new_holder_is_told(uow) -> None:
     from services.evaluation.service import audit
+    from tests.signin import add_household
 
+    add_household(str(uow._engine.url), commune_code=COMMUNE, code="H001", household_id="HH-1")
     case_id = _case(uow, 1, COMMUNE)
     an = _staff(uow, "can-bo-an")
     chair = _staff(uow, "chu-tich", role="commune_chairman")
@@ -211,6 +213,7 @@ def test_each_claim_and_reassignment_is_in_the_cases_history_and_the_new_holder_
         told = [json.loads(body)["payload"] for body in bodies.scalars()]
     assert len(told) == 1  # a claim of one's own tells nobody
     assert (told[0]["addressee"], told[0]["role"]) == ("can-bo-binh", lc.VILLAGE)
+    assert (told[0]["subject_code"], told[0]["subject_name"]) == ("H001", "Nguyễn Văn Hộ")  # whose case
     assert (told[0]["previous"], told[0]["reason"], told[0]["actor"]) == (
         "can-bo-an",
         "An nghỉ phép",
