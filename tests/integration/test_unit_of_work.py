@@ -96,6 +96,58 @@ def test_one_level_of_scores_is_written_in_one_statement_and_leaves_the_others(
         assert rows["1.2"]["updated_by"] == "truong-thon"
 
 
+def test_a_case_is_read_locked_with_whose_case_it_is_in_one_statement(
+    make_database_url: Callable[[str], str],
+) -> None:
+    """The read of the activities whose events notify: the case, its progress row and its subject's
+    register code and name, its row locked (PostgreSQL: FOR UPDATE OF cases beside the lookups)."""
+    now = datetime(2027, 9, 20, 8, tzinfo=UTC)
+    statements: list[str] = []
+    with _migrated(make_database_url, "whose") as (_, engine):
+        with SqlUnitOfWork(engine) as uow:
+            for case_id, title, subject in (
+                ("c-1", "learning_family", "HH-1"),
+                ("c-2", "learning_clan", "DH-9"),
+            ):
+                uow.cases.add(
+                    Case(
+                        case_id, f"wf-{case_id}", "", 2027, title, subject, "26506", "draft", 1, "u", now, now
+                    )
+                )
+            units = (("26506", "Phường Vũng Tàu", "commune", "phuong", None, "77/26506"),)
+            units += (("26506.KP01", "Khu phố 1", "village", "khu_pho", "26506", "77/26506/KP01"),)
+            for code, name, level, kind, parent, path in units:
+                uow.connection.execute(
+                    t.admin_units.insert().values(
+                        code=code, name=name, level=level, kind=kind, parent_code=parent, path=path
+                    )
+                )
+            uow.connection.execute(
+                t.households.insert().values(
+                    id="HH-1",
+                    commune_code="26506",
+                    household_code="H001",
+                    village_code="26506.KP01",
+                    head_name="Nguyễn Văn Hộ",
+                    address="Khu phố 1",
+                )
+            )
+            uow.commit()
+        sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        with SqlUnitOfWork(engine) as uow:
+            case, progress, subject = uow.cases.with_progress_and_subject("c-1", lock=True)
+            _, _, unknown = uow.cases.with_progress_and_subject("c-2")
+            missing = uow.cases.with_progress_and_subject("c-404", lock=True)
+        assert (case.id, progress, subject) == (
+            "c-1",
+            None,
+            {"subject_code": "H001", "subject_name": "Nguyễn Văn Hộ"},
+        )
+        assert unknown == {"subject_code": None, "subject_name": None} and missing is None
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 3  # one statement per read, the lookups inside it
+
+
 postgres_only = pytest.mark.skipif(
     not os.environ.get("TEST_POSTGRES_URL"), reason="pool pings are for server databases (PostgreSQL)"
 )
