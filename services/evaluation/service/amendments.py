@@ -27,6 +27,7 @@ from services.evaluation.service.decision_list import flag_unmet_dependencies, r
 from services.evaluation.service.plans import resolve_plan
 from services.evaluation.service.round_audit import decision_number, get_round_or_raise, round_entry
 from services.evaluation.service.round_documents import _issuer, _store, decision_document
+from services.evaluation.service.subjects import with_subject_labels
 
 ATTEMPTS = 3  # numbers tried before a 409: only decisions signed at the same moment compete
 
@@ -249,6 +250,7 @@ def _issue(
                 if not uow.decisions.revoke_recognition(by_case[case_id]["id"], revoked_by=new_id):
                     # Revoked by another decision since the check: nothing of this one is written.
                     raise InvalidTransition("Danh hiệu đã bị thu hồi.", "The recognition is already revoked.")
+                (named,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
                 uow.publish(
                     Event(
                         id=stable_id("event", "recognition.revoked", new_id, case_id),
@@ -257,6 +259,8 @@ def _issue(
                         payload={
                             "case_id": case_id,
                             "subject_id": case.subject_id,
+                            "subject_code": named["subject_code"],  # whose title: the village is told too
+                            "subject_name": named["subject_name"],
                             "title": case.title,
                             "year": case.year,
                             "decision_id": new_id,

@@ -98,9 +98,7 @@ def record_decision_page(uow: Any, *, inp: rc.DecisionPageInput) -> rc.DecisionP
                     at=now,
                 )
             )
-            uow.publish(
-                _decided_event(case, item["outcome"], decision["id"], number, streak, item["village_code"])
-            )
+            uow.publish(_decided_event(case, item, decision["id"], number, streak))
         uow.decisions.add_recognitions(recognitions)
         if recognitions and decision["kind"] == "supplementary":
             _restore_dependencies(uow, decision, number)
@@ -134,9 +132,8 @@ def _year(uow: Any, decision: dict[str, Any]) -> int:
     return int(uow.rounds.get(decision["round_id"])["year"])
 
 
-def _decided_event(
-    case: Any, outcome: str, decision_id: str, number: str, streak: int, village: str | None
-) -> Any:
+def _decided_event(case: Any, item: dict[str, Any], decision_id: str, number: str, streak: int) -> Any:
+    """The case's outcome under the decision, naming its subject as the decision list does."""
     from common.events import Event
 
     return Event(
@@ -146,13 +143,14 @@ def _decided_event(
         payload={
             "case_id": case.id,
             "subject_id": case.subject_id,
+            "subject_name": item["subject_name"],
             "title": case.title,
             "year": case.year,
-            "outcome": outcome,
+            "outcome": item["outcome"],
             "decision_id": decision_id,
             "decision_number": number,
             "admin_unit_code": case.admin_unit_code,
-            "village_code": village,
+            "village_code": item["village_code"],
             "streak": streak,
         },
     )

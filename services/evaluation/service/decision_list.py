@@ -442,6 +442,7 @@ def _record_dependency_change(
     case = uow.cases.get(row["case_id"])
     if case is not None:
         uow.record(case_entry(case, action=action, actor=actor, **fields))
+    (named,) = with_subject_labels(uow, [{"title": row["title"], "subject_id": row["subject_id"]}])
     uow.publish(
         Event(
             id=event_id,
@@ -449,6 +450,8 @@ def _record_dependency_change(
             source="evaluation",
             payload={
                 **after,
+                "subject_code": named["subject_code"],  # whose title it is, as the register names it
+                "subject_name": named["subject_name"],
                 "round_id": rnd["id"],
                 "year": year,
                 "reason": reason,

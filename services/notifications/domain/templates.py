@@ -210,21 +210,21 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "recognition.dependency_unmet": {
         "vi": ("Danh hiệu {title} năm {year} không còn đủ điều kiện",
-               "Sau Quyết định thu hồi số {trigger_number}, danh hiệu {title} năm {year} của {subject_id} "
+               "Sau Quyết định thu hồi số {trigger_number}, danh hiệu {title} năm {year} của {subject} "
                "(Quyết định số {decision_number}) không còn đủ điều kiện: {reason} Đề nghị Chủ tịch UBND xã "
                "xem xét thu hồi."),
         "en": ("Title {title} {year} no longer qualifies",
-               "After revoking decision {trigger_number}, the title {title} {year} of {subject_id} (decision "
+               "After revoking decision {trigger_number}, the title {title} {year} of {subject} (decision "
                "{decision_number}) no longer meets its dependency: {reason} The commune chairman may revoke "
                "it."),
     },
     "recognition.dependency_restored": {
         "vi": ("Danh hiệu {title} năm {year} đã đủ điều kiện trở lại",
                "Sau Quyết định công nhận bổ sung số {trigger_number}, danh hiệu {title} năm {year} của "
-               "{subject_id} (Quyết định số {decision_number}) đã đủ điều kiện trở lại: {reason} Cảnh báo "
+               "{subject} (Quyết định số {decision_number}) đã đủ điều kiện trở lại: {reason} Cảnh báo "
                "trước đây về danh hiệu này không còn hiệu lực."),
         "en": ("Title {title} {year} qualifies again",
-               "After supplementary decision {trigger_number}, the title {title} {year} of {subject_id} "
+               "After supplementary decision {trigger_number}, the title {title} {year} of {subject} "
                "(decision {decision_number}) meets its dependency again: {reason} The earlier warning about "
                "it no longer stands."),
     },
@@ -318,6 +318,8 @@ def template_values(payload: Mapping[str, Any], language: str) -> dict[str, str]
             values[key] = label(_LABELLED[key], value, language)
         elif isinstance(value, str | int | float):
             values[key] = str(value)
+    if payload.get("subject_id") is not None:  # who, as people read it; the id when the register is silent
+        values["subject"] = subject_label(payload) or str(payload["subject_id"])
     if payload.get("due_at"):
         values["due"] = format_day(payload["due_at"], language)
     if payload.get("decided_on"):

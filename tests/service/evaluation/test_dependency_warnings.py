@@ -369,6 +369,9 @@ def test_a_supplementary_decision_that_meets_the_share_again_restores_the_flag_o
         "reason": MET_70,
         "admin_unit_code": COMMUNE,
         "subject_village_code": w["villages"]["A"],
+        # whose title it is, as the register names the village community
+        "subject_code": w["villages"]["A"],
+        "subject_name": "Thôn 1",
     }
     (unmet_event,) = _events(w)
     assert set(event["payload"]) == set(unmet_event["payload"])

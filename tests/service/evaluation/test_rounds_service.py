@@ -498,6 +498,12 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     assert {"case_id", "subject_id", "title", "year", "outcome", "decision_id"} <= set(payload)
     # What the notifications service routes on: the commune, the subject (its household) and its village.
     assert payload["admin_unit_code"] == COMMUNE and payload["village_code"] in w["villages"]
+    # ... and whose case it is, by the name the decision list records (its notice says it)
+    with w["uow"]() as uow:
+        listed = uow.connection.execute(
+            sa.select(t.decision_items.c.subject_name).where(t.decision_items.c.case_id == payload["case_id"])
+        ).scalar_one()
+    assert payload["subject_name"] == listed and listed
 
     storage = CountingStorage()
     docs = round_documents.generate_decision_documents(w["uow"](), storage, decision_id=family["id"])
@@ -611,6 +617,7 @@ def test_the_decision_list_judges_dependencies_and_the_batch_decides_each_case_o
     revoked_event = json.loads(revoked_body)["payload"]
     assert revoked_event["admin_unit_code"] == COMMUNE and revoked_event["village_code"] in w["villages"]
     assert revoked_event["decision_number"] == "03/QĐ-UBND" and revoked_event["subject_id"]
+    assert revoked_event["subject_code"] and revoked_event["subject_name"]  # whose title, for the village
     revocation = docx.Document(io.BytesIO(storage.objects[amended["documents"]["docx"]["key"]]))
     assert "thu hồi" in "\n".join(p.text for p in revocation.paragraphs)
     with w["uow"]() as uow:

@@ -102,6 +102,31 @@ def test_a_case_notice_says_whose_case_it_is_when_the_event_names_the_subject() 
     )
 
 
+def test_a_dependency_warning_names_the_title_holder_by_name_not_by_id() -> None:
+    payload = {
+        "title": "learning_community_village",
+        "year": 2026,
+        "subject_id": "26734.T01",
+        "trigger_number": "05/QĐ-UBND",
+        "decision_number": "02/QĐ-UBND",
+        "reason": "Chỉ còn 60% gia đình học tập.",
+    }
+    named = render(
+        Event(
+            type="recognition.dependency_unmet",
+            source="t",
+            payload=payload | {"subject_name": "Thôn 1", "subject_code": "26734.T01"},
+        ),
+        "vi",
+    )
+    assert (
+        "danh hiệu Cộng đồng học tập cấp thôn năm 2026 của Thôn 1 (26734.T01) (Quyết định số 02/QĐ-UBND)"
+        in named.body
+    )
+    older = render(Event(type="recognition.dependency_unmet", source="t", payload=payload), "vi")
+    assert "của 26734.T01 (Quyết định số 02/QĐ-UBND)" in older.body  # an event from before names the id
+
+
 def test_an_evidence_request_reads_naturally_in_vietnamese_with_the_reason() -> None:
     notice = render(Event(type="case.evidence_requested", source="t", payload=FULL_PAYLOAD), "vi")
     assert notice.subject == "Yêu cầu bổ sung minh chứng"
