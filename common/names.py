@@ -1,5 +1,5 @@
-"""What people call the roles and a case's statuses, Vietnamese first then English: one catalogue for
-the pages and for the reasons the system writes into the audit trail."""
+"""What people call the roles, a case's statuses and its subject, Vietnamese first then English: one
+catalogue for the pages, the notices and the reasons the system writes into the audit trail."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ STATUS_NAMES = {
     "not_recognised": ("Không được công nhận", "Not recognised"),
     "withdrawn": ("Đã rút hồ sơ", "Withdrawn"),
 }
+
+
+def subject_label(name: object, code: object) -> str:
+    """Who a case is about as people know them: "Nguyễn Văn An (H001)" — the register's name and code —,
+    the name or the code alone when only one is known (or both are the same), "" when neither is."""
+    name = name if isinstance(name, str) and name else None
+    code = code if isinstance(code, str) and code else None
+    if name and code and name != code:
+        return f"{name} ({code})"
+    return name or code or ""

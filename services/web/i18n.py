@@ -10,6 +10,7 @@ import unicodedata
 
 from flask import has_request_context, session
 
+from common import names
 from common.local_time import as_read_in_vietnam
 from common.names import ROLE_NAMES as ROLE_NAMES
 from common.names import STATUS_NAMES as STATUS_NAMES
@@ -695,10 +696,7 @@ def subject_label(item: object) -> str:
     the name or the code alone when only one is known, the subject's id when the register holds neither
     (a service answering without them)."""
     get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
-    name, code = get("subject_name"), get("subject_code")
-    if name and code and name != code:
-        return f"{name} ({code})"
-    return str(name or code or get("subject_id") or "")
+    return names.subject_label(get("subject_name"), get("subject_code")) or str(get("subject_id") or "")
 
 
 def document_name(kind: str | None) -> str:

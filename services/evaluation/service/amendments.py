@@ -244,13 +244,18 @@ def _issue(
                 evidence_sha256=sorted(f["sha256"] for f in documents.values()),
             )
         )
+        cases = {case_id: uow.cases.get(case_id) for case_id in case_ids}
+        # whose title each revoked one is, for the notices (the village is told too): read at once
+        revoked = [
+            {"case_id": k, "title": c.title, "subject_id": c.subject_id} for k, c in cases.items() if c
+        ]
+        named = {i["case_id"]: i for i in with_subject_labels(uow, revoked)} if kind == "revocation" else {}
         for case_id in case_ids:
-            case = uow.cases.get(case_id)
+            case = cases[case_id]
             if kind == "revocation":
                 if not uow.decisions.revoke_recognition(by_case[case_id]["id"], revoked_by=new_id):
                     # Revoked by another decision since the check: nothing of this one is written.
                     raise InvalidTransition("Danh hiệu đã bị thu hồi.", "The recognition is already revoked.")
-                (named,) = with_subject_labels(uow, [{"title": case.title, "subject_id": case.subject_id}])
                 uow.publish(
                     Event(
                         id=stable_id("event", "recognition.revoked", new_id, case_id),
@@ -259,8 +264,8 @@ def _issue(
                         payload={
                             "case_id": case_id,
                             "subject_id": case.subject_id,
-                            "subject_code": named["subject_code"],  # whose title: the village is told too
-                            "subject_name": named["subject_name"],
+                            "subject_code": named[case_id]["subject_code"],
+                            "subject_name": named[case_id]["subject_name"],
                             "title": case.title,
                             "year": case.year,
                             "decision_id": new_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 from typing import Any
 
+from common import names
 from common.events import Event
 from common.local_time import as_read_in_vietnam
 
@@ -355,12 +356,8 @@ def render(event: Event, language: str) -> Rendered:
 
 
 def subject_label(payload: Mapping[str, Any]) -> str:
-    """Who an event is about as people read it: "Nguyễn Văn An (H001)", the name or the code alone when
-    the register gives only one, "" when the event names neither."""
-    name, code = payload.get("subject_name"), payload.get("subject_code")
-    if isinstance(name, str) and name and isinstance(code, str) and code:
-        return f"{name} ({code})"
-    return next((v for v in (name, code) if isinstance(v, str) and v), "")
+    """Who an event is about as people read it (`common.names.subject_label`); "" when it names no one."""
+    return names.subject_label(payload.get("subject_name"), payload.get("subject_code"))
 
 
 def subjects_for(event: Event) -> tuple[str, str]:
